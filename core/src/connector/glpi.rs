@@ -1,0 +1,532 @@
+//! The GLPI 10 REST connector (`…/apirest.php`), following `shared/glpi-api.md` section V:
+//! sessions opened with a user token or login/password (plus an optional App-Token) and re-opened
+//! once when GLPI says `ERROR_SESSION_TOKEN_INVALID`; tickets created with their files in one
+//! multipart request; per-file `upload_result` errors reported, never taken as success; and
+//! idempotent retries by searching our own tickets for the report's client id (GLPI 10 has no
+//! `externalid`).
+
+use super::{Connector, ConnectorError, Delivery, RejectedFile, TicketStatus, TicketSummary};
+use crate::config::ServerConfig;
+use crate::html;
+use crate::report::{Category, Report};
+use async_trait::async_trait;
+use base64::Engine;
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::{json, Value};
+use tokio::sync::Mutex;
+
+/// A GLPI error array `[CODE, message]`, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlpiError {
+    pub status: u16,
+    pub code: GlpiCode,
+    pub message: String,
+}
+
+/// The error codes of GLPI's legacy API that Guichet can meet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GlpiCode {
+    SessionTokenInvalid,
+    SessionTokenMissing,
+    LoginUserToken,
+    Login,
+    LoginParametersMissing,
+    LoginWithCredentialsDisabled,
+    AppTokenParametersMissing,
+    WrongAppTokenParameter,
+    NotAllowedIp,
+    RightMissing,
+    ItemNotFound,
+    Add,
+    PartialAdd,
+    Update,
+    JsonPayloadInvalid,
+    JsonPayloadForbidden,
+    BadArray,
+    UploadTooBigPostMaxSize,
+    Sql,
+    /// `"ERROR"`: API disabled, bad search field, and other generic failures.
+    Generic,
+    Other(String),
+}
+
+impl GlpiCode {
+    pub fn parse(code: &str) -> GlpiCode {
+        match code {
+            "ERROR_SESSION_TOKEN_INVALID" => GlpiCode::SessionTokenInvalid,
+            "ERROR_SESSION_TOKEN_MISSING" => GlpiCode::SessionTokenMissing,
+            "ERROR_GLPI_LOGIN_USER_TOKEN" => GlpiCode::LoginUserToken,
+            "ERROR_GLPI_LOGIN" => GlpiCode::Login,
+            "ERROR_LOGIN_PARAMETERS_MISSING" => GlpiCode::LoginParametersMissing,
+            "ERROR_LOGIN_WITH_CREDENTIALS_DISABLED" => GlpiCode::LoginWithCredentialsDisabled,
+            "ERROR_APP_TOKEN_PARAMETERS_MISSING" => GlpiCode::AppTokenParametersMissing,
+            "ERROR_WRONG_APP_TOKEN_PARAMETER" => GlpiCode::WrongAppTokenParameter,
+            "ERROR_NOT_ALLOWED_IP" => GlpiCode::NotAllowedIp,
+            "ERROR_RIGHT_MISSING" => GlpiCode::RightMissing,
+            "ERROR_ITEM_NOT_FOUND" => GlpiCode::ItemNotFound,
+            "ERROR_GLPI_ADD" => GlpiCode::Add,
+            "ERROR_GLPI_PARTIAL_ADD" => GlpiCode::PartialAdd,
+            "ERROR_GLPI_UPDATE" => GlpiCode::Update,
+            "ERROR_JSON_PAYLOAD_INVALID" => GlpiCode::JsonPayloadInvalid,
+            "ERROR_JSON_PAYLOAD_FORBIDDEN" => GlpiCode::JsonPayloadForbidden,
+            "ERROR_BAD_ARRAY" => GlpiCode::BadArray,
+            "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE" => GlpiCode::UploadTooBigPostMaxSize,
+            "ERROR_SQL" => GlpiCode::Sql,
+            "ERROR" => GlpiCode::Generic,
+            other => GlpiCode::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            GlpiCode::SessionTokenInvalid => "ERROR_SESSION_TOKEN_INVALID",
+            GlpiCode::SessionTokenMissing => "ERROR_SESSION_TOKEN_MISSING",
+            GlpiCode::LoginUserToken => "ERROR_GLPI_LOGIN_USER_TOKEN",
+            GlpiCode::Login => "ERROR_GLPI_LOGIN",
+            GlpiCode::LoginParametersMissing => "ERROR_LOGIN_PARAMETERS_MISSING",
+            GlpiCode::LoginWithCredentialsDisabled => "ERROR_LOGIN_WITH_CREDENTIALS_DISABLED",
+            GlpiCode::AppTokenParametersMissing => "ERROR_APP_TOKEN_PARAMETERS_MISSING",
+            GlpiCode::WrongAppTokenParameter => "ERROR_WRONG_APP_TOKEN_PARAMETER",
+            GlpiCode::NotAllowedIp => "ERROR_NOT_ALLOWED_IP",
+            GlpiCode::RightMissing => "ERROR_RIGHT_MISSING",
+            GlpiCode::ItemNotFound => "ERROR_ITEM_NOT_FOUND",
+            GlpiCode::Add => "ERROR_GLPI_ADD",
+            GlpiCode::PartialAdd => "ERROR_GLPI_PARTIAL_ADD",
+            GlpiCode::Update => "ERROR_GLPI_UPDATE",
+            GlpiCode::JsonPayloadInvalid => "ERROR_JSON_PAYLOAD_INVALID",
+            GlpiCode::JsonPayloadForbidden => "ERROR_JSON_PAYLOAD_FORBIDDEN",
+            GlpiCode::BadArray => "ERROR_BAD_ARRAY",
+            GlpiCode::UploadTooBigPostMaxSize => "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE",
+            GlpiCode::Sql => "ERROR_SQL",
+            GlpiCode::Generic => "ERROR",
+            GlpiCode::Other(s) => s,
+        }
+    }
+}
+
+impl GlpiError {
+    /// Reads an error answer. GLPI sends `[CODE, message]`, where the message may itself be an
+    /// array (bulk results); anything else (a proxy's HTML page) keeps the HTTP status as its code.
+    pub fn from_answer(status: u16, body: &[u8]) -> GlpiError {
+        let parsed: Option<Vec<Value>> = serde_json::from_slice(body).ok();
+        match parsed.as_deref() {
+            Some([Value::String(code), rest @ ..]) => GlpiError {
+                status,
+                code: GlpiCode::parse(code),
+                message: match rest.first() {
+                    Some(Value::String(m)) => m.clone(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                },
+            },
+            _ => GlpiError {
+                status,
+                code: GlpiCode::Other(format!("HTTP_{status}")),
+                message: String::from_utf8_lossy(&body[..body.len().min(200)]).trim().to_owned(),
+            },
+        }
+    }
+}
+
+impl From<GlpiError> for ConnectorError {
+    fn from(e: GlpiError) -> ConnectorError {
+        let code = e.code.as_str().to_owned();
+        let message = e.message;
+        match (&e.code, e.status) {
+            (
+                GlpiCode::LoginUserToken
+                | GlpiCode::Login
+                | GlpiCode::LoginParametersMissing
+                | GlpiCode::LoginWithCredentialsDisabled
+                | GlpiCode::AppTokenParametersMissing
+                | GlpiCode::WrongAppTokenParameter
+                | GlpiCode::NotAllowedIp
+                | GlpiCode::SessionTokenInvalid
+                | GlpiCode::SessionTokenMissing,
+                _,
+            ) => ConnectorError::Unauthorized { code, message },
+            // "API disabled" is IT's to fix, like credentials.
+            (GlpiCode::Generic, 400) if message.contains("API disabled") => ConnectorError::Unauthorized { code, message },
+            (GlpiCode::Sql, status) => ConnectorError::Server { status, code, message },
+            (_, status) if status >= 500 => ConnectorError::Server { status, code, message },
+            (_, 401) => ConnectorError::Unauthorized { code, message },
+            (_, status) => ConnectorError::Rejected { status, code, message },
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Session {
+    token: String,
+    user_id: u64,
+}
+
+/// A raw answer: status and body, read completely.
+struct Answer {
+    status: StatusCode,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Result<Value, ConnectorError> {
+        serde_json::from_slice(&self.body).map_err(|e| ConnectorError::Protocol { detail: format!("invalid JSON: {e}") })
+    }
+
+    fn into_result(self) -> Result<Answer, ConnectorError> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(GlpiError::from_answer(self.status.as_u16(), &self.body).into())
+        }
+    }
+
+    fn is_session_invalid(&self) -> bool {
+        self.status == StatusCode::UNAUTHORIZED
+            && GlpiError::from_answer(401, &self.body).code == GlpiCode::SessionTokenInvalid
+    }
+}
+
+enum Credentials {
+    UserToken(String),
+    Login { login: String, password: String },
+}
+
+/// A GLPI server.
+pub struct GlpiConnector {
+    base: String,
+    client: reqwest::Client,
+    app_token: Option<String>,
+    credentials: Credentials,
+    session: Mutex<Option<Session>>,
+}
+
+impl std::fmt::Debug for GlpiConnector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlpiConnector").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+impl GlpiConnector {
+    pub fn new(config: &ServerConfig) -> Result<GlpiConnector, ConnectorError> {
+        let credentials = match (&config.user_token, &config.login, &config.password) {
+            (Some(token), _, _) if !token.is_empty() => Credentials::UserToken(token.clone()),
+            (_, Some(login), Some(password)) => Credentials::Login { login: login.clone(), password: password.clone() },
+            _ => return Err(ConnectorError::NotConfigured),
+        };
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout())
+            .connect_timeout(config.connect_timeout())
+            .user_agent(concat!("Guichet/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ConnectorError::Protocol { detail: format!("HTTP client: {e}") })?;
+        Ok(GlpiConnector {
+            base: config.url.trim_end_matches('/').to_owned(),
+            client,
+            app_token: config.app_token.clone().filter(|t| !t.is_empty()),
+            credentials,
+            session: Mutex::new(None),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.base, path)
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let rb = self.client.request(method, self.url(path));
+        match &self.app_token {
+            Some(app) => rb.header("App-Token", app),
+            None => rb,
+        }
+    }
+
+    async fn send(&self, rb: RequestBuilder) -> Result<Answer, ConnectorError> {
+        let response = rb.send().await.map_err(transport_error)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        Ok(Answer { status, body })
+    }
+
+    async fn open_session(&self) -> Result<Session, ConnectorError> {
+        let rb = self.request(Method::GET, "initSession").query(&[("get_full_session", "true")]);
+        let rb = match &self.credentials {
+            Credentials::UserToken(token) => rb.header("Authorization", format!("user_token {token}")),
+            Credentials::Login { login, password } => {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
+                rb.header("Authorization", format!("Basic {b64}"))
+            }
+        };
+        let value = self.send(rb).await?.into_result()?.json()?;
+        let token = value["session_token"].as_str().filter(|t| !t.is_empty());
+        let user_id = value["session"]["glpiID"].as_u64().or_else(|| value["session"]["glpiID"].as_str()?.parse().ok());
+        match (token, user_id) {
+            (Some(token), Some(user_id)) => Ok(Session { token: token.to_owned(), user_id }),
+            _ => Err(ConnectorError::Protocol { detail: "initSession answered without session_token or glpiID".into() }),
+        }
+    }
+
+    async fn session(&self) -> Result<Session, ConnectorError> {
+        let mut guard = self.session.lock().await;
+        if let Some(s) = guard.as_ref() {
+            return Ok(s.clone());
+        }
+        let s = self.open_session().await?;
+        *guard = Some(s.clone());
+        Ok(s)
+    }
+
+    /// Sends an authenticated request built by `build`. On `ERROR_SESSION_TOKEN_INVALID` the
+    /// session is re-opened and the request sent again, once.
+    async fn call<F>(&self, build: F) -> Result<Answer, ConnectorError>
+    where
+        F: Fn(&Session) -> RequestBuilder,
+    {
+        let session = self.session().await?;
+        let answer = self.send(build(&session).header("Session-Token", &session.token)).await?;
+        if !answer.is_session_invalid() {
+            return answer.into_result();
+        }
+        let fresh = {
+            let mut guard = self.session.lock().await;
+            // Another task may have re-opened it meanwhile.
+            match guard.as_ref() {
+                Some(s) if s.token != session.token => s.clone(),
+                _ => {
+                    let s = self.open_session().await?;
+                    *guard = Some(s.clone());
+                    s
+                }
+            }
+        };
+        self.send(build(&fresh).header("Session-Token", &fresh.token)).await?.into_result()
+    }
+
+
+    /// Searches this user's tickets whose content contains `needle`; returns their ids.
+    async fn search_own(&self, needle: &str) -> Result<Vec<u64>, ConnectorError> {
+        let query = [
+            ("criteria[0][field]", "21"),
+            ("criteria[0][searchtype]", "contains"),
+            ("criteria[0][value]", needle),
+            ("criteria[1][link]", "AND"),
+            ("criteria[1][field]", "4"),
+            ("criteria[1][searchtype]", "equals"),
+            ("criteria[1][value]", "myself"),
+            ("forcedisplay[0]", "2"),
+        ];
+        let value = self.call(|_| self.request(Method::GET, "search/Ticket").query(&query)).await?.json()?;
+        // No match: GLPI leaves `data` out entirely.
+        let Some(rows) = value.get("data") else { return Ok(Vec::new()) };
+        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol { detail: "search data is not a list".into() })?;
+        Ok(rows.iter().filter_map(|row| as_u64(&row["2"])).collect())
+    }
+}
+
+/// The `uploadManifest` / JSON body that creates a ticket for `report`, with `requester` being the
+/// caller's `glpiID`. Public so that `guichet report --dry-run` shows exactly what would be sent.
+pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
+    let mut input = json!({
+        "name": report.subject,
+        "content": html::ticket_body(report),
+        // Without it GLPI records no requester, and the ticket can never be approved.
+        "_users_id_requester": requester,
+    });
+    if let Some(category) = &report.category {
+        input["itilcategories_id"] = json!(category.id);
+    }
+    json!({ "input": input })
+}
+
+fn as_u64(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| v.as_str()?.trim().parse().ok())
+}
+
+fn transport_error(e: reqwest::Error) -> ConnectorError {
+    // Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later".
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        detail.push_str(": ");
+        detail.push_str(&s.to_string());
+        source = s.source();
+    }
+    ConnectorError::Unreachable { detail }
+}
+
+/// Decodes the entities GLPI 10 applies to stored text (`&#60;` `&#62;` `&#38;`, and their named
+/// forms), in one pass so that an encoded entity is not decoded twice.
+pub fn decode_entities(text: &str) -> String {
+    const ENTITIES: [(&str, char); 6] =
+        [("&#60;", '<'), ("&#62;", '>'), ("&#38;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&')];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+            Some((entity, c)) => {
+                out.push(*c);
+                rest = &rest[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Reads `upload_result` of a 201: every file we sent must be there without an `error`.
+fn rejected_files(report: &Report, body: &Value) -> Vec<RejectedFile> {
+    let results = &body["upload_result"];
+    report
+        .attachments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, attachment)| {
+            let entry = &results[format!("file{i}")][0];
+            let reason = if entry.is_null() {
+                Some("the help desk did not confirm this file".to_owned())
+            } else {
+                entry.get("error").and_then(Value::as_str).filter(|e| !e.is_empty()).map(str::to_owned)
+            };
+            reason.map(|reason| RejectedFile { name: attachment.name.clone(), reason })
+        })
+        .collect()
+}
+
+#[async_trait]
+impl Connector for GlpiConnector {
+    async fn categories(&self) -> Result<Vec<Category>, ConnectorError> {
+        let answer = self
+            .call(|_| {
+                self.request(Method::GET, "ITILCategory")
+                    .query(&[("range", "0-999"), ("searchText[is_helpdeskvisible]", "1")])
+                    .header("X-GLPI-Sanitized-Content", "false")
+            })
+            .await?;
+        let rows = answer.json()?;
+        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol { detail: "ITILCategory is not a list".into() })?;
+        let mut categories: Vec<Category> = rows
+            .iter()
+            .filter_map(|row| {
+                let id = as_u64(&row["id"])?;
+                let name = row["completename"].as_str().or_else(|| row["name"].as_str())?;
+                Some(Category { id, name: decode_entities(name) })
+            })
+            .collect();
+        categories.sort_by_key(|c| c.name.to_lowercase());
+        Ok(categories)
+    }
+
+    async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError> {
+        let answer = self
+            .call(|session| {
+                let manifest = ticket_manifest(report, json!(session.user_id));
+                let rb = self.request(Method::POST, "Ticket");
+                if report.attachments.is_empty() {
+                    return rb.json(&manifest);
+                }
+                // GLPI 10 keeps only the first file of a part name: one distinct name per file.
+                let mut form = reqwest::multipart::Form::new().text("uploadManifest", manifest.to_string());
+                for (i, a) in report.attachments.iter().enumerate() {
+                    let part = reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone());
+                    let part = part.mime_str(&a.mime).unwrap_or_else(|_| reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone()));
+                    form = form.part(format!("file{i}"), part);
+                }
+                rb.multipart(form)
+            })
+            .await?;
+        let body = answer.json()?;
+        let ticket = as_u64(&body["id"]).ok_or_else(|| ConnectorError::Protocol { detail: format!("ticket created without an id: {body}") })?;
+        Ok(Delivery { ticket, rejected: rejected_files(report, &body) })
+    }
+
+    async fn find_delivered(&self, report: &Report) -> Result<Option<Delivery>, ConnectorError> {
+        let ids = self.search_own(&report.id.to_string()).await?;
+        let Some(&ticket) = ids.iter().min() else { return Ok(None) };
+        if ids.len() > 1 {
+            tracing::warn!("report {} matches several tickets {ids:?}; keeping {ticket}", report.id);
+        }
+        // Which files made it: the ticket's documents, as the requester may read them.
+        let detail = self
+            .call(|_| self.request(Method::GET, &format!("Ticket/{ticket}")).query(&[("with_documents", "true")]))
+            .await?
+            .json()?;
+        let names: Vec<String> = detail["_documents"]
+            .as_array()
+            .map(|docs| docs.iter().filter_map(|d| d["filename"].as_str().map(decode_entities)).collect())
+            .unwrap_or_default();
+        let rejected = report
+            .attachments
+            .iter()
+            .filter(|a| !names.iter().any(|n| n == &a.name))
+            .map(|a| RejectedFile { name: a.name.clone(), reason: "not found on the ticket".into() })
+            .collect();
+        Ok(Some(Delivery { ticket, rejected }))
+    }
+
+    async fn my_tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError> {
+        let answer = self
+            .call(|_| {
+                self.request(Method::GET, "Ticket")
+                    .query(&[("range", "0-999")])
+                    .header("X-GLPI-Sanitized-Content", "false")
+            })
+            .await?;
+        let rows = answer.json()?;
+        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol { detail: "Ticket list is not a list".into() })?;
+        let mut tickets: Vec<TicketSummary> = rows
+            .iter()
+            .filter_map(|row| {
+                Some(TicketSummary {
+                    id: as_u64(&row["id"])?,
+                    subject: row["name"].as_str().unwrap_or_default().to_owned(),
+                    status: TicketStatus::from_glpi(row["status"].as_i64().or_else(|| row["status"].as_str()?.parse().ok())?)?,
+                    updated: row["date_mod"].as_str().unwrap_or_default().to_owned(),
+                })
+            })
+            .collect();
+        tickets.sort_by_key(|t| std::cmp::Reverse(t.id));
+        Ok(tickets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_array_maps_to_a_typed_error() {
+        let e = GlpiError::from_answer(401, br#"["ERROR_SESSION_TOKEN_INVALID","session_token seems invalid"]"#);
+        assert_eq!(e.code, GlpiCode::SessionTokenInvalid);
+        assert_eq!(e.message, "session_token seems invalid");
+        let c: ConnectorError = GlpiError::from_answer(401, br#"["ERROR_GLPI_LOGIN_USER_TOKEN","parameter user_token seems invalid"]"#).into();
+        assert!(matches!(c, ConnectorError::Unauthorized { ref code, .. } if code == "ERROR_GLPI_LOGIN_USER_TOKEN"));
+        assert!(!c.is_transient());
+        let c: ConnectorError = GlpiError::from_answer(403, br#"["ERROR_RIGHT_MISSING","You don't have permission to perform this action."]"#).into();
+        assert!(matches!(c, ConnectorError::Rejected { status: 403, .. }));
+        let c: ConnectorError = GlpiError::from_answer(400, br#"["ERROR","API disabled"]"#).into();
+        assert!(matches!(c, ConnectorError::Unauthorized { .. }));
+        let c: ConnectorError = GlpiError::from_answer(500, br#"["ERROR_SQL","boom"]"#).into();
+        assert!(c.is_transient());
+        let c: ConnectorError = GlpiError::from_answer(502, b"<html>Bad Gateway</html>").into();
+        assert!(matches!(c, ConnectorError::Server { status: 502, .. }));
+        assert!(c.is_transient());
+        let bulk = GlpiError::from_answer(207, br#"["ERROR_GLPI_PARTIAL_ADD",[{"id":8},{"id":false,"message":"x"}]]"#);
+        assert_eq!(bulk.code, GlpiCode::PartialAdd);
+        assert!(bulk.message.contains("\"id\":8"));
+        for code in ["ERROR_GLPI_ADD", "ERROR_GLPI_UPDATE", "ERROR_ITEM_NOT_FOUND", "ERROR_BAD_ARRAY", "ERROR_JSON_PAYLOAD_INVALID"] {
+            let e = GlpiError::from_answer(400, format!(r#"["{code}","m"]"#).as_bytes());
+            assert_eq!(e.code.as_str(), code);
+            assert!(!ConnectorError::from(e).is_transient());
+        }
+    }
+
+    #[test]
+    fn entities_are_decoded_for_display() {
+        assert_eq!(decode_entities("&#60;b&#62; &#38;amp;"), "<b> &amp;");
+    }
+}

@@ -1,0 +1,157 @@
+//! The help-desk back ends. Each one implements [`Connector`]; the outbox, the CLI and the agent
+//! only ever see the trait, so GLPI, Request Tracker and later ones are interchangeable.
+
+pub mod categories;
+pub mod glpi;
+
+use crate::config::{ServerConfig, ServerKind};
+use crate::i18n::{t, Lang};
+use crate::report::{Category, Report};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// A ticket number, as the help desk shows it to people.
+pub type TicketId = u64;
+
+/// What the help desk did with a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub ticket: TicketId,
+    /// Attachments the help desk refused while still creating the ticket.
+    pub rejected: Vec<RejectedFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedFile {
+    pub name: String,
+    pub reason: String,
+}
+
+/// Where a ticket stands, in the help desk's common vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TicketStatus {
+    New,
+    Assigned,
+    Planned,
+    Waiting,
+    Solved,
+    Closed,
+}
+
+impl TicketStatus {
+    /// GLPI's numeric status (1 New … 6 Closed).
+    pub fn from_glpi(code: i64) -> Option<TicketStatus> {
+        Some(match code {
+            1 => TicketStatus::New,
+            2 => TicketStatus::Assigned,
+            3 => TicketStatus::Planned,
+            4 => TicketStatus::Waiting,
+            5 => TicketStatus::Solved,
+            6 => TicketStatus::Closed,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self, lang: Lang) -> String {
+        let key = match self {
+            TicketStatus::New => "status.new",
+            TicketStatus::Assigned => "status.assigned",
+            TicketStatus::Planned => "status.planned",
+            TicketStatus::Waiting => "status.waiting",
+            TicketStatus::Solved => "status.solved",
+            TicketStatus::Closed => "status.closed",
+        };
+        t(lang, key, &[])
+    }
+}
+
+/// One line of "My tickets".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketSummary {
+    pub id: TicketId,
+    pub subject: String,
+    pub status: TicketStatus,
+    /// Last change, as the help desk reports it ("2026-11-28 13:30:00").
+    pub updated: String,
+}
+
+/// Why a help-desk call failed. [`ConnectorError::is_transient`] decides whether the outbox
+/// retries; everything else needs a person (IT for credentials, the user for content).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ConnectorError {
+    #[error("the help desk cannot be reached: {detail}")]
+    Unreachable { detail: String },
+    #[error("the help desk failed (HTTP {status}, {code}): {message}")]
+    Server { status: u16, code: String, message: String },
+    #[error("the help desk refused the credentials ({code}): {message}")]
+    Unauthorized { code: String, message: String },
+    #[error("the help desk refused the request (HTTP {status}, {code}): {message}")]
+    Rejected { status: u16, code: String, message: String },
+    #[error("the help desk gave an answer Guichet does not understand: {detail}")]
+    Protocol { detail: String },
+    #[error("no help desk is configured")]
+    NotConfigured,
+}
+
+impl ConnectorError {
+    /// Worth retrying later without anybody changing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ConnectorError::Unreachable { .. } | ConnectorError::Server { .. } | ConnectorError::Protocol { .. } | ConnectorError::NotConfigured
+        )
+    }
+
+    /// The code the UI branches on (closed set: offline, unauthorized, validation, server, internal).
+    pub fn ipc_code(&self) -> &'static str {
+        match self {
+            ConnectorError::Unreachable { .. } | ConnectorError::NotConfigured => "offline",
+            ConnectorError::Unauthorized { .. } => "unauthorized",
+            ConnectorError::Rejected { .. } => "validation",
+            ConnectorError::Server { .. } | ConnectorError::Protocol { .. } => "server",
+        }
+    }
+
+    /// What people can act on, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ConnectorError::Unreachable { detail } => t(lang, "error.offline", &[("detail", detail)]),
+            ConnectorError::Unauthorized { message, .. } => t(lang, "error.unauthorized", &[("detail", message)]),
+            ConnectorError::Rejected { message, .. } => t(lang, "error.rejected", &[("detail", message)]),
+            ConnectorError::Server { message, .. } => t(lang, "error.server", &[("detail", message)]),
+            ConnectorError::Protocol { detail } => t(lang, "error.server", &[("detail", detail)]),
+            ConnectorError::NotConfigured => t(lang, "error.not_configured", &[]),
+        }
+    }
+}
+
+/// A help desk.
+#[async_trait]
+pub trait Connector: Send + Sync + std::fmt::Debug {
+    /// The categories this account may choose from. May fail with `Rejected` (HTTP 403) when the
+    /// account is not allowed to read them: see [`categories::load`] for the fallback.
+    async fn categories(&self) -> Result<Vec<Category>, ConnectorError>;
+
+    /// Creates the ticket with its attachments.
+    async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError>;
+
+    /// Looks for a ticket already created from this report (by its client id), so that a retry
+    /// after an unknown outcome never creates a second ticket.
+    async fn find_delivered(&self, report: &Report) -> Result<Option<Delivery>, ConnectorError>;
+
+    /// The tickets of the user this connector logs in as, newest first.
+    async fn my_tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError>;
+}
+
+/// Builds the connector the configuration names.
+pub fn from_config(server: &ServerConfig) -> Result<Arc<dyn Connector>, ConnectorError> {
+    match server.kind {
+        ServerKind::Glpi => Ok(Arc::new(glpi::GlpiConnector::new(server)?)),
+    }
+}

@@ -1,0 +1,458 @@
+//! The report a user files, and its validation. A [`ReportDraft`] is what the wizard or the CLI
+//! collected; [`Report::build`] checks every field and reads every attachment, and returns either a
+//! complete [`Report`] or every problem found, each tied to its field and translatable. Nothing is
+//! saved before a report is complete, so bad input can never be half-saved.
+
+use crate::facts::MachineFacts;
+use crate::i18n::{human_size, t, Lang};
+use crate::phone::{self, Phone};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+/// A help-desk category (GLPI `ITILCategory`), `name` being its full path ("Matériel > Imprimante").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: u64,
+    pub name: String,
+}
+
+/// The limits a report must respect. IT can change them in the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub subject_max: usize,
+    pub description_min: usize,
+    pub description_max: usize,
+    pub max_attachments: usize,
+    pub attachment_max_bytes: u64,
+    pub attachments_total_max_bytes: u64,
+    /// File extensions the help desk accepts, lower case, without the dot.
+    pub allowed_extensions: Vec<String>,
+}
+
+const MIB: u64 = 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        // GLPI's default uploadable document types, minus the rare ones; no WebP (GLPI 10 refuses it).
+        let allowed = [
+            "7z", "bmp", "csv", "doc", "docx", "eml", "gif", "gz", "html", "jpeg", "jpg", "json", "log", "mp3",
+            "mp4", "msg", "odg", "odp", "ods", "odt", "pdf", "png", "ppt", "pptx", "rar", "rtf", "svg", "tar",
+            "tgz", "tif", "tiff", "txt", "wav", "xls", "xlsx", "xml", "zip",
+        ];
+        Limits {
+            subject_max: 120,
+            description_min: 15,
+            description_max: 5000,
+            max_attachments: 5,
+            attachment_max_bytes: 10 * MIB,
+            attachments_total_max_bytes: 20 * MIB,
+            allowed_extensions: allowed.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
+impl Limits {
+    pub(crate) fn check(&self) -> Result<(), String> {
+        if self.description_min > self.description_max {
+            return Err("limits.description_min is larger than limits.description_max".into());
+        }
+        if self.attachment_max_bytes > self.attachments_total_max_bytes {
+            return Err("limits.attachment_max_bytes is larger than limits.attachments_total_max_bytes".into());
+        }
+        Ok(())
+    }
+
+    fn allows(&self, name: &str) -> bool {
+        extension(name).is_some_and(|ext| self.allowed_extensions.iter().any(|a| a.eq_ignore_ascii_case(&ext)))
+    }
+}
+
+/// Where an attachment comes from: a file the user named, or bytes the wizard already holds
+/// (a masked screenshot, a dropped file).
+#[derive(Debug, Clone)]
+pub enum AttachmentSource {
+    Path(PathBuf),
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+/// What the user entered, unchecked.
+#[derive(Debug, Clone, Default)]
+pub struct ReportDraft {
+    pub subject: String,
+    pub description: String,
+    /// A category name (full path or last part, any case) or numeric id.
+    pub category: Option<String>,
+    pub phone: Option<String>,
+    pub location: Option<String>,
+    pub attachments: Vec<AttachmentSource>,
+}
+
+/// A file attached to a report. Its bytes travel beside the metadata, never inside JSON.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    pub mime: String,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+impl fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Attachment({:?}, {}, {} bytes)", self.name, self.mime, self.bytes.len())
+    }
+}
+
+/// A complete, valid report, ready to be made durable and delivered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The client id: the key that makes delivery exactly-once.
+    pub id: Uuid,
+    /// When the user filed it, ms since the Unix epoch.
+    pub created_at_ms: i64,
+    /// The language the ticket's fixed texts are written in.
+    pub lang: Lang,
+    pub subject: String,
+    pub description: String,
+    pub category: Option<Category>,
+    pub phone: Option<Phone>,
+    pub location: Option<String>,
+    pub facts: MachineFacts,
+    pub attachments: Vec<Attachment>,
+}
+
+/// The part of the form a validation error belongs to, so the UI can show it beside that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    Subject,
+    Description,
+    Category,
+    Phone,
+    Attachments,
+}
+
+/// One problem with a draft.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
+pub enum ValidationError {
+    SubjectMissing,
+    SubjectTooLong { len: usize, max: usize },
+    DescriptionMissing,
+    DescriptionTooShort { len: usize, min: usize },
+    DescriptionTooLong { len: usize, max: usize },
+    PhoneInvalid { value: String },
+    CategoryUnknown { value: String },
+    TooManyAttachments { count: usize, max: usize },
+    AttachmentUnreadable { name: String, reason: String },
+    AttachmentEmpty { name: String },
+    AttachmentTooLarge { name: String, size: u64, max: u64 },
+    AttachmentsTotalTooLarge { total: u64, max: u64 },
+    AttachmentTypeRefused { name: String, allowed: Vec<String> },
+    AttachmentNameNotUtf8 { lossy: String },
+    AttachmentNameInvalid { name: String },
+}
+
+impl ValidationError {
+    pub fn field(&self) -> Field {
+        use ValidationError::*;
+        match self {
+            SubjectMissing | SubjectTooLong { .. } => Field::Subject,
+            DescriptionMissing | DescriptionTooShort { .. } | DescriptionTooLong { .. } => Field::Description,
+            PhoneInvalid { .. } => Field::Phone,
+            CategoryUnknown { .. } => Field::Category,
+            _ => Field::Attachments,
+        }
+    }
+
+    /// The catalogue key of this error's message.
+    pub fn key(&self) -> &'static str {
+        use ValidationError::*;
+        match self {
+            SubjectMissing => "validation.subject.missing",
+            SubjectTooLong { .. } => "validation.subject.too_long",
+            DescriptionMissing => "validation.description.missing",
+            DescriptionTooShort { .. } => "validation.description.too_short",
+            DescriptionTooLong { .. } => "validation.description.too_long",
+            PhoneInvalid { .. } => "validation.phone.invalid",
+            CategoryUnknown { .. } => "validation.category.unknown",
+            TooManyAttachments { .. } => "validation.attachments.too_many",
+            AttachmentUnreadable { .. } => "validation.attachment.unreadable",
+            AttachmentEmpty { .. } => "validation.attachment.empty",
+            AttachmentTooLarge { .. } => "validation.attachment.too_large",
+            AttachmentsTotalTooLarge { .. } => "validation.attachments.total_too_large",
+            AttachmentTypeRefused { .. } => "validation.attachment.type_refused",
+            AttachmentNameNotUtf8 { .. } => "validation.attachment.name_not_utf8",
+            AttachmentNameInvalid { .. } => "validation.attachment.name_invalid",
+        }
+    }
+
+    /// The message for people, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use ValidationError::*;
+        let size = |b: &u64| human_size(lang, *b);
+        let key = self.key();
+        match self {
+            SubjectMissing | DescriptionMissing => t(lang, key, &[]),
+            SubjectTooLong { len, max } | DescriptionTooLong { len, max } => {
+                t(lang, key, &[("len", len), ("max", max)])
+            }
+            DescriptionTooShort { len, min } => t(lang, key, &[("len", len), ("min", min)]),
+            PhoneInvalid { value } | CategoryUnknown { value } => t(lang, key, &[("value", value)]),
+            TooManyAttachments { count, max } => t(lang, key, &[("count", count), ("max", max)]),
+            AttachmentUnreadable { name, reason } => t(lang, key, &[("name", name), ("reason", reason)]),
+            AttachmentEmpty { name } | AttachmentNameInvalid { name } => t(lang, key, &[("name", name)]),
+            AttachmentNameNotUtf8 { lossy } => t(lang, key, &[("name", lossy)]),
+            AttachmentTooLarge { name, size: s, max } => {
+                t(lang, key, &[("name", name), ("size", &size(s)), ("max", &size(max))])
+            }
+            AttachmentsTotalTooLarge { total, max } => {
+                t(lang, key, &[("total", &size(total)), ("max", &size(max))])
+            }
+            AttachmentTypeRefused { name, allowed } => {
+                t(lang, key, &[("name", name), ("allowed", &allowed.join(", "))])
+            }
+        }
+    }
+}
+
+/// Every problem found in a draft, in form order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl ValidationErrors {
+    pub fn message(&self, lang: Lang) -> String {
+        self.0.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Report {
+    /// Checks `draft` and reads its attachments. `categories` are the ones the help desk offers
+    /// (from its API, the cache or the configuration).
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(
+        draft: &ReportDraft,
+        limits: &Limits,
+        categories: &[Category],
+        facts: MachineFacts,
+        created_at_ms: i64,
+        lang: Lang,
+    ) -> Result<Report, ValidationErrors> {
+        let mut errors = Vec::new();
+
+        let subject = draft.subject.trim().to_owned();
+        let len = subject.chars().count();
+        if len == 0 {
+            errors.push(ValidationError::SubjectMissing);
+        } else if len > limits.subject_max {
+            errors.push(ValidationError::SubjectTooLong { len, max: limits.subject_max });
+        }
+
+        let description = draft.description.trim().to_owned();
+        let len = description.chars().count();
+        if len == 0 {
+            errors.push(ValidationError::DescriptionMissing);
+        } else if len < limits.description_min {
+            errors.push(ValidationError::DescriptionTooShort { len, min: limits.description_min });
+        } else if len > limits.description_max {
+            errors.push(ValidationError::DescriptionTooLong { len, max: limits.description_max });
+        }
+
+        let category = match draft.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(wanted) => match resolve_category(categories, wanted) {
+                Some(c) => Some(c.clone()),
+                None => {
+                    errors.push(ValidationError::CategoryUnknown { value: wanted.to_owned() });
+                    None
+                }
+            },
+        };
+
+        let phone = match draft.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(text) => match phone::parse(text) {
+                Some(p) => Some(p),
+                None => {
+                    errors.push(ValidationError::PhoneInvalid { value: text.to_owned() });
+                    None
+                }
+            },
+        };
+
+        let attachments = read_attachments(&draft.attachments, limits, &mut errors);
+
+        if !errors.is_empty() {
+            return Err(ValidationErrors(errors));
+        }
+        let location = draft.location.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned);
+        Ok(Report {
+            id: Uuid::new_v4(),
+            created_at_ms,
+            lang,
+            subject,
+            description,
+            category,
+            phone,
+            location,
+            facts,
+            attachments,
+        })
+    }
+
+    pub fn attachments_size(&self) -> u64 {
+        self.attachments.iter().map(|a| a.bytes.len() as u64).sum()
+    }
+}
+
+/// Finds a category by id, full path or last path element, ignoring case.
+pub fn resolve_category<'a>(categories: &'a [Category], wanted: &str) -> Option<&'a Category> {
+    if let Ok(id) = wanted.parse::<u64>() {
+        return categories.iter().find(|c| c.id == id);
+    }
+    let wanted = wanted.to_lowercase();
+    categories.iter().find(|c| c.name.to_lowercase() == wanted).or_else(|| {
+        let mut leaf = categories.iter().filter(|c| {
+            c.name.rsplit('>').next().is_some_and(|last| last.trim().to_lowercase() == wanted)
+        });
+        // An ambiguous leaf name ("Autre" under two parents) must not silently pick one.
+        match (leaf.next(), leaf.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    })
+}
+
+fn read_attachments(sources: &[AttachmentSource], limits: &Limits, errors: &mut Vec<ValidationError>) -> Vec<Attachment> {
+    if sources.len() > limits.max_attachments {
+        // Reading files the user must remove anyway would only waste time.
+        errors.push(ValidationError::TooManyAttachments { count: sources.len(), max: limits.max_attachments });
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for source in sources {
+        match read_attachment(source, limits) {
+            Ok(a) => out.push(a),
+            Err(e) => errors.push(e),
+        }
+    }
+    let total: u64 = out.iter().map(|a| a.bytes.len() as u64).sum();
+    if total > limits.attachments_total_max_bytes {
+        errors.push(ValidationError::AttachmentsTotalTooLarge { total, max: limits.attachments_total_max_bytes });
+    }
+    out
+}
+
+fn read_attachment(source: &AttachmentSource, limits: &Limits) -> Result<Attachment, ValidationError> {
+    let (name, bytes) = match source {
+        AttachmentSource::Bytes { name, bytes } => {
+            check_name(name)?;
+            check_type(name, limits)?;
+            check_size(name, bytes.len() as u64, limits)?;
+            (name.clone(), bytes.clone())
+        }
+        AttachmentSource::Path(path) => {
+            let name = file_name(path)?;
+            check_type(&name, limits)?;
+            let bytes = read_file(path, &name, limits)?;
+            (name, bytes)
+        }
+    };
+    if bytes.is_empty() {
+        return Err(ValidationError::AttachmentEmpty { name });
+    }
+    let mime = mime_for(&name).to_owned();
+    Ok(Attachment { name, mime, bytes })
+}
+
+fn file_name(path: &Path) -> Result<String, ValidationError> {
+    let raw = path.file_name().ok_or_else(|| ValidationError::AttachmentNameInvalid {
+        name: path.to_string_lossy().into_owned(),
+    })?;
+    let name = raw
+        .to_str()
+        .ok_or_else(|| ValidationError::AttachmentNameNotUtf8 { lossy: raw.to_string_lossy().into_owned() })?;
+    check_name(name)?;
+    Ok(name.to_owned())
+}
+
+/// A name travels to the server and into `--dry-run` folders: it must be a plain file name.
+fn check_name(name: &str) -> Result<(), ValidationError> {
+    let bad = name.trim().is_empty()
+        || name == "."
+        || name == ".."
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+        || name.chars().count() > 255;
+    if bad {
+        return Err(ValidationError::AttachmentNameInvalid { name: name.to_owned() });
+    }
+    Ok(())
+}
+
+fn check_type(name: &str, limits: &Limits) -> Result<(), ValidationError> {
+    if limits.allows(name) {
+        Ok(())
+    } else {
+        Err(ValidationError::AttachmentTypeRefused { name: name.to_owned(), allowed: limits.allowed_extensions.clone() })
+    }
+}
+
+fn check_size(name: &str, size: u64, limits: &Limits) -> Result<(), ValidationError> {
+    if size > limits.attachment_max_bytes {
+        return Err(ValidationError::AttachmentTooLarge { name: name.to_owned(), size, max: limits.attachment_max_bytes });
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, ValidationError> {
+    let unreadable = |e: std::io::Error| ValidationError::AttachmentUnreadable { name: name.to_owned(), reason: e.to_string() };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err(ValidationError::AttachmentUnreadable { name: name.to_owned(), reason: "is a directory".into() });
+    }
+    check_size(name, meta.len(), limits)?;
+    // The size may change between metadata and read: never read more than the limit plus one.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limits.attachment_max_bytes + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    check_size(name, bytes.len() as u64, limits)?;
+    Ok(bytes)
+}
+
+fn extension(name: &str) -> Option<String> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_ascii_lowercase())
+}
+
+/// The MIME type help desks expect for common attachment types.
+pub fn mime_for(name: &str) -> &'static str {
+    match extension(name).as_deref() {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("bmp") => "image/bmp",
+        Some("svg") => "image/svg+xml",
+        Some("tif" | "tiff") => "image/tiff",
+        Some("pdf") => "application/pdf",
+        Some("txt" | "log") => "text/plain",
+        Some("csv") => "text/csv",
+        Some("html") => "text/html",
+        Some("xml") => "application/xml",
+        Some("json") => "application/json",
+        Some("zip") => "application/zip",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
+        Some("odp") => "application/vnd.oasis.opendocument.presentation",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        Some("doc") => "application/msword",
+        Some("xls") => "application/vnd.ms-excel",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs, on a fresh Debian 12 / Ubuntu machine, the system packages Guichet needs to build, run and
+# be tested. Idempotent: packages already present are skipped, so a second run costs a few seconds.
+# Usage: scripts/install-deps.sh [run|test]   (default: test, the superset)
+set -euo pipefail
+profile=${1:-test}
+
+# Build and run: WebKitGTK for the window process, appindicator (Tauri's tray panics without it),
+# xcap's capture back ends (PipeWire via bindgen needs libclang; libgbm for linking).
+pkgs=(build-essential pkg-config curl ca-certificates
+      libwebkit2gtk-4.1-dev libayatana-appindicator3-1 libayatana-appindicator3-dev
+      libpipewire-0.3-dev libclang1-14 libclang-common-14-dev libxcb-randr0-dev libgbm-dev
+      libdbus-1-dev nodejs npm)
+if [ "$profile" = test ]; then
+  # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon.
+  pkgs+=(webkit2gtk-driver xvfb xauth dbus dunst x11-apps)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# Node may come from elsewhere than Debian (this image ships its own); do not fight it.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+read -r -a missing <<<"${missing[*]:-}"
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "install-deps: cargo not found; install Rust with rustup first" >&2; exit 1; }

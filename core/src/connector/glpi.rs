@@ -298,7 +298,13 @@ impl GlpiConnector {
                 }
             }
         };
-        self.send(build(&fresh).header("Session-Token", &fresh.token)).await?.into_result()
+        let answer = self.send(build(&fresh).header("Session-Token", &fresh.token)).await?;
+        if answer.is_session_invalid() {
+            // A session refused right after it was opened is the server's trouble, not our
+            // credentials' (those were just accepted): retry later rather than give up.
+            return Err(ConnectorError::Protocol { detail: "the help desk dropped a session it had just opened".into() });
+        }
+        answer.into_result()
     }
 
 

@@ -25,7 +25,8 @@ pub async fn run(config_path: Option<&Path>) -> u8 {
         let sleep = match cycle(&app, &courier).await {
             Ok(Some(next_ms)) => {
                 let wait = next_ms.saturating_sub(unix_ms(app.clock.now())).max(0);
-                Duration::from_millis(u64::try_from(wait).unwrap_or(0)).clamp(Duration::from_secs(1), MAX_SLEEP)
+                Duration::from_millis(u64::try_from(wait).unwrap_or(0))
+                    .clamp(Duration::from_secs(1), MAX_SLEEP)
             }
             Ok(None) => MAX_SLEEP,
             Err(e) => {

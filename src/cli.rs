@@ -28,7 +28,11 @@ pub const EXIT_STOPPED: u8 = 3;
 const OUTBOX_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Parser)]
-#[command(name = "guichet", version, about = "Signaler un problème au service d'assistance / Report a problem to the help desk")]
+#[command(
+    name = "guichet",
+    version,
+    about = "Signaler un problème au service d'assistance / Report a problem to the help desk"
+)]
 pub struct Args {
     /// Configuration file (default: $GUICHET_CONFIG).
     #[arg(long, global = true, value_name = "FILE")]
@@ -118,21 +122,35 @@ impl App {
         let lang = config.lang();
         let data_dir = config::data_dir()?;
         let connector = match &config.server {
-            Some(server) => Some(connector::from_config(server).map_err(|e| anyhow::anyhow!(e.message(lang)))?),
+            Some(server) => {
+                Some(connector::from_config(server).map_err(|e| anyhow::anyhow!(e.message(lang)))?)
+            }
             None => None,
         };
-        Ok(App { config, lang, data_dir, connector, clock: Arc::new(SystemClock) })
+        Ok(App {
+            config,
+            lang,
+            data_dir,
+            connector,
+            clock: Arc::new(SystemClock),
+        })
     }
 
     pub(crate) fn outbox(&self) -> anyhow::Result<Outbox> {
         Outbox::open(&self.data_dir.join("outbox"), OUTBOX_WAIT).map_err(|e| match e {
-            guichet_core::outbox::OutboxError::Busy { .. } => anyhow::anyhow!(t(self.lang, "error.outbox_busy", &[])),
+            guichet_core::outbox::OutboxError::Busy { .. } => {
+                anyhow::anyhow!(t(self.lang, "error.outbox_busy", &[]))
+            }
             other => other.into(),
         })
     }
 
     pub(crate) fn courier(&self) -> Courier {
-        Courier::new(self.connector.clone(), self.clock.clone(), Backoff::default())
+        Courier::new(
+            self.connector.clone(),
+            self.clock.clone(),
+            Backoff::default(),
+        )
     }
 }
 
@@ -177,12 +195,23 @@ async fn report(ctx: &App, args: ReportArgs) -> anyhow::Result<u8> {
         category: args.category,
         phone: args.phone.clone().or_else(|| profile.phone.clone()),
         location: args.location.clone().or_else(|| profile.location.clone()),
-        attachments: args.attachments.into_iter().map(AttachmentSource::Path).collect(),
+        attachments: args
+            .attachments
+            .into_iter()
+            .map(AttachmentSource::Path)
+            .collect(),
     };
     // Validation needs the category list, but must not wait on the network: cache or config.
     let known = categories::cached_or_configured(&ctx.config.categories, &ctx.data_dir);
     let facts = MachineFacts::gather(Vec::new());
-    let report = match Report::build(&draft, &ctx.config.limits, &known.categories, facts, unix_ms(ctx.clock.now()), lang) {
+    let report = match Report::build(
+        &draft,
+        &ctx.config.limits,
+        &known.categories,
+        facts,
+        unix_ms(ctx.clock.now()),
+        lang,
+    ) {
         Ok(report) => report,
         Err(errors) => {
             eprintln!("{}", errors.message(lang));
@@ -220,10 +249,24 @@ async fn report(ctx: &App, args: ReportArgs) -> anyhow::Result<u8> {
                 }
                 print_json(&out);
             } else {
-                println!("{}", t(lang, "report.sent", &[("ticket", &delivery.ticket)]));
+                println!(
+                    "{}",
+                    t(lang, "report.sent", &[("ticket", &delivery.ticket)])
+                );
                 if !delivery.rejected.is_empty() {
-                    let files: Vec<String> = delivery.rejected.iter().map(|r| format!("{} ({})", r.name, r.reason)).collect();
-                    println!("{}", t(lang, "report.rejected_files", &[("files", &files.join(", "))]));
+                    let files: Vec<String> = delivery
+                        .rejected
+                        .iter()
+                        .map(|r| format!("{} ({})", r.name, r.reason))
+                        .collect();
+                    println!(
+                        "{}",
+                        t(
+                            lang,
+                            "report.rejected_files",
+                            &[("files", &files.join(", "))]
+                        )
+                    );
                 }
             }
             EXIT_OK
@@ -242,7 +285,9 @@ async fn report(ctx: &App, args: ReportArgs) -> anyhow::Result<u8> {
         }
         Outcome::Failed(error) => {
             if args.json {
-                print_json(&json!({"status": "failed", "id": report.id, "error": {"code": error.ipc_code(), "message": error.message(lang)}}));
+                print_json(
+                    &json!({"status": "failed", "id": report.id, "error": {"code": error.ipc_code(), "message": error.message(lang)}}),
+                );
             } else {
                 eprintln!("{}", error.message(lang));
             }
@@ -254,14 +299,30 @@ async fn report(ctx: &App, args: ReportArgs) -> anyhow::Result<u8> {
 /// Writes exactly what `report` would send: the GLPI request fields and each attachment.
 fn write_dry_run(dir: &Path, report: &Report) -> anyhow::Result<()> {
     let files = dir.join("files");
-    std::fs::create_dir_all(&files).with_context(|| format!("cannot create {}", files.display()))?;
+    std::fs::create_dir_all(&files)
+        .with_context(|| format!("cannot create {}", files.display()))?;
     // The requester id is only known once a session is open; the placeholder says so.
     let manifest = glpi::ticket_manifest(report, json!("<glpiID of the logged-in account>"));
-    let parts: serde_json::Map<String, serde_json::Value> =
-        report.attachments.iter().enumerate().map(|(i, a)| (format!("file{i}"), json!({"name": a.name, "mime": a.mime, "size": a.bytes.len()}))).collect();
+    let parts: serde_json::Map<String, serde_json::Value> = report
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
+                format!("file{i}"),
+                json!({"name": a.name, "mime": a.mime, "size": a.bytes.len()}),
+            )
+        })
+        .collect();
     let request = json!({"method": "POST", "path": "Ticket", "uploadManifest": manifest, "files": parts, "clientId": report.id});
-    std::fs::write(dir.join("request.json"), serde_json::to_vec_pretty(&request)?)?;
-    std::fs::write(dir.join("content.html"), manifest["input"]["content"].as_str().unwrap_or_default())?;
+    std::fs::write(
+        dir.join("request.json"),
+        serde_json::to_vec_pretty(&request)?,
+    )?;
+    std::fs::write(
+        dir.join("content.html"),
+        manifest["input"]["content"].as_str().unwrap_or_default(),
+    )?;
     for a in &report.attachments {
         // Names were validated: no separators, so they stay inside `files`.
         std::fs::write(files.join(&a.name), &a.bytes)?;
@@ -273,7 +334,9 @@ fn state_label(lang: Lang, state: &EntryState) -> String {
     match state {
         EntryState::Pending => t(lang, "queue.pending", &[]),
         EntryState::Failed => t(lang, "queue.failed", &[]),
-        EntryState::Delivered { ticket, .. } => format!("{} (#{ticket})", t(lang, "queue.delivered_partial", &[])),
+        EntryState::Delivered { ticket, .. } => {
+            format!("{} (#{ticket})", t(lang, "queue.delivered_partial", &[]))
+        }
     }
 }
 
@@ -303,7 +366,13 @@ fn queue_list(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
         println!("{}", t(lang, "queue.empty", &[]));
     }
     for e in &entries {
-        println!("{}  {}  [{}]  {}", e.report.id, e.report.subject, state_label(lang, &e.state), e.attempts);
+        println!(
+            "{}  {}  [{}]  {}",
+            e.report.id,
+            e.report.subject,
+            state_label(lang, &e.state),
+            e.attempts
+        );
         if let EntryState::Delivered { rejected, .. } = &e.state {
             for r in rejected {
                 println!("    {}: {}", r.name, r.reason);
@@ -321,8 +390,14 @@ async fn queue_flush(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
     let outbox = ctx.outbox()?;
     let result = ctx.courier().flush(&outbox, true).await?;
     let entries = outbox.list()?;
-    let waiting: Vec<_> = entries.iter().filter(|e| e.state == EntryState::Pending).collect();
-    let failed: Vec<_> = entries.iter().filter(|e| e.state == EntryState::Failed).collect();
+    let waiting: Vec<_> = entries
+        .iter()
+        .filter(|e| e.state == EntryState::Pending)
+        .collect();
+    let failed: Vec<_> = entries
+        .iter()
+        .filter(|e| e.state == EntryState::Failed)
+        .collect();
     let describe = |e: &&guichet_core::outbox::Entry| {
         json!({"id": e.report.id, "subject": e.report.subject,
                "error": e.last_error.as_ref().map(|err| json!({"code": err.ipc_code(), "message": err.message(lang)}))})
@@ -338,13 +413,29 @@ async fn queue_flush(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
             println!("{id} → #{}", d.ticket);
         }
         for e in waiting.iter().chain(failed.iter()) {
-            let why = e.last_error.as_ref().map(|err| err.message(lang)).unwrap_or_default();
-            eprintln!("{}  {}  [{}]  {why}", e.report.id, e.report.subject, state_label(lang, &e.state));
+            let why = e
+                .last_error
+                .as_ref()
+                .map(|err| err.message(lang))
+                .unwrap_or_default();
+            eprintln!(
+                "{}  {}  [{}]  {why}",
+                e.report.id,
+                e.report.subject,
+                state_label(lang, &e.state)
+            );
         }
         if waiting.is_empty() && failed.is_empty() {
             println!("{}", t(lang, "queue.flush.done", &[]));
         } else {
-            eprintln!("{}", t(lang, "queue.flush.left", &[("count", &(waiting.len() + failed.len()))]));
+            eprintln!(
+                "{}",
+                t(
+                    lang,
+                    "queue.flush.left",
+                    &[("count", &(waiting.len() + failed.len()))]
+                )
+            );
         }
     }
     Ok(if !waiting.is_empty() {
@@ -382,7 +473,13 @@ async fn tickets(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
                 print_json(&json!(list));
             } else {
                 for ticket in &list {
-                    println!("#{:<7} {:<22} {}  ({})", ticket.id, ticket.status.label(lang), ticket.subject, ticket.updated);
+                    println!(
+                        "#{:<7} {:<22} {}  ({})",
+                        ticket.id,
+                        ticket.status.label(lang),
+                        ticket.subject,
+                        ticket.updated
+                    );
                 }
             }
             Ok(EXIT_OK)
@@ -395,7 +492,12 @@ async fn tickets(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
 }
 
 async fn list_categories(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
-    let list: CategoryList = categories::load(ctx.connector.as_deref(), &ctx.config.categories, &ctx.data_dir).await;
+    let list: CategoryList = categories::load(
+        ctx.connector.as_deref(),
+        &ctx.config.categories,
+        &ctx.data_dir,
+    )
+    .await;
     if as_json {
         print_json(&json!(list));
     } else {

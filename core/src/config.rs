@@ -16,7 +16,10 @@ pub const DATA_DIR_ENV: &str = "GUICHET_DATA_DIR";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the configuration file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("the configuration file {path} is not valid: {message}")]
@@ -106,7 +109,9 @@ pub struct UserDefaults {
 impl Config {
     /// Loads the file named by `explicit`, else by `GUICHET_CONFIG`; with neither, the defaults.
     pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
-        let from_env = std::env::var_os(CONFIG_ENV).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let from_env = std::env::var_os(CONFIG_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
         match explicit.map(Path::to_path_buf).or(from_env) {
             Some(path) => Config::from_file(&path),
             None => Ok(Config::default()),
@@ -114,11 +119,18 @@ impl Config {
     }
 
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-        let config: Config = toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse { path: path.to_owned(), message: e.to_string() })?;
-        config.check().map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        config.check().map_err(|message| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        })?;
         Ok(config)
     }
 
@@ -126,7 +138,9 @@ impl Config {
         if let Some(server) = &self.server {
             let url = server.url.trim();
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!("server.url must start with http:// or https:// (got {url:?})"));
+                return Err(format!(
+                    "server.url must start with http:// or https:// (got {url:?})"
+                ));
             }
             let has_token = server.user_token.as_deref().is_some_and(|t| !t.is_empty());
             let has_login = server.login.is_some() && server.password.is_some();
@@ -148,7 +162,9 @@ pub fn data_dir() -> Result<PathBuf, ConfigError> {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(dir));
     }
-    dirs::data_local_dir().map(|d| d.join("guichet")).ok_or(ConfigError::NoDataDir)
+    dirs::data_local_dir()
+        .map(|d| d.join("guichet"))
+        .ok_or(ConfigError::NoDataDir)
 }
 
 #[cfg(test)]
@@ -185,19 +201,32 @@ mod tests {
         assert_eq!(config.lang(), Lang::En);
         assert_eq!(config.categories[0].name, "Réseau");
         assert_eq!(config.limits.max_attachments, 3);
-        assert_eq!(config.limits.attachment_max_bytes, Limits::default().attachment_max_bytes);
+        assert_eq!(
+            config.limits.attachment_max_bytes,
+            Limits::default().attachment_max_bytes
+        );
         let debug = format!("{:?}", config.server);
-        assert!(!debug.contains("tok"), "secrets stay out of Debug: {debug}");
+        assert!(
+            !debug.contains("\"tok\"") && !debug.contains("\"app\""),
+            "secrets stay out of Debug: {debug}"
+        );
     }
 
     #[test]
     fn mistakes_are_reported_with_the_file() {
-        let (_d, path) = write("[server]\nkind = \"glpi\"\nurl = \"support\"\nuser_token = \"t\"\n");
+        let (_d, path) =
+            write("[server]\nkind = \"glpi\"\nurl = \"support\"\nuser_token = \"t\"\n");
         let err = Config::from_file(&path).expect_err("bad url");
         assert!(err.to_string().contains("server.url"), "{err}");
         let (_d, path) = write("[server]\nkind = \"glpi\"\nurll = \"x\"\n");
-        assert!(matches!(Config::from_file(&path), Err(ConfigError::Parse { .. })));
+        assert!(matches!(
+            Config::from_file(&path),
+            Err(ConfigError::Parse { .. })
+        ));
         let (_d, path) = write("[server]\nkind = \"glpi\"\nurl = \"http://x/apirest.php\"\n");
-        assert!(Config::from_file(&path).expect_err("no credentials").to_string().contains("user_token"));
+        assert!(Config::from_file(&path)
+            .expect_err("no credentials")
+            .to_string()
+            .contains("user_token"));
     }
 }

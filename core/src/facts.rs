@@ -39,7 +39,13 @@ impl MachineFacts {
         let mut system = System::new();
         system.refresh_memory();
         let os = System::long_os_version()
-            .or_else(|| Some(format!("{} {}", System::name()?, System::os_version().unwrap_or_default())))
+            .or_else(|| {
+                Some(format!(
+                    "{} {}",
+                    System::name()?,
+                    System::os_version().unwrap_or_default()
+                ))
+            })
             .unwrap_or_else(|| std::env::consts::OS.to_owned());
         let home = dirs::home_dir().unwrap_or_else(|| "/".into());
         let disks = Disks::new_with_refreshed_list();
@@ -68,15 +74,26 @@ impl MachineFacts {
     pub fn lines(&self, lang: Lang) -> Vec<(String, String)> {
         let mut lines = vec![
             (t(lang, "ticket.host", &[]), self.hostname.clone()),
-            (t(lang, "ticket.os", &[]), match &self.kernel {
-                Some(k) => format!("{} (noyau {k})", self.os).replace("noyau", if lang == Lang::En { "kernel" } else { "noyau" }),
-                None => self.os.clone(),
-            }),
+            (
+                t(lang, "ticket.os", &[]),
+                match &self.kernel {
+                    Some(k) => format!("{} (noyau {k})", self.os)
+                        .replace("noyau", if lang == Lang::En { "kernel" } else { "noyau" }),
+                    None => self.os.clone(),
+                },
+            ),
             (t(lang, "ticket.user", &[]), self.user.clone()),
-            (t(lang, "ticket.uptime", &[]), duration(self.uptime_secs, lang)),
+            (
+                t(lang, "ticket.uptime", &[]),
+                duration(self.uptime_secs, lang),
+            ),
             (
                 t(lang, "ticket.memory", &[]),
-                format!("{} / {}", human_size(lang, self.memory_available_bytes), human_size(lang, self.memory_total_bytes)),
+                format!(
+                    "{} / {}",
+                    human_size(lang, self.memory_available_bytes),
+                    human_size(lang, self.memory_total_bytes)
+                ),
             ),
         ];
         if let Some(free) = self.disk_free_bytes {
@@ -104,7 +121,11 @@ impl MachineFacts {
             .iter()
             .map(|(label, value)| format!("<strong>{}</strong> : {}", escape(label), escape(value)))
             .collect();
-        format!("<p><strong>{}</strong><br>{}</p>", escape(&t(lang, "ticket.section.machine", &[])), body.join("<br>"))
+        format!(
+            "<p><strong>{}</strong><br>{}</p>",
+            escape(&t(lang, "ticket.section.machine", &[])),
+            body.join("<br>")
+        )
     }
 }
 
@@ -123,7 +144,9 @@ fn ip_addresses() -> Vec<String> {
         .filter(|i| !i.is_loopback())
         .map(|i| i.ip())
         // IPv6 link-local addresses say nothing useful to a technician.
-        .filter(|ip| !matches!(ip, std::net::IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80))
+        .filter(
+            |ip| !matches!(ip, std::net::IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80),
+        )
         .collect();
     addrs.sort_by_key(|ip| (ip.is_ipv6(), *ip));
     addrs.dedup();
@@ -166,7 +189,12 @@ mod tests {
             memory_available_bytes: 2 << 30,
             disk_free_bytes: Some(50 << 30),
             ip_addresses: vec!["192.0.2.7".into()],
-            screens: vec![ScreenInfo { name: "HDMI-1".into(), width: 1920, height: 1080, scale: 1.0 }],
+            screens: vec![ScreenInfo {
+                name: "HDMI-1".into(),
+                width: 1920,
+                height: 1080,
+                scale: 1.0,
+            }],
         };
         let html = facts.to_html(Lang::Fr);
         assert!(html.contains("SALLE12-PC03"));

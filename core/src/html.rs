@@ -24,15 +24,63 @@ pub fn paragraphs(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::new();
     for para in text.split("\n\n") {
-        let lines: Vec<&str> = para.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<&str> = para
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         if lines.is_empty() {
             continue;
         }
         out.push_str("<p>");
-        out.push_str(&lines.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"));
+        out.push_str(
+            &lines
+                .iter()
+                .map(|l| escape(l))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+        );
         out.push_str("</p>");
     }
     out
+}
+
+/// The body of a ticket: the user's description, then how to reach them, the machine facts, and
+/// the client reference that makes retries idempotent (see [`crate::outbox`]).
+pub fn ticket_body(report: &crate::report::Report) -> String {
+    use crate::i18n::t;
+    let lang = report.lang;
+    let mut html = paragraphs(&report.description);
+    let mut contact = Vec::new();
+    if let Some(phone) = &report.phone {
+        contact.push(format!(
+            "<strong>{}</strong> : {}",
+            escape(&t(lang, "ticket.phone", &[])),
+            escape(&phone.to_string())
+        ));
+    }
+    if let Some(location) = &report.location {
+        contact.push(format!(
+            "<strong>{}</strong> : {}",
+            escape(&t(lang, "ticket.location", &[])),
+            escape(location)
+        ));
+    }
+    if !contact.is_empty() {
+        html.push_str(&format!(
+            "<p><strong>{}</strong><br>{}</p>",
+            escape(&t(lang, "ticket.section.contact", &[])),
+            contact.join("<br>")
+        ));
+    }
+    html.push_str(&report.facts.to_html(lang));
+    html.push_str(&format!(
+        "<p><small>{} — {} : {}</small></p>",
+        escape(&t(lang, "ticket.sent_by", &[])),
+        escape(&t(lang, "ticket.reference", &[])),
+        report.id
+    ));
+    html
 }
 
 #[cfg(test)]
@@ -50,33 +98,10 @@ mod tests {
 
     #[test]
     fn blank_lines_make_paragraphs_and_single_breaks_stay() {
-        assert_eq!(paragraphs("one\ntwo\r\n\r\nthree\n\n\n"), "<p>one<br>two</p><p>three</p>");
+        assert_eq!(
+            paragraphs("one\ntwo\r\n\r\nthree\n\n\n"),
+            "<p>one<br>two</p><p>three</p>"
+        );
         assert_eq!(paragraphs("  \n\n"), "");
     }
-}
-
-/// The body of a ticket: the user's description, then how to reach them, the machine facts, and
-/// the client reference that makes retries idempotent (see [`crate::outbox`]).
-pub fn ticket_body(report: &crate::report::Report) -> String {
-    use crate::i18n::t;
-    let lang = report.lang;
-    let mut html = paragraphs(&report.description);
-    let mut contact = Vec::new();
-    if let Some(phone) = &report.phone {
-        contact.push(format!("<strong>{}</strong> : {}", escape(&t(lang, "ticket.phone", &[])), escape(&phone.to_string())));
-    }
-    if let Some(location) = &report.location {
-        contact.push(format!("<strong>{}</strong> : {}", escape(&t(lang, "ticket.location", &[])), escape(location)));
-    }
-    if !contact.is_empty() {
-        html.push_str(&format!("<p><strong>{}</strong><br>{}</p>", escape(&t(lang, "ticket.section.contact", &[])), contact.join("<br>")));
-    }
-    html.push_str(&report.facts.to_html(lang));
-    html.push_str(&format!(
-        "<p><small>{} — {} : {}</small></p>",
-        escape(&t(lang, "ticket.sent_by", &[])),
-        escape(&t(lang, "ticket.reference", &[])),
-        report.id
-    ));
-    html
 }

@@ -93,8 +93,16 @@ pub fn human_size(lang: Lang, bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    let text = if unit == 0 { format!("{bytes}") } else { format!("{value:.1}") };
-    let text = if lang == Lang::Fr { text.replace('.', ",") } else { text };
+    let text = if unit == 0 {
+        format!("{bytes}")
+    } else {
+        format!("{value:.1}")
+    };
+    let text = if lang == Lang::Fr {
+        text.replace('.', ",")
+    } else {
+        text
+    };
     format!("{text} {}", units[unit])
 }
 
@@ -109,7 +117,10 @@ mod tests {
                 Lang::Fr => include_str!("../locales/fr.json"),
                 Lang::En => include_str!("../locales/en.json"),
             };
-            assert!(serde_json::from_str::<Catalogue>(src).is_ok(), "{lang:?} catalogue parses");
+            assert!(
+                serde_json::from_str::<Catalogue>(src).is_ok(),
+                "{lang:?} catalogue parses"
+            );
         }
         assert_eq!(keys(Lang::Fr), keys(Lang::En));
         assert!(keys(Lang::Fr).len() > 40);
@@ -117,7 +128,11 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        let msg = t(Lang::En, "validation.attachments.too_many", &[("count", &7), ("max", &5)]);
+        let msg = t(
+            Lang::En,
+            "validation.attachments.too_many",
+            &[("count", &7), ("max", &5)],
+        );
         assert_eq!(msg, "Too many attachments (7): at most 5 per report.");
         assert_eq!(t(Lang::Fr, "no.such.key", &[]), "no.such.key");
     }

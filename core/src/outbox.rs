@@ -35,7 +35,10 @@ pub enum OutboxError {
     #[error("the outbox at {path} is in use by another Guichet process")]
     Busy { path: PathBuf },
     #[error("cannot open the outbox at {path}: {source}")]
-    Open { path: PathBuf, source: std::io::Error },
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("outbox storage error: {0}")]
     Storage(#[from] sled::Error),
     #[error("outbox entry {id} is damaged: {message}")]
@@ -53,7 +56,10 @@ pub enum EntryState {
     /// Stopped on a permanent error; needs `retry` or `dismiss`.
     Failed,
     /// The ticket exists, but the help desk refused some files.
-    Delivered { ticket: TicketId, rejected: Vec<RejectedFile> },
+    Delivered {
+        ticket: TicketId,
+        rejected: Vec<RejectedFile>,
+    },
 }
 
 /// A report in the outbox, without its attachment bytes.
@@ -100,7 +106,10 @@ fn blob_prefix(id: Uuid) -> String {
 impl Outbox {
     /// Opens the outbox in `dir`, waiting up to `wait` for another process to release it.
     pub fn open(dir: &Path, wait: Duration) -> Result<Outbox, OutboxError> {
-        let open_err = |source| OutboxError::Open { path: dir.to_owned(), source };
+        let open_err = |source| OutboxError::Open {
+            path: dir.to_owned(),
+            source,
+        };
         std::fs::create_dir_all(dir).map_err(open_err)?;
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -111,14 +120,23 @@ impl Outbox {
         let deadline = Instant::now() + wait;
         while lock.try_lock_exclusive().is_err() {
             if Instant::now() >= deadline {
-                return Err(OutboxError::Busy { path: dir.to_owned() });
+                return Err(OutboxError::Busy {
+                    path: dir.to_owned(),
+                });
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         let path = dir.join("outbox.sled");
         // Every write is flushed explicitly, so sled's periodic flusher (and its wake-ups) is off.
-        let db = sled::Config::new().path(&path).flush_every_ms(None).open()?;
-        Ok(Outbox { db, _lock: lock, path })
+        let db = sled::Config::new()
+            .path(&path)
+            .flush_every_ms(None)
+            .open()?;
+        Ok(Outbox {
+            db,
+            _lock: lock,
+            path,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -130,9 +148,18 @@ impl Outbox {
         let mut stored = report.clone();
         let mut batch = sled::Batch::default();
         for (n, attachment) in stored.attachments.iter_mut().enumerate() {
-            batch.insert(format!("{}{n:04}", blob_prefix(report.id)).as_bytes(), std::mem::take(&mut attachment.bytes));
+            batch.insert(
+                format!("{}{n:04}", blob_prefix(report.id)).as_bytes(),
+                std::mem::take(&mut attachment.bytes),
+            );
         }
-        let entry = Entry { report: stored, state: EntryState::Pending, attempts: 0, next_attempt_ms: now_ms, last_error: None };
+        let entry = Entry {
+            report: stored,
+            state: EntryState::Pending,
+            attempts: 0,
+            next_attempt_ms: now_ms,
+            last_error: None,
+        };
         batch.insert(entry_key(report.id).as_bytes(), encode(&entry)?);
         self.db.apply_batch(batch)?;
         self.db.flush()?;
@@ -158,14 +185,26 @@ impl Outbox {
         Ok(self.db.scan_prefix(ENTRY).next().transpose()?.is_none())
     }
 
-    /// One entry, with its attachment bytes.
-    pub fn load(&self, id: Uuid) -> Result<Entry, OutboxError> {
+    /// One entry, without attachment bytes.
+    fn entry(&self, id: Uuid) -> Result<Entry, OutboxError> {
         let key = entry_key(id);
         let value = self.db.get(&key)?.ok_or(OutboxError::NotFound(id))?;
-        let mut entry: Entry = decode(key.as_bytes(), &value)?;
-        let blobs = self.db.scan_prefix(blob_prefix(id)).values().collect::<Result<Vec<_>, _>>()?;
+        decode(key.as_bytes(), &value)
+    }
+
+    /// One entry, with its attachment bytes.
+    pub fn load(&self, id: Uuid) -> Result<Entry, OutboxError> {
+        let mut entry = self.entry(id)?;
+        let blobs = self
+            .db
+            .scan_prefix(blob_prefix(id))
+            .values()
+            .collect::<Result<Vec<_>, _>>()?;
         if blobs.len() != entry.report.attachments.len() {
-            return Err(OutboxError::Corrupt { id: id.to_string(), message: "attachment count differs".into() });
+            return Err(OutboxError::Corrupt {
+                id: id.to_string(),
+                message: "attachment count differs".into(),
+            });
         }
         for (attachment, bytes) in entry.report.attachments.iter_mut().zip(blobs) {
             attachment.bytes = bytes.to_vec();
@@ -178,14 +217,21 @@ impl Outbox {
         Ok(self
             .list()?
             .into_iter()
-            .filter(|e| e.state == EntryState::Pending && (ignore_backoff || e.next_attempt_ms <= now_ms))
+            .filter(|e| {
+                e.state == EntryState::Pending && (ignore_backoff || e.next_attempt_ms <= now_ms)
+            })
             .map(|e| e.report.id)
             .collect())
     }
 
     /// The earliest time a pending entry is due, if any.
     pub fn next_due_ms(&self) -> Result<Option<i64>, OutboxError> {
-        Ok(self.list()?.iter().filter(|e| e.state == EntryState::Pending).map(|e| e.next_attempt_ms).min())
+        Ok(self
+            .list()?
+            .iter()
+            .filter(|e| e.state == EntryState::Pending)
+            .map(|e| e.next_attempt_ms)
+            .min())
     }
 
     /// Reports already delivered, newest first.
@@ -203,11 +249,9 @@ impl Outbox {
     }
 
     fn update(&self, id: Uuid, change: impl FnOnce(&mut Entry)) -> Result<Entry, OutboxError> {
-        let key = entry_key(id);
-        let value = self.db.get(&key)?.ok_or(OutboxError::NotFound(id))?;
-        let mut entry: Entry = decode(key.as_bytes(), &value)?;
+        let mut entry = self.entry(id)?;
         change(&mut entry);
-        self.db.insert(key.as_bytes(), encode(&entry)?)?;
+        self.db.insert(entry_key(id).as_bytes(), encode(&entry)?)?;
         self.db.flush()?;
         Ok(entry)
     }
@@ -217,7 +261,12 @@ impl Outbox {
         self.update(id, |e| e.attempts += 1)
     }
 
-    fn reschedule(&self, id: Uuid, next_attempt_ms: i64, error: ConnectorError) -> Result<(), OutboxError> {
+    fn reschedule(
+        &self,
+        id: Uuid,
+        next_attempt_ms: i64,
+        error: ConnectorError,
+    ) -> Result<(), OutboxError> {
         self.update(id, |e| {
             e.next_attempt_ms = next_attempt_ms;
             e.last_error = Some(error);
@@ -245,12 +294,23 @@ impl Outbox {
             batch.remove(entry_key(id).as_bytes());
         } else {
             let mut kept = entry.clone();
-            kept.report.attachments.iter_mut().for_each(|a| a.bytes.clear());
-            kept.state = EntryState::Delivered { ticket: delivery.ticket, rejected: delivery.rejected.clone() };
+            kept.report
+                .attachments
+                .iter_mut()
+                .for_each(|a| a.bytes.clear());
+            kept.state = EntryState::Delivered {
+                ticket: delivery.ticket,
+                rejected: delivery.rejected.clone(),
+            };
             kept.last_error = None;
             batch.insert(entry_key(id).as_bytes(), encode(&kept)?);
         }
-        let record = SentRecord { id, ticket: delivery.ticket, subject: entry.report.subject.clone(), sent_at_ms: now_ms };
+        let record = SentRecord {
+            id,
+            ticket: delivery.ticket,
+            subject: entry.report.subject.clone(),
+            sent_at_ms: now_ms,
+        };
         batch.insert(format!("{SENT}{id}").as_bytes(), encode(&record)?);
         self.db.apply_batch(batch)?;
         self.db.flush()?;
@@ -271,8 +331,7 @@ impl Outbox {
     /// Removes an entry the user has seen: a failed one they give up on, or a delivered one whose
     /// refused files they have noted. Pending entries cannot be dismissed: they are still owed.
     pub fn dismiss(&self, id: Uuid) -> Result<bool, OutboxError> {
-        let entry = self.load(id)?;
-        if entry.state == EntryState::Pending {
+        if self.entry(id)?.state == EntryState::Pending {
             return Ok(false);
         }
         let mut batch = sled::Batch::default();
@@ -287,12 +346,17 @@ impl Outbox {
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, OutboxError> {
-    serde_json::to_vec(value).map_err(|e| OutboxError::Corrupt { id: String::new(), message: e.to_string() })
+    serde_json::to_vec(value).map_err(|e| OutboxError::Corrupt {
+        id: String::new(),
+        message: e.to_string(),
+    })
 }
 
 fn decode<T: for<'de> Deserialize<'de>>(key: &[u8], value: &[u8]) -> Result<T, OutboxError> {
-    serde_json::from_slice(value)
-        .map_err(|e| OutboxError::Corrupt { id: String::from_utf8_lossy(key).into_owned(), message: e.to_string() })
+    serde_json::from_slice(value).map_err(|e| OutboxError::Corrupt {
+        id: String::from_utf8_lossy(key).into_owned(),
+        message: e.to_string(),
+    })
 }
 
 /// Exponential back-off with "equal jitter": attempt n waits between half and all of
@@ -306,7 +370,10 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { base: Duration::from_secs(30), max: Duration::from_secs(3600) }
+        Backoff {
+            base: Duration::from_secs(30),
+            max: Duration::from_secs(3600),
+        }
     }
 }
 
@@ -315,7 +382,9 @@ impl Backoff {
         let exp = attempts.saturating_sub(1).min(30);
         let full = self.base.saturating_mul(1u32 << exp).min(self.max);
         let half = full / 2;
-        half + Duration::from_millis(rng.gen_range(0..=u64::try_from(half.as_millis()).unwrap_or(u64::MAX)))
+        half + Duration::from_millis(
+            rng.gen_range(0..=u64::try_from(half.as_millis()).unwrap_or(u64::MAX)),
+        )
     }
 }
 
@@ -324,7 +393,10 @@ impl Backoff {
 pub enum Outcome {
     Sent(Delivery),
     /// Transient failure: the report waits for `next_attempt_ms`.
-    Waiting { error: ConnectorError, next_attempt_ms: i64 },
+    Waiting {
+        error: ConnectorError,
+        next_attempt_ms: i64,
+    },
     /// Permanent failure: the report stays, visible, until retried or dismissed.
     Failed(ConnectorError),
 }
@@ -348,8 +420,17 @@ pub struct Courier {
 
 impl Courier {
     /// `connector` is `None` when no help desk is configured: reports then simply wait.
-    pub fn new(connector: Option<Arc<dyn Connector>>, clock: Arc<dyn Clock>, backoff: Backoff) -> Courier {
-        Courier { connector, clock, backoff, rng: Mutex::new(StdRng::from_entropy()) }
+    pub fn new(
+        connector: Option<Arc<dyn Connector>>,
+        clock: Arc<dyn Clock>,
+        backoff: Backoff,
+    ) -> Courier {
+        Courier {
+            connector,
+            clock,
+            backoff,
+            rng: Mutex::new(StdRng::from_entropy()),
+        }
     }
 
     /// Makes jitter reproducible, for tests and simulations.
@@ -371,7 +452,13 @@ impl Courier {
         let Some(connector) = &self.connector else {
             return self.after_failure(outbox, &entry, ConnectorError::NotConfigured);
         };
-        if entry.attempts > 0 {
+        let attempted_before = entry.attempts > 0;
+        // Flushed before any request leaves, so that a crash from here on is seen next time.
+        let entry = outbox.begin_attempt(id).map(|e| Entry {
+            report: entry.report,
+            ..e
+        })?;
+        if attempted_before {
             // An earlier attempt may have reached the help desk before we learnt the answer.
             match connector.find_delivered(&entry.report).await {
                 Ok(Some(delivery)) => {
@@ -382,7 +469,6 @@ impl Courier {
                 Err(error) => return self.after_failure(outbox, &entry, error),
             }
         }
-        let entry = outbox.begin_attempt(id).map(|e| Entry { report: entry.report.clone(), ..e })?;
         match connector.create_ticket(&entry.report).await {
             Ok(delivery) => {
                 outbox.complete(&entry, &delivery, self.now_ms())?;
@@ -392,16 +478,25 @@ impl Courier {
         }
     }
 
-    fn after_failure(&self, outbox: &Outbox, entry: &Entry, error: ConnectorError) -> Result<Outcome, OutboxError> {
+    fn after_failure(
+        &self,
+        outbox: &Outbox,
+        entry: &Entry,
+        error: ConnectorError,
+    ) -> Result<Outcome, OutboxError> {
         let id = entry.report.id;
         if error.is_transient() {
             let delay = {
                 let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
                 self.backoff.delay(entry.attempts.max(1), &mut *rng)
             };
-            let next_attempt_ms = self.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
+            let next_attempt_ms =
+                self.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
             outbox.reschedule(id, next_attempt_ms, error.clone())?;
-            Ok(Outcome::Waiting { error, next_attempt_ms })
+            Ok(Outcome::Waiting {
+                error,
+                next_attempt_ms,
+            })
         } else {
             tracing::warn!("report {id} failed permanently: {error}");
             outbox.fail(id, error.clone())?;
@@ -410,7 +505,11 @@ impl Courier {
     }
 
     /// Tries every due report once (every pending one with `ignore_backoff`).
-    pub async fn flush(&self, outbox: &Outbox, ignore_backoff: bool) -> Result<FlushReport, OutboxError> {
+    pub async fn flush(
+        &self,
+        outbox: &Outbox,
+        ignore_backoff: bool,
+    ) -> Result<FlushReport, OutboxError> {
         let mut report = FlushReport::default();
         for id in outbox.due(self.now_ms(), ignore_backoff)? {
             match self.deliver(outbox, id).await? {
@@ -429,17 +528,26 @@ mod tests {
 
     #[test]
     fn backoff_grows_exponentially_within_jitter_bounds_and_caps() {
-        let backoff = Backoff { base: Duration::from_secs(10), max: Duration::from_secs(300) };
+        let backoff = Backoff {
+            base: Duration::from_secs(10),
+            max: Duration::from_secs(300),
+        };
         let mut rng = StdRng::seed_from_u64(7);
         for attempts in 1..=12u32 {
-            let full = Duration::from_secs(10 * 2u64.pow(attempts - 1)).min(Duration::from_secs(300));
+            let full =
+                Duration::from_secs(10 * 2u64.pow(attempts - 1)).min(Duration::from_secs(300));
             for _ in 0..50 {
                 let d = backoff.delay(attempts, &mut rng);
-                assert!(d >= full / 2 && d <= full, "attempt {attempts}: {d:?} not in [{:?}, {full:?}]", full / 2);
+                assert!(
+                    d >= full / 2 && d <= full,
+                    "attempt {attempts}: {d:?} not in [{:?}, {full:?}]",
+                    full / 2
+                );
             }
         }
         // Jitter really varies.
-        let samples: std::collections::HashSet<_> = (0..20).map(|_| backoff.delay(3, &mut rng)).collect();
+        let samples: std::collections::HashSet<_> =
+            (0..20).map(|_| backoff.delay(3, &mut rng)).collect();
         assert!(samples.len() > 10);
         assert!(backoff.delay(u32::MAX, &mut rng) <= Duration::from_secs(300));
     }

@@ -41,10 +41,16 @@ pub fn parse(input: &str) -> Option<Phone> {
     };
     let main = main.trim();
     if main.is_empty() {
-        return extension.map(|e| Phone { number: None, extension: Some(e) });
+        return extension.map(|e| Phone {
+            number: None,
+            extension: Some(e),
+        });
     }
     let number = normalise_number(main)?;
-    Some(Phone { number: Some(number), extension })
+    Some(Phone {
+        number: Some(number),
+        extension,
+    })
 }
 
 /// Splits "01 23 45 67 89 poste 12" into the number and the extension text.
@@ -52,11 +58,16 @@ fn split_extension(text: &str) -> Option<(&str, Option<&str>)> {
     for marker in EXTENSION_MARKERS {
         if let Some(pos) = find_marker(text, marker) {
             let (main, rest) = text.split_at(pos);
-            let ext = rest[marker.len()..].trim_start_matches([' ', ':', '.']).trim();
+            let ext = rest[marker.len()..]
+                .trim_start_matches([' ', ':', '.'])
+                .trim();
             if ext.is_empty() {
                 return None;
             }
-            return Some((main.trim_end_matches([' ', ',', ';', '-', '(']), Some(ext.trim_end_matches(')'))));
+            return Some((
+                main.trim_end_matches([' ', ',', ';', '-', '(']),
+                Some(ext.trim_end_matches(')')),
+            ));
         }
     }
     Some((text, None))
@@ -65,7 +76,10 @@ fn split_extension(text: &str) -> Option<(&str, Option<&str>)> {
 /// Finds a marker that stands as a word of its own ("x12" and "poste 12" but not the x in "0x").
 fn find_marker(text: &str, marker: &str) -> Option<usize> {
     text.match_indices(marker).map(|(i, _)| i).find(|&i| {
-        let before_ok = text[..i].chars().next_back().is_none_or(|c| !c.is_ascii_alphanumeric());
+        let before_ok = text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
         let after = text[i + marker.len()..].chars().next();
         let after_ok = after.is_none_or(|c| !c.is_ascii_alphabetic());
         before_ok && after_ok
@@ -74,7 +88,8 @@ fn find_marker(text: &str, marker: &str) -> Option<usize> {
 
 fn digits_only(text: &str, min: usize, max: usize) -> Option<String> {
     let t = text.trim();
-    (t.len() >= min && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.to_owned())
+    (t.len() >= min && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.to_owned())
 }
 
 /// Accepts separators people use (spaces, dots, dashes, slashes, a "(0)" trunk prefix) and
@@ -102,7 +117,9 @@ fn normalise_number(text: &str) -> Option<String> {
             return french(national);
         }
         // Another country: E.164 allows at most 15 digits, country code included.
-        return (9..=15).contains(&digits.len()).then(|| format!("+{digits}"));
+        return (9..=15)
+            .contains(&digits.len())
+            .then(|| format!("+{digits}"));
     }
     // A national French number: 0 then nine digits, the first of which is not 0.
     let national = digits.strip_prefix('0')?;
@@ -114,7 +131,10 @@ fn normalise_number(text: &str) -> Option<String> {
 }
 
 fn french(national: &str) -> Option<String> {
-    let national = national.strip_prefix('0').filter(|n| n.len() == 9).unwrap_or(national);
+    let national = national
+        .strip_prefix('0')
+        .filter(|n| n.len() == 9)
+        .unwrap_or(national);
     let b = national.as_bytes();
     if b.len() != 9 || b[0] == b'0' || !b.iter().all(u8::is_ascii_digit) {
         return None;
@@ -143,19 +163,40 @@ mod tests {
             "+33123456789",
             "0033 1 23 45 67 89",
         ] {
-            assert_eq!(number(input).as_deref(), Some("+33 1 23 45 67 89"), "{input}");
+            assert_eq!(
+                number(input).as_deref(),
+                Some("+33 1 23 45 67 89"),
+                "{input}"
+            );
         }
-        assert_eq!(number("06 12 34 56 78").as_deref(), Some("+33 6 12 34 56 78"));
+        assert_eq!(
+            number("06 12 34 56 78").as_deref(),
+            Some("+33 6 12 34 56 78")
+        );
     }
 
     #[test]
     fn extensions_are_accepted() {
         let p = parse("01 23 45 67 89 poste 1234").expect("number with extension");
         assert_eq!(p.extension.as_deref(), Some("1234"));
-        assert_eq!(parse("poste 42").and_then(|p| p.extension).as_deref(), Some("42"));
-        assert_eq!(parse("+33 1 23 45 67 89 ext. 7").and_then(|p| p.extension).as_deref(), Some("7"));
-        assert_eq!(parse("0123456789 x12").and_then(|p| p.extension).as_deref(), Some("12"));
-        assert_eq!(parse("poste 42").map(|p| p.to_string()).as_deref(), Some("poste 42"));
+        assert_eq!(
+            parse("poste 42").and_then(|p| p.extension).as_deref(),
+            Some("42")
+        );
+        assert_eq!(
+            parse("+33 1 23 45 67 89 ext. 7")
+                .and_then(|p| p.extension)
+                .as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            parse("0123456789 x12").and_then(|p| p.extension).as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            parse("poste 42").map(|p| p.to_string()).as_deref(),
+            Some("poste 42")
+        );
     }
 
     #[test]
@@ -166,8 +207,18 @@ mod tests {
     #[test]
     fn garbage_is_refused() {
         for input in [
-            "", "abc", "12345", "01 23 45 67", "01 23 45 67 89 10", "00 23 45 67 89", "poste",
-            "poste abc", "+33 0 00 00 00 00", "1234567890", "01 23 45 67 8a", "+1",
+            "",
+            "abc",
+            "12345",
+            "01 23 45 67",
+            "01 23 45 67 89 10",
+            "00 23 45 67 89",
+            "poste",
+            "poste abc",
+            "+33 0 00 00 00 00",
+            "1234567890",
+            "01 23 45 67 8a",
+            "+1",
         ] {
             assert_eq!(parse(input), None, "{input:?} should be refused");
         }

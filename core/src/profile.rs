@@ -44,13 +44,27 @@ mod tests {
     #[test]
     fn remembered_values_win_over_it_defaults_and_survive_a_restart() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let defaults = UserDefaults { phone: Some("01 23 45 67 89".into()), location: Some("CDI".into()) };
-        assert_eq!(Profile::load(dir.path(), &defaults).phone.as_deref(), Some("01 23 45 67 89"));
-        Profile { phone: Some("06 12 34 56 78".into()), location: None }.save(dir.path()).expect("save");
+        let defaults = UserDefaults {
+            phone: Some("01 23 45 67 89".into()),
+            location: Some("CDI".into()),
+        };
+        assert_eq!(
+            Profile::load(dir.path(), &defaults).phone.as_deref(),
+            Some("01 23 45 67 89")
+        );
+        Profile {
+            phone: Some("06 12 34 56 78".into()),
+            location: None,
+        }
+        .save(dir.path())
+        .expect("save");
         let loaded = Profile::load(dir.path(), &defaults);
         assert_eq!(loaded.phone.as_deref(), Some("06 12 34 56 78"));
         assert_eq!(loaded.location.as_deref(), Some("CDI"));
         std::fs::write(dir.path().join(PROFILE_FILE), b"{not json").expect("write");
-        assert_eq!(Profile::load(dir.path(), &defaults).phone.as_deref(), Some("01 23 45 67 89"));
+        assert_eq!(
+            Profile::load(dir.path(), &defaults).phone.as_deref(),
+            Some("01 23 45 67 89")
+        );
     }
 }

@@ -39,9 +39,10 @@ impl Default for Limits {
     fn default() -> Self {
         // GLPI's default uploadable document types, minus the rare ones; no WebP (GLPI 10 refuses it).
         let allowed = [
-            "7z", "bmp", "csv", "doc", "docx", "eml", "gif", "gz", "html", "jpeg", "jpg", "json", "log", "mp3",
-            "mp4", "msg", "odg", "odp", "ods", "odt", "pdf", "png", "ppt", "pptx", "rar", "rtf", "svg", "tar",
-            "tgz", "tif", "tiff", "txt", "wav", "xls", "xlsx", "xml", "zip",
+            "7z", "bmp", "csv", "doc", "docx", "eml", "gif", "gz", "html", "jpeg", "jpg", "json",
+            "log", "mp3", "mp4", "msg", "odg", "odp", "ods", "odt", "pdf", "png", "ppt", "pptx",
+            "rar", "rtf", "svg", "tar", "tgz", "tif", "tiff", "txt", "wav", "xls", "xlsx", "xml",
+            "zip",
         ];
         Limits {
             subject_max: 120,
@@ -61,13 +62,20 @@ impl Limits {
             return Err("limits.description_min is larger than limits.description_max".into());
         }
         if self.attachment_max_bytes > self.attachments_total_max_bytes {
-            return Err("limits.attachment_max_bytes is larger than limits.attachments_total_max_bytes".into());
+            return Err(
+                "limits.attachment_max_bytes is larger than limits.attachments_total_max_bytes"
+                    .into(),
+            );
         }
         Ok(())
     }
 
     fn allows(&self, name: &str) -> bool {
-        extension(name).is_some_and(|ext| self.allowed_extensions.iter().any(|a| a.eq_ignore_ascii_case(&ext)))
+        extension(name).is_some_and(|ext| {
+            self.allowed_extensions
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&ext))
+        })
     }
 }
 
@@ -102,7 +110,13 @@ pub struct Attachment {
 
 impl fmt::Debug for Attachment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Attachment({:?}, {}, {} bytes)", self.name, self.mime, self.bytes.len())
+        write!(
+            f,
+            "Attachment({:?}, {}, {} bytes)",
+            self.name,
+            self.mime,
+            self.bytes.len()
+        )
     }
 }
 
@@ -161,7 +175,9 @@ impl ValidationError {
         use ValidationError::*;
         match self {
             SubjectMissing | SubjectTooLong { .. } => Field::Subject,
-            DescriptionMissing | DescriptionTooShort { .. } | DescriptionTooLong { .. } => Field::Description,
+            DescriptionMissing | DescriptionTooShort { .. } | DescriptionTooLong { .. } => {
+                Field::Description
+            }
             PhoneInvalid { .. } => Field::Phone,
             CategoryUnknown { .. } => Field::Category,
             _ => Field::Attachments,
@@ -203,18 +219,26 @@ impl ValidationError {
             DescriptionTooShort { len, min } => t(lang, key, &[("len", len), ("min", min)]),
             PhoneInvalid { value } | CategoryUnknown { value } => t(lang, key, &[("value", value)]),
             TooManyAttachments { count, max } => t(lang, key, &[("count", count), ("max", max)]),
-            AttachmentUnreadable { name, reason } => t(lang, key, &[("name", name), ("reason", reason)]),
-            AttachmentEmpty { name } | AttachmentNameInvalid { name } => t(lang, key, &[("name", name)]),
-            AttachmentNameNotUtf8 { lossy } => t(lang, key, &[("name", lossy)]),
-            AttachmentTooLarge { name, size: s, max } => {
-                t(lang, key, &[("name", name), ("size", &size(s)), ("max", &size(max))])
+            AttachmentUnreadable { name, reason } => {
+                t(lang, key, &[("name", name), ("reason", reason)])
             }
+            AttachmentEmpty { name } | AttachmentNameInvalid { name } => {
+                t(lang, key, &[("name", name)])
+            }
+            AttachmentNameNotUtf8 { lossy } => t(lang, key, &[("name", lossy)]),
+            AttachmentTooLarge { name, size: s, max } => t(
+                lang,
+                key,
+                &[("name", name), ("size", &size(s)), ("max", &size(max))],
+            ),
             AttachmentsTotalTooLarge { total, max } => {
                 t(lang, key, &[("total", &size(total)), ("max", &size(max))])
             }
-            AttachmentTypeRefused { name, allowed } => {
-                t(lang, key, &[("name", name), ("allowed", &allowed.join(", "))])
-            }
+            AttachmentTypeRefused { name, allowed } => t(
+                lang,
+                key,
+                &[("name", name), ("allowed", &allowed.join(", "))],
+            ),
         }
     }
 }
@@ -226,7 +250,11 @@ pub struct ValidationErrors(pub Vec<ValidationError>);
 
 impl ValidationErrors {
     pub fn message(&self, lang: Lang) -> String {
-        self.0.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("\n")
+        self.0
+            .iter()
+            .map(|e| e.message(lang))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -249,7 +277,10 @@ impl Report {
         if len == 0 {
             errors.push(ValidationError::SubjectMissing);
         } else if len > limits.subject_max {
-            errors.push(ValidationError::SubjectTooLong { len, max: limits.subject_max });
+            errors.push(ValidationError::SubjectTooLong {
+                len,
+                max: limits.subject_max,
+            });
         }
 
         let description = draft.description.trim().to_owned();
@@ -257,28 +288,48 @@ impl Report {
         if len == 0 {
             errors.push(ValidationError::DescriptionMissing);
         } else if len < limits.description_min {
-            errors.push(ValidationError::DescriptionTooShort { len, min: limits.description_min });
+            errors.push(ValidationError::DescriptionTooShort {
+                len,
+                min: limits.description_min,
+            });
         } else if len > limits.description_max {
-            errors.push(ValidationError::DescriptionTooLong { len, max: limits.description_max });
+            errors.push(ValidationError::DescriptionTooLong {
+                len,
+                max: limits.description_max,
+            });
         }
 
-        let category = match draft.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let category = match draft
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             None => None,
             Some(wanted) => match resolve_category(categories, wanted) {
                 Some(c) => Some(c.clone()),
                 None => {
-                    errors.push(ValidationError::CategoryUnknown { value: wanted.to_owned() });
+                    errors.push(ValidationError::CategoryUnknown {
+                        value: wanted.to_owned(),
+                    });
                     None
                 }
             },
         };
 
-        let phone = match draft.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        let phone = match draft
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             None => None,
             Some(text) => match phone::parse(text) {
                 Some(p) => Some(p),
                 None => {
-                    errors.push(ValidationError::PhoneInvalid { value: text.to_owned() });
+                    errors.push(ValidationError::PhoneInvalid {
+                        value: text.to_owned(),
+                    });
                     None
                 }
             },
@@ -289,7 +340,12 @@ impl Report {
         if !errors.is_empty() {
             return Err(ValidationErrors(errors));
         }
-        let location = draft.location.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned);
+        let location = draft
+            .location
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned);
         Ok(Report {
             id: Uuid::new_v4(),
             created_at_ms,
@@ -315,22 +371,35 @@ pub fn resolve_category<'a>(categories: &'a [Category], wanted: &str) -> Option<
         return categories.iter().find(|c| c.id == id);
     }
     let wanted = wanted.to_lowercase();
-    categories.iter().find(|c| c.name.to_lowercase() == wanted).or_else(|| {
-        let mut leaf = categories.iter().filter(|c| {
-            c.name.rsplit('>').next().is_some_and(|last| last.trim().to_lowercase() == wanted)
-        });
-        // An ambiguous leaf name ("Autre" under two parents) must not silently pick one.
-        match (leaf.next(), leaf.next()) {
-            (Some(only), None) => Some(only),
-            _ => None,
-        }
-    })
+    categories
+        .iter()
+        .find(|c| c.name.to_lowercase() == wanted)
+        .or_else(|| {
+            let mut leaf = categories.iter().filter(|c| {
+                c.name
+                    .rsplit('>')
+                    .next()
+                    .is_some_and(|last| last.trim().to_lowercase() == wanted)
+            });
+            // An ambiguous leaf name ("Autre" under two parents) must not silently pick one.
+            match (leaf.next(), leaf.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        })
 }
 
-fn read_attachments(sources: &[AttachmentSource], limits: &Limits, errors: &mut Vec<ValidationError>) -> Vec<Attachment> {
+fn read_attachments(
+    sources: &[AttachmentSource],
+    limits: &Limits,
+    errors: &mut Vec<ValidationError>,
+) -> Vec<Attachment> {
     if sources.len() > limits.max_attachments {
         // Reading files the user must remove anyway would only waste time.
-        errors.push(ValidationError::TooManyAttachments { count: sources.len(), max: limits.max_attachments });
+        errors.push(ValidationError::TooManyAttachments {
+            count: sources.len(),
+            max: limits.max_attachments,
+        });
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -342,12 +411,18 @@ fn read_attachments(sources: &[AttachmentSource], limits: &Limits, errors: &mut 
     }
     let total: u64 = out.iter().map(|a| a.bytes.len() as u64).sum();
     if total > limits.attachments_total_max_bytes {
-        errors.push(ValidationError::AttachmentsTotalTooLarge { total, max: limits.attachments_total_max_bytes });
+        errors.push(ValidationError::AttachmentsTotalTooLarge {
+            total,
+            max: limits.attachments_total_max_bytes,
+        });
     }
     out
 }
 
-fn read_attachment(source: &AttachmentSource, limits: &Limits) -> Result<Attachment, ValidationError> {
+fn read_attachment(
+    source: &AttachmentSource,
+    limits: &Limits,
+) -> Result<Attachment, ValidationError> {
     let (name, bytes) = match source {
         AttachmentSource::Bytes { name, bytes } => {
             check_name(name)?;
@@ -370,12 +445,16 @@ fn read_attachment(source: &AttachmentSource, limits: &Limits) -> Result<Attachm
 }
 
 fn file_name(path: &Path) -> Result<String, ValidationError> {
-    let raw = path.file_name().ok_or_else(|| ValidationError::AttachmentNameInvalid {
-        name: path.to_string_lossy().into_owned(),
-    })?;
+    let raw = path
+        .file_name()
+        .ok_or_else(|| ValidationError::AttachmentNameInvalid {
+            name: path.to_string_lossy().into_owned(),
+        })?;
     let name = raw
         .to_str()
-        .ok_or_else(|| ValidationError::AttachmentNameNotUtf8 { lossy: raw.to_string_lossy().into_owned() })?;
+        .ok_or_else(|| ValidationError::AttachmentNameNotUtf8 {
+            lossy: raw.to_string_lossy().into_owned(),
+        })?;
     check_name(name)?;
     Ok(name.to_owned())
 }
@@ -389,7 +468,9 @@ fn check_name(name: &str) -> Result<(), ValidationError> {
         || name.chars().any(char::is_control)
         || name.chars().count() > 255;
     if bad {
-        return Err(ValidationError::AttachmentNameInvalid { name: name.to_owned() });
+        return Err(ValidationError::AttachmentNameInvalid {
+            name: name.to_owned(),
+        });
     }
     Ok(())
 }
@@ -398,28 +479,43 @@ fn check_type(name: &str, limits: &Limits) -> Result<(), ValidationError> {
     if limits.allows(name) {
         Ok(())
     } else {
-        Err(ValidationError::AttachmentTypeRefused { name: name.to_owned(), allowed: limits.allowed_extensions.clone() })
+        Err(ValidationError::AttachmentTypeRefused {
+            name: name.to_owned(),
+            allowed: limits.allowed_extensions.clone(),
+        })
     }
 }
 
 fn check_size(name: &str, size: u64, limits: &Limits) -> Result<(), ValidationError> {
     if size > limits.attachment_max_bytes {
-        return Err(ValidationError::AttachmentTooLarge { name: name.to_owned(), size, max: limits.attachment_max_bytes });
+        return Err(ValidationError::AttachmentTooLarge {
+            name: name.to_owned(),
+            size,
+            max: limits.attachment_max_bytes,
+        });
     }
     Ok(())
 }
 
 fn read_file(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, ValidationError> {
-    let unreadable = |e: std::io::Error| ValidationError::AttachmentUnreadable { name: name.to_owned(), reason: e.to_string() };
+    let unreadable = |e: std::io::Error| ValidationError::AttachmentUnreadable {
+        name: name.to_owned(),
+        reason: e.to_string(),
+    };
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let meta = file.metadata().map_err(unreadable)?;
     if meta.is_dir() {
-        return Err(ValidationError::AttachmentUnreadable { name: name.to_owned(), reason: "is a directory".into() });
+        return Err(ValidationError::AttachmentUnreadable {
+            name: name.to_owned(),
+            reason: "is a directory".into(),
+        });
     }
     check_size(name, meta.len(), limits)?;
     // The size may change between metadata and read: never read more than the limit plus one.
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limits.attachment_max_bytes + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    file.take(limits.attachment_max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     check_size(name, bytes.len() as u64, limits)?;
     Ok(bytes)
 }

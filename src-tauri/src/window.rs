@@ -23,7 +23,9 @@ impl WindowLabel {
 
     /// The window with this Tauri label, if it is one of ours.
     pub fn from_label(label: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|window| window.as_str() == label)
+        Self::ALL
+            .into_iter()
+            .find(|window| window.as_str() == label)
     }
 }
 
@@ -70,7 +72,12 @@ mod tests {
                 .iter()
                 .find(|t| t["label"] == window.as_str())
                 .unwrap_or_else(|| panic!("no template for window `{}`", window.as_str()));
-            assert_eq!(template["create"], false, "`{}` is opened by code", window.as_str());
+            assert_eq!(
+                template["create"],
+                false,
+                "`{}` is opened by code",
+                window.as_str()
+            );
         }
     }
 }

@@ -26,7 +26,11 @@ pub struct CategoryList {
 pub const CACHE_FILE: &str = "categories.json";
 
 /// Returns the best list available. Never fails: at worst the configured list (maybe empty).
-pub async fn load(connector: Option<&dyn Connector>, configured: &[Category], data_dir: &Path) -> CategoryList {
+pub async fn load(
+    connector: Option<&dyn Connector>,
+    configured: &[Category],
+    data_dir: &Path,
+) -> CategoryList {
     let cache = data_dir.join(CACHE_FILE);
     if let Some(connector) = connector {
         match connector.categories().await {
@@ -34,28 +38,46 @@ pub async fn load(connector: Option<&dyn Connector>, configured: &[Category], da
                 if let Err(e) = write_cache(&cache, &categories) {
                     tracing::warn!("cannot cache categories in {}: {e}", cache.display());
                 }
-                return CategoryList { categories, source: CategorySource::HelpDesk };
+                return CategoryList {
+                    categories,
+                    source: CategorySource::HelpDesk,
+                };
             }
             Ok(_) => {}
             // The usual case for Self-Service accounts (HTTP 403 ERROR_RIGHT_MISSING): the
             // configured list is the authority, so it wins over an older cache.
             Err(ConnectorError::Rejected { status: 403, .. }) if !configured.is_empty() => {
-                return CategoryList { categories: configured.to_vec(), source: CategorySource::Configuration };
+                return CategoryList {
+                    categories: configured.to_vec(),
+                    source: CategorySource::Configuration,
+                };
             }
             Err(e) => tracing::info!("categories not read from the help desk: {e}"),
         }
     }
     match read_cache(&cache) {
-        Some(categories) if !categories.is_empty() => CategoryList { categories, source: CategorySource::Cache },
-        _ => CategoryList { categories: configured.to_vec(), source: CategorySource::Configuration },
+        Some(categories) if !categories.is_empty() => CategoryList {
+            categories,
+            source: CategorySource::Cache,
+        },
+        _ => CategoryList {
+            categories: configured.to_vec(),
+            source: CategorySource::Configuration,
+        },
     }
 }
 
 /// The cached list alone, for callers that must not touch the network.
 pub fn cached_or_configured(configured: &[Category], data_dir: &Path) -> CategoryList {
     match read_cache(&data_dir.join(CACHE_FILE)) {
-        Some(categories) if !categories.is_empty() => CategoryList { categories, source: CategorySource::Cache },
-        _ => CategoryList { categories: configured.to_vec(), source: CategorySource::Configuration },
+        Some(categories) if !categories.is_empty() => CategoryList {
+            categories,
+            source: CategorySource::Cache,
+        },
+        _ => CategoryList {
+            categories: configured.to_vec(),
+            source: CategorySource::Configuration,
+        },
     }
 }
 

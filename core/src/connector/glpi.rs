@@ -122,7 +122,9 @@ impl GlpiError {
             _ => GlpiError {
                 status,
                 code: GlpiCode::Other(format!("HTTP_{status}")),
-                message: String::from_utf8_lossy(&body[..body.len().min(200)]).trim().to_owned(),
+                message: String::from_utf8_lossy(&body[..body.len().min(200)])
+                    .trim()
+                    .to_owned(),
             },
         }
     }
@@ -146,11 +148,25 @@ impl From<GlpiError> for ConnectorError {
                 _,
             ) => ConnectorError::Unauthorized { code, message },
             // "API disabled" is IT's to fix, like credentials.
-            (GlpiCode::Generic, 400) if message.contains("API disabled") => ConnectorError::Unauthorized { code, message },
-            (GlpiCode::Sql, status) => ConnectorError::Server { status, code, message },
-            (_, status) if status >= 500 => ConnectorError::Server { status, code, message },
+            (GlpiCode::Generic, 400) if message.contains("API disabled") => {
+                ConnectorError::Unauthorized { code, message }
+            }
+            (GlpiCode::Sql, status) => ConnectorError::Server {
+                status,
+                code,
+                message,
+            },
+            (_, status) if status >= 500 => ConnectorError::Server {
+                status,
+                code,
+                message,
+            },
             (_, 401) => ConnectorError::Unauthorized { code, message },
-            (_, status) => ConnectorError::Rejected { status, code, message },
+            (_, status) => ConnectorError::Rejected {
+                status,
+                code,
+                message,
+            },
         }
     }
 }
@@ -169,7 +185,9 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> Result<Value, ConnectorError> {
-        serde_json::from_slice(&self.body).map_err(|e| ConnectorError::Protocol { detail: format!("invalid JSON: {e}") })
+        serde_json::from_slice(&self.body).map_err(|e| ConnectorError::Protocol {
+            detail: format!("invalid JSON: {e}"),
+        })
     }
 
     fn into_result(self) -> Result<Answer, ConnectorError> {
@@ -202,7 +220,9 @@ pub struct GlpiConnector {
 
 impl std::fmt::Debug for GlpiConnector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GlpiConnector").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("GlpiConnector")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
     }
 }
 
@@ -210,7 +230,10 @@ impl GlpiConnector {
     pub fn new(config: &ServerConfig) -> Result<GlpiConnector, ConnectorError> {
         let credentials = match (&config.user_token, &config.login, &config.password) {
             (Some(token), _, _) if !token.is_empty() => Credentials::UserToken(token.clone()),
-            (_, Some(login), Some(password)) => Credentials::Login { login: login.clone(), password: password.clone() },
+            (_, Some(login), Some(password)) => Credentials::Login {
+                login: login.clone(),
+                password: password.clone(),
+            },
             _ => return Err(ConnectorError::NotConfigured),
         };
         let client = reqwest::Client::builder()
@@ -218,7 +241,9 @@ impl GlpiConnector {
             .connect_timeout(config.connect_timeout())
             .user_agent(concat!("Guichet/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ConnectorError::Protocol { detail: format!("HTTP client: {e}") })?;
+            .map_err(|e| ConnectorError::Protocol {
+                detail: format!("HTTP client: {e}"),
+            })?;
         Ok(GlpiConnector {
             base: config.url.trim_end_matches('/').to_owned(),
             client,
@@ -248,20 +273,32 @@ impl GlpiConnector {
     }
 
     async fn open_session(&self) -> Result<Session, ConnectorError> {
-        let rb = self.request(Method::GET, "initSession").query(&[("get_full_session", "true")]);
+        let rb = self
+            .request(Method::GET, "initSession")
+            .query(&[("get_full_session", "true")]);
         let rb = match &self.credentials {
-            Credentials::UserToken(token) => rb.header("Authorization", format!("user_token {token}")),
+            Credentials::UserToken(token) => {
+                rb.header("Authorization", format!("user_token {token}"))
+            }
             Credentials::Login { login, password } => {
-                let b64 = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
+                let b64 =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
                 rb.header("Authorization", format!("Basic {b64}"))
             }
         };
         let value = self.send(rb).await?.into_result()?.json()?;
         let token = value["session_token"].as_str().filter(|t| !t.is_empty());
-        let user_id = value["session"]["glpiID"].as_u64().or_else(|| value["session"]["glpiID"].as_str()?.parse().ok());
+        let user_id = value["session"]["glpiID"]
+            .as_u64()
+            .or_else(|| value["session"]["glpiID"].as_str()?.parse().ok());
         match (token, user_id) {
-            (Some(token), Some(user_id)) => Ok(Session { token: token.to_owned(), user_id }),
-            _ => Err(ConnectorError::Protocol { detail: "initSession answered without session_token or glpiID".into() }),
+            (Some(token), Some(user_id)) => Ok(Session {
+                token: token.to_owned(),
+                user_id,
+            }),
+            _ => Err(ConnectorError::Protocol {
+                detail: "initSession answered without session_token or glpiID".into(),
+            }),
         }
     }
 
@@ -282,7 +319,9 @@ impl GlpiConnector {
         F: Fn(&Session) -> RequestBuilder,
     {
         let session = self.session().await?;
-        let answer = self.send(build(&session).header("Session-Token", &session.token)).await?;
+        let answer = self
+            .send(build(&session).header("Session-Token", &session.token))
+            .await?;
         if !answer.is_session_invalid() {
             return answer.into_result();
         }
@@ -298,15 +337,38 @@ impl GlpiConnector {
                 }
             }
         };
-        let answer = self.send(build(&fresh).header("Session-Token", &fresh.token)).await?;
+        let answer = self
+            .send(build(&fresh).header("Session-Token", &fresh.token))
+            .await?;
         if answer.is_session_invalid() {
             // A session refused right after it was opened is the server's trouble, not our
             // credentials' (those were just accepted): retry later rather than give up.
-            return Err(ConnectorError::Protocol { detail: "the help desk dropped a session it had just opened".into() });
+            return Err(ConnectorError::Protocol {
+                detail: "the help desk dropped a session it had just opened".into(),
+            });
         }
         answer.into_result()
     }
 
+    /// The file names of the documents on `ticket`, as its requester may read them
+    /// (`GET /Document_Item` is refused to Self-Service; `with_documents` is not).
+    async fn document_names(&self, ticket: u64) -> Result<Vec<String>, ConnectorError> {
+        let detail = self
+            .call(|_| {
+                self.request(Method::GET, &format!("Ticket/{ticket}"))
+                    .query(&[("with_documents", "true")])
+            })
+            .await?
+            .json()?;
+        Ok(detail["_documents"]
+            .as_array()
+            .map(|docs| {
+                docs.iter()
+                    .filter_map(|d| d["filename"].as_str().map(decode_entities))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
 
     /// Searches this user's tickets whose content contains `needle`; returns their ids.
     async fn search_own(&self, needle: &str) -> Result<Vec<u64>, ConnectorError> {
@@ -320,10 +382,17 @@ impl GlpiConnector {
             ("criteria[1][value]", "myself"),
             ("forcedisplay[0]", "2"),
         ];
-        let value = self.call(|_| self.request(Method::GET, "search/Ticket").query(&query)).await?.json()?;
+        let value = self
+            .call(|_| self.request(Method::GET, "search/Ticket").query(&query))
+            .await?
+            .json()?;
         // No match: GLPI leaves `data` out entirely.
-        let Some(rows) = value.get("data") else { return Ok(Vec::new()) };
-        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol { detail: "search data is not a list".into() })?;
+        let Some(rows) = value.get("data") else {
+            return Ok(Vec::new());
+        };
+        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol {
+            detail: "search data is not a list".into(),
+        })?;
         Ok(rows.iter().filter_map(|row| as_u64(&row["2"])).collect())
     }
 }
@@ -362,8 +431,14 @@ fn transport_error(e: reqwest::Error) -> ConnectorError {
 /// Decodes the entities GLPI 10 applies to stored text (`&#60;` `&#62;` `&#38;`, and their named
 /// forms), in one pass so that an encoded entity is not decoded twice.
 pub fn decode_entities(text: &str) -> String {
-    const ENTITIES: [(&str, char); 6] =
-        [("&#60;", '<'), ("&#62;", '>'), ("&#38;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&')];
+    const ENTITIES: [(&str, char); 6] = [
+        ("&#60;", '<'),
+        ("&#62;", '>'),
+        ("&#38;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&amp;", '&'),
+    ];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(pos) = rest.find('&') {
@@ -384,21 +459,26 @@ pub fn decode_entities(text: &str) -> String {
     out
 }
 
-/// Reads `upload_result` of a 201: every file we sent must be there without an `error`.
-fn rejected_files(report: &Report, body: &Value) -> Vec<RejectedFile> {
+/// What `upload_result` of a 201 says about each file we sent: `Some(Ok)` accepted,
+/// `Some(Err(reason))` refused, `None` not mentioned.
+fn upload_results(report: &Report, body: &Value) -> Vec<Option<Result<(), String>>> {
     let results = &body["upload_result"];
-    report
-        .attachments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, attachment)| {
+    (0..report.attachments.len())
+        .map(|i| {
             let entry = &results[format!("file{i}")][0];
-            let reason = if entry.is_null() {
-                Some("the help desk did not confirm this file".to_owned())
-            } else {
-                entry.get("error").and_then(Value::as_str).filter(|e| !e.is_empty()).map(str::to_owned)
-            };
-            reason.map(|reason| RejectedFile { name: attachment.name.clone(), reason })
+            if entry.is_null() {
+                return None;
+            }
+            Some(
+                match entry
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .filter(|e| !e.is_empty())
+                {
+                    Some(error) => Err(error.to_owned()),
+                    None => Ok(()),
+                },
+            )
         })
         .collect()
 }
@@ -414,13 +494,20 @@ impl Connector for GlpiConnector {
             })
             .await?;
         let rows = answer.json()?;
-        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol { detail: "ITILCategory is not a list".into() })?;
+        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol {
+            detail: "ITILCategory is not a list".into(),
+        })?;
         let mut categories: Vec<Category> = rows
             .iter()
             .filter_map(|row| {
                 let id = as_u64(&row["id"])?;
-                let name = row["completename"].as_str().or_else(|| row["name"].as_str())?;
-                Some(Category { id, name: decode_entities(name) })
+                let name = row["completename"]
+                    .as_str()
+                    .or_else(|| row["name"].as_str())?;
+                Some(Category {
+                    id,
+                    name: decode_entities(name),
+                })
             })
             .collect();
         categories.sort_by_key(|c| c.name.to_lowercase());
@@ -436,40 +523,70 @@ impl Connector for GlpiConnector {
                     return rb.json(&manifest);
                 }
                 // GLPI 10 keeps only the first file of a part name: one distinct name per file.
-                let mut form = reqwest::multipart::Form::new().text("uploadManifest", manifest.to_string());
+                let mut form =
+                    reqwest::multipart::Form::new().text("uploadManifest", manifest.to_string());
                 for (i, a) in report.attachments.iter().enumerate() {
-                    let part = reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone());
-                    let part = part.mime_str(&a.mime).unwrap_or_else(|_| reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone()));
+                    let part =
+                        reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone());
+                    let part = part.mime_str(&a.mime).unwrap_or_else(|_| {
+                        reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone())
+                    });
                     form = form.part(format!("file{i}"), part);
                 }
                 rb.multipart(form)
             })
             .await?;
         let body = answer.json()?;
-        let ticket = as_u64(&body["id"]).ok_or_else(|| ConnectorError::Protocol { detail: format!("ticket created without an id: {body}") })?;
-        Ok(Delivery { ticket, rejected: rejected_files(report, &body) })
+        let ticket = as_u64(&body["id"]).ok_or_else(|| ConnectorError::Protocol {
+            detail: format!("ticket created without an id: {body}"),
+        })?;
+        let results = upload_results(report, &body);
+        // A file the answer does not mention is checked on the ticket itself, never assumed.
+        let on_ticket = if results.iter().any(Option::is_none) {
+            self.document_names(ticket).await?
+        } else {
+            Vec::new()
+        };
+        let rejected = report
+            .attachments
+            .iter()
+            .zip(results)
+            .filter_map(|(a, result)| {
+                let reason = match result {
+                    Some(Ok(())) => return None,
+                    Some(Err(reason)) => reason,
+                    None if on_ticket.contains(&a.name) => return None,
+                    None => "not found on the ticket".to_owned(),
+                };
+                Some(RejectedFile {
+                    name: a.name.clone(),
+                    reason,
+                })
+            })
+            .collect();
+        Ok(Delivery { ticket, rejected })
     }
 
     async fn find_delivered(&self, report: &Report) -> Result<Option<Delivery>, ConnectorError> {
         let ids = self.search_own(&report.id.to_string()).await?;
-        let Some(&ticket) = ids.iter().min() else { return Ok(None) };
+        let Some(&ticket) = ids.iter().min() else {
+            return Ok(None);
+        };
         if ids.len() > 1 {
-            tracing::warn!("report {} matches several tickets {ids:?}; keeping {ticket}", report.id);
+            tracing::warn!(
+                "report {} matches several tickets {ids:?}; keeping {ticket}",
+                report.id
+            );
         }
-        // Which files made it: the ticket's documents, as the requester may read them.
-        let detail = self
-            .call(|_| self.request(Method::GET, &format!("Ticket/{ticket}")).query(&[("with_documents", "true")]))
-            .await?
-            .json()?;
-        let names: Vec<String> = detail["_documents"]
-            .as_array()
-            .map(|docs| docs.iter().filter_map(|d| d["filename"].as_str().map(decode_entities)).collect())
-            .unwrap_or_default();
+        let names = self.document_names(ticket).await?;
         let rejected = report
             .attachments
             .iter()
             .filter(|a| !names.iter().any(|n| n == &a.name))
-            .map(|a| RejectedFile { name: a.name.clone(), reason: "not found on the ticket".into() })
+            .map(|a| RejectedFile {
+                name: a.name.clone(),
+                reason: "not found on the ticket".into(),
+            })
             .collect();
         Ok(Some(Delivery { ticket, rejected }))
     }
@@ -483,14 +600,20 @@ impl Connector for GlpiConnector {
             })
             .await?;
         let rows = answer.json()?;
-        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol { detail: "Ticket list is not a list".into() })?;
+        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol {
+            detail: "Ticket list is not a list".into(),
+        })?;
         let mut tickets: Vec<TicketSummary> = rows
             .iter()
             .filter_map(|row| {
                 Some(TicketSummary {
                     id: as_u64(&row["id"])?,
                     subject: row["name"].as_str().unwrap_or_default().to_owned(),
-                    status: TicketStatus::from_glpi(row["status"].as_i64().or_else(|| row["status"].as_str()?.parse().ok())?)?,
+                    status: TicketStatus::from_glpi(
+                        row["status"]
+                            .as_i64()
+                            .or_else(|| row["status"].as_str()?.parse().ok())?,
+                    )?,
                     updated: row["date_mod"].as_str().unwrap_or_default().to_owned(),
                 })
             })
@@ -506,13 +629,26 @@ mod tests {
 
     #[test]
     fn every_error_array_maps_to_a_typed_error() {
-        let e = GlpiError::from_answer(401, br#"["ERROR_SESSION_TOKEN_INVALID","session_token seems invalid"]"#);
+        let e = GlpiError::from_answer(
+            401,
+            br#"["ERROR_SESSION_TOKEN_INVALID","session_token seems invalid"]"#,
+        );
         assert_eq!(e.code, GlpiCode::SessionTokenInvalid);
         assert_eq!(e.message, "session_token seems invalid");
-        let c: ConnectorError = GlpiError::from_answer(401, br#"["ERROR_GLPI_LOGIN_USER_TOKEN","parameter user_token seems invalid"]"#).into();
-        assert!(matches!(c, ConnectorError::Unauthorized { ref code, .. } if code == "ERROR_GLPI_LOGIN_USER_TOKEN"));
+        let c: ConnectorError = GlpiError::from_answer(
+            401,
+            br#"["ERROR_GLPI_LOGIN_USER_TOKEN","parameter user_token seems invalid"]"#,
+        )
+        .into();
+        assert!(
+            matches!(c, ConnectorError::Unauthorized { ref code, .. } if code == "ERROR_GLPI_LOGIN_USER_TOKEN")
+        );
         assert!(!c.is_transient());
-        let c: ConnectorError = GlpiError::from_answer(403, br#"["ERROR_RIGHT_MISSING","You don't have permission to perform this action."]"#).into();
+        let c: ConnectorError = GlpiError::from_answer(
+            403,
+            br#"["ERROR_RIGHT_MISSING","You don't have permission to perform this action."]"#,
+        )
+        .into();
         assert!(matches!(c, ConnectorError::Rejected { status: 403, .. }));
         let c: ConnectorError = GlpiError::from_answer(400, br#"["ERROR","API disabled"]"#).into();
         assert!(matches!(c, ConnectorError::Unauthorized { .. }));
@@ -521,10 +657,19 @@ mod tests {
         let c: ConnectorError = GlpiError::from_answer(502, b"<html>Bad Gateway</html>").into();
         assert!(matches!(c, ConnectorError::Server { status: 502, .. }));
         assert!(c.is_transient());
-        let bulk = GlpiError::from_answer(207, br#"["ERROR_GLPI_PARTIAL_ADD",[{"id":8},{"id":false,"message":"x"}]]"#);
+        let bulk = GlpiError::from_answer(
+            207,
+            br#"["ERROR_GLPI_PARTIAL_ADD",[{"id":8},{"id":false,"message":"x"}]]"#,
+        );
         assert_eq!(bulk.code, GlpiCode::PartialAdd);
         assert!(bulk.message.contains("\"id\":8"));
-        for code in ["ERROR_GLPI_ADD", "ERROR_GLPI_UPDATE", "ERROR_ITEM_NOT_FOUND", "ERROR_BAD_ARRAY", "ERROR_JSON_PAYLOAD_INVALID"] {
+        for code in [
+            "ERROR_GLPI_ADD",
+            "ERROR_GLPI_UPDATE",
+            "ERROR_ITEM_NOT_FOUND",
+            "ERROR_BAD_ARRAY",
+            "ERROR_JSON_PAYLOAD_INVALID",
+        ] {
             let e = GlpiError::from_answer(400, format!(r#"["{code}","m"]"#).as_bytes());
             assert_eq!(e.code.as_str(), code);
             assert!(!ConnectorError::from(e).is_transient());

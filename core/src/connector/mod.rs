@@ -88,11 +88,19 @@ pub enum ConnectorError {
     #[error("the help desk cannot be reached: {detail}")]
     Unreachable { detail: String },
     #[error("the help desk failed (HTTP {status}, {code}): {message}")]
-    Server { status: u16, code: String, message: String },
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("the help desk refused the credentials ({code}): {message}")]
     Unauthorized { code: String, message: String },
     #[error("the help desk refused the request (HTTP {status}, {code}): {message}")]
-    Rejected { status: u16, code: String, message: String },
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error("the help desk gave an answer Guichet does not understand: {detail}")]
     Protocol { detail: String },
     #[error("no help desk is configured")]
@@ -104,7 +112,10 @@ impl ConnectorError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ConnectorError::Unreachable { .. } | ConnectorError::Server { .. } | ConnectorError::Protocol { .. } | ConnectorError::NotConfigured
+            ConnectorError::Unreachable { .. }
+                | ConnectorError::Server { .. }
+                | ConnectorError::Protocol { .. }
+                | ConnectorError::NotConfigured
         )
     }
 
@@ -121,10 +132,18 @@ impl ConnectorError {
     /// What people can act on, in their language.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ConnectorError::Unreachable { detail } => t(lang, "error.offline", &[("detail", detail)]),
-            ConnectorError::Unauthorized { message, .. } => t(lang, "error.unauthorized", &[("detail", message)]),
-            ConnectorError::Rejected { message, .. } => t(lang, "error.rejected", &[("detail", message)]),
-            ConnectorError::Server { message, .. } => t(lang, "error.server", &[("detail", message)]),
+            ConnectorError::Unreachable { detail } => {
+                t(lang, "error.offline", &[("detail", detail)])
+            }
+            ConnectorError::Unauthorized { message, .. } => {
+                t(lang, "error.unauthorized", &[("detail", message)])
+            }
+            ConnectorError::Rejected { message, .. } => {
+                t(lang, "error.rejected", &[("detail", message)])
+            }
+            ConnectorError::Server { message, .. } => {
+                t(lang, "error.server", &[("detail", message)])
+            }
             ConnectorError::Protocol { detail } => t(lang, "error.server", &[("detail", detail)]),
             ConnectorError::NotConfigured => t(lang, "error.not_configured", &[]),
         }

@@ -1,0 +1,341 @@
+//! The outbox: durable before delivery, exactly-once delivery, back-off on an injectable clock,
+//! permanent errors kept visible.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
+
+use async_trait::async_trait;
+use guichet_core::clock::{unix_ms, Clock, ManualClock};
+use guichet_core::config::{ServerConfig, ServerKind};
+use guichet_core::connector::glpi::GlpiConnector;
+use guichet_core::connector::{Connector, ConnectorError, Delivery, TicketSummary};
+use guichet_core::facts::MachineFacts;
+use guichet_core::i18n::Lang;
+use guichet_core::outbox::{Backoff, Courier, EntryState, Outbox, OutboxError, Outcome};
+use guichet_core::report::{Attachment, Category, Report};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use time::macros::datetime;
+use uuid::Uuid;
+
+fn server_at(url: String, token: &str) -> ServerConfig {
+    ServerConfig {
+        kind: ServerKind::Glpi,
+        url,
+        app_token: None,
+        user_token: Some(token.into()),
+        login: None,
+        password: None,
+        timeout_secs: 5,
+        connect_timeout_secs: 1,
+    }
+}
+
+fn glpi(double: &GlpiDouble) -> Arc<dyn Connector> {
+    Arc::new(
+        GlpiConnector::new(&server_at(
+            double.base_url(),
+            "0123456789abcdef0123456789abcdef01234567",
+        ))
+        .expect("connector"),
+    )
+}
+
+fn report(n: usize) -> Report {
+    Report {
+        id: Uuid::new_v4(),
+        created_at_ms: n as i64,
+        lang: Lang::Fr,
+        subject: format!("Signalement {n}"),
+        description: "Le poste 3 de la salle 12 ne démarre plus.".into(),
+        category: Some(Category {
+            id: 1,
+            name: "Matériel".into(),
+        }),
+        phone: None,
+        location: None,
+        facts: MachineFacts::default(),
+        attachments: vec![Attachment {
+            name: format!("log{n}.txt"),
+            mime: "text/plain".into(),
+            bytes: format!("journal {n}").into_bytes(),
+        }],
+    }
+}
+
+fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(datetime!(2026-11-28 08:00 UTC)))
+}
+
+#[test]
+fn enqueued_reports_survive_a_restart_byte_exact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut r = report(1);
+    r.attachments.push(Attachment {
+        name: "big.png".into(),
+        mime: "image/png".into(),
+        bytes: (0..1_048_576u32).map(|i| (i % 253) as u8).collect(),
+    });
+    {
+        let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+        outbox.enqueue(&r, 0).expect("enqueue");
+    }
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("reopen");
+    let entry = outbox.load(r.id).expect("still there");
+    assert_eq!(entry.report, r, "metadata and bytes identical");
+    assert_eq!(entry.state, EntryState::Pending);
+    assert_eq!(
+        outbox.list().expect("list")[0].report.attachments[1]
+            .bytes
+            .len(),
+        0,
+        "list carries no bytes"
+    );
+}
+
+#[test]
+fn only_one_process_owns_the_outbox() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let _first = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let second = Outbox::open(dir.path(), Duration::from_millis(200));
+    assert!(
+        matches!(second, Err(OutboxError::Busy { .. })),
+        "{second:?}"
+    );
+}
+
+#[tokio::test]
+async fn delivery_removes_the_report_and_records_the_ticket() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let clock = clock();
+    let courier = Courier::new(Some(glpi(&double)), clock.clone(), Backoff::default());
+    let r = report(1);
+    outbox.enqueue(&r, unix_ms(clock.now())).expect("enqueue");
+    let Outcome::Sent(delivery) = courier.deliver(&outbox, r.id).await.expect("deliver") else {
+        panic!("not sent")
+    };
+    assert!(outbox.is_empty().expect("empty"));
+    let sent = outbox.sent().expect("sent");
+    assert_eq!((sent[0].id, sent[0].ticket), (r.id, delivery.ticket));
+    assert_eq!(
+        double.ticket(delivery.ticket).expect("ticket").documents[0].bytes,
+        b"journal 1"
+    );
+}
+
+#[tokio::test]
+async fn unreachable_help_desk_backs_off_on_the_injected_clock() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let url = double.base_url();
+    drop(double); // Nobody listens on that port any more.
+    let connector: Arc<dyn Connector> =
+        Arc::new(GlpiConnector::new(&server_at(url, "x")).expect("connector"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let clock = clock();
+    let backoff = Backoff {
+        base: Duration::from_secs(60),
+        max: Duration::from_secs(600),
+    };
+    let courier = Courier::new(Some(connector), clock.clone(), backoff).with_seed(1);
+    let r = report(1);
+    let start = unix_ms(clock.now());
+    outbox.enqueue(&r, start).expect("enqueue");
+
+    let mut previous_delay = 0;
+    for attempt in 1..=5u32 {
+        let outcome = courier.deliver(&outbox, r.id).await.expect("deliver");
+        let Outcome::Waiting {
+            error,
+            next_attempt_ms,
+        } = outcome
+        else {
+            panic!("{outcome:?}")
+        };
+        assert!(matches!(error, ConnectorError::Unreachable { .. }));
+        let now = unix_ms(clock.now());
+        let delay = next_attempt_ms - now;
+        let full = (60_000i64 << (attempt - 1)).min(600_000);
+        assert!(
+            delay >= full / 2 && delay <= full,
+            "attempt {attempt}: {delay} ms"
+        );
+        assert!(
+            outbox.due(now, false).expect("due").is_empty(),
+            "not due before its time"
+        );
+        assert_eq!(
+            outbox.due(now, true).expect("due"),
+            vec![r.id],
+            "flush ignores back-off"
+        );
+        clock.advance(Duration::from_millis(
+            u64::try_from(delay).expect("positive"),
+        ));
+        assert_eq!(
+            outbox.due(unix_ms(clock.now()), false).expect("due"),
+            vec![r.id]
+        );
+        assert!(delay >= previous_delay / 2);
+        previous_delay = delay;
+    }
+    let entry = outbox.load(r.id).expect("entry");
+    assert_eq!((entry.state, entry.attempts), (EntryState::Pending, 5));
+}
+
+#[tokio::test]
+async fn permanent_errors_stop_retries_and_stay_visible_until_retried() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let bad: Arc<dyn Connector> = Arc::new(
+        GlpiConnector::new(&server_at(double.base_url(), &"f".repeat(40))).expect("connector"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let clock = clock();
+    let r = report(1);
+    outbox.enqueue(&r, unix_ms(clock.now())).expect("enqueue");
+    let outcome = Courier::new(Some(bad), clock.clone(), Backoff::default())
+        .flush(&outbox, true)
+        .await
+        .expect("flush");
+    assert_eq!(outcome.failed.len(), 1);
+    let entry = outbox.load(r.id).expect("kept");
+    assert_eq!(entry.state, EntryState::Failed);
+    assert!(matches!(
+        entry.last_error,
+        Some(ConnectorError::Unauthorized { .. })
+    ));
+    assert!(
+        outbox.due(i64::MAX, true).expect("due").is_empty(),
+        "no more automatic attempts"
+    );
+
+    // IT fixes the token; the user retries.
+    outbox.retry(r.id, unix_ms(clock.now())).expect("retry");
+    let good = Courier::new(Some(glpi(&double)), clock.clone(), Backoff::default());
+    let outcome = good.flush(&outbox, false).await.expect("flush");
+    assert_eq!(outcome.sent.len(), 1);
+    assert_eq!(double.tickets().len(), 1);
+}
+
+#[tokio::test]
+async fn a_delivery_with_refused_files_stays_visible_with_what_was_refused() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let mut r = report(1);
+    r.attachments.push(Attachment {
+        name: "photo.webp".into(),
+        mime: "image/webp".into(),
+        bytes: vec![1, 2, 3],
+    });
+    outbox.enqueue(&r, 0).expect("enqueue");
+    let courier = Courier::new(Some(glpi(&double)), clock(), Backoff::default());
+    let Outcome::Sent(delivery) = courier.deliver(&outbox, r.id).await.expect("deliver") else {
+        panic!()
+    };
+    let entry = outbox.list().expect("list").pop().expect("still listed");
+    let EntryState::Delivered { ticket, rejected } = entry.state else {
+        panic!("{:?}", entry.state)
+    };
+    assert_eq!(ticket, delivery.ticket);
+    assert_eq!(rejected[0].name, "photo.webp");
+    assert!(
+        outbox.due(i64::MAX, true).expect("due").is_empty(),
+        "never sent twice"
+    );
+    assert!(outbox.dismiss(r.id).expect("dismiss"));
+    assert!(outbox.is_empty().expect("empty"));
+}
+
+/// Creates the ticket, then pretends the answer was lost: the worst case for exactly-once.
+#[derive(Debug)]
+struct LosesFirstAnswer {
+    inner: Arc<dyn Connector>,
+    lost: AtomicBool,
+}
+
+#[async_trait]
+impl Connector for LosesFirstAnswer {
+    async fn categories(&self) -> Result<Vec<Category>, ConnectorError> {
+        self.inner.categories().await
+    }
+    async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError> {
+        let delivery = self.inner.create_ticket(report).await?;
+        if !self.lost.swap(true, Ordering::SeqCst) {
+            return Err(ConnectorError::Unreachable {
+                detail: "connection reset after the request was sent".into(),
+            });
+        }
+        Ok(delivery)
+    }
+    async fn find_delivered(&self, report: &Report) -> Result<Option<Delivery>, ConnectorError> {
+        self.inner.find_delivered(report).await
+    }
+    async fn my_tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError> {
+        self.inner.my_tickets().await
+    }
+}
+
+#[tokio::test]
+async fn a_lost_answer_never_creates_a_second_ticket() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let connector = Arc::new(LosesFirstAnswer {
+        inner: glpi(&double),
+        lost: AtomicBool::new(false),
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let r = report(1);
+    outbox.enqueue(&r, 0).expect("enqueue");
+    let courier = Courier::new(Some(connector), clock(), Backoff::default());
+    assert!(matches!(
+        courier.deliver(&outbox, r.id).await.expect("first"),
+        Outcome::Waiting { .. }
+    ));
+    assert_eq!(double.tickets().len(), 1, "the help desk did create it");
+    let Outcome::Sent(delivery) = courier.deliver(&outbox, r.id).await.expect("second") else {
+        panic!()
+    };
+    assert_eq!(
+        double.tickets().len(),
+        1,
+        "found by its client id, not created again"
+    );
+    assert_eq!(delivery.ticket, double.tickets()[0].id);
+    assert!(
+        delivery.rejected.is_empty(),
+        "its attachment is on the ticket"
+    );
+    assert!(outbox.is_empty().expect("empty"));
+}
+
+#[tokio::test]
+async fn with_no_help_desk_configured_reports_wait_locally() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let r = report(1);
+    outbox.enqueue(&r, 0).expect("enqueue");
+    let outcome = Courier::new(None, clock(), Backoff::default())
+        .deliver(&outbox, r.id)
+        .await
+        .expect("deliver");
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Waiting {
+                error: ConnectorError::NotConfigured,
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        outbox.load(r.id).expect("kept").attempts,
+        0,
+        "nothing was attempted"
+    );
+}

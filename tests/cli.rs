@@ -1,0 +1,267 @@
+//! The documented CLI interface, end to end: `guichet report`, `queue list|flush`, `tickets`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
+
+mod common;
+
+use common::{json, stderr, stdout, Workstation};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+
+const DESCRIPTION: &str = "The projector in room 12 does not turn on since this morning.";
+
+#[test]
+fn report_sends_and_prints_the_ticket_number() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let ws = Workstation::new(Some(&double.base_url()));
+    let attachment = ws.file("notes.txt", b"lamp hours: 4012");
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Projector",
+        "--description",
+        DESCRIPTION,
+        "--category",
+        "Réseau",
+        "--phone",
+        "+33 6 12 34 56 78",
+        "--attach",
+        attachment.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let answer = json(&out);
+    assert_eq!(answer["status"], "sent");
+    let ticket = double
+        .ticket(answer["ticket"].as_u64().expect("ticket number"))
+        .expect("on the double");
+    assert_eq!(ticket.name, "Projector");
+    assert_eq!(ticket.category_id, 2);
+    assert_eq!(ticket.documents[0].bytes, b"lamp hours: 4012");
+    assert!(ticket.content.contains("+33 6 12 34 56 78"));
+
+    // Human output names the ticket and says to quote it.
+    let out = ws.run(&["report", "--subject", "Again", "--description", DESCRIPTION]);
+    assert!(stdout(&out).contains("Ticket #"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("quote this number"));
+    // The phone was remembered from the first report.
+    let last = double.tickets().pop().expect("second ticket");
+    assert!(
+        last.content.contains("+33 6 12 34 56 78"),
+        "remembered phone"
+    );
+}
+
+#[test]
+fn validation_errors_exit_2_with_the_message_on_stderr_and_save_nothing() {
+    let ws = Workstation::new(None);
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "X",
+        "--description",
+        "short",
+        "--phone",
+        "12",
+        "--category",
+        "Coffee",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("too short"), "{err}");
+    assert!(err.contains("\"12\" is not a phone number"), "{err}");
+    assert!(err.contains("no category \"Coffee\""), "{err}");
+    assert!(stdout(&out).is_empty());
+    let list = ws.run(&["queue", "list", "--json"]);
+    assert_eq!(json(&list), serde_json::json!([]), "nothing half-saved");
+
+    let out = ws
+        .command(&["report", "--subject", "X", "--description", "trop court"])
+        .env("LANG", "fr_FR.UTF-8")
+        .output()
+        .expect("run");
+    assert!(
+        stderr(&out).contains("trop courte"),
+        "French: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn with_no_help_desk_reports_are_queued_locally() {
+    let ws = Workstation::new(None);
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Printer",
+        "--description",
+        DESCRIPTION,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let answer = json(&out);
+    assert_eq!(answer["status"], "queued");
+    let id = answer["id"].as_str().expect("id").to_owned();
+    let list = json(&ws.run(&["queue", "list", "--json"]));
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["state"]["state"], "pending");
+    let flush = ws.run(&["queue", "flush"]);
+    assert_eq!(flush.status.code(), Some(1), "still waiting");
+    assert!(
+        stderr(&flush).contains("Printer"),
+        "says what waits: {}",
+        stderr(&flush)
+    );
+    assert!(
+        stderr(&flush).contains("No help desk is configured"),
+        "and why: {}",
+        stderr(&flush)
+    );
+}
+
+#[test]
+fn unreachable_help_desk_queues_promptly_then_flush_delivers_once() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let url = double.base_url();
+    drop(double);
+    let ws = Workstation::new(Some(&url));
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Wi-Fi",
+        "--description",
+        DESCRIPTION,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["status"], "queued");
+    let out = ws.run(&["report", "--subject", "Wi-Fi", "--description", DESCRIPTION]);
+    assert!(
+        stdout(&out).contains("saved on this computer"),
+        "{}",
+        stdout(&out)
+    );
+
+    // The help desk comes back.
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double again");
+    ws.configure(Some(&double.base_url()), common::TOKEN);
+    let flush = ws.run(&["queue", "flush", "--json"]);
+    assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
+    let result = json(&flush);
+    assert_eq!(result["sent"].as_array().expect("sent").len(), 2);
+    assert_eq!(double.tickets().len(), 2);
+    let again = ws.run(&["queue", "flush"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(double.tickets().len(), 2, "nothing sent twice");
+}
+
+#[test]
+fn flush_exits_3_on_permanent_errors_and_keeps_the_report() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let ws = Workstation::with_token(Some(&double.base_url()), &"f".repeat(40));
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Scanner",
+        "--description",
+        DESCRIPTION,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "unauthorized");
+    let out = ws.run(&["queue", "flush"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("refused to log us in"),
+        "{}",
+        stderr(&out)
+    );
+    let list = json(&ws.run(&["queue", "list", "--json"]));
+    assert_eq!(list[0]["state"]["state"], "failed");
+}
+
+#[test]
+fn dry_run_writes_exactly_what_would_be_sent_and_sends_nothing() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let ws = Workstation::new(Some(&double.base_url()));
+    let out_dir = ws.dir.path().join("out");
+    let pdf = ws.file("scan.pdf", b"%PDF-1.4 fake");
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "<b>Scanner</b>",
+        "--description",
+        DESCRIPTION,
+        "--attach",
+        pdf.to_str().expect("utf-8"),
+        "--dry-run",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let request: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("request.json")).expect("request.json"))
+            .expect("json");
+    assert_eq!(request["uploadManifest"]["input"]["name"], "<b>Scanner</b>");
+    let content = request["uploadManifest"]["input"]["content"]
+        .as_str()
+        .expect("content");
+    assert!(
+        content.starts_with("<p>The projector in room 12"),
+        "{content}"
+    );
+    assert_eq!(request["files"]["file0"]["name"], "scan.pdf");
+    assert_eq!(
+        std::fs::read(out_dir.join("files/scan.pdf")).expect("file"),
+        b"%PDF-1.4 fake"
+    );
+    assert!(double.requests().is_empty(), "nothing sent");
+    assert_eq!(
+        json(&ws.run(&["queue", "list", "--json"])),
+        serde_json::json!([]),
+        "nothing queued"
+    );
+}
+
+#[test]
+fn tickets_lists_number_subject_and_status() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let ws = Workstation::new(Some(&double.base_url()));
+    let sent = json(&ws.run(&[
+        "report",
+        "--subject",
+        "Badge reader",
+        "--description",
+        DESCRIPTION,
+        "--json",
+    ]));
+    let number = sent["ticket"].as_u64().expect("number");
+    double
+        .add_solution(number, "Badge reader rebooted")
+        .expect("solve");
+    let list = json(&ws.run(&["tickets", "--json"]));
+    assert_eq!(list[0]["id"], number);
+    assert_eq!(list[0]["subject"], "Badge reader");
+    assert_eq!(list[0]["status"], "solved");
+    let human = stdout(&ws.run(&["tickets"]));
+    assert!(
+        human.contains(&format!("#{number}")) && human.contains("Solved"),
+        "{human}"
+    );
+}
+
+#[test]
+fn screenshot_flag_is_reserved_and_refused_clearly() {
+    let ws = Workstation::new(None);
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "S",
+        "--description",
+        DESCRIPTION,
+        "--screenshot",
+        "--mask",
+        "0,0,10,10",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--screenshot"));
+}

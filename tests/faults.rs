@@ -1,0 +1,118 @@
+//! Exactly-once under a faulty network: with 30 % of requests failing (server errors, connection
+//! resets, timeouts, expired sessions), 50 reports all arrive exactly once.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
+
+mod common;
+
+use common::pseudo_random_bytes;
+use guichet_core::clock::SystemClock;
+use guichet_core::config::{ServerConfig, ServerKind};
+use guichet_core::connector::glpi::GlpiConnector;
+use guichet_core::facts::MachineFacts;
+use guichet_core::i18n::Lang;
+use guichet_core::outbox::{Backoff, Courier, Outbox};
+use guichet_core::report::{Attachment, Report};
+use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Longer than the client's 1 s timeout: such a request times out on the client side.
+const SLOW: Duration = Duration::from_millis(1500);
+
+#[tokio::test]
+async fn thirty_percent_failures_still_deliver_every_report_exactly_once() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    double.set_random_faults(Some(RandomFaults {
+        rate: 0.3,
+        kinds: vec![
+            Fault::ServerError,
+            Fault::Reset,
+            Fault::Delay(SLOW),
+            Fault::ExpireSession,
+        ],
+        seed: 30,
+        delay: Duration::ZERO,
+    }));
+    let server = ServerConfig {
+        kind: ServerKind::Glpi,
+        url: double.base_url(),
+        app_token: None,
+        user_token: Some(common::TOKEN.into()),
+        login: None,
+        password: None,
+        timeout_secs: 1,
+        connect_timeout_secs: 1,
+    };
+    let connector = Arc::new(GlpiConnector::new(&server).expect("connector"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("outbox");
+    let reports: Vec<Report> = (0..50)
+        .map(|n| Report {
+            id: Uuid::new_v4(),
+            created_at_ms: n,
+            lang: Lang::En,
+            subject: format!("Fault {n}"),
+            description: "The interactive whiteboard freezes every ten minutes.".into(),
+            category: None,
+            phone: None,
+            location: None,
+            facts: MachineFacts::default(),
+            attachments: vec![Attachment {
+                name: format!("f{n}.txt"),
+                mime: "text/plain".into(),
+                bytes: pseudo_random_bytes(n as u64, 2_000),
+            }],
+        })
+        .collect();
+    for r in &reports {
+        outbox.enqueue(r, 0).expect("enqueue");
+    }
+    let courier =
+        Courier::new(Some(connector), Arc::new(SystemClock), Backoff::default()).with_seed(3);
+
+    let mut rounds = 0;
+    while !outbox.due(i64::MAX, true).expect("due").is_empty() {
+        rounds += 1;
+        assert!(rounds <= 40, "not drained after 40 rounds");
+        let result = courier.flush(&outbox, true).await.expect("flush");
+        assert!(
+            result.failed.is_empty(),
+            "faults are transient: {:?}",
+            result.failed
+        );
+        // A request that timed out may still be running on the server; the real back-off
+        // (15 s or more) covers that, here we simply wait for it to finish.
+        tokio::time::sleep(SLOW).await;
+    }
+
+    let faulted = double
+        .requests()
+        .iter()
+        .filter(|r| r.fault.is_some())
+        .count();
+    let total = double.requests().len();
+    assert!(
+        faulted * 100 >= total * 20,
+        "faults really happened: {faulted}/{total}"
+    );
+    let tickets = double.tickets();
+    for r in &reports {
+        let matching: Vec<_> = tickets
+            .iter()
+            .filter(|t| t.content.contains(&r.id.to_string()))
+            .collect();
+        assert_eq!(
+            matching.len(),
+            1,
+            "{} delivered {} times",
+            r.subject,
+            matching.len()
+        );
+        assert_eq!(matching[0].documents.len(), 1);
+        assert_eq!(matching[0].documents[0].bytes, r.attachments[0].bytes);
+    }
+    assert_eq!(tickets.len(), 50);
+    assert!(outbox.is_empty().expect("empty"));
+}

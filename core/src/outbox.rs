@@ -92,6 +92,9 @@ pub struct Outbox {
     path: PathBuf,
 }
 
+/// How long to wait for sled to let go of a database this process just closed.
+const SLED_RELEASE_WAIT: Duration = Duration::from_secs(5);
+
 const ENTRY: &str = "e/";
 const BLOB: &str = "b/";
 const SENT: &str = "s/";
@@ -128,10 +131,21 @@ impl Outbox {
         }
         let path = dir.join("outbox.sled");
         // Every write is flushed explicitly, so sled's periodic flusher (and its wake-ups) is off.
-        let db = sled::Config::new()
-            .path(&path)
-            .flush_every_ms(None)
-            .open()?;
+        let config = sled::Config::new().path(&path).flush_every_ms(None);
+        // We hold our own lock, so a busy sled lock can only be this process's previous handle:
+        // sled releases its file lock from background threads shortly after the `Db` is dropped.
+        let sled_deadline = Instant::now() + SLED_RELEASE_WAIT;
+        let db = loop {
+            match config.open() {
+                Err(sled::Error::Io(e))
+                    if e.to_string().contains("could not acquire lock")
+                        && Instant::now() < sled_deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other?,
+            }
+        };
         Ok(Outbox {
             db,
             _lock: lock,

@@ -55,19 +55,10 @@ pub async fn load(
             Err(e) => tracing::info!("categories not read from the help desk: {e}"),
         }
     }
-    match read_cache(&cache) {
-        Some(categories) if !categories.is_empty() => CategoryList {
-            categories,
-            source: CategorySource::Cache,
-        },
-        _ => CategoryList {
-            categories: configured.to_vec(),
-            source: CategorySource::Configuration,
-        },
-    }
+    cached_or_configured(configured, data_dir)
 }
 
-/// The cached list alone, for callers that must not touch the network.
+/// The cached list, else the configured one: for callers that must not touch the network.
 pub fn cached_or_configured(configured: &[Category], data_dir: &Path) -> CategoryList {
     match read_cache(&data_dir.join(CACHE_FILE)) {
         Some(categories) if !categories.is_empty() => CategoryList {

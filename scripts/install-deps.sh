@@ -6,14 +6,15 @@ set -euo pipefail
 profile=${1:-test}
 
 # Build and run: WebKitGTK for the window process, appindicator (Tauri's tray panics without it),
-# xcap's capture back ends (PipeWire via bindgen needs libclang; libgbm for linking).
+# xcap's capture back ends (PipeWire via bindgen needs libclang; libgbm for linking); cmake and
+# nasm build the bundled SIMD libjpeg-turbo that encodes screenshots.
 pkgs=(build-essential pkg-config curl ca-certificates
       libwebkit2gtk-4.1-dev libayatana-appindicator3-1 libayatana-appindicator3-dev
       libpipewire-0.3-dev libclang1-14 libclang-common-14-dev libxcb-randr0-dev libgbm-dev
-      libdbus-1-dev nodejs npm)
+      libdbus-1-dev nodejs npm cmake nasm)
 if [ "$profile" = test ]; then
   # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon.
-  pkgs+=(webkit2gtk-driver xvfb xauth dbus dunst x11-apps)
+  pkgs+=(webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils)
 fi
 
 missing=()

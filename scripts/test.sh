@@ -9,11 +9,21 @@ step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
 step "system packages"
 scripts/install-deps.sh test
 
+step "tauri-driver (WebDriver for the end-to-end wizard test)"
+command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ] \
+  || cargo install tauri-driver --version '^2' --locked
+
+step "TypeScript bindings of the IPC types are up to date"
+fresh="$(mktemp -d)"
+ui/scripts/gen-bindings.sh "$fresh"
+diff -r "$fresh" ui/src/bindings || { echo "ui/src/bindings is stale: run ui/scripts/gen-bindings.sh" >&2; exit 1; }
+rm -rf "$fresh"
+
 step "web UI: install, type-check, build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check && npm run --silent build)
 
-step "lints (core, agent, GLPI double)"
-cargo clippy --locked -p guichet-core -p guichet -p guichet-glpi-double --all-targets -- -D warnings
+step "lints (core, agent, GLPI double, window process)"
+cargo clippy --locked -p guichet-core -p guichet -p guichet-glpi-double -p guichet-ui --all-targets -- -D warnings
 step "core stays free of Tauri"
 if cargo tree --locked -p guichet-core -e normal | grep -Eq '^.* (tauri|wry|webkit2gtk|gtk) v'; then
   echo "guichet-core depends on Tauri/GTK: it must not" >&2; exit 1

@@ -2,6 +2,10 @@
 
 use std::path::Path;
 
+/// The app's commands (`src/commands.rs`), declared so that each window's capability must grant
+/// them (`allow-wizard-context`, …).
+const COMMANDS: &[&str] = &["wizard_context", "window_ready", "recapture", "submit"];
+
 fn main() {
     // With `custom-protocol` (every build but `tauri dev`), `generate_context!` embeds ui/dist;
     // without a built UI it fails later as a proc-macro panic that does not say what to run.
@@ -11,5 +15,10 @@ fn main() {
         eprintln!("guichet-ui: ui/dist is missing; build the web UI first: cd ui && npm ci && npm run build");
         std::process::exit(1);
     }
-    tauri_build::build();
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        eprintln!("guichet-ui: {error:#}");
+        std::process::exit(1);
+    }
 }

@@ -2,30 +2,29 @@
 //! scripts: keep them stable. Exit codes: 0 success (sent or queued), 1 failure, 2 invalid input,
 //! 3 reports stopped on a permanent error (see `queue flush`).
 
+use crate::screenshot::Screenshots;
 use anyhow::Context;
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use guichet_core::clock::{unix_ms, Clock, SystemClock};
-use guichet_core::config::{self, Config};
-use guichet_core::connector::categories::{self, CategoryList};
-use guichet_core::connector::{self, glpi, Connector, ConnectorError};
+use guichet_core::clock::SystemClock;
+use guichet_core::connector::categories::CategoryList;
+use guichet_core::connector::{glpi, TicketSummary};
 use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::{t, Lang};
-use guichet_core::outbox::{Backoff, Courier, EntryState, Outbox, Outcome};
-use guichet_core::profile::Profile;
-use guichet_core::report::{AttachmentSource, Report, ReportDraft};
+use guichet_core::ipc::{self, Client, IpcError, Request, Response};
+use guichet_core::outbox::EntryState;
+use guichet_core::report::Report;
+use guichet_core::service::{
+    ErrorCode, ErrorInfo, FlushSummary, Guichet, QueueItem, ReportInput, SubmitOutcome,
+};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 use uuid::Uuid;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_INVALID: u8 = 2;
 pub const EXIT_STOPPED: u8 = 3;
-
-/// How long a CLI command waits for another Guichet process to release the outbox.
-const OUTBOX_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,6 +36,9 @@ pub struct Args {
     /// Configuration file (default: $GUICHET_CONFIG).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Open the report wizard (in the running agent, or start one).
+    #[arg(long)]
+    pub report: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -54,6 +56,9 @@ pub enum Command {
     Categories(JsonFlag),
     /// The machine facts added to every report.
     Facts(JsonFlag),
+    /// Internal: the agent's outbox worker (see `src/worker.rs`).
+    #[command(name = "outbox-worker", hide = true)]
+    OutboxWorker,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -80,11 +85,16 @@ pub struct ReportArgs {
     pub location: Option<String>,
     #[arg(long = "attach", value_name = "FILE")]
     pub attachments: Vec<PathBuf>,
-    /// Attach a screenshot of every monitor (arrives with the desktop wizard).
+    /// Attach a screenshot of every monitor, one JPEG per screen (needs a display).
     #[arg(long)]
     pub screenshot: bool,
-    /// Mask a region of the screenshot before it leaves the machine (arrives with --screenshot).
-    #[arg(long = "mask", value_name = "X,Y,W,H", requires = "screenshot")]
+    /// Black out a region, in desktop pixels, before the screenshot leaves the machine.
+    #[arg(
+        long = "mask",
+        value_name = "X,Y,W,H",
+        requires = "screenshot",
+        allow_hyphen_values = true
+    )]
     pub masks: Vec<String>,
     /// Write what would be sent into --out and send nothing.
     #[arg(long, requires = "out")]
@@ -107,155 +117,241 @@ pub enum QueueCommand {
     Dismiss { id: Uuid },
 }
 
-/// Everything a command needs, built once.
-pub(crate) struct App {
-    config: Config,
-    lang: Lang,
-    data_dir: PathBuf,
-    connector: Option<Arc<dyn Connector>>,
-    pub(crate) clock: Arc<dyn Clock>,
+/// Where a command is carried out: by the running agent (which owns the outbox), or here, with
+/// the outbox opened directly, when no agent runs. Both give the same answers.
+enum Backend {
+    Agent(Client),
+    Direct(Box<Guichet>),
 }
 
-impl App {
-    pub(crate) fn load(config_path: Option<&Path>) -> anyhow::Result<App> {
-        let config = Config::load(config_path)?;
-        let lang = config.lang();
-        let data_dir = config::data_dir()?;
-        let connector = match &config.server {
-            Some(server) => {
-                Some(connector::from_config(server).map_err(|e| anyhow::anyhow!(e.message(lang)))?)
+impl Backend {
+    async fn connect(guichet: Guichet) -> Backend {
+        if let Some(socket) = ipc::socket_path() {
+            match Client::connect(&socket).await {
+                Ok(client) => return Backend::Agent(client),
+                Err(IpcError::NoAgent) => {}
+                Err(e) => tracing::warn!("not using the agent: {e}"),
             }
-            None => None,
-        };
-        Ok(App {
-            config,
-            lang,
-            data_dir,
-            connector,
-            clock: Arc::new(SystemClock),
-        })
+        }
+        Backend::Direct(Box::new(guichet))
     }
 
-    pub(crate) fn outbox(&self) -> anyhow::Result<Outbox> {
-        Outbox::open(&self.data_dir.join("outbox"), OUTBOX_WAIT).map_err(|e| match e {
-            guichet_core::outbox::OutboxError::Busy { .. } => {
-                anyhow::anyhow!(t(self.lang, "error.outbox_busy", &[]))
-            }
-            other => other.into(),
-        })
+    /// Asks the agent, mapping transport failures to an internal error.
+    async fn ask(client: &mut Client, request: Request) -> Result<Response, ErrorInfo> {
+        match client.request(&request).await {
+            Ok(Response::Error { error }) => Err(error),
+            Ok(response) => Ok(response),
+            Err(e) => Err(ErrorInfo::internal(e.to_string())),
+        }
     }
 
-    pub(crate) fn courier(&self) -> Courier {
-        Courier::new(
-            self.connector.clone(),
-            self.clock.clone(),
-            Backoff::default(),
-        )
+    /// `shots` are always empty for the agent (see `run`).
+    async fn submit(
+        &mut self,
+        input: ReportInput,
+        shots: Screenshots,
+    ) -> Result<SubmitOutcome, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::Report { report: input }).await? {
+                Response::Submitted { outcome } => Ok(outcome),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => {
+                let report = g
+                    .build_report(&input, shots.attachments, shots.screens)
+                    .map_err(|e| ErrorInfo::from_validation(&e, g.lang()))?;
+                g.submit(report)
+                    .await
+                    .map_err(|e| ErrorInfo::internal(e.to_string()))
+            }
+        }
     }
+
+    async fn queue(&mut self) -> Result<Vec<QueueItem>, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::QueueList).await? {
+                Response::Queue { items } => Ok(items),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => g
+                .queue()
+                .await
+                .map_err(|e| ErrorInfo::internal(e.to_string())),
+        }
+    }
+
+    async fn flush(&mut self) -> Result<FlushSummary, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::QueueFlush).await? {
+                Response::Flushed { summary } => Ok(summary),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => g
+                .flush()
+                .await
+                .map_err(|e| ErrorInfo::internal(e.to_string())),
+        }
+    }
+
+    async fn retry(&mut self, id: Uuid) -> Result<(), ErrorInfo> {
+        match self {
+            Backend::Agent(c) => Self::ask(c, Request::QueueRetry { id }).await.map(drop),
+            Backend::Direct(g) => g
+                .retry(id)
+                .await
+                .map_err(|e| ErrorInfo::internal(e.to_string())),
+        }
+    }
+
+    async fn dismiss(&mut self, id: Uuid) -> Result<bool, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::QueueDismiss { id }).await? {
+                Response::Dismissed { dismissed } => Ok(dismissed),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => g
+                .dismiss(id)
+                .await
+                .map_err(|e| ErrorInfo::internal(e.to_string())),
+        }
+    }
+
+    async fn tickets(&mut self) -> Result<Vec<TicketSummary>, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::Tickets).await? {
+                Response::Tickets { tickets } => Ok(tickets),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => g
+                .tickets()
+                .await
+                .map_err(|e| ErrorInfo::from_connector(&e, g.lang())),
+        }
+    }
+
+    async fn categories(&mut self) -> Result<CategoryList, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::Categories).await? {
+                Response::Categories { list } => Ok(list),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => Ok(g.categories().await),
+        }
+    }
+}
+
+fn unexpected(response: Response) -> ErrorInfo {
+    ErrorInfo::internal(format!("unexpected answer from the agent: {response:?}"))
 }
 
 pub async fn run(config_path: Option<&Path>, command: Command) -> u8 {
-    let ctx = match App::load(config_path) {
-        Ok(ctx) => ctx,
+    let guichet = match Guichet::from_environment(config_path, Arc::new(SystemClock)) {
+        Ok(g) => g,
         Err(e) => {
-            eprintln!("guichet: {e:#}");
+            eprintln!("guichet: {e}");
             return EXIT_INVALID;
         }
     };
+    let lang = guichet.lang();
     let result = match command {
-        Command::Report(args) => report(&ctx, args).await,
-        Command::Queue(QueueCommand::List(f)) => queue_list(&ctx, f.json),
-        Command::Queue(QueueCommand::Flush(f)) => queue_flush(&ctx, f.json).await,
-        Command::Queue(QueueCommand::Retry { id }) => queue_retry(&ctx, id),
-        Command::Queue(QueueCommand::Dismiss { id }) => queue_dismiss(&ctx, id),
-        Command::Tickets(f) => tickets(&ctx, f.json).await,
-        Command::Categories(f) => list_categories(&ctx, f.json).await,
-        Command::Facts(f) => facts(&ctx, f.json),
+        // The agent's protocol carries attachment paths, not pixels: a report with a screenshot is
+        // built here (from this process's capture) and filed directly.
+        Command::Report(args) if args.dry_run || args.screenshot => {
+            match crate::screenshot::take_if(args.screenshot, &args.masks, &guichet.config().limits)
+            {
+                Err(e) => {
+                    eprintln!("guichet: {e}");
+                    Ok(e.exit_code())
+                }
+                Ok(shots) if args.dry_run => dry_run(&guichet, args, shots),
+                Ok(shots) => {
+                    report(&mut Backend::Direct(Box::new(guichet)), lang, args, shots).await
+                }
+            }
+        }
+        Command::Facts(f) => facts(lang, f.json),
+        command => {
+            let mut backend = Backend::connect(guichet).await;
+            match command {
+                Command::Report(args) => {
+                    report(&mut backend, lang, args, Screenshots::default()).await
+                }
+                Command::Queue(QueueCommand::List(f)) => {
+                    queue_list(&mut backend, lang, f.json).await
+                }
+                Command::Queue(QueueCommand::Flush(f)) => {
+                    queue_flush(&mut backend, lang, f.json).await
+                }
+                Command::Queue(QueueCommand::Retry { id }) => {
+                    backend.retry(id).await.map(|()| EXIT_OK)
+                }
+                Command::Queue(QueueCommand::Dismiss { id }) => match backend.dismiss(id).await {
+                    Ok(true) => Ok(EXIT_OK),
+                    Ok(false) => {
+                        eprintln!("guichet: report {id} is still waiting to be sent; it cannot be dismissed");
+                        Ok(EXIT_FAILURE)
+                    }
+                    Err(e) => Err(e),
+                },
+                Command::Tickets(f) => tickets(&mut backend, lang, f.json).await,
+                Command::Categories(f) => categories(&mut backend, f.json).await,
+                Command::Facts(_) | Command::OutboxWorker => not_here(),
+            }
+        }
     };
     result.unwrap_or_else(|e| {
-        eprintln!("guichet: {e:#}");
-        EXIT_FAILURE
+        eprintln!("{}", e.message);
+        if e.code == ErrorCode::Validation {
+            EXIT_INVALID
+        } else {
+            EXIT_FAILURE
+        }
     })
+}
+
+/// `facts` is answered before a backend is chosen, and `outbox-worker` by `main`.
+fn not_here() -> Result<u8, ErrorInfo> {
+    Err(ErrorInfo::internal(
+        "this command is not run through the CLI dispatcher",
+    ))
 }
 
 fn print_json(value: &serde_json::Value) {
     println!("{value}");
 }
 
-async fn report(ctx: &App, args: ReportArgs) -> anyhow::Result<u8> {
-    let lang = ctx.lang;
-    if args.screenshot {
-        eprintln!("guichet: --screenshot and --mask arrive with the desktop wizard; this build cannot capture the screen yet");
-        return Ok(EXIT_INVALID);
-    }
-    let mut profile = Profile::load(&ctx.data_dir, &ctx.config.defaults);
-    let draft = ReportDraft {
-        subject: args.subject,
-        description: args.description,
-        category: args.category,
-        phone: args.phone.clone().or_else(|| profile.phone.clone()),
-        location: args.location.clone().or_else(|| profile.location.clone()),
-        attachments: args
-            .attachments
-            .into_iter()
-            .map(AttachmentSource::Path)
-            .collect(),
-    };
-    // Validation needs the category list, but must not wait on the network: cache or config.
-    let known = categories::cached_or_configured(&ctx.config.categories, &ctx.data_dir);
-    let facts = MachineFacts::gather(Vec::new());
-    let report = match Report::build(
-        &draft,
-        &ctx.config.limits,
-        &known.categories,
-        facts,
-        unix_ms(ctx.clock.now()),
-        lang,
-    ) {
-        Ok(report) => report,
-        Err(errors) => {
-            eprintln!("{}", errors.message(lang));
-            return Ok(EXIT_INVALID);
-        }
-    };
-    if args.phone.is_some() || args.location.is_some() {
-        profile.phone = args.phone.or(profile.phone);
-        profile.location = args.location.or(profile.location);
-        if let Err(e) = profile.save(&ctx.data_dir) {
-            tracing::warn!("cannot remember the phone number: {e}");
-        }
-    }
+fn input(args: &ReportArgs) -> Result<ReportInput, ErrorInfo> {
+    // The agent may run in another directory: attachment paths travel absolute.
+    let cwd = std::env::current_dir().map_err(|e| ErrorInfo::internal(e.to_string()))?;
+    Ok(ReportInput {
+        subject: args.subject.clone(),
+        description: args.description.clone(),
+        category: args.category.clone(),
+        phone: args.phone.clone(),
+        location: args.location.clone(),
+        attachments: args.attachments.iter().map(|p| cwd.join(p)).collect(),
+    })
+}
 
-    if args.dry_run {
-        let dir = args.out.context("--dry-run needs --out")?;
-        write_dry_run(&dir, &report)?;
-        if args.json {
-            print_json(&json!({"status": "dryRun", "id": report.id, "out": dir}));
-        } else {
-            println!("{}", t(lang, "report.dry_run", &[("dir", &dir.display())]));
-        }
-        return Ok(EXIT_OK);
-    }
-
-    let outbox = ctx.outbox()?;
-    outbox.enqueue(&report, unix_ms(ctx.clock.now()))?;
-    let outcome = ctx.courier().deliver(&outbox, report.id).await?;
+async fn report(
+    backend: &mut Backend,
+    lang: Lang,
+    args: ReportArgs,
+    shots: Screenshots,
+) -> Result<u8, ErrorInfo> {
+    let outcome = backend.submit(input(&args)?, shots).await?;
     Ok(match outcome {
-        Outcome::Sent(delivery) => {
+        SubmitOutcome::Sent { ticket, rejected } => {
             if args.json {
-                let mut out = json!({"status": "sent", "ticket": delivery.ticket});
-                if !delivery.rejected.is_empty() {
-                    out["rejected"] = json!(delivery.rejected);
+                let mut out = json!({"status": "sent", "ticket": ticket});
+                if !rejected.is_empty() {
+                    out["rejected"] = json!(rejected);
                 }
                 print_json(&out);
             } else {
-                println!(
-                    "{}",
-                    t(lang, "report.sent", &[("ticket", &delivery.ticket)])
-                );
-                if !delivery.rejected.is_empty() {
-                    let files: Vec<String> = delivery
-                        .rejected
+                println!("{}", t(lang, "report.sent", &[("ticket", &ticket)]));
+                if !rejected.is_empty() {
+                    let files: Vec<String> = rejected
                         .iter()
                         .map(|r| format!("{} ({})", r.name, r.reason))
                         .collect();
@@ -271,31 +367,43 @@ async fn report(ctx: &App, args: ReportArgs) -> anyhow::Result<u8> {
             }
             EXIT_OK
         }
-        Outcome::Waiting { error, .. } => {
-            tracing::info!("report {} queued: {error}", report.id);
+        SubmitOutcome::Queued { id, reason } => {
             if args.json {
-                print_json(&json!({"status": "queued", "id": report.id}));
+                print_json(&json!({"status": "queued", "id": id}));
             } else {
-                println!("{}", t(lang, "report.queued", &[("id", &report.id)]));
-                if matches!(error, ConnectorError::NotConfigured) {
-                    println!("{}", error.message(lang));
-                }
+                println!("{}", t(lang, "report.queued", &[("id", &id)]));
+                println!("{}", reason.message);
             }
             EXIT_OK
         }
-        Outcome::Failed(error) => {
+        SubmitOutcome::Failed { id, error } => {
             if args.json {
-                print_json(
-                    &json!({"status": "failed", "id": report.id, "error": {"code": error.ipc_code(), "message": error.message(lang)}}),
-                );
+                print_json(&json!({"status": "failed", "id": id, "error": error}));
             } else {
-                eprintln!("{}", error.message(lang));
+                eprintln!("{}", error.message);
             }
             EXIT_FAILURE
         }
     })
 }
 
+fn dry_run(guichet: &Guichet, args: ReportArgs, shots: Screenshots) -> Result<u8, ErrorInfo> {
+    let lang = guichet.lang();
+    let report = guichet
+        .build_report(&input(&args)?, shots.attachments, shots.screens)
+        .map_err(|e| ErrorInfo::from_validation(&e, lang))?;
+    let dir = args
+        .out
+        .clone()
+        .ok_or_else(|| ErrorInfo::internal("--dry-run needs --out"))?;
+    write_dry_run(&dir, &report).map_err(|e| ErrorInfo::internal(format!("{e:#}")))?;
+    if args.json {
+        print_json(&json!({"status": "dryRun", "id": report.id, "out": dir}));
+    } else {
+        println!("{}", t(lang, "report.dry_run", &[("dir", &dir.display())]));
+    }
+    Ok(EXIT_OK)
+}
 /// Writes exactly what `report` would send: the GLPI request fields and each attachment.
 fn write_dry_run(dir: &Path, report: &Report) -> anyhow::Result<()> {
     let files = dir.join("files");
@@ -340,36 +448,15 @@ fn state_label(lang: Lang, state: &EntryState) -> String {
     }
 }
 
-fn queue_list(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
-    let lang = ctx.lang;
-    let entries = ctx.outbox()?.list()?;
-    if as_json {
-        let items: Vec<serde_json::Value> = entries
-            .iter()
-            .map(|e| {
-                json!({
-                    "id": e.report.id,
-                    "subject": e.report.subject,
-                    "createdAtMs": e.report.created_at_ms,
-                    "state": e.state,
-                    "attempts": e.attempts,
-                    "nextAttemptMs": e.next_attempt_ms,
-                    "attachments": e.report.attachments.iter().map(|a| &a.name).collect::<Vec<_>>(),
-                    "lastError": e.last_error.as_ref().map(|err| json!({"code": err.ipc_code(), "message": err.message(lang)})),
-                })
-            })
-            .collect();
-        print_json(&json!(items));
-        return Ok(EXIT_OK);
-    }
-    if entries.is_empty() {
+fn queue_list_text(lang: Lang, items: &[QueueItem]) {
+    if items.is_empty() {
         println!("{}", t(lang, "queue.empty", &[]));
     }
-    for e in &entries {
+    for e in items {
         println!(
             "{}  {}  [{}]  {}",
-            e.report.id,
-            e.report.subject,
+            e.id,
+            e.subject,
             state_label(lang, &e.state),
             e.attempts
         );
@@ -379,53 +466,43 @@ fn queue_list(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
             }
         }
         if let Some(err) = &e.last_error {
-            println!("    {}", err.message(lang));
+            println!("    {}", err.message);
         }
+    }
+}
+
+async fn queue_list(backend: &mut Backend, lang: Lang, as_json: bool) -> Result<u8, ErrorInfo> {
+    let items = backend.queue().await?;
+    if as_json {
+        print_json(&json!(items));
+    } else {
+        queue_list_text(lang, &items);
     }
     Ok(EXIT_OK)
 }
 
-async fn queue_flush(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
-    let lang = ctx.lang;
-    let outbox = ctx.outbox()?;
-    let result = ctx.courier().flush(&outbox, true).await?;
-    let entries = outbox.list()?;
-    let waiting: Vec<_> = entries
-        .iter()
-        .filter(|e| e.state == EntryState::Pending)
-        .collect();
-    let failed: Vec<_> = entries
-        .iter()
-        .filter(|e| e.state == EntryState::Failed)
-        .collect();
-    let describe = |e: &&guichet_core::outbox::Entry| {
-        json!({"id": e.report.id, "subject": e.report.subject,
-               "error": e.last_error.as_ref().map(|err| json!({"code": err.ipc_code(), "message": err.message(lang)}))})
-    };
+async fn queue_flush(backend: &mut Backend, lang: Lang, as_json: bool) -> Result<u8, ErrorInfo> {
+    let summary = backend.flush().await?;
     if as_json {
-        print_json(&json!({
-            "sent": result.sent.iter().map(|(id, d)| json!({"id": id, "ticket": d.ticket, "rejected": d.rejected})).collect::<Vec<_>>(),
-            "waiting": waiting.iter().map(describe).collect::<Vec<_>>(),
-            "failed": failed.iter().map(describe).collect::<Vec<_>>(),
-        }));
+        print_json(&json!(summary));
     } else {
-        for (id, d) in &result.sent {
-            println!("{id} → #{}", d.ticket);
+        for s in &summary.sent {
+            println!("{} → #{}", s.id, s.ticket);
         }
-        for e in waiting.iter().chain(failed.iter()) {
+        for e in summary.waiting.iter().chain(&summary.failed) {
             let why = e
                 .last_error
                 .as_ref()
-                .map(|err| err.message(lang))
+                .map(|err| err.message.clone())
                 .unwrap_or_default();
             eprintln!(
                 "{}  {}  [{}]  {why}",
-                e.report.id,
-                e.report.subject,
+                e.id,
+                e.subject,
                 state_label(lang, &e.state)
             );
         }
-        if waiting.is_empty() && failed.is_empty() {
+        if summary.waiting.is_empty() && summary.failed.is_empty() {
             println!("{}", t(lang, "queue.flush.done", &[]));
         } else {
             eprintln!(
@@ -433,71 +510,40 @@ async fn queue_flush(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
                 t(
                     lang,
                     "queue.flush.left",
-                    &[("count", &(waiting.len() + failed.len()))]
+                    &[("count", &(summary.waiting.len() + summary.failed.len()))]
                 )
             );
         }
     }
-    Ok(if !waiting.is_empty() {
+    Ok(if !summary.waiting.is_empty() {
         EXIT_FAILURE
-    } else if !failed.is_empty() {
+    } else if !summary.failed.is_empty() {
         EXIT_STOPPED
     } else {
         EXIT_OK
     })
 }
 
-fn queue_retry(ctx: &App, id: Uuid) -> anyhow::Result<u8> {
-    ctx.outbox()?.retry(id, unix_ms(ctx.clock.now()))?;
+async fn tickets(backend: &mut Backend, lang: Lang, as_json: bool) -> Result<u8, ErrorInfo> {
+    let list = backend.tickets().await?;
+    if as_json {
+        print_json(&json!(list));
+    } else {
+        for ticket in &list {
+            println!(
+                "#{:<7} {:<22} {}  ({})",
+                ticket.id,
+                ticket.status.label(lang),
+                ticket.subject,
+                ticket.updated
+            );
+        }
+    }
     Ok(EXIT_OK)
 }
 
-fn queue_dismiss(ctx: &App, id: Uuid) -> anyhow::Result<u8> {
-    if ctx.outbox()?.dismiss(id)? {
-        Ok(EXIT_OK)
-    } else {
-        eprintln!("guichet: report {id} is still waiting to be sent; it cannot be dismissed");
-        Ok(EXIT_FAILURE)
-    }
-}
-
-async fn tickets(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
-    let lang = ctx.lang;
-    let Some(connector) = &ctx.connector else {
-        eprintln!("{}", ConnectorError::NotConfigured.message(lang));
-        return Ok(EXIT_FAILURE);
-    };
-    match connector.my_tickets().await {
-        Ok(list) => {
-            if as_json {
-                print_json(&json!(list));
-            } else {
-                for ticket in &list {
-                    println!(
-                        "#{:<7} {:<22} {}  ({})",
-                        ticket.id,
-                        ticket.status.label(lang),
-                        ticket.subject,
-                        ticket.updated
-                    );
-                }
-            }
-            Ok(EXIT_OK)
-        }
-        Err(e) => {
-            eprintln!("{}", e.message(lang));
-            Ok(EXIT_FAILURE)
-        }
-    }
-}
-
-async fn list_categories(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
-    let list: CategoryList = categories::load(
-        ctx.connector.as_deref(),
-        &ctx.config.categories,
-        &ctx.data_dir,
-    )
-    .await;
+async fn categories(backend: &mut Backend, as_json: bool) -> Result<u8, ErrorInfo> {
+    let list = backend.categories().await?;
     if as_json {
         print_json(&json!(list));
     } else {
@@ -508,12 +554,12 @@ async fn list_categories(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn facts(ctx: &App, as_json: bool) -> anyhow::Result<u8> {
+fn facts(lang: Lang, as_json: bool) -> Result<u8, ErrorInfo> {
     let facts = MachineFacts::gather(Vec::new());
     if as_json {
         print_json(&json!(facts));
     } else {
-        for (label, value) in facts.lines(ctx.lang) {
+        for (label, value) in facts.lines(lang) {
             println!("{label} : {value}");
         }
     }

@@ -3,6 +3,8 @@
 
 mod agent;
 mod cli;
+mod screenshot;
+mod worker;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -28,8 +30,9 @@ fn main() -> ExitCode {
     };
     let code = runtime.block_on(async {
         match args.command {
+            Some(cli::Command::OutboxWorker) => worker::run(args.config.as_deref()).await,
             Some(command) => cli::run(args.config.as_deref(), command).await,
-            None => agent::run(args.config.as_deref()).await,
+            None => agent::run(args.config.as_deref(), args.report).await,
         }
     });
     ExitCode::from(code)

@@ -250,7 +250,7 @@ fn tickets_lists_number_subject_and_status() {
 }
 
 #[test]
-fn screenshot_flag_is_reserved_and_refused_clearly() {
+fn screenshot_without_a_display_is_refused_clearly() {
     let ws = Workstation::new(None);
     let out = ws.run(&[
         "report",
@@ -262,6 +262,198 @@ fn screenshot_flag_is_reserved_and_refused_clearly() {
         "--mask",
         "0,0,10,10",
     ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(message.contains("--screenshot"), "{message}");
+    assert!(message.contains("DISPLAY"), "{message}");
+    assert!(!ws.outbox_dir().exists(), "nothing was queued");
+}
+
+#[test]
+fn a_malformed_mask_is_refused_before_any_capture() {
+    let ws = Workstation::new(None);
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "S",
+        "--description",
+        DESCRIPTION,
+        "--screenshot",
+        "--mask",
+        "10,10,0,5",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--screenshot"));
+    assert!(
+        stderr(&out).contains("expected X,Y,W,H"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// An Xvfb of this test's own, stopped on drop. `-noreset`: the root background painted by
+/// `xsetroot` must outlive that client.
+struct PaintedDisplay {
+    child: std::process::Child,
+    display: String,
+}
+
+impl Drop for PaintedDisplay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `width`×`height`, tiled with 32 px squares of `FG` and `BG` (see [`painted_colour`]); `None`
+/// (said loudly) when Xvfb or xsetroot is not installed.
+fn painted_display(dir: &std::path::Path, width: u32, height: u32) -> Option<PaintedDisplay> {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-noreset",
+            "-nolisten",
+            "tcp",
+            "-screen",
+            "0",
+        ])
+        .arg(format!("{width}x{height}x24"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(_) => {
+            eprintln!("\n!!! Xvfb is not installed: SKIPPING the screenshot end-to-end test !!!\n");
+            return None;
+        }
+    };
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("Xvfb prints its display");
+    let screen = PaintedDisplay {
+        child,
+        display: format!(":{}", line.trim()),
+    };
+    // A 64×64 XBM: bit set (foreground) where (x / 32 + y / 32) is odd. Bits are LSB first.
+    let mut bits = Vec::new();
+    for y in 0..64 {
+        for byte in 0..8 {
+            let x = byte * 8;
+            bits.push(if (x / 32 + y / 32) % 2 == 1 {
+                "0xff"
+            } else {
+                "0x00"
+            });
+        }
+    }
+    let xbm = dir.join("checker.xbm");
+    std::fs::write(
+        &xbm,
+        format!(
+            "#define checker_width 64\n#define checker_height 64\nstatic unsigned char checker_bits[] = {{\n{}}};\n",
+            bits.join(", ")
+        ),
+    )
+    .expect("xbm");
+    let painted = Command::new("xsetroot")
+        .env("DISPLAY", &screen.display)
+        .arg("-bitmap")
+        .arg(&xbm)
+        .args(["-fg", "#c03020", "-bg", "#2060d0"])
+        .status();
+    match painted {
+        Ok(status) if status.success() => Some(screen),
+        Ok(status) => panic!("xsetroot failed: {status}"),
+        Err(_) => {
+            eprintln!("\n!!! xsetroot (x11-xserver-utils) is not installed: SKIPPING the screenshot end-to-end test !!!\n");
+            None
+        }
+    }
+}
+
+fn painted_colour(x: u32, y: u32) -> [u8; 3] {
+    if (x / 32 + y / 32) % 2 == 1 {
+        [0xc0, 0x30, 0x20]
+    } else {
+        [0x20, 0x60, 0xd0]
+    }
+}
+
+#[test]
+fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
+    let ws = Workstation::new(None);
+    let (width, height) = (1024, 768);
+    let Some(screen) = painted_display(ws.dir.path(), width, height) else {
+        return;
+    };
+    let out_dir = ws.dir.path().join("out");
+    // The second mask starts left of the desktop: only its visible part counts.
+    let masks = [(104i64, 64i64, 200i64, 96i64), (-50, 600, 100, 100)];
+    let out = ws
+        .command(&[
+            "report",
+            "--subject",
+            "Écran figé",
+            "--description",
+            DESCRIPTION,
+            "--screenshot",
+            "--mask",
+            "104,64,200,96",
+            "--mask",
+            "-50,600,100,100",
+            "--dry-run",
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+            "--json",
+        ])
+        .env("DISPLAY", &screen.display)
+        .env_remove("XDG_SESSION_TYPE")
+        .output()
+        .expect("run guichet");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let request: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("request.json")).expect("request"))
+            .expect("json");
+    assert_eq!(request["files"]["file0"]["name"], "ecran-1.jpg");
+    assert_eq!(request["files"]["file0"]["mime"], "image/jpeg");
+    let content = std::fs::read_to_string(out_dir.join("content.html")).expect("content");
+    assert!(
+        content.contains("1024×768"),
+        "the screen is in the machine facts: {content}"
+    );
+
+    let jpeg = std::fs::read(out_dir.join("files").join("ecran-1.jpg")).expect("the JPEG");
+    let image = guichet_core::capture::image::load_from_memory(&jpeg)
+        .expect("decodes")
+        .to_rgb8();
+    assert_eq!(image.dimensions(), (width, height));
+    let in_mask = |x: i64, y: i64, margin: i64| {
+        masks.iter().any(|&(mx, my, mw, mh)| {
+            x >= mx - margin && x < mx + mw + margin && y >= my - margin && y < my + mh + margin
+        })
+    };
+    let mut masked = 0;
+    for (x, y, p) in image.enumerate_pixels() {
+        let (xi, yi) = (i64::from(x), i64::from(y));
+        let expected = if in_mask(xi, yi, -8) {
+            // Well inside a mask (8 px from its edges: clear of JPEG blocks that straddle it).
+            masked += 1;
+            [0, 0, 0]
+        } else if in_mask(xi, yi, 8) {
+            continue;
+        } else {
+            painted_colour(x, y)
+        };
+        let diff = (0..3)
+            .map(|c| p.0[c].abs_diff(expected[c]))
+            .max()
+            .unwrap_or(0);
+        assert!(diff <= 6, "({x},{y}) = {:?}, expected {expected:?}", p.0);
+    }
+    assert!(masked > 184 * 80, "{masked} masked pixels checked");
 }

@@ -43,6 +43,16 @@ pub struct Config {
     pub defaults: UserDefaults,
     /// Forces the interface language; otherwise it follows the OS locale.
     pub language: Option<Lang>,
+    #[serde(default)]
+    pub agent: AgentConfig,
+}
+
+/// Settings of the resident agent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    /// The global shortcut that opens the wizard, e.g. "Ctrl+Alt+G" (the default).
+    pub shortcut: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use std::path::Path;
 
 /// One monitor, in physical pixels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ScreenInfo {
     pub name: String,
     pub width: u32,
@@ -17,6 +18,7 @@ pub struct ScreenInfo {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MachineFacts {
     pub hostname: String,
     pub os: String,

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 /// A language Guichet speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]

@@ -9,16 +9,19 @@
 //! - [`i18n`]: the French and English message catalogue shared by the CLI, tray and notifications.
 //! - [`clock`]: injectable time, so back-off and polling are testable.
 
+pub mod capture;
 pub mod clock;
 pub mod config;
 pub mod connector;
 pub mod facts;
 pub mod html;
 pub mod i18n;
+pub mod ipc;
 pub mod outbox;
 pub mod phone;
 pub mod profile;
 pub mod report;
+pub mod service;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;

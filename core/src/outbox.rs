@@ -49,6 +49,7 @@ pub enum OutboxError {
 
 /// Where a queued report stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum EntryState {
     /// Waiting for its next attempt.
@@ -158,7 +159,12 @@ impl Outbox {
     }
 
     /// Makes `report` durable: entry and attachments in one atomic batch, flushed to disk.
+    /// Enqueuing a report that is already there changes nothing (its attempt count, which
+    /// exactly-once relies on, is kept), so a caller may safely retry.
     pub fn enqueue(&self, report: &Report, now_ms: i64) -> Result<(), OutboxError> {
+        if self.db.contains_key(entry_key(report.id))? {
+            return Ok(());
+        }
         let mut stored = report.clone();
         let mut batch = sled::Batch::default();
         for (n, attachment) in stored.attachments.iter_mut().enumerate() {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 /// A help-desk category (GLPI `ITILCategory`), `name` being its full path ("Matériel > Imprimante").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Category {
     pub id: u64,
     pub name: String,
@@ -21,6 +22,7 @@ pub struct Category {
 
 /// The limits a report must respect. IT can change them in the configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     pub subject_max: usize,
@@ -140,6 +142,7 @@ pub struct Report {
 
 /// The part of the form a validation error belongs to, so the UI can show it beside that field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum Field {
     Subject,

@@ -1,12 +1,38 @@
-//! Entry point of `guichet-ui`, the window process the agent starts on demand.
+//! Entry point of `guichet-ui`, the window process the agent starts on demand
+//! (`guichet-ui [--window wizard] [--captured]`).
 
 // Release builds on Windows must not open a console next to the window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use guichet_ui::{AgentLink, Launch};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match guichet_ui::run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GUICHET_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let (launch, ignored) = match Launch::parse(std::env::args().skip(1)) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            eprintln!("guichet-ui: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if !ignored.is_empty() {
+        tracing::info!("ignoring arguments {ignored:?}");
+    }
+    let agent = match AgentLink::from_environment() {
+        Ok(agent) => agent,
+        Err(error) => {
+            eprintln!("guichet-ui: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match guichet_ui::run(launch, agent) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("guichet-ui: {error}");

@@ -1,5 +1,6 @@
 //! Window identities, and opening a window from its template in `tauri.conf.json`.
 
+use guichet_core::ipc::WindowKind;
 use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
 
 /// Every window this process can show. Labels in `tauri.conf.json` and in the capability files
@@ -18,6 +19,13 @@ impl WindowLabel {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Wizard => "wizard",
+        }
+    }
+
+    /// The same window in the agent's protocol.
+    pub const fn kind(self) -> WindowKind {
+        match self {
+            Self::Wizard => WindowKind::Wizard,
         }
     }
 

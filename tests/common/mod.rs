@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod desktop;
+
 pub const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
 
 pub struct Workstation {

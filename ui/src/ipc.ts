@@ -1,11 +1,109 @@
 /**
- * The one module that talks to Rust. Every call to Tauri's `invoke` goes through here, and
- * nowhere else: components import typed functions from this file, never `@tauri-apps/api`.
+ * The one module that talks to Rust. Every call to Tauri (commands, this window, the file
+ * picker, drag-and-drop events) goes through here; components import these typed functions and
+ * never `@tauri-apps/*`.
  *
- * The window process's commands are thin adapters over IPC calls to the resident agent. Their
- * request and response types are generated from the core crate (ts-rs) and committed; errors
- * arrive as `{ code, message }` with a code from a small closed set the UI branches on.
- *
- * The placeholder window calls no command yet, so this module exports nothing.
+ * Commands are thin adapters over requests to the resident agent. Their types are generated
+ * from the core crate (`bindings/`, ts-rs). A failed command rejects with a `CommandFailure`
+ * whose `info` has a code from a closed set the UI branches on.
  */
-export {};
+import { invoke } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import { open } from "@tauri-apps/plugin-dialog";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { FieldError } from "./bindings/FieldError";
+import type { ReportInput } from "./bindings/ReportInput";
+import type { ScreenshotChoice } from "./bindings/ScreenshotChoice";
+import type { SubmitOutcome } from "./bindings/SubmitOutcome";
+import type { WizardContext } from "./bindings/WizardContext";
+
+/** A command's error, `fields` always present (empty unless the code is `validation`). */
+export interface Failure {
+  code: ErrorCode;
+  message: string;
+  fields: FieldError[];
+}
+
+export class CommandFailure extends Error {
+  constructor(readonly info: Failure) {
+    super(info.message);
+  }
+}
+
+const CODES: readonly ErrorCode[] = ["offline", "unauthorized", "validation", "server", "internal"];
+
+/** Our commands reject with `{code, message, fields?}`; Tauri itself (a refused permission,
+ * a missing command) rejects with a string. */
+function asFailure(raw: unknown): Failure {
+  if (typeof raw === "object" && raw !== null && "code" in raw && "message" in raw) {
+    const { code, message } = raw;
+    const fields = "fields" in raw && Array.isArray(raw.fields) ? (raw.fields as FieldError[]) : [];
+    if (CODES.includes(code as ErrorCode) && typeof message === "string") {
+      return { code: code as ErrorCode, message, fields };
+    }
+  }
+  return { code: "internal", message: String(raw), fields: [] };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw new CommandFailure(asFailure(raw));
+  }
+}
+
+/** What the wizard shows before the user types anything, with previews of the capture. */
+export function wizardContext(): Promise<WizardContext> {
+  return call("wizard_context");
+}
+
+/** Tells the agent the wizard is shown and usable (it logs the delay since the trigger). */
+export function windowReady(): Promise<void> {
+  return call("window_ready");
+}
+
+/** Hides this window, captures the screens again, shows the window: the new context. */
+export function recapture(): Promise<WizardContext> {
+  return call("recapture");
+}
+
+export function submit(report: ReportInput, screenshots: ScreenshotChoice): Promise<SubmitOutcome> {
+  return call("submit", { report, screenshots });
+}
+
+/** The native window's title (the template's is French). */
+export function setWindowTitle(title: string): Promise<void> {
+  return getCurrentWindow().setTitle(title);
+}
+
+/** Closes this window (the window process exits with its last window). */
+export function closeWindow(): Promise<void> {
+  return getCurrentWindow().close();
+}
+
+/** The file picker: absolute paths of the chosen files, none when cancelled. */
+export async function pickFiles(title: string): Promise<string[]> {
+  return (await open({ title, multiple: true, directory: false })) ?? [];
+}
+
+export type DropState = { kind: "hovering" } | { kind: "dropped"; paths: string[] } | { kind: "left" };
+
+/** Files dragged onto the window, with their absolute paths. Resolves to the unsubscribe. */
+export function onFileDrop(handler: (state: DropState) => void): Promise<() => void> {
+  return getCurrentWebview().onDragDropEvent(({ payload }) => {
+    switch (payload.type) {
+      case "enter":
+      case "over":
+        handler({ kind: "hovering" });
+        break;
+      case "drop":
+        handler({ kind: "dropped", paths: payload.paths });
+        break;
+      case "leave":
+        handler({ kind: "left" });
+        break;
+    }
+  });
+}

@@ -1,11 +1,10 @@
-/** Start-up: sets the document language, then mounts the app. */
+/** Start-up: sets the document language and title, then mounts the app. */
 import { mount } from "svelte";
 import App from "./App.svelte";
 import "./app.css";
-import { lang, t } from "./i18n";
+import { lang, setLang } from "./i18n.svelte";
 
-document.documentElement.lang = lang;
-document.title = t("app.title");
+setLang(lang());
 
 const target = document.getElementById("app");
 if (target === null) throw new Error("index.html has no #app element");

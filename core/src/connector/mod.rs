@@ -24,6 +24,7 @@ pub struct Delivery {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedFile {
     pub name: String,
@@ -32,6 +33,7 @@ pub struct RejectedFile {
 
 /// Where a ticket stands, in the help desk's common vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum TicketStatus {
     New,
@@ -71,6 +73,7 @@ impl TicketStatus {
 
 /// One line of "My tickets".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketSummary {
     pub id: TicketId,

@@ -1,0 +1,256 @@
+//! Resident agent benchmarks (run: `cargo bench --bench agent`; figures in docs/PERFORMANCE.md).
+//! Needs Xvfb, dbus-daemon and status-notifier-watcher (scripts/install-deps.sh).
+//!
+//! 1. Trigger → screenshot taken: `OpenWizard` over IPC, capture time as the agent logs it, at
+//!    1920×1080 and 3840×2160.
+//! 2. Trigger → window process started (capture first, then spawn), seen from a stand-in
+//!    window process that records the time it was started.
+//! 3. Idle footprint after use: RSS and PSS of the agent, and its wake-ups per second (context
+//!    switches of all its threads) over 30 s, after 20 wizard triggers and one report.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Benches fail loudly by design.
+
+use guichet_core::ipc::{Client, Request, Response};
+use guichet_core::service::ReportInput;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+struct Guard(Child);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn xvfb(w: u32, h: u32) -> (Guard, String) {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            &format!("{w}x{h}x24"),
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("display");
+    (Guard(child), format!(":{}", line.trim()))
+}
+
+fn now_ns() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos()
+}
+
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Run {
+    _agent: Guard,
+    pid: u32,
+    dir: tempfile::TempDir,
+    log: PathBuf,
+    record: PathBuf,
+    socket: PathBuf,
+}
+
+fn start_agent(display: &str) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("agent.log");
+    let record = dir.path().join("ui.txt");
+    let ui = dir.path().join("ui.sh");
+    std::fs::write(
+        &ui,
+        format!("#!/bin/sh\ndate +%s%N >> '{}'\n", record.display()),
+    )
+    .expect("ui");
+    std::fs::set_permissions(&ui, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let runtime = dir.path().join("run");
+    let child = Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .env("GUICHET_DATA_DIR", dir.path().join("data"))
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .env("GUICHET_UI", &ui)
+        .env("GUICHET_LOG", "info")
+        .env("DISPLAY", display)
+        .env_remove("GUICHET_CONFIG")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("agent");
+    let socket = runtime.join("agent.sock");
+    let start = Instant::now();
+    while !socket.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "agent did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id();
+    Run {
+        _agent: Guard(child),
+        pid,
+        dir,
+        log,
+        record,
+        socket,
+    }
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Triggers the wizard `n` times; returns capture times (ms, from the agent's log) and trigger →
+/// window-process-started times (ms).
+async fn triggers(run: &Run, n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut client = Client::connect(&run.socket).await.expect("connect");
+    let mut started = Vec::new();
+    for i in 0..n {
+        let t0 = now_ns();
+        assert_eq!(
+            client.request(&Request::OpenWizard).await.expect("open"),
+            Response::Done
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while lines(&run.record).len() <= i {
+            assert!(Instant::now() < deadline, "window process not started");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let t1: u128 = lines(&run.record)[i].trim().parse().expect("timestamp");
+        started.push((t1.saturating_sub(t0)) as f64 / 1e6);
+        // Let the stand-in window process exit before the next trigger.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let captures = lines(&run.log)
+        .iter()
+        .filter_map(|l| {
+            l.split("screen(s) in ")
+                .nth(1)?
+                .split(" ms")
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
+        .collect();
+    (captures, started)
+}
+
+fn status_field(pid: u32, field: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    text.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Context switches (voluntary and not) of each live thread, by thread id.
+fn context_switches(pid: u32) -> std::collections::HashMap<String, u64> {
+    let mut counts = std::collections::HashMap::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("tasks")
+        .flatten()
+    {
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        let n = status
+            .lines()
+            .filter(|l| {
+                l.starts_with("voluntary_ctxt_switches")
+                    || l.starts_with("nonvoluntary_ctxt_switches")
+            })
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum::<u64>();
+        counts.insert(task.file_name().to_string_lossy().into_owned(), n);
+    }
+    counts
+}
+
+/// Switches between two snapshots; threads born in between count from zero. (Threads that died
+/// in between are missed: the idle agent has none.)
+fn switches_between(
+    before: &std::collections::HashMap<String, u64>,
+    after: &std::collections::HashMap<String, u64>,
+) -> u64 {
+    after
+        .iter()
+        .map(|(tid, n)| n.saturating_sub(before.get(tid).copied().unwrap_or(0)))
+        .sum()
+}
+
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("agent bench: run with `cargo bench --bench agent`");
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for (w, h) in [(1920, 1080), (3840, 2160)] {
+        let (_x, display) = xvfb(w, h);
+        let run = start_agent(&display);
+        let (captures, started) = rt.block_on(triggers(&run, 20));
+        println!(
+            "{w}x{h}: trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
+            percentile(captures.clone(), 0.5),
+            percentile(captures, 1.0),
+            percentile(started.clone(), 0.5),
+            percentile(started, 1.0)
+        );
+        if w == 1920 {
+            rt.block_on(async {
+                let mut client = Client::connect(&run.socket).await.expect("connect");
+                let input = ReportInput {
+                    subject: "Bench".into(),
+                    description: "Le poste 3 ne démarre plus du tout.".into(),
+                    ..Default::default()
+                };
+                let answer = client
+                    .request(&Request::Report { report: input })
+                    .await
+                    .expect("report");
+                assert!(matches!(answer, Response::Submitted { .. }), "{answer:?}");
+            });
+            std::thread::sleep(Duration::from_secs(5));
+            let before = context_switches(run.pid);
+            let window = Duration::from_secs(30);
+            std::thread::sleep(window);
+            let wakeups =
+                switches_between(&before, &context_switches(run.pid)) as f64 / window.as_secs_f64();
+            println!(
+                "idle after use: RSS {:.1} MB, PSS {:.1} MB, {} threads, {:.2} wake-ups/s over 30 s",
+                status_field(run.pid, "Rss:") as f64 / 1024.0,
+                status_field(run.pid, "Pss:") as f64 / 1024.0,
+                threads(run.pid),
+                wakeups
+            );
+        }
+        drop(run.dir);
+    }
+}

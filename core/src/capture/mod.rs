@@ -1,0 +1,184 @@
+//! Screenshots: capturing every monitor, burning the user's masks and highlights into the pixels,
+//! and encoding each screen as a JPEG attachment. The same code serves the resident agent, the
+//! window process and `guichet report --screenshot`.
+//!
+//! Privacy invariant: an unmasked capture lives only in memory. Nothing here writes pixels to
+//! disk or logs them ([`ScreenShot`]'s `Debug` prints only its size), nothing holding unmasked
+//! pixels is `Serialize` or `Clone`, and [`screenshot_attachments`] consumes the [`Capture`] so
+//! that each original is dropped as soon as its masked JPEG exists.
+//!
+//! - [`ScreenSource`] is the side effect (the display); [`XcapSource`] implements it with `xcap`.
+//! - [`annotate`]: rectangles that mask (solid, pixelated) or highlight.
+//! - [`encode`]: downscale and JPEG 4:4:4 under a size limit.
+//!
+//! Each monitor is its own image in its own physical pixels, so mixed scale factors need no
+//! stitching and no resampling.
+
+pub mod annotate;
+pub mod encode;
+pub mod source;
+
+pub use annotate::{apply, Annotation, AnnotationKind, Rect};
+pub use encode::{encode, EncodeOptions, EncodedImage};
+/// The `image` crate whose [`RgbaImage`] this API uses, for callers that build or read images.
+pub use image;
+pub use source::{capture_monitors, display_available, Monitor, XcapSource};
+
+use crate::facts::ScreenInfo;
+use crate::report::AttachmentSource;
+use image::RgbaImage;
+use std::fmt;
+
+/// What can go wrong while capturing, annotating or encoding. Messages say what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("no display to capture: neither DISPLAY nor WAYLAND_DISPLAY is set")]
+    NoDisplay,
+    #[error("cannot list the monitors: {0}")]
+    Monitors(String),
+    #[error("no monitor could be captured{}", failures_suffix(.0))]
+    NothingCaptured(Vec<ScreenFailure>),
+    #[error("there is no screen {number}: the capture holds {count}")]
+    NoSuchScreen { number: usize, count: usize },
+    #[error("the rectangle {rect} is empty: its width and height must be at least 1 pixel")]
+    EmptyRect { rect: Rect },
+    #[error("the rectangle {rect} lies entirely outside the {width}×{height} screen")]
+    OutsideImage { rect: Rect, width: u32, height: u32 },
+    #[error("cannot resize the screenshot: {0}")]
+    Resize(String),
+    #[error("cannot encode the screenshot as JPEG: {0}")]
+    Encode(String),
+    #[error("the screenshot does not fit in {max_bytes} bytes even at {width} pixels wide and low quality ({smallest} bytes); raise the attachment size limit")]
+    TooLarge {
+        max_bytes: u64,
+        smallest: u64,
+        width: u32,
+    },
+}
+
+fn failures_suffix(failures: &[ScreenFailure]) -> String {
+    if failures.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = failures.iter().map(ToString::to_string).collect();
+        format!(": {}", list.join("; "))
+    }
+}
+
+/// The display, as a side effect behind a trait so that tests can fake monitors and failures.
+pub trait ScreenSource: Send + Sync + fmt::Debug {
+    /// Captures every monitor now. One monitor failing is not an error: it is listed in
+    /// [`Capture::failures`] and the others are still returned. `Err` means nothing could even
+    /// be enumerated (no display, no connection).
+    fn capture_all(&self) -> Result<Capture, CaptureError>;
+}
+
+/// Every monitor at one instant, unmasked. Lives only in memory: see the module's invariant.
+#[derive(Debug, Default)]
+pub struct Capture {
+    pub screens: Vec<ScreenShot>,
+    pub failures: Vec<ScreenFailure>,
+}
+
+impl Capture {
+    /// The screens' descriptions for the machine facts, in capture order.
+    pub fn screen_infos(&self) -> Vec<ScreenInfo> {
+        self.screens.iter().map(|s| s.info.clone()).collect()
+    }
+}
+
+/// One monitor's pixels and where it sits on the desktop, all in physical pixels.
+pub struct ScreenShot {
+    /// Name, size (equal to the image's) and scale factor.
+    pub info: ScreenInfo,
+    /// The monitor's top-left corner on the desktop, in physical pixels.
+    pub x: i32,
+    pub y: i32,
+    pub image: RgbaImage,
+}
+
+impl fmt::Debug for ScreenShot {
+    // Manual so that pixels never reach a log line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScreenShot")
+            .field("info", &self.info)
+            .field("x", &self.x)
+            .field("y", &self.y)
+            .field(
+                "image",
+                &format_args!("{}×{} pixels", self.image.width(), self.image.height()),
+            )
+            .finish()
+    }
+}
+
+/// A monitor that could not be captured, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenFailure {
+    /// The monitor's name when it could be read, else empty.
+    pub name: String,
+    pub reason: String,
+}
+
+impl fmt::Display for ScreenFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.name.is_empty() {
+            write!(f, "{}", self.reason)
+        } else {
+            write!(f, "{}: {}", self.name, self.reason)
+        }
+    }
+}
+
+/// The file name of screen `index` (0-based) of a capture: `ecran-1.jpg` for the first monitor.
+/// The number stays the monitor's own, whichever screens the user selected.
+pub fn attachment_name(index: usize, extension: &str) -> String {
+    format!("ecran-{}.{extension}", index + 1)
+}
+
+/// Turns a capture into report attachments: for each selected screen (indices into
+/// `capture.screens`, in that order of screens), burns in the annotations that name it, encodes
+/// it, and drops the original. Every index and annotation is checked before anything is encoded,
+/// so a bad rectangle fails fast. Annotations on screens that are not selected are ignored.
+pub fn screenshot_attachments(
+    capture: Capture,
+    selected: &[usize],
+    annotations: &[Annotation],
+    opts: &EncodeOptions,
+) -> Result<Vec<AttachmentSource>, CaptureError> {
+    let count = capture.screens.len();
+    let no_such = |index: usize| CaptureError::NoSuchScreen {
+        number: index + 1,
+        count,
+    };
+    if let Some(&bad) = selected.iter().find(|&&i| i >= count) {
+        return Err(no_such(bad));
+    }
+    for a in annotations {
+        let shot = capture
+            .screens
+            .get(a.screen)
+            .ok_or_else(|| no_such(a.screen))?;
+        a.rect.clip(shot.image.width(), shot.image.height())?;
+    }
+    let mut out = Vec::with_capacity(selected.len());
+    // Consuming the screens one by one frees each original right after its JPEG is made.
+    for (index, mut shot) in capture.screens.into_iter().enumerate() {
+        if !selected.contains(&index) {
+            continue;
+        }
+        let mine: Vec<Annotation> = annotations
+            .iter()
+            .filter(|a| a.screen == index)
+            .copied()
+            .collect();
+        apply(&mut shot.image, &mine)?;
+        let encoded = encode(&shot.image, opts)?;
+        drop(shot);
+        out.push(AttachmentSource::Bytes {
+            name: attachment_name(index, encoded.extension),
+            bytes: encoded.bytes,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,100 @@
+//! The real display, through `xcap` (X11 through RandR monitors, Wayland through its portal,
+//! Windows, macOS).
+
+use super::{Capture, CaptureError, ScreenFailure, ScreenShot, ScreenSource};
+use crate::facts::ScreenInfo;
+use image::RgbaImage;
+
+/// Captures every monitor of the current session. Opening the display is deferred to
+/// [`ScreenSource::capture_all`], so holding one costs nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct XcapSource;
+
+/// Whether a display server is named in the environment (xcap reads the same variables).
+/// On Windows and macOS there is always one.
+pub fn display_available() -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+impl ScreenSource for XcapSource {
+    fn capture_all(&self) -> Result<Capture, CaptureError> {
+        if !display_available() {
+            return Err(CaptureError::NoDisplay);
+        }
+        let monitors = xcap::Monitor::all().map_err(|e| CaptureError::Monitors(e.to_string()))?;
+        Ok(capture_monitors(&monitors))
+    }
+}
+
+/// One monitor, as [`capture_monitors`] needs it. Implemented by `xcap`'s monitors, and by fakes
+/// in tests.
+pub trait Monitor {
+    /// Its name (`HDMI-1`), or empty when it cannot be read.
+    fn name(&self) -> String;
+    /// Its pixels now, physical.
+    fn grab(&self) -> Result<RgbaImage, String>;
+    /// Its top-left corner on the desktop, in physical pixels.
+    fn origin(&self) -> (i32, i32);
+    fn scale(&self) -> f32;
+}
+
+/// Captures `monitors`, keeping going when one fails: it is listed in [`Capture::failures`].
+/// Pixels come first, every monitor, so the images show the moment the user asked; the
+/// descriptions (each a round trip to the display) after.
+pub fn capture_monitors<M: Monitor>(monitors: &[M]) -> Capture {
+    let grabs: Vec<_> = monitors.iter().map(Monitor::grab).collect();
+    let mut capture = Capture::default();
+    for (monitor, grab) in monitors.iter().zip(grabs) {
+        let name = monitor.name();
+        match grab {
+            Ok(image) => {
+                let (x, y) = monitor.origin();
+                capture.screens.push(ScreenShot {
+                    info: ScreenInfo {
+                        name,
+                        width: image.width(),
+                        height: image.height(),
+                        scale: monitor.scale(),
+                    },
+                    x,
+                    y,
+                    image,
+                });
+            }
+            Err(reason) => {
+                tracing::warn!("cannot capture monitor {name:?}: {reason}");
+                capture.failures.push(ScreenFailure { name, reason });
+            }
+        }
+    }
+    capture
+}
+
+impl Monitor for xcap::Monitor {
+    fn name(&self) -> String {
+        xcap::Monitor::name(self).unwrap_or_default()
+    }
+
+    fn grab(&self) -> Result<RgbaImage, String> {
+        self.capture_image().map_err(|e| e.to_string())
+    }
+
+    fn origin(&self) -> (i32, i32) {
+        // xcap reports positions in logical pixels (physical ÷ scale, truncated) while the image
+        // is physical. Under X11 the scale is usually 1, and then this is exact.
+        let scale = Monitor::scale(self);
+        let physical = |logical: xcap::XCapResult<i32>| {
+            logical.map_or(0, |v| (v as f32 * scale).round() as i32)
+        };
+        (physical(self.x()), physical(self.y()))
+    }
+
+    fn scale(&self) -> f32 {
+        self.scale_factor().unwrap_or(1.0)
+    }
+}

@@ -1,0 +1,425 @@
+//! One API for everything Guichet does with reports, shared by the resident agent, the CLI when
+//! no agent runs, and the tests. Its inputs and outputs are the serialisable types of the IPC
+//! protocol, so the agent serves them unchanged to the window process and to the CLI.
+
+use crate::clock::{unix_ms, Clock};
+use crate::config::{self, Config};
+use crate::connector::categories::{self, CategoryList};
+use crate::connector::{self, Connector, ConnectorError, RejectedFile, TicketId, TicketSummary};
+use crate::facts::{MachineFacts, ScreenInfo};
+use crate::i18n::Lang;
+use crate::outbox::{Backoff, Courier, Entry, EntryState, Outbox, OutboxError, Outcome};
+use crate::profile::Profile;
+use crate::report::{AttachmentSource, Field, Report, ReportDraft, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// The closed set of error codes the UI and scripts branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    Offline,
+    Unauthorized,
+    Validation,
+    Server,
+    Internal,
+}
+
+/// An error as people see it: a code to branch on and a message in their language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorInfo {
+    pub code: ErrorCode,
+    pub message: String,
+    /// For validation errors: each problem beside its field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct FieldError {
+    pub field: Field,
+    pub key: String,
+    pub message: String,
+}
+
+impl ErrorInfo {
+    pub fn from_connector(e: &ConnectorError, lang: Lang) -> ErrorInfo {
+        let code = match e.ipc_code() {
+            "offline" => ErrorCode::Offline,
+            "unauthorized" => ErrorCode::Unauthorized,
+            "validation" => ErrorCode::Validation,
+            _ => ErrorCode::Server,
+        };
+        ErrorInfo {
+            code,
+            message: e.message(lang),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn from_validation(e: &ValidationErrors, lang: Lang) -> ErrorInfo {
+        ErrorInfo {
+            code: ErrorCode::Validation,
+            message: e.message(lang),
+            fields: e
+                .0
+                .iter()
+                .map(|v| FieldError {
+                    field: v.field(),
+                    key: v.key().to_owned(),
+                    message: v.message(lang),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> ErrorInfo {
+        ErrorInfo {
+            code: ErrorCode::Internal,
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// What a user fills in (the wizard, or CLI flags).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ReportInput {
+    pub subject: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub phone: Option<String>,
+    pub location: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<PathBuf>,
+}
+
+/// What became of a submitted report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum SubmitOutcome {
+    Sent {
+        ticket: TicketId,
+        rejected: Vec<RejectedFile>,
+    },
+    Queued {
+        id: Uuid,
+        reason: ErrorInfo,
+    },
+    Failed {
+        id: Uuid,
+        error: ErrorInfo,
+    },
+}
+
+/// A report in the outbox, as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct QueueItem {
+    pub id: Uuid,
+    pub subject: String,
+    pub created_at_ms: i64,
+    pub state: EntryState,
+    pub attempts: u32,
+    pub next_attempt_ms: i64,
+    pub attachments: Vec<String>,
+    pub last_error: Option<ErrorInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SentItem {
+    pub id: Uuid,
+    pub ticket: TicketId,
+    pub rejected: Vec<RejectedFile>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct FlushSummary {
+    pub sent: Vec<SentItem>,
+    pub waiting: Vec<QueueItem>,
+    pub failed: Vec<QueueItem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    #[error("{}", .0.message(Lang::En))]
+    Connector(ConnectorError),
+}
+
+/// How long an operation waits for another process to release the outbox.
+const OUTBOX_WAIT: Duration = Duration::from_secs(10);
+
+/// Guichet's operations on reports.
+#[derive(Debug)]
+pub struct Guichet {
+    config: Config,
+    lang: Lang,
+    data_dir: PathBuf,
+    connector: Option<Arc<dyn Connector>>,
+    clock: Arc<dyn Clock>,
+    courier: Courier,
+    /// The outbox is opened per operation and closed after, so that an idle agent holds no sled
+    /// threads; this serialises the operations of one process.
+    outbox_turn: tokio::sync::Mutex<()>,
+}
+
+impl Guichet {
+    pub fn new(
+        config: Config,
+        data_dir: PathBuf,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Guichet, ServiceError> {
+        let connector = match &config.server {
+            Some(server) => Some(connector::from_config(server).map_err(ServiceError::Connector)?),
+            None => None,
+        };
+        let courier = Courier::new(connector.clone(), clock.clone(), Backoff::default());
+        Ok(Guichet {
+            lang: config.lang(),
+            config,
+            data_dir,
+            connector,
+            clock,
+            courier,
+            outbox_turn: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The configuration named by `--config` / `GUICHET_CONFIG`, data under `GUICHET_DATA_DIR`.
+    pub fn from_environment(
+        config_path: Option<&Path>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Guichet, ServiceError> {
+        Guichet::new(Config::load(config_path)?, config::data_dir()?, clock)
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+    pub fn connector(&self) -> Option<&Arc<dyn Connector>> {
+        self.connector.as_ref()
+    }
+    pub fn now_ms(&self) -> i64 {
+        unix_ms(self.clock.now())
+    }
+
+    fn open_outbox(&self) -> Result<Outbox, OutboxError> {
+        Outbox::open(&self.data_dir.join("outbox"), OUTBOX_WAIT)
+    }
+
+    /// The phone and location to pre-fill: remembered, else IT's defaults.
+    pub fn profile(&self) -> Profile {
+        Profile::load(&self.data_dir, &self.config.defaults)
+    }
+
+    /// Categories for the wizard and validation, without touching the network.
+    pub fn offline_categories(&self) -> CategoryList {
+        categories::cached_or_configured(&self.config.categories, &self.data_dir)
+    }
+
+    /// Categories, refreshed from the help desk when it allows it.
+    pub async fn categories(&self) -> CategoryList {
+        categories::load(
+            self.connector.as_deref(),
+            &self.config.categories,
+            &self.data_dir,
+        )
+        .await
+    }
+
+    /// Validates `input` into a report. `extra` are attachments already in memory (screenshots);
+    /// `screens` go into the machine facts. A valid phone and location are remembered.
+    pub fn build_report(
+        &self,
+        input: &ReportInput,
+        extra: Vec<AttachmentSource>,
+        screens: Vec<ScreenInfo>,
+    ) -> Result<Report, ValidationErrors> {
+        let profile = self.profile();
+        let draft = ReportDraft {
+            subject: input.subject.clone(),
+            description: input.description.clone(),
+            category: input.category.clone(),
+            phone: input.phone.clone().or_else(|| profile.phone.clone()),
+            location: input.location.clone().or_else(|| profile.location.clone()),
+            attachments: extra
+                .into_iter()
+                .chain(
+                    input
+                        .attachments
+                        .iter()
+                        .cloned()
+                        .map(AttachmentSource::Path),
+                )
+                .collect(),
+        };
+        let known = self.offline_categories();
+        let report = Report::build(
+            &draft,
+            &self.config.limits,
+            &known.categories,
+            MachineFacts::gather(screens),
+            self.now_ms(),
+            self.lang,
+        )?;
+        let remembered = Profile {
+            phone: draft.phone.clone(),
+            location: draft.location.clone(),
+        };
+        if remembered != profile {
+            if let Err(e) = remembered.save(&self.data_dir) {
+                tracing::warn!("cannot remember the phone number: {e}");
+            }
+        }
+        Ok(report)
+    }
+
+    /// Makes `report` durable, then makes one attempt to deliver it. Never waits through
+    /// back-off: an unreachable help desk gives `Queued` at once.
+    pub async fn submit(&self, report: Report) -> Result<SubmitOutcome, ServiceError> {
+        let _turn = self.outbox_turn.lock().await;
+        let outbox = self.open_outbox()?;
+        outbox.enqueue(&report, self.now_ms())?;
+        let id = report.id;
+        drop(report);
+        Ok(match self.courier.deliver(&outbox, id).await? {
+            Outcome::Sent(d) => SubmitOutcome::Sent {
+                ticket: d.ticket,
+                rejected: d.rejected,
+            },
+            Outcome::Waiting { error, .. } => SubmitOutcome::Queued {
+                id,
+                reason: ErrorInfo::from_connector(&error, self.lang),
+            },
+            Outcome::Failed(error) => SubmitOutcome::Failed {
+                id,
+                error: ErrorInfo::from_connector(&error, self.lang),
+            },
+        })
+    }
+
+    fn item(&self, e: &Entry) -> QueueItem {
+        QueueItem {
+            id: e.report.id,
+            subject: e.report.subject.clone(),
+            created_at_ms: e.report.created_at_ms,
+            state: e.state.clone(),
+            attempts: e.attempts,
+            next_attempt_ms: e.next_attempt_ms,
+            attachments: e
+                .report
+                .attachments
+                .iter()
+                .map(|a| a.name.clone())
+                .collect(),
+            last_error: e
+                .last_error
+                .as_ref()
+                .map(|err| ErrorInfo::from_connector(err, self.lang)),
+        }
+    }
+
+    pub async fn queue(&self) -> Result<Vec<QueueItem>, ServiceError> {
+        let _turn = self.outbox_turn.lock().await;
+        Ok(self
+            .open_outbox()?
+            .list()?
+            .iter()
+            .map(|e| self.item(e))
+            .collect())
+    }
+
+    /// Tries every waiting report now, ignoring back-off.
+    pub async fn flush(&self) -> Result<FlushSummary, ServiceError> {
+        let _turn = self.outbox_turn.lock().await;
+        let outbox = self.open_outbox()?;
+        let result = self.courier.flush(&outbox, true).await?;
+        let entries = outbox.list()?;
+        Ok(FlushSummary {
+            sent: result
+                .sent
+                .into_iter()
+                .map(|(id, d)| SentItem {
+                    id,
+                    ticket: d.ticket,
+                    rejected: d.rejected,
+                })
+                .collect(),
+            waiting: entries
+                .iter()
+                .filter(|e| e.state == EntryState::Pending)
+                .map(|e| self.item(e))
+                .collect(),
+            failed: entries
+                .iter()
+                .filter(|e| e.state == EntryState::Failed)
+                .map(|e| self.item(e))
+                .collect(),
+        })
+    }
+
+    /// The agent's background step: delivers what is due, and returns when the next pending
+    /// report is due (`None`: nothing pending). The outbox is closed again on return.
+    pub async fn deliver_due(&self) -> Result<Option<i64>, ServiceError> {
+        // With no help desk configured, nothing can be delivered until the configuration changes
+        // (which restarts the agent): do not even open the outbox.
+        if self.connector.is_none() {
+            return Ok(None);
+        }
+        let _turn = self.outbox_turn.lock().await;
+        let dir = self.data_dir.join("outbox");
+        if !dir.exists() {
+            return Ok(None);
+        }
+        let outbox = self.open_outbox()?;
+        let result = self.courier.flush(&outbox, false).await?;
+        for (id, delivery) in &result.sent {
+            tracing::info!("report {id} delivered as ticket {}", delivery.ticket);
+        }
+        Ok(outbox.next_due_ms()?)
+    }
+
+    pub async fn retry(&self, id: Uuid) -> Result<(), ServiceError> {
+        let _turn = self.outbox_turn.lock().await;
+        Ok(self.open_outbox()?.retry(id, self.now_ms())?)
+    }
+
+    /// Returns false when the report is still waiting to be sent (those cannot be dismissed).
+    pub async fn dismiss(&self, id: Uuid) -> Result<bool, ServiceError> {
+        let _turn = self.outbox_turn.lock().await;
+        Ok(self.open_outbox()?.dismiss(id)?)
+    }
+
+    pub async fn tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError> {
+        match &self.connector {
+            Some(c) => c.my_tickets().await,
+            None => Err(ConnectorError::NotConfigured),
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The window process's commands on Tauri's mock runtime, against a fake agent: a task on a
+//! temporary Unix socket that answers canned responses and records what it was asked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use guichet_core::connector::categories::{CategoryList, CategorySource};
+use guichet_core::facts::MachineFacts;
+use guichet_core::ipc::{
+    Annotation, AnnotationKind, Listener, Rect, Request, Response, ScreenshotChoice, WindowKind,
+    WizardContext, PROTOCOL_VERSION,
+};
+use guichet_core::report::{Field, Limits};
+use guichet_core::service::{ErrorCode, ErrorInfo, FieldError, ReportInput, SubmitOutcome};
+use guichet_core::Lang;
+use guichet_ui::AgentLink;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+/// What the fake agent was asked, `Hello` excluded.
+type Asked = Arc<Mutex<Vec<Request>>>;
+
+/// Starts a fake agent on `socket` that answers every request after `Hello` with `answer(request)`.
+fn fake_agent(socket: &Path, answer: fn(&Request) -> Response) -> Asked {
+    let listener = tauri::async_runtime::block_on(Listener::bind(socket)).unwrap();
+    let asked = Asked::default();
+    let log = asked.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Ok(mut connection) = listener.accept().await {
+            let log = log.clone();
+            tauri::async_runtime::spawn(async move {
+                while let Ok(Some(request)) = connection.receive::<Request>().await {
+                    let response = match &request {
+                        Request::Hello { .. } => Response::Hello {
+                            version: PROTOCOL_VERSION,
+                            agent: "fake".into(),
+                        },
+                        other => {
+                            log.lock().unwrap().push(other.clone());
+                            answer(other)
+                        }
+                    };
+                    connection.send(&response).await.unwrap();
+                }
+            });
+        }
+    });
+    asked
+}
+
+fn context() -> WizardContext {
+    WizardContext {
+        categories: CategoryList {
+            categories: Vec::new(),
+            source: CategorySource::Configuration,
+        },
+        phone: Some("01 23 45 67 89".into()),
+        location: None,
+        facts: MachineFacts {
+            hostname: "salle12-pc3".into(),
+            ..MachineFacts::default()
+        },
+        limits: Limits::default(),
+        screens: Vec::new(),
+        capture_failures: Vec::new(),
+        language: Lang::Fr,
+    }
+}
+
+fn app(socket: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = guichet_ui::configure(mock_builder(), AgentLink::new(socket))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "wizard", Default::default())
+        .build()
+        .unwrap();
+    (app, window)
+}
+
+/// Invokes `command` as the web UI would, and returns its JSON answer or error.
+fn invoke(window: &WebviewWindow<MockRuntime>, command: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: command.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: tauri::test::INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn wizard_context_returns_the_agent_s_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::WizardContext {
+        context: Box::new(context()),
+    });
+    let (_app, window) = app(&socket);
+
+    let answer = invoke(&window, "wizard_context", json!({})).unwrap();
+
+    assert_eq!(answer, serde_json::to_value(context()).unwrap());
+    assert_eq!(answer["facts"]["hostname"], "salle12-pc3");
+    assert_eq!(*asked.lock().unwrap(), [Request::WizardContext]);
+}
+
+#[test]
+fn window_ready_names_the_calling_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::Done);
+    let (_app, window) = app(&socket);
+
+    assert_eq!(invoke(&window, "window_ready", json!({})), Ok(Value::Null));
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [Request::WindowReady {
+            window: WindowKind::Wizard
+        }]
+    );
+}
+
+#[test]
+fn recapture_asks_the_agent_for_a_new_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::WizardContext {
+        context: Box::new(context()),
+    });
+    let (_app, window) = app(&socket);
+
+    let answer = invoke(&window, "recapture", json!({})).unwrap();
+
+    assert_eq!(answer["phone"], "01 23 45 67 89");
+    assert_eq!(*asked.lock().unwrap(), [Request::Recapture]);
+}
+
+#[test]
+fn submit_forwards_the_report_and_its_screenshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::Submitted {
+        outcome: SubmitOutcome::Sent {
+            ticket: 42,
+            rejected: Vec::new(),
+        },
+    });
+    let (_app, window) = app(&socket);
+    let report = ReportInput {
+        subject: "Imprimante salle 12".into(),
+        description: "Bourrage papier, voyant orange.".into(),
+        attachments: vec!["/tmp/notes.txt".into()],
+        ..ReportInput::default()
+    };
+    let screenshots = ScreenshotChoice {
+        screens: vec![0],
+        annotations: vec![Annotation {
+            screen: 0,
+            kind: AnnotationKind::MaskSolid,
+            rect: Rect {
+                x: 10,
+                y: 20,
+                w: 30,
+                h: 40,
+            },
+        }],
+    };
+
+    let answer = invoke(
+        &window,
+        "submit",
+        json!({ "report": report, "screenshots": screenshots }),
+    )
+    .unwrap();
+
+    assert_eq!(
+        answer,
+        json!({ "status": "sent", "ticket": 42, "rejected": [] })
+    );
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [Request::Submit {
+            report,
+            screenshots
+        }]
+    );
+}
+
+#[test]
+fn an_agent_error_reaches_the_ui_as_code_message_and_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    fake_agent(&socket, |_| Response::Error {
+        error: ErrorInfo {
+            code: ErrorCode::Validation,
+            message: "Indiquez un sujet.".into(),
+            fields: vec![FieldError {
+                field: Field::Subject,
+                key: "validation.subject.missing".into(),
+                message: "Indiquez un sujet.".into(),
+            }],
+        },
+    });
+    let (_app, window) = app(&socket);
+
+    let error = invoke(
+        &window,
+        "submit",
+        json!({ "report": ReportInput::default(), "screenshots": ScreenshotChoice::default() }),
+    )
+    .unwrap_err();
+
+    assert_eq!(
+        error,
+        json!({
+            "code": "validation",
+            "message": "Indiquez un sujet.",
+            "fields": [{ "field": "subject", "key": "validation.subject.missing", "message": "Indiquez un sujet." }],
+        })
+    );
+}
+
+#[test]
+fn no_agent_is_an_internal_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app(&dir.path().join("nobody.sock"));
+
+    let error = invoke(&window, "wizard_context", json!({})).unwrap_err();
+
+    assert_eq!(error["code"], "internal");
+    assert_eq!(error["message"], "no Guichet agent is running");
+}
+
+#[test]
+fn an_answer_of_the_wrong_kind_is_an_internal_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    fake_agent(&socket, |_| Response::Done);
+    let (_app, window) = app(&socket);
+
+    let error = invoke(&window, "wizard_context", json!({})).unwrap_err();
+
+    assert_eq!(error["code"], "internal");
+    assert!(
+        error["message"].as_str().unwrap().contains("\"done\""),
+        "{error}"
+    );
+}

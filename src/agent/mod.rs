@@ -1,0 +1,181 @@
+//! The resident agent (`guichet` with no subcommand). It owns the outbox (opened only while
+//! needed), shows the tray icon, watches the global shortcut, captures the screens when a report
+//! is triggered and only then starts the window process, and serves the local IPC socket that
+//! the window process and the CLI use. It links no GTK and no WebKit.
+
+mod delivery;
+mod memory;
+mod outbox;
+mod screens;
+mod server;
+pub mod shortcut;
+mod tray;
+mod window;
+
+use guichet_core::clock::SystemClock;
+use guichet_core::ipc::{self, Client, IpcError, Listener, Request, WindowKind};
+use guichet_core::service::Guichet;
+use screens::Screens;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::Notify;
+use window::WindowProcess;
+
+/// What the tray, the shortcut and IPC clients ask the agent to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Capture the screens, then open the wizard.
+    OpenWizard,
+    OpenWindow(WindowKind),
+    /// Register the tray icon again (its watcher came back).
+    RegisterTray,
+    Quit,
+}
+
+/// State shared by the agent's tasks.
+#[derive(Debug)]
+pub struct Agent {
+    pub guichet: Arc<Guichet>,
+    /// The only way the agent touches the outbox (see `crate::worker` for why).
+    pub outbox: outbox::OutboxWorker,
+    pub screens: Screens,
+    pub window: WindowProcess,
+    pub commands: UnboundedSender<Command>,
+    /// Wakes the delivery loop when a report was queued.
+    pub outbox_changed: Notify,
+    /// When the wizard was last asked for, to measure how soon it is ready.
+    pub last_trigger: tokio::sync::Mutex<Option<std::time::Instant>>,
+}
+
+/// Runs the agent. With `open_wizard`, the wizard opens at once (`guichet --report`); when an
+/// agent already runs, it is asked to do that instead and this process exits.
+pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
+    memory::pin_mmap_threshold();
+    let Some(socket) = ipc::socket_path() else {
+        eprintln!("guichet: no runtime directory for the agent's socket");
+        return crate::cli::EXIT_FAILURE;
+    };
+    match Client::connect(&socket).await {
+        Ok(mut client) => {
+            // Single instance: the running agent does the work.
+            let request = if open_wizard {
+                Request::OpenWizard
+            } else {
+                Request::OpenWindow {
+                    window: WindowKind::MyTickets,
+                }
+            };
+            return match client.request(&request).await {
+                Ok(_) => crate::cli::EXIT_OK,
+                Err(e) => {
+                    eprintln!("guichet: {e}");
+                    crate::cli::EXIT_FAILURE
+                }
+            };
+        }
+        Err(IpcError::NoAgent) => {}
+        Err(e) => tracing::warn!("stale agent socket: {e}"),
+    }
+    let guichet = match Guichet::from_environment(config_path, Arc::new(SystemClock)) {
+        Ok(g) => Arc::new(g),
+        Err(e) => {
+            eprintln!("guichet: {e}");
+            return crate::cli::EXIT_INVALID;
+        }
+    };
+    let listener = match Listener::bind(&socket).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("guichet: cannot listen on {}: {e}", socket.display());
+            return crate::cli::EXIT_FAILURE;
+        }
+    };
+    let (tx, mut rx) = unbounded_channel();
+    let agent = Arc::new(Agent {
+        guichet: guichet.clone(),
+        outbox: outbox::OutboxWorker::new(config_path.map(Path::to_path_buf)),
+        screens: Screens::default(),
+        window: WindowProcess::default(),
+        commands: tx.clone(),
+        outbox_changed: Notify::new(),
+        last_trigger: tokio::sync::Mutex::new(None),
+    });
+
+    tokio::spawn(server::serve(listener, agent.clone()));
+    tokio::spawn(delivery::run(agent.clone()));
+    let lang = guichet.lang();
+    let mut tray = tray::spawn(lang, tx.clone()).await;
+    let shortcut_text = guichet
+        .config()
+        .agent
+        .shortcut
+        .clone()
+        .unwrap_or_else(|| shortcut::DEFAULT.to_owned());
+    match shortcut_text.parse::<shortcut::Shortcut>() {
+        Ok(s) => {
+            let tx = tx.clone();
+            let text = s.to_string();
+            match shortcut::watch(s, move || {
+                let _ = tx.send(Command::OpenWizard);
+            }) {
+                Ok(()) => tracing::info!("global shortcut {text} ready"),
+                Err(e) => tracing::warn!("no global shortcut: {e}"),
+            }
+        }
+        Err(e) => tracing::warn!("{e}"),
+    }
+    if open_wizard {
+        let _ = tx.send(Command::OpenWizard);
+    }
+
+    let mut tray_retries = 0u32;
+    loop {
+        let command = tokio::select! {
+            c = rx.recv() => c,
+            _ = tokio::signal::ctrl_c() => Some(Command::Quit),
+        };
+        match command {
+            Some(Command::OpenWizard) => open_wizard_now(&agent).await,
+            Some(Command::OpenWindow(kind)) => {
+                if agent.window.is_running() {
+                    tracing::info!("a Guichet window is already open");
+                } else if let Err(e) = agent.window.open(kind, false, || {}).await {
+                    tracing::warn!("{e}");
+                }
+            }
+            Some(Command::RegisterTray) => {
+                tray_retries += 1;
+                let delay = std::time::Duration::from_millis(500 * u64::from(tray_retries.min(20)));
+                tokio::time::sleep(delay).await;
+                if let Some(old) = tray.take() {
+                    old.shutdown().await;
+                }
+                tray = tray::spawn(lang, tx.clone()).await;
+            }
+            Some(Command::Quit) | None => break,
+        }
+    }
+    if let Some(handle) = tray {
+        handle.shutdown().await;
+    }
+    crate::cli::EXIT_OK
+}
+
+/// Capture first, window second: the wizard must never be in its own screenshot.
+async fn open_wizard_now(agent: &Arc<Agent>) {
+    *agent.last_trigger.lock().await = Some(std::time::Instant::now());
+    if agent.window.is_running() {
+        tracing::info!("a Guichet window is already open; not capturing over it");
+        return;
+    }
+    agent.screens.capture().await;
+    let forget = agent.clone();
+    // A wizard closed without sending must not leave the screenshot in the agent's memory.
+    let on_exit = move || {
+        tokio::spawn(async move { forget.screens.forget().await });
+    };
+    if let Err(e) = agent.window.open(WindowKind::Wizard, true, on_exit).await {
+        tracing::warn!("{e}");
+    }
+}

@@ -1,0 +1,152 @@
+//! The screenshot taken when a report is triggered, held in memory only until the report is
+//! durable (masks are burned in before anything is encoded; the unmasked original is never
+//! written anywhere).
+
+use base64::Engine;
+use guichet_core::capture::{self, Capture, EncodeOptions, ScreenShot, ScreenSource, XcapSource};
+use guichet_core::facts::ScreenInfo;
+use guichet_core::ipc::{ScreenPreview, ScreenshotChoice};
+use guichet_core::report::AttachmentSource;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Width of the previews sent to the wizard (the attachment keeps full resolution up to 1920).
+const PREVIEW_WIDTH: u32 = 1280;
+
+#[derive(Debug)]
+pub struct Screens {
+    source: Arc<dyn ScreenSource>,
+    held: Mutex<Option<Capture>>,
+}
+
+impl Default for Screens {
+    fn default() -> Self {
+        Screens {
+            source: Arc::new(XcapSource),
+            held: Mutex::new(None),
+        }
+    }
+}
+
+impl Screens {
+    /// Captures every monitor now, replacing any earlier capture.
+    pub async fn capture(&self) {
+        let started = std::time::Instant::now();
+        let source = self.source.clone();
+        let capture = match tokio::task::spawn_blocking(move || source.capture_all()).await {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => {
+                // No display at all: the report goes ahead without a screenshot.
+                tracing::warn!("screen capture failed: {e}");
+                Capture::default()
+            }
+            Err(e) => {
+                tracing::warn!("screen capture failed: {e}");
+                Capture::default()
+            }
+        };
+        for failure in &capture.failures {
+            tracing::warn!("screen not captured: {failure}");
+        }
+        tracing::info!(
+            "captured {} screen(s) in {:.1} ms",
+            capture.screens.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+        *self.held.lock().await = Some(capture);
+    }
+
+    /// Previews for the wizard, the names of failed screens, and the screens' facts.
+    pub async fn previews(&self) -> (Vec<ScreenPreview>, Vec<String>, Vec<ScreenInfo>) {
+        let held = self.held.lock().await;
+        let Some(capture) = held.as_ref() else {
+            return (Vec::new(), Vec::new(), Vec::new());
+        };
+        let options = EncodeOptions {
+            max_width: PREVIEW_WIDTH,
+            quality: 80,
+            max_bytes: u64::MAX,
+        };
+        let previews = capture
+            .screens
+            .iter()
+            .enumerate()
+            .filter_map(
+                |(index, shot)| match capture::encode(&shot.image, &options) {
+                    Ok(encoded) => Some(ScreenPreview {
+                        index,
+                        name: shot.info.name.clone(),
+                        width: shot.image.width(),
+                        height: shot.image.height(),
+                        preview_jpeg_base64: base64::engine::general_purpose::STANDARD
+                            .encode(&encoded.bytes),
+                    }),
+                    Err(e) => {
+                        tracing::warn!("preview of {}: {e}", shot.info.name);
+                        None
+                    }
+                },
+            )
+            .collect();
+        let failures = capture.failures.iter().map(ToString::to_string).collect();
+        let infos = capture.screens.iter().map(|s| s.info.clone()).collect();
+        (previews, failures, infos)
+    }
+
+    /// The chosen screens, masked and encoded, as attachments; and all screens' facts. The held
+    /// capture stays until [`Screens::forget`], so a report refused by validation loses nothing.
+    pub async fn attachments(
+        &self,
+        choice: &ScreenshotChoice,
+    ) -> Result<(Vec<AttachmentSource>, Vec<ScreenInfo>), String> {
+        let held = self.held.lock().await;
+        let Some(capture) = held.as_ref() else {
+            return if choice.screens.is_empty() {
+                Ok((Vec::new(), Vec::new()))
+            } else {
+                Err("no screenshot was taken".into())
+            };
+        };
+        let infos = capture.screens.iter().map(|s| s.info.clone()).collect();
+        if choice.screens.is_empty() {
+            return Ok((Vec::new(), infos));
+        }
+        // The held original stays intact until the report is durable (a refused report loses
+        // nothing). Unselected screens are copied as empty images: indices keep their meaning.
+        let copy = Capture {
+            screens: capture
+                .screens
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ScreenShot {
+                    info: s.info.clone(),
+                    x: s.x,
+                    y: s.y,
+                    image: if choice.screens.contains(&i) {
+                        s.image.clone()
+                    } else {
+                        capture::image::RgbaImage::new(s.image.width(), s.image.height())
+                    },
+                })
+                .collect(),
+            failures: Vec::new(),
+        };
+        let choice = choice.clone();
+        let attachments = tokio::task::spawn_blocking(move || {
+            capture::screenshot_attachments(
+                copy,
+                &choice.screens,
+                &choice.annotations,
+                &EncodeOptions::default(),
+            )
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+        Ok((attachments, infos))
+    }
+
+    pub async fn forget(&self) {
+        *self.held.lock().await = None;
+    }
+}

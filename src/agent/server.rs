@@ -1,0 +1,185 @@
+//! The agent's side of the local IPC protocol: one task per connection, a `Hello` first, then
+//! requests answered in order. Every operation is a call into the shared [`Guichet`] service.
+//!
+//! [`Guichet`]: guichet_core::service::Guichet
+
+use super::{Agent, Command};
+use guichet_core::ipc::{Connection, Listener, Request, Response, WizardContext, PROTOCOL_VERSION};
+use guichet_core::service::{ErrorInfo, SubmitOutcome};
+use std::sync::Arc;
+
+pub async fn serve(listener: Listener, agent: Arc<Agent>) {
+    loop {
+        match listener.accept().await {
+            Ok(connection) => {
+                tokio::spawn(handle(connection, agent.clone()));
+            }
+            Err(e) => {
+                tracing::warn!("IPC accept: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+async fn handle(mut connection: Connection, agent: Arc<Agent>) {
+    match connection.receive::<Request>().await {
+        Ok(Some(Request::Hello { version })) => {
+            let hello = Response::Hello {
+                version: PROTOCOL_VERSION,
+                agent: env!("CARGO_PKG_VERSION").to_owned(),
+            };
+            if connection.send(&hello).await.is_err() || version != PROTOCOL_VERSION {
+                return;
+            }
+        }
+        Ok(_) | Err(_) => {
+            let error = ErrorInfo::internal("the first message must be Hello");
+            let _ = connection.send(&Response::Error { error }).await;
+            return;
+        }
+    }
+    loop {
+        let request = match connection.receive::<Request>().await {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(e) => {
+                let error = ErrorInfo::internal(e.to_string());
+                let _ = connection.send(&Response::Error { error }).await;
+                return;
+            }
+        };
+        tracing::info!("ipc request: {}", request.kind());
+        let response = answer(&agent, request).await;
+        if connection.send(&response).await.is_err() {
+            return;
+        }
+    }
+}
+
+pub async fn answer(agent: &Agent, request: Request) -> Response {
+    let guichet = &agent.guichet;
+    match request {
+        Request::Hello { .. } => Response::Hello {
+            version: PROTOCOL_VERSION,
+            agent: env!("CARGO_PKG_VERSION").to_owned(),
+        },
+        Request::OpenWizard => {
+            let _ = agent.commands.send(Command::OpenWizard);
+            Response::Done
+        }
+        Request::OpenWindow { window } => {
+            let _ = agent.commands.send(Command::OpenWindow(window));
+            Response::Done
+        }
+        Request::WindowReady { window } => {
+            if let Some(trigger) = *agent.last_trigger.lock().await {
+                tracing::info!(
+                    "window {window:?} ready {:.1} ms after the trigger",
+                    trigger.elapsed().as_secs_f64() * 1e3
+                );
+            }
+            Response::Done
+        }
+        Request::WizardContext => Response::WizardContext {
+            context: Box::new(wizard_context(agent).await),
+        },
+        Request::Recapture => {
+            *agent.last_trigger.lock().await = Some(std::time::Instant::now());
+            agent.screens.capture().await;
+            Response::WizardContext {
+                context: Box::new(wizard_context(agent).await),
+            }
+        }
+        Request::Submit {
+            report,
+            screenshots,
+        } => {
+            let (extra, screens) = match agent.screens.attachments(&screenshots).await {
+                Ok(x) => x,
+                Err(message) => {
+                    return Response::Error {
+                        error: ErrorInfo::internal(message),
+                    }
+                }
+            };
+            let report = match guichet.build_report(&report, extra, screens) {
+                Ok(r) => r,
+                Err(e) => {
+                    return Response::Error {
+                        error: ErrorInfo::from_validation(&e, guichet.lang()),
+                    }
+                }
+            };
+            let response = submit(agent, report).await;
+            if matches!(response, Response::Submitted { .. }) {
+                // The report is durable: the unmasked original must not outlive it.
+                agent.screens.forget().await;
+            }
+            response
+        }
+        Request::Report { report } => match guichet.build_report(&report, Vec::new(), Vec::new()) {
+            Ok(r) => submit(agent, r).await,
+            Err(e) => Response::Error {
+                error: ErrorInfo::from_validation(&e, guichet.lang()),
+            },
+        },
+        request @ (Request::QueueList | Request::QueueFlush | Request::QueueDismiss { .. }) => {
+            agent.outbox.call(&request).await
+        }
+        request @ Request::QueueRetry { .. } => {
+            let response = agent.outbox.call(&request).await;
+            agent.outbox_changed.notify_one();
+            response
+        }
+        Request::SubmitBuilt { .. } | Request::DeliverDue => Response::Error {
+            error: ErrorInfo::internal("only the agent sends this to its outbox worker"),
+        },
+        Request::Tickets => match guichet.tickets().await {
+            Ok(tickets) => Response::Tickets { tickets },
+            Err(e) => Response::Error {
+                error: ErrorInfo::from_connector(&e, guichet.lang()),
+            },
+        },
+        Request::Categories => Response::Categories {
+            list: guichet.categories().await,
+        },
+    }
+}
+
+/// Hands a validated report to the outbox worker, which makes it durable and tries it once.
+async fn submit(agent: &Agent, report: guichet_core::report::Report) -> Response {
+    let (report, files) = guichet_core::ipc::report_to_wire(report);
+    let response = agent
+        .outbox
+        .call(&Request::SubmitBuilt {
+            report: Box::new(report),
+            files,
+        })
+        .await;
+    if matches!(
+        response,
+        Response::Submitted {
+            outcome: SubmitOutcome::Queued { .. }
+        }
+    ) {
+        agent.outbox_changed.notify_one();
+    }
+    response
+}
+
+async fn wizard_context(agent: &Agent) -> WizardContext {
+    let guichet = &agent.guichet;
+    let profile = guichet.profile();
+    let (screens, failures, infos) = agent.screens.previews().await;
+    WizardContext {
+        categories: guichet.offline_categories(),
+        phone: profile.phone,
+        location: profile.location,
+        facts: guichet_core::facts::MachineFacts::gather(infos),
+        limits: guichet.config().limits.clone(),
+        screens,
+        capture_failures: failures,
+        language: guichet.lang(),
+    }
+}

@@ -1,0 +1,362 @@
+//! The resident agent, for real: its IPC socket is the single-instance lock and the CLI's way in;
+//! the tray menu (a StatusNotifierItem on a private D-Bus, with a watcher that starts after the
+//! agent) captures the screen and only then starts the window process; a crashing window process
+//! leaves the agent and the outbox unharmed.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
+
+mod common;
+
+use common::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
+use common::{json, stderr, Workstation};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const DESCRIPTION: &str = "The projector in room 12 does not turn on since this morning.";
+const LIMIT: Duration = Duration::from_secs(20);
+
+struct Agent {
+    pid: u32,
+    _child: Guard,
+    log: PathBuf,
+    record: PathBuf,
+    runtime: PathBuf,
+}
+
+impl Agent {
+    /// Starts `guichet` (the agent) for `ws`, with a fake window process that records how it was
+    /// started and exits with `ui_exit`.
+    fn start(ws: &Workstation, desktop: Option<(&Xvfb, &SessionBus)>, ui_exit: i32) -> Agent {
+        let runtime = ws.dir.path().join("run");
+        let log = ws.dir.path().join("agent.log");
+        let record = ws.dir.path().join("ui-starts.txt");
+        let fake_ui = ws.dir.path().join("fake-guichet-ui");
+        std::fs::write(
+            &fake_ui,
+            format!(
+                "#!/bin/sh\necho \"$@\" >> '{}'\nexit {ui_exit}\n",
+                record.display()
+            ),
+        )
+        .expect("fake ui");
+        std::fs::set_permissions(
+            &fake_ui,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .expect("chmod");
+        let mut cmd = ws.command(&[]);
+        cmd.env("GUICHET_RUNTIME_DIR", &runtime)
+            .env("GUICHET_UI", &fake_ui)
+            .env("GUICHET_LOG", "info")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log"));
+        if let Some((x, bus)) = desktop {
+            cmd.env("DISPLAY", &x.display)
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+        }
+        let child = cmd.spawn().expect("start the agent");
+        let pid = child.id();
+        let socket = runtime.join("agent.sock");
+        wait_for("the agent's socket", LIMIT, || {
+            socket.exists().then_some(())
+        });
+        Agent {
+            pid,
+            _child: Guard(child),
+            log,
+            record,
+            runtime,
+        }
+    }
+
+    fn log(&self) -> String {
+        read_file(&self.log)
+    }
+
+    fn cli(&self, ws: &Workstation, args: &[&str]) -> std::process::Output {
+        ws.command(args)
+            .env("GUICHET_RUNTIME_DIR", &self.runtime)
+            .output()
+            .expect("run guichet")
+    }
+}
+
+#[test]
+fn the_socket_is_user_only_and_the_cli_goes_through_the_agent() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let ws = Workstation::new(Some(&double.base_url()));
+    let agent = Agent::start(&ws, None, 0);
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&agent.runtime.join("agent.sock")), 0o600);
+    assert_eq!(mode(&agent.runtime), 0o700);
+
+    let out = agent.cli(
+        &ws,
+        &[
+            "report",
+            "--subject",
+            "Projector",
+            "--description",
+            DESCRIPTION,
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["status"], "sent");
+    assert!(
+        agent.log().contains("ipc request: report"),
+        "the agent did it: {}",
+        agent.log()
+    );
+    let out = agent.cli(&ws, &["report", "--subject", "", "--description", "x"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "validation errors still exit 2 through the agent"
+    );
+    assert!(stderr(&out).contains("Enter a subject"), "{}", stderr(&out));
+    let list = agent.cli(&ws, &["queue", "list", "--json"]);
+    assert_eq!(json(&list), serde_json::json!([]));
+    assert_eq!(double.tickets().len(), 1);
+}
+
+#[test]
+fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing() {
+    let ws = Workstation::new(None);
+    let agent = Agent::start(&ws, None, 3);
+    let queued = json(&agent.cli(
+        &ws,
+        &[
+            "report",
+            "--subject",
+            "Printer",
+            "--description",
+            DESCRIPTION,
+            "--json",
+        ],
+    ));
+    assert_eq!(queued["status"], "queued");
+
+    // `guichet --report` while an agent runs: that agent captures and starts the wizard.
+    let second = ws
+        .command(&["--report"])
+        .env("GUICHET_RUNTIME_DIR", &agent.runtime)
+        .output()
+        .expect("second");
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    let started = wait_for("the window process", LIMIT, || {
+        Some(read_file(&agent.record)).filter(|r| !r.is_empty())
+    });
+    assert_eq!(started.trim(), "--window wizard --captured");
+    let log = agent.log();
+    let captured = log.find("captured").expect("capture logged");
+    let window = log
+        .find("starting the window process on wizard")
+        .expect("start logged");
+    assert!(
+        captured < window,
+        "capture happens before the window starts:\n{log}"
+    );
+
+    // The window process exited with an error; the agent still answers and the report waits.
+    std::thread::sleep(Duration::from_millis(300));
+    let list = json(&agent.cli(&ws, &["queue", "list", "--json"]));
+    assert_eq!(list[0]["id"], queued["id"]);
+    assert_eq!(list[0]["state"]["state"], "pending");
+}
+
+/// The item registered with the watcher, as `(bus name, object path)`.
+fn registered_item(bus: &SessionBus) -> Option<(String, String)> {
+    let reply = bus
+        .send(&[
+            "--dest=org.kde.StatusNotifierWatcher",
+            "/StatusNotifierWatcher",
+            "org.freedesktop.DBus.Properties.Get",
+            "string:org.kde.StatusNotifierWatcher",
+            "string:RegisteredStatusNotifierItems",
+        ])
+        .ok()?;
+    let item = reply.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("string \"")?
+            .strip_suffix('"')
+            .map(str::to_owned)
+    })?;
+    // Either "name/path" or a bare name with the default path.
+    Some(match item.split_once('/') {
+        Some((name, path)) => (name.to_owned(), format!("/{path}")),
+        None => (item, "/StatusNotifierItem".to_owned()),
+    })
+}
+
+#[test]
+fn the_tray_menu_reports_a_problem_even_with_a_late_watcher() {
+    let x = Xvfb::start(1280, 800);
+    let bus = SessionBus::start();
+    let ws = Workstation::new(None);
+    let agent = Agent::start(&ws, Some((&x, &bus)), 0);
+    std::thread::sleep(Duration::from_millis(500));
+    // The desktop's tray host appears after the agent.
+    let _watcher = Guard(
+        Command::new("status-notifier-watcher")
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("status-notifier-watcher is installed"),
+    );
+    let (name, path) = wait_for("the tray item to register", LIMIT, || registered_item(&bus));
+    let menu = bus
+        .send(&[
+            &format!("--dest={name}"),
+            &path,
+            "org.freedesktop.DBus.Properties.Get",
+            "string:org.kde.StatusNotifierItem",
+            "string:Menu",
+        ])
+        .expect("menu property");
+    let menu_path = menu
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("variant")?
+                .trim()
+                .strip_prefix("object path \"")?
+                .strip_suffix('"')
+                .map(str::to_owned)
+        })
+        .expect("menu path");
+    let layout = bus
+        .send(&[
+            &format!("--dest={name}"),
+            &menu_path,
+            "com.canonical.dbusmenu.GetLayout",
+            "int32:0",
+            "int32:-1",
+            "array:string:",
+        ])
+        .expect("layout");
+    let labels: Vec<&str> = ["Report a problem", "My tickets", "Settings", "Quit"]
+        .into_iter()
+        .filter(|l| layout.contains(l))
+        .collect();
+    assert_eq!(labels.len(), 4, "menu: {layout}");
+    // The id of an item is the last `int32` before its label.
+    let before = &layout[..layout.find("Report a problem").expect("label")];
+    let id = before
+        .rsplit("int32 ")
+        .next()
+        .and_then(|s| s.split_whitespace().next())
+        .expect("id");
+    bus.send(&[
+        &format!("--dest={name}"),
+        &menu_path,
+        "com.canonical.dbusmenu.Event",
+        &format!("int32:{id}"),
+        "string:clicked",
+        "variant:int32:0",
+        "uint32:0",
+    ])
+    .expect("click");
+
+    let started = wait_for("the wizard", LIMIT, || {
+        Some(read_file(&agent.record)).filter(|r| !r.is_empty())
+    });
+    assert_eq!(started.trim(), "--window wizard --captured");
+    let log = agent.log();
+    let captured = log
+        .find("captured 1 screen(s)")
+        .unwrap_or_else(|| panic!("one screen captured:\n{log}"));
+    let window = log
+        .find("starting the window process on wizard")
+        .expect("start logged");
+    assert!(
+        captured < window,
+        "capture happens before the window starts:\n{log}"
+    );
+}
+
+#[test]
+fn the_global_shortcut_opens_the_wizard_after_a_capture() {
+    let x = Xvfb::start(1024, 768);
+    let bus = SessionBus::start();
+    let ws = Workstation::new(None);
+    let agent = Agent::start(&ws, Some((&x, &bus)), 0);
+    wait_for("the shortcut grab", LIMIT, || {
+        agent
+            .log()
+            .contains("global shortcut Ctrl+Alt+G ready")
+            .then_some(())
+    });
+    let press = Command::new("xdotool")
+        .args(["key", "ctrl+alt+g"])
+        .env("DISPLAY", &x.display)
+        .status()
+        .expect("xdotool");
+    assert!(press.success());
+    let started = wait_for("the wizard", LIMIT, || {
+        Some(read_file(&agent.record)).filter(|r| !r.is_empty())
+    });
+    assert_eq!(started.trim(), "--window wizard --captured");
+    assert!(
+        agent.log().contains("captured 1 screen(s)"),
+        "{}",
+        agent.log()
+    );
+}
+
+/// Names of the agent's threads.
+fn thread_names(pid: u32) -> Vec<String> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("tasks")
+        .flatten()
+        .map(|t| {
+            std::fs::read_to_string(t.path().join("comm"))
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn queued_reports_go_out_through_the_outbox_worker_and_sled_never_runs_in_the_agent() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let addr = double.addr();
+    let url = double.base_url();
+    drop(double);
+    let ws = Workstation::new(Some(&url));
+    let agent = Agent::start(&ws, None, 0);
+    let queued = json(&agent.cli(
+        &ws,
+        &[
+            "report",
+            "--subject",
+            "Wi-Fi",
+            "--description",
+            DESCRIPTION,
+            "--json",
+        ],
+    ));
+    assert_eq!(queued["status"], "queued");
+
+    let double =
+        GlpiDouble::start_on(DoubleConfig::default(), addr).expect("the help desk is back");
+    let flush = agent.cli(&ws, &["queue", "flush", "--json"]);
+    assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
+    assert_eq!(json(&flush)["sent"][0]["id"], queued["id"]);
+    assert_eq!(double.tickets().len(), 1);
+
+    let names = thread_names(agent.pid);
+    assert!(
+        !names.iter().any(|n| n.starts_with("sled")),
+        "sled threads in the agent: {names:?}"
+    );
+    // The worker is a separate process that goes away when idle.
+    assert!(agent.log().contains("ipc request: queueFlush"));
+}

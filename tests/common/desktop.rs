@@ -1,0 +1,133 @@
+//! Real desktop components for tests, each started on demand and stopped on drop: an X server
+//! (Xvfb, on a free display number) and a private D-Bus session bus with no service directories
+//! (so nothing is auto-started behind the test's back).
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A child process killed and reaped on drop (PID 1 here does not reap).
+pub struct Guard(pub Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub struct Xvfb {
+    pub display: String,
+    _child: Guard,
+}
+
+impl Xvfb {
+    /// Starts `Xvfb` with one screen of `width`×`height`.
+    pub fn start(width: u32, height: u32) -> Xvfb {
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                &format!("{width}x{height}x24"),
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed (scripts/install-deps.sh)");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("Xvfb prints its display");
+        let display = format!(":{}", line.trim());
+        Xvfb {
+            display,
+            _child: Guard(child),
+        }
+    }
+}
+
+pub struct SessionBus {
+    pub address: String,
+    _child: Guard,
+    _config: tempfile::NamedTempFile,
+}
+
+impl SessionBus {
+    pub fn start() -> SessionBus {
+        let config = tempfile::NamedTempFile::new().expect("bus config");
+        std::fs::write(
+            config.path(),
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>"#,
+        )
+        .expect("write bus config");
+        let mut child = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.path().display()))
+            .args(["--print-address=1", "--nofork"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon is installed");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("bus address");
+        SessionBus {
+            address: line.trim().to_owned(),
+            _child: Guard(child),
+            _config: config,
+        }
+    }
+
+    /// `dbus-send --print-reply` on this bus; the reply as text.
+    pub fn send(&self, args: &[&str]) -> Result<String, String> {
+        let out = Command::new("dbus-send")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .args(["--session", "--print-reply", "--reply-timeout=2000"])
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+}
+
+/// Polls `check` every 50 ms until it returns `Some`, or panics after `limit` naming `what`.
+pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Reads what a child wrote so far to a file-backed stream.
+pub fn read_file(path: &std::path::Path) -> String {
+    let mut s = String::new();
+    if let Ok(mut f) = std::fs::File::open(path) {
+        let _ = f.read_to_string(&mut s);
+    }
+    s
+}

@@ -1,0 +1,398 @@
+//! The wizard end to end, through the real window under WebDriver: a private X server showing a
+//! known picture, a private D-Bus, the GLPI double, the real agent, and `guichet-ui` started by
+//! `tauri-driver` (so with no `--captured`: it must have the agent capture the screen before its
+//! window exists). The test fills every step, masks a rectangle on the screenshot, sends, and
+//! checks on the double that the ticket has the screenshot, masked where it was drawn and equal
+//! to the picture everywhere else, with no trace of the wizard in it. axe-core checks each step.
+//!
+//! Needs `guichet-ui` built (`cargo build --workspace`, as `scripts/test.sh` does), the web UI's
+//! `node_modules` (axe-core), and `tauri-driver` (`cargo install tauri-driver --locked`).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
+
+mod common;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+#[path = "../core/tests/support/xvfb.rs"]
+mod xvfb;
+
+use common::desktop::{read_file, wait_for, Guard, SessionBus};
+use common::Workstation;
+use guichet_core::capture::annotate::MASK_COLOUR;
+use guichet_core::capture::image::{self, Rgba, RgbaImage};
+use guichet_core::capture::Rect;
+use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use serde_json::json;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use webdriver::{Session, TauriDriver};
+
+const WIDTH: u32 = 1280;
+const HEIGHT: u32 = 800;
+const SUBJECT: &str = "Vidéoprojecteur de la salle 12";
+const DESCRIPTION: &str =
+    "Le vidéoprojecteur de la salle 12 ne s'allume plus depuis ce matin. Le voyant reste orange.";
+/// Where the test draws the mask, in the screen's physical pixels.
+const MASK_TARGET: Rect = Rect {
+    x: 240,
+    y: 160,
+    w: 400,
+    h: 240,
+};
+
+/// Smooth gradients (JPEG-friendly) and bright everywhere, so a black mask cannot be confused
+/// with the picture.
+fn picture() -> RgbaImage {
+    RgbaImage::from_fn(WIDTH, HEIGHT, |x, y| {
+        Rgba([
+            (60 + x * 190 / WIDTH) as u8,
+            (60 + y * 190 / HEIGHT) as u8,
+            (220 - (x + y) * 100 / (WIDTH + HEIGHT)) as u8,
+            255,
+        ])
+    })
+}
+
+fn ui_binary() -> PathBuf {
+    let agent = Path::new(env!("CARGO_BIN_EXE_guichet"));
+    let ui = agent.with_file_name("guichet-ui");
+    assert!(
+        ui.exists(),
+        "{} is missing: build the workspace first (cargo build --workspace)",
+        ui.display()
+    );
+    ui
+}
+
+fn tauri_driver() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("tauri-driver"));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    on_path
+        .chain(cargo_home)
+        .find(|p| p.exists())
+        .expect("tauri-driver is installed (cargo install tauri-driver --version '^2' --locked)")
+}
+
+fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run npm ci in ui/)", path.display()))
+}
+
+/// Runs axe-core on the page; panics on any serious or critical violation.
+fn assert_accessible(session: &Session, step: &str) {
+    let result = session.execute_async(
+        r#"const done = arguments[arguments.length - 1];
+           axe.run(document)
+             .then((r) => done({
+               passes: r.passes.length,
+               violations: r.violations
+                 .filter((v) => v.impact === "serious" || v.impact === "critical")
+                 .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })),
+             }))
+             .catch((e) => done({ error: String(e) }));"#,
+        json!([]),
+    );
+    assert_eq!(
+        result["violations"],
+        json!([]),
+        "axe-core on step `{step}`: {result}"
+    );
+    assert!(
+        result["passes"].as_u64().unwrap_or(0) > 10,
+        "axe-core ran no rules on step `{step}`: {result}"
+    );
+}
+
+/// Drags a rectangle over `target` (physical pixels) on the preview of screen 0, and returns the
+/// rectangle the wizard recorded.
+fn draw_mask(session: &Session, target: Rect) -> Rect {
+    let surface = "#screen-0-surface";
+    session.wait(surface, Duration::from_secs(10));
+    let bounds = session.execute(
+        "const e = document.querySelector(arguments[0]); e.scrollIntoView({ block: 'center' });
+         const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+        json!([surface]),
+    );
+    let [left, top, width, height] = [0, 1, 2, 3].map(|i| bounds[i].as_f64().unwrap());
+    let css = |x: u32, y: u32| {
+        (
+            (left + f64::from(x) * width / f64::from(WIDTH)).round() as i64,
+            (top + f64::from(y) * height / f64::from(HEIGHT)).round() as i64,
+        )
+    };
+    session.drag(
+        css(target.x, target.y),
+        css(target.x + target.w, target.y + target.h),
+    );
+    let recorded = session.execute(
+        "const li = document.querySelector('li[data-kind=maskSolid]'); return li && li.dataset.rect;",
+        json!([]),
+    );
+    let numbers: Vec<u32> = recorded
+        .as_str()
+        .unwrap_or_else(|| panic!("no rectangle recorded: {}", session.body_text()))
+        .split(',')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    Rect {
+        x: numbers[0],
+        y: numbers[1],
+        w: numbers[2],
+        h: numbers[3],
+    }
+}
+
+struct Agent {
+    _child: Guard,
+    log: PathBuf,
+}
+
+#[test]
+fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
+    let started = Instant::now();
+    let ui = ui_binary();
+    let driver_binary = tauri_driver();
+    let axe = axe_source();
+
+    // The desktop: an X screen showing the known picture, and a private session bus.
+    let xvfb =
+        xvfb::Xvfb::start(WIDTH, HEIGHT).expect("Xvfb is installed (scripts/install-deps.sh)");
+    let picture = picture();
+    xvfb::paint_root(&xvfb.display, &picture);
+    let bus = SessionBus::start();
+
+    // The help desk and the agent.
+    let glpi = GlpiDouble::start(DoubleConfig::default()).expect("GLPI double");
+    let ws = Workstation::new(Some(&glpi.base_url()));
+    let runtime = ws.dir.path().join("run");
+    let agent = {
+        let log = ws.dir.path().join("agent.log");
+        let child = ws
+            .command(&[])
+            .env("GUICHET_RUNTIME_DIR", &runtime)
+            .env("DISPLAY", &xvfb.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("LANG", "fr_FR.UTF-8")
+            .env("GUICHET_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("agent log"))
+            .spawn()
+            .expect("start the agent");
+        Agent {
+            _child: Guard(child),
+            log,
+        }
+    };
+    wait_for("the agent's socket", Duration::from_secs(20), || {
+        runtime.join("agent.sock").exists().then_some(())
+    });
+
+    // The window process, started by WebDriver with no arguments.
+    let driver_log = ws.dir.path().join("tauri-driver.log");
+    let env: [(&str, &OsStr); 5] = [
+        ("DISPLAY", xvfb.display.as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+        ("GUICHET_RUNTIME_DIR", runtime.as_os_str()),
+        ("LANG", "fr_FR.UTF-8".as_ref()),
+        ("GUICHET_LOG", "info".as_ref()),
+    ];
+    let driver = TauriDriver::start(&driver_binary, &env, &driver_log);
+    let on_failure = || {
+        format!(
+            "\nagent log:\n{}\ntauri-driver log (and the app's stderr):\n{}",
+            read_file(&agent.log),
+            read_file(&driver_log)
+        )
+    };
+    let session_started = Instant::now();
+    let session = driver
+        .session(&ui)
+        .unwrap_or_else(|e| panic!("{e}{}", on_failure()));
+    let session_time = session_started.elapsed();
+    session.set_timeouts(Duration::from_secs(60));
+
+    // 1. Subject and category.
+    session.wait("#subject", Duration::from_secs(30));
+    let window_shown = session_started.elapsed();
+    session.execute(&format!("{axe}\nreturn true;"), json!([]));
+    assert_accessible(&session, "subject");
+    session.click("#next");
+    session.wait("#subject[aria-invalid=true]", Duration::from_secs(5));
+    assert!(
+        session.text("#subject-errors").contains("sujet"),
+        "the empty subject is refused in French"
+    );
+    session.type_into("#subject", SUBJECT);
+    session.click("#category option[value='2']");
+    session.click("#next");
+
+    // 2. Description: two problems in one text get a suggestion to split them.
+    session.wait("#description", Duration::from_secs(5));
+    session.type_into(
+        "#description",
+        &format!("{DESCRIPTION} Et aussi, l'imprimante du couloir bourre."),
+    );
+    session.wait("#description-split", Duration::from_secs(5));
+    assert_accessible(&session, "description");
+    session.type_into("#description", DESCRIPTION);
+    assert!(
+        session.find("#description-split").is_none(),
+        "one problem: no suggestion"
+    );
+    session.click("#next");
+
+    // 3. Contact. The phone is wrong on purpose: only the agent checks it, on sending.
+    session.wait("#phone", Duration::from_secs(5));
+    session.type_into("#phone", "demandez à l'accueil");
+    session.type_into("#location", "Salle 12");
+    assert_accessible(&session, "contact");
+    session.click("#next");
+
+    // 4. Screenshot: take it again (the wizard hides meanwhile: the final picture shows whether it
+    // did), then mask a rectangle.
+    // WebDriver's click itself may only return once the window is back, so the hiding is
+    // watched from the page.
+    session.execute(
+        "window.hidings = 0;
+         document.addEventListener('visibilitychange', () => {
+           if (document.visibilityState === 'hidden') window.hidings += 1;
+         });",
+        json!([]),
+    );
+    session.click("#recapture");
+    session.wait_until(
+        "the wizard hidden, then shown with a new capture",
+        "return window.hidings === 1 && document.visibilityState === 'visible'
+                && !document.getElementById('recapture').disabled;",
+        Duration::from_secs(20),
+    );
+    let mask = draw_mask(&session, MASK_TARGET);
+    for (drawn, wanted) in [
+        (mask.x, MASK_TARGET.x),
+        (mask.y, MASK_TARGET.y),
+        (mask.w, MASK_TARGET.w),
+        (mask.h, MASK_TARGET.h),
+    ] {
+        assert!(
+            drawn.abs_diff(wanted) <= 4,
+            "drew {mask:?} for {MASK_TARGET:?}"
+        );
+    }
+    assert_accessible(&session, "screenshots");
+    session.click("#next");
+
+    // 5. Review and send: the agent refuses the phone, the wizard goes back to it.
+    session.wait("#consent", Duration::from_secs(5));
+    assert_accessible(&session, "review");
+    session.click("#next");
+    session.wait("#phone[aria-invalid=true]", Duration::from_secs(30));
+    assert!(
+        session.text("#phone-errors").contains("numéro"),
+        "the agent's message, in French, beside the phone"
+    );
+    assert_accessible(&session, "contact, refused");
+    session.type_into("#phone", "01 23 45 67 89");
+    for _ in 0..2 {
+        session.click("#next");
+    }
+    session.wait("#consent", Duration::from_secs(5));
+    session.click("#next");
+    let ticket: u64 = {
+        let _ = session.wait("#ticket-number", Duration::from_secs(30));
+        let text = session.text("#ticket-number");
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("ticket number {text:?}{}", on_failure()))
+    };
+    assert_accessible(&session, "result");
+    // Closing the wizard, its last window, ends the window process (and so the click's reply
+    // may be an error: the window is gone).
+    let _ = session.try_click("#close");
+    wait_for("guichet-ui to exit", Duration::from_secs(10), || {
+        (!driver.runs("guichet-ui")).then_some(())
+    });
+
+    // On the help desk: the ticket, with the screenshot masked exactly where drawn.
+    let stored = glpi
+        .ticket(ticket)
+        .unwrap_or_else(|| panic!("no ticket {ticket}{}", on_failure()));
+    assert_eq!(stored.name, SUBJECT);
+    assert!(
+        stored.content.contains("Le voyant reste orange."),
+        "{}",
+        stored.content
+    );
+    assert_eq!(stored.category_id, 2);
+    assert_eq!(
+        stored.documents.len(),
+        1,
+        "{:?}",
+        stored
+            .documents
+            .iter()
+            .map(|d| &d.filename)
+            .collect::<Vec<_>>()
+    );
+    let document = &stored.documents[0];
+    assert_eq!(
+        (document.filename.as_str(), document.mime.as_str()),
+        ("ecran-1.jpg", "image/jpeg")
+    );
+    let jpeg = image::load_from_memory_with_format(&document.bytes, image::ImageFormat::Jpeg)
+        .expect("a JPEG")
+        .to_rgba8();
+    assert_eq!(jpeg.dimensions(), (WIDTH, HEIGHT));
+    assert_masked_elsewhere_unchanged(&jpeg, &picture, mask);
+
+    drop(session);
+    drop(driver);
+    eprintln!(
+        "e2e_wizard: WebDriver session {session_time:.2?}, wizard shown {window_shown:.2?} after the session request, test {:.2?}",
+        started.elapsed()
+    );
+}
+
+/// Inside `mask`: the mask colour. Outside it: the painted picture, within JPEG's error, so the
+/// wizard's window is nowhere in the capture. A JPEG block (8 px) either side of the mask's edges
+/// is left out: the drawn rectangle need not be block-aligned, and JPEG blurs across blocks.
+fn assert_masked_elsewhere_unchanged(jpeg: &RgbaImage, picture: &RgbaImage, mask: Rect) {
+    let diff =
+        |a: &Rgba<u8>, b: &Rgba<u8>| (0..3).map(|c| a.0[c].abs_diff(b.0[c])).max().unwrap_or(0);
+    let inside = |x: u32, y: u32, margin: i64| {
+        let (x, y) = (i64::from(x), i64::from(y));
+        x >= i64::from(mask.x) - margin
+            && x < i64::from(mask.x + mask.w) + margin
+            && y >= i64::from(mask.y) - margin
+            && y < i64::from(mask.y + mask.h) + margin
+    };
+    let (mut compared, mut total_error, mut worst) = (0u64, 0u64, (0u8, 0, 0));
+    for (x, y, pixel) in jpeg.enumerate_pixels() {
+        if inside(x, y, -8) {
+            assert!(
+                diff(pixel, &MASK_COLOUR) <= 2,
+                "({x},{y}) = {pixel:?} inside the mask"
+            );
+        } else if !inside(x, y, 8) {
+            let d = diff(pixel, picture.get_pixel(x, y));
+            compared += 1;
+            total_error += u64::from(d);
+            if d > worst.0 {
+                worst = (d, x, y);
+            }
+        }
+    }
+    let mean = total_error as f64 / compared as f64;
+    assert!(
+        mean < 2.0 && worst.0 <= 24,
+        "outside the mask: mean error {mean:.2}, worst {worst:?}"
+    );
+}

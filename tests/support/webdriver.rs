@@ -1,0 +1,330 @@
+//! A small W3C WebDriver client over plain HTTP/1.0 (one request per connection, so responses are
+//! never chunked), and `tauri-driver` as a process group that is stopped, children included, on
+//! drop.
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The key under which WebDriver returns an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A free TCP port on the loopback (free when asked: another process may take it in between).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// One WebDriver request; the response's `value`, or the error text.
+fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("connect {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .map_err(|e| e.to_string())?;
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("{method} {path}: {e}"))?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("no HTTP header end")?;
+    let head = String::from_utf8_lossy(&raw[..split]);
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("no HTTP status")?;
+    let value: Value =
+        serde_json::from_slice(&raw[split + 4..]).map_err(|e| format!("{method} {path}: {e}"))?;
+    if status == 200 {
+        Ok(value["value"].clone())
+    } else {
+        Err(format!(
+            "{method} {path}: HTTP {status}: {}",
+            value["value"]
+        ))
+    }
+}
+
+/// `tauri-driver` and everything it starts (WebKitWebDriver, the app, WebKit's processes), in
+/// one process group.
+pub struct TauriDriver {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl TauriDriver {
+    /// Starts `tauri-driver` with `env`, and waits until it answers.
+    pub fn start(binary: &Path, env: &[(&str, &std::ffi::OsStr)], log: &Path) -> TauriDriver {
+        use std::os::unix::process::CommandExt;
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(binary);
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).expect("tauri-driver log"))
+            .process_group(0);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let child = command.spawn().expect("start tauri-driver");
+        let driver = TauriDriver {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        let start = Instant::now();
+        while http(driver.addr, "GET", "/status", None).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "tauri-driver did not answer on {}",
+                driver.addr
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+
+    /// Opens a session on the Tauri app `application`, started with no arguments.
+    pub fn session(&self, application: &Path) -> Result<Session, String> {
+        let capabilities = json!({
+            "capabilities": { "alwaysMatch": {
+                "tauri:options": { "application": application, "args": [] }
+            } }
+        });
+        let value = http(self.addr, "POST", "/session", Some(&capabilities))?;
+        let id = value["sessionId"]
+            .as_str()
+            .ok_or(format!("no sessionId in {value}"))?;
+        Ok(Session {
+            addr: self.addr,
+            id: id.to_owned(),
+        })
+    }
+
+    /// Whether a process named `name` that this driver started still runs.
+    pub fn runs(&self, name: &str) -> bool {
+        group_alive(self.child.id(), Some(name))
+    }
+
+    fn signal_group(&self, signal: &str) -> bool {
+        Command::new("kill")
+            .args([signal, "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        // TERM first: tauri-driver then stops WebKitWebDriver itself. The rest of the group
+        // (the app and WebKit's processes) gets the same signal, then KILL if it lingers.
+        self.signal_group("-TERM");
+        let start = Instant::now();
+        let _ = self.child.try_wait();
+        while group_alive(self.child.id(), None) && start.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(50));
+            let _ = self.child.try_wait();
+        }
+        self.signal_group("-KILL");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether a process of group `pgid` named `name` (any name: `None`) still runs. Zombies do not
+/// count: orphans are not reaped in every container.
+fn group_alive(pgid: u32, name: Option<&str>) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            return false;
+        };
+        // "pid (comm) state ppid pgrp …"
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            return false;
+        };
+        let comm = head.split_once('(').map_or("", |(_, c)| c);
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        fields.len() > 2
+            && fields[0] != "Z"
+            && fields[2] == pgid.to_string()
+            && name.is_none_or(|n| comm == n)
+    })
+}
+
+/// A WebDriver session, deleted on drop (which closes the app's window).
+pub struct Session {
+    addr: SocketAddr,
+    id: String,
+}
+
+impl Session {
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+        http(
+            self.addr,
+            method,
+            &format!("/session/{}{path}", self.id),
+            body,
+        )
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        self.call("POST", path, Some(&body))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub fn set_timeouts(&self, script: Duration) {
+        self.post("/timeouts", json!({ "script": script.as_millis() as u64 }));
+    }
+
+    /// The element matching `css` now, if any.
+    pub fn find(&self, css: &str) -> Option<String> {
+        let value = self
+            .call(
+                "POST",
+                "/element",
+                Some(&json!({ "using": "css selector", "value": css })),
+            )
+            .ok()?;
+        value[ELEMENT].as_str().map(str::to_owned)
+    }
+
+    /// Waits up to `limit` for an element matching `css`.
+    pub fn wait(&self, css: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(element) = self.find(css) {
+                return element;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "no `{css}` after {limit:?}; page: {}",
+                self.body_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Clicks the element matching `css` like a user: scrolled into view, and only once the page
+    /// has painted (WebKit's click lands on stale coordinates while a scroll is pending).
+    pub fn try_click(&self, css: &str) -> Result<(), String> {
+        let element = self.wait(css, Duration::from_secs(10));
+        self.execute_async(
+            "const [css, done] = arguments;
+             document.querySelector(css).scrollIntoView({ block: 'center' });
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            json!([css]),
+        );
+        self.call(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(&json!({})),
+        )
+        .map(drop)
+    }
+
+    pub fn click(&self, css: &str) {
+        self.try_click(css).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        let element = self.wait(css, Duration::from_secs(10));
+        self.post(&format!("/element/{element}/clear"), json!({}));
+        self.post(
+            &format!("/element/{element}/value"),
+            json!({ "text": text }),
+        );
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let element = self.wait(css, Duration::from_secs(10));
+        let value = self
+            .call("GET", &format!("/element/{element}/text"), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Waits up to `limit` for `script` to return `true`.
+    pub fn wait_until(&self, what: &str, script: &str, limit: Duration) {
+        let start = Instant::now();
+        while self.execute(script, json!([])) != json!(true) {
+            assert!(
+                start.elapsed() < limit,
+                "not {what} after {limit:?}; page: {}",
+                self.body_text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": args }))
+    }
+
+    /// Runs `script`, whose last argument is the callback that ends it.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/async", json!({ "script": script, "args": args }))
+    }
+
+    /// A mouse drag between two points of the viewport, in CSS pixels.
+    pub fn drag(&self, from: (i64, i64), to: (i64, i64)) {
+        let actions = json!({ "actions": [{
+            "type": "pointer",
+            "id": "mouse",
+            "parameters": { "pointerType": "mouse" },
+            "actions": [
+                { "type": "pointerMove", "origin": "viewport", "x": from.0, "y": from.1, "duration": 0 },
+                { "type": "pointerDown", "button": 0 },
+                { "type": "pointerMove", "origin": "viewport", "x": (from.0 + to.0) / 2, "y": (from.1 + to.1) / 2, "duration": 100 },
+                { "type": "pointerMove", "origin": "viewport", "x": to.0, "y": to.1, "duration": 100 },
+                { "type": "pointerUp", "button": 0 }
+            ]
+        }] });
+        self.post("/actions", actions);
+        let _ = self.call("DELETE", "/actions", None);
+    }
+
+    /// The page's visible text, for failure messages.
+    pub fn body_text(&self) -> String {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(&json!({ "script": "return document.body.innerText;", "args": [] })),
+        )
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .unwrap_or_else(|e| format!("(unreadable: {e})"))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = http(self.addr, "DELETE", &format!("/session/{}", self.id), None);
+    }
+}

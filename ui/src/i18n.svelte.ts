@@ -1,0 +1,49 @@
+/**
+ * UI strings: one catalogue per language in `locales/`, French first, English complete (the
+ * type below refuses an English catalogue missing a French key). Messages shared with the tray
+ * and notifications (`action.report`) use the same keys as `core/locales`.
+ *
+ * The language starts as the webview's preferred one, then follows the agent's (`setLang`), which
+ * comes from Guichet's configuration or the OS locale.
+ */
+import type { Lang } from "./bindings/Lang";
+import en from "./locales/en.json";
+import fr from "./locales/fr.json";
+
+export type MessageKey = keyof typeof fr;
+
+/** Values for a message's `{name}` placeholders. */
+export type MessageParams = Record<string, string | number>;
+
+const catalogues: Record<Lang, Record<MessageKey, string>> = { fr, en };
+
+/** The first supported language among `preferred` (BCP 47 tags), else French. */
+export function pickLang(preferred: readonly string[]): Lang {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split("-")[0];
+    if (base === "fr" || base === "en") return base;
+  }
+  return "fr";
+}
+
+let current = $state<Lang>(
+  pickLang(navigator.languages.length > 0 ? navigator.languages : [navigator.language]),
+);
+
+export function lang(): Lang {
+  return current;
+}
+
+/** Switches the whole UI, the document's language and its title. */
+export function setLang(next: Lang): void {
+  current = next;
+  document.documentElement.lang = next;
+  document.title = `${t("app.title")} — ${t("action.report")}`;
+}
+
+/** The message `key` in the current language, placeholders filled from `params`. */
+export function t(key: MessageKey, params: MessageParams = {}): string {
+  return catalogues[current][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}

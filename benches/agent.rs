@@ -12,40 +12,15 @@
 
 use guichet_core::ipc::{Client, Request, Response};
 use guichet_core::service::ReportInput;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-struct Guard(Child);
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+#[path = "../tests/common/desktop.rs"]
+#[allow(dead_code)]
+mod desktop;
 
-fn xvfb(w: u32, h: u32) -> (Guard, String) {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            &format!("{w}x{h}x24"),
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("display");
-    (Guard(child), format!(":{}", line.trim()))
-}
+use desktop::{Guard, Xvfb};
 
 fn now_ns() -> u128 {
     SystemTime::now()
@@ -213,8 +188,8 @@ fn main() {
         .build()
         .expect("runtime");
     for (w, h) in [(1920, 1080), (3840, 2160)] {
-        let (_x, display) = xvfb(w, h);
-        let run = start_agent(&display);
+        let x = Xvfb::start(w, h);
+        let run = start_agent(&x.display);
         let (captures, started) = rt.block_on(triggers(&run, 20));
         println!(
             "{w}x{h}: trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",

@@ -290,54 +290,11 @@ fn a_malformed_mask_is_refused_before_any_capture() {
     );
 }
 
-/// An Xvfb of this test's own, stopped on drop. `-noreset`: the root background painted by
-/// `xsetroot` must outlive that client.
-struct PaintedDisplay {
-    child: std::process::Child,
-    display: String,
-}
-
-impl Drop for PaintedDisplay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `width`×`height`, tiled with 32 px squares of `FG` and `BG` (see [`painted_colour`]); `None`
-/// (said loudly) when Xvfb or xsetroot is not installed.
-fn painted_display(dir: &std::path::Path, width: u32, height: u32) -> Option<PaintedDisplay> {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
-    let child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-noreset",
-            "-nolisten",
-            "tcp",
-            "-screen",
-            "0",
-        ])
-        .arg(format!("{width}x{height}x24"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(_) => {
-            eprintln!("\n!!! Xvfb is not installed: SKIPPING the screenshot end-to-end test !!!\n");
-            return None;
-        }
-    };
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("Xvfb prints its display");
-    let screen = PaintedDisplay {
-        child,
-        display: format!(":{}", line.trim()),
-    };
+/// An Xvfb of this test's own (stopped on drop), `width`×`height`, tiled with 32 px squares of
+/// `FG` and `BG` (see [`painted_colour`]).
+fn painted_display(dir: &std::path::Path, width: u32, height: u32) -> common::desktop::Xvfb {
+    use std::process::Command;
+    let screen = common::desktop::Xvfb::start(width, height);
     // A 64×64 XBM: bit set (foreground) where (x / 32 + y / 32) is odd. Bits are LSB first.
     let mut bits = Vec::new();
     for y in 0..64 {
@@ -365,14 +322,10 @@ fn painted_display(dir: &std::path::Path, width: u32, height: u32) -> Option<Pai
         .arg(&xbm)
         .args(["-fg", "#c03020", "-bg", "#2060d0"])
         .status();
-    match painted {
-        Ok(status) if status.success() => Some(screen),
-        Ok(status) => panic!("xsetroot failed: {status}"),
-        Err(_) => {
-            eprintln!("\n!!! xsetroot (x11-xserver-utils) is not installed: SKIPPING the screenshot end-to-end test !!!\n");
-            None
-        }
-    }
+    let status =
+        painted.expect("xsetroot is installed (x11-xserver-utils, scripts/install-deps.sh)");
+    assert!(status.success(), "xsetroot failed: {status}");
+    screen
 }
 
 fn painted_colour(x: u32, y: u32) -> [u8; 3] {
@@ -387,9 +340,7 @@ fn painted_colour(x: u32, y: u32) -> [u8; 3] {
 fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
     let ws = Workstation::new(None);
     let (width, height) = (1024, 768);
-    let Some(screen) = painted_display(ws.dir.path(), width, height) else {
-        return;
-    };
+    let screen = painted_display(ws.dir.path(), width, height);
     let out_dir = ws.dir.path().join("out");
     // The second mask starts left of the desktop: only its visible part counts.
     let masks = [(104i64, 64i64, 200i64, 96i64), (-50, 600, 100, 100)];

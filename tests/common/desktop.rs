@@ -28,6 +28,8 @@ impl Xvfb {
             .args([
                 "-displayfd",
                 "1",
+                // A root background painted by a client (xsetroot) must outlive that client.
+                "-noreset",
                 "-screen",
                 "0",
                 &format!("{width}x{height}x24"),

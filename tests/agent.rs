@@ -163,6 +163,23 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
         "capture happens before the window starts:\n{log}"
     );
 
+    // A plain second `guichet` does the same once the first window is gone.
+    wait_for("the first window to end", LIMIT, || {
+        agent
+            .log()
+            .contains("the window process ended")
+            .then_some(())
+    });
+    let plain = ws
+        .command(&[])
+        .env("GUICHET_RUNTIME_DIR", &agent.runtime)
+        .output()
+        .expect("plain second");
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    wait_for("a second wizard", LIMIT, || {
+        (read_file(&agent.record).lines().count() == 2).then_some(())
+    });
+
     // The window process exited with an error; the agent still answers and the report waits.
     std::thread::sleep(Duration::from_millis(300));
     let list = json(&agent.cli(&ws, &["queue", "list", "--json"]));

@@ -48,8 +48,8 @@ pub struct Agent {
     pub last_trigger: tokio::sync::Mutex<Option<std::time::Instant>>,
 }
 
-/// Runs the agent. With `open_wizard`, the wizard opens at once (`guichet --report`); when an
-/// agent already runs, it is asked to do that instead and this process exits.
+/// Runs the agent. With `open_wizard`, the wizard opens at once (`guichet --report`). When an
+/// agent already runs, it is asked to open the wizard instead and this process exits.
 pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     memory::pin_mmap_threshold();
     let Some(socket) = ipc::socket_path() else {
@@ -58,15 +58,9 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     };
     match Client::connect(&socket).await {
         Ok(mut client) => {
-            // Single instance: the running agent does the work.
-            let request = if open_wizard {
-                Request::OpenWizard
-            } else {
-                Request::OpenWindow {
-                    window: WindowKind::MyTickets,
-                }
-            };
-            return match client.request(&request).await {
+            // Single instance: a second `guichet` (with or without `--report`) asks the running
+            // agent to open the wizard.
+            return match client.request(&Request::OpenWizard).await {
                 Ok(_) => crate::cli::EXIT_OK,
                 Err(e) => {
                     eprintln!("guichet: {e}");

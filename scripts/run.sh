@@ -9,7 +9,8 @@ scripts/install-deps.sh run >&2
 (cd ui && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build) >&2
 cargo build --locked --release -p guichet -p guichet-ui >&2
 if [ $# -eq 0 ]; then
-  echo "Guichet agent running (Ctrl-C to stop). File a report from another terminal with:" >&2
+  echo "Guichet agent running (Ctrl-C to stop). Report a problem with the tray icon, Ctrl+Alt+G," >&2
+  echo "target/release/guichet --report, or from a terminal:" >&2
   echo "  target/release/guichet report --subject \"…\" --description \"…\"" >&2
 fi
 exec target/release/guichet "$@"

@@ -4,7 +4,18 @@ use std::path::Path;
 
 /// The app's commands (`src/commands.rs`), declared so that each window's capability must grant
 /// them (`allow-wizard-context`, …).
-const COMMANDS: &[&str] = &["wizard_context", "window_ready", "recapture", "submit"];
+const COMMANDS: &[&str] = &[
+    "launch",
+    "wizard_context",
+    "window_ready",
+    "recapture",
+    "submit",
+    "my_tickets",
+    "ticket",
+    "act",
+    "settings",
+    "save_profile",
+];
 
 fn main() {
     // With `custom-protocol` (every build but `tauri dev`), `generate_context!` embeds ui/dist;

@@ -5,11 +5,15 @@
 use crate::screenshot::Screenshots;
 use anyhow::Context;
 use clap::{Args as ClapArgs, Parser, Subcommand};
+use guichet_core::action::{ActionInput, ActionKind};
 use guichet_core::clock::SystemClock;
 use guichet_core::connector::categories::CategoryList;
-use guichet_core::connector::{glpi, TicketSummary};
+use guichet_core::connector::TimelineKind;
+use guichet_core::connector::{glpi, TicketId, TicketSummary};
 use guichet_core::facts::MachineFacts;
+use guichet_core::html;
 use guichet_core::i18n::{t, Lang};
+use guichet_core::ipc::TicketView;
 use guichet_core::ipc::{self, Client, IpcError, Request, Response};
 use guichet_core::outbox::EntryState;
 use guichet_core::report::Report;
@@ -56,6 +60,59 @@ pub enum Command {
     Categories(JsonFlag),
     /// The machine facts added to every report.
     Facts(JsonFlag),
+    /// One ticket: status, the help desk's answers, the solution, the survey.
+    Show {
+        ticket: TicketId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add information to a ticket (sent now, or queued).
+    Followup {
+        ticket: TicketId,
+        #[arg(long)]
+        message: String,
+        #[arg(long = "attach", value_name = "FILE")]
+        attachments: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept the solution: the ticket is closed.
+    Approve {
+        ticket: TicketId,
+        #[arg(long)]
+        comment: Option<String>,
+        /// Approve even though the comment reads like "still broken".
+        #[arg(long)]
+        confirm: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refuse the solution, saying why: the ticket is reopened.
+    Refuse {
+        ticket: TicketId,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer the satisfaction survey: a score from 0 to 5.
+    Rate {
+        ticket: TicketId,
+        #[arg(long, allow_hyphen_values = true)]
+        score: i32,
+        #[arg(long)]
+        comment: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the open tickets in the foreground and print what changes (`poll.interval_secs`).
+    Watch {
+        #[arg(long)]
+        json: bool,
+        /// One check, then exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Internal: the agent's outbox worker (see `src/worker.rs`).
     #[command(name = "outbox-worker", hide = true)]
     OutboxWorker,
@@ -229,6 +286,46 @@ impl Backend {
         }
     }
 
+    async fn ticket(&mut self, id: TicketId) -> Result<TicketView, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::Ticket { id }).await? {
+                Response::Ticket { view } => Ok(*view),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => {
+                let detail = g
+                    .ticket(id)
+                    .await
+                    .map_err(|e| ErrorInfo::from_connector(&e, g.lang()))?;
+                let pending = g
+                    .queue()
+                    .await
+                    .map_err(|e| ErrorInfo::internal(e.to_string()))?
+                    .into_iter()
+                    .filter(|i| i.ticket == Some(id))
+                    .collect();
+                Ok(TicketView { detail, pending })
+            }
+        }
+    }
+
+    async fn act(&mut self, input: ActionInput) -> Result<SubmitOutcome, ErrorInfo> {
+        match self {
+            Backend::Agent(c) => match Self::ask(c, Request::Act { action: input }).await? {
+                Response::Submitted { outcome } => Ok(outcome),
+                other => Err(unexpected(other)),
+            },
+            Backend::Direct(g) => {
+                let action = g
+                    .build_action(&input)
+                    .map_err(|e| ErrorInfo::from_action(&e, g.lang()))?;
+                g.act(action)
+                    .await
+                    .map_err(|e| ErrorInfo::internal(e.to_string()))
+            }
+        }
+    }
+
     async fn categories(&mut self) -> Result<CategoryList, ErrorInfo> {
         match self {
             Backend::Agent(c) => match Self::ask(c, Request::Categories).await? {
@@ -270,6 +367,7 @@ pub async fn run(config_path: Option<&Path>, command: Command) -> u8 {
             }
         }
         Command::Facts(f) => facts(lang, f.json),
+        Command::Watch { json, once } => crate::watch::run(&guichet, json, once).await,
         command => {
             let mut backend = Backend::connect(guichet).await;
             match command {
@@ -295,7 +393,72 @@ pub async fn run(config_path: Option<&Path>, command: Command) -> u8 {
                 },
                 Command::Tickets(f) => tickets(&mut backend, lang, f.json).await,
                 Command::Categories(f) => categories(&mut backend, f.json).await,
-                Command::Facts(_) | Command::OutboxWorker => not_here(),
+                Command::Show { ticket, json } => show(&mut backend, lang, ticket, json).await,
+                Command::Followup {
+                    ticket,
+                    message,
+                    attachments,
+                    json,
+                } => {
+                    let cwd =
+                        std::env::current_dir().map_err(|e| ErrorInfo::internal(e.to_string()));
+                    match cwd {
+                        Ok(cwd) => {
+                            let input = ActionInput {
+                                ticket,
+                                kind: ActionKind::Followup { message },
+                                attachments: attachments.iter().map(|p| cwd.join(p)).collect(),
+                                confirmed: false,
+                            };
+                            act(&mut backend, lang, input, json).await
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Command::Approve {
+                    ticket,
+                    comment,
+                    confirm,
+                    json,
+                } => {
+                    let input = ActionInput {
+                        ticket,
+                        kind: ActionKind::Approve { comment },
+                        attachments: Vec::new(),
+                        confirmed: confirm,
+                    };
+                    act(&mut backend, lang, input, json).await
+                }
+                Command::Refuse {
+                    ticket,
+                    reason,
+                    json,
+                } => {
+                    let input = ActionInput {
+                        ticket,
+                        kind: ActionKind::Refuse {
+                            reason: reason.unwrap_or_default(),
+                        },
+                        attachments: Vec::new(),
+                        confirmed: false,
+                    };
+                    act(&mut backend, lang, input, json).await
+                }
+                Command::Rate {
+                    ticket,
+                    score,
+                    comment,
+                    json,
+                } => {
+                    let input = ActionInput {
+                        ticket,
+                        kind: ActionKind::Rate { score, comment },
+                        attachments: Vec::new(),
+                        confirmed: false,
+                    };
+                    act(&mut backend, lang, input, json).await
+                }
+                Command::Facts(_) | Command::OutboxWorker | Command::Watch { .. } => not_here(),
             }
         }
     };
@@ -564,4 +727,103 @@ fn facts(lang: Lang, as_json: bool) -> Result<u8, ErrorInfo> {
         }
     }
     Ok(EXIT_OK)
+}
+
+async fn show(
+    backend: &mut Backend,
+    lang: Lang,
+    id: TicketId,
+    as_json: bool,
+) -> Result<u8, ErrorInfo> {
+    let view = backend.ticket(id).await?;
+    if as_json {
+        print_json(&json!(view));
+        return Ok(EXIT_OK);
+    }
+    let d = &view.detail;
+    println!("#{}  {}  [{}]", d.id, d.subject, d.status.label(lang));
+    println!(
+        "{} · {}",
+        t(lang, "show.opened", &[("date", &d.opened)]),
+        t(lang, "show.updated", &[("date", &d.updated)])
+    );
+    println!();
+    println!("{}", html::to_text(&d.description_html));
+    for e in &d.timeline {
+        let who = if e.by_me {
+            t(lang, "show.by_me", &[])
+        } else {
+            t(lang, "show.by_tech", &[])
+        };
+        let what = match (e.kind, e.solution_status) {
+            (TimelineKind::Solution, Some(status)) => {
+                format!(" — {} ({status:?})", t(lang, "show.solution", &[]))
+            }
+            _ => String::new(),
+        };
+        println!();
+        println!("── {}  {who}{what}", e.date);
+        println!("{}", html::to_text(&e.html));
+    }
+    for doc in &d.documents {
+        println!("📎 {}", doc.name);
+    }
+    for p in &view.pending {
+        println!("⏳ {}  [{}]", p.subject, state_label(lang, &p.state));
+    }
+    if d.waiting_solution().is_some() {
+        println!();
+        println!("{}", t(lang, "show.solution_waiting", &[("ticket", &d.id)]));
+    }
+    if d.survey_open() {
+        println!("{}", t(lang, "show.survey_open", &[("ticket", &d.id)]));
+    }
+    Ok(EXIT_OK)
+}
+
+async fn act(
+    backend: &mut Backend,
+    lang: Lang,
+    input: ActionInput,
+    as_json: bool,
+) -> Result<u8, ErrorInfo> {
+    let ticket = input.ticket;
+    let outcome = backend.act(input).await?;
+    if as_json {
+        print_json(&json!(outcome));
+    }
+    Ok(match outcome {
+        SubmitOutcome::Sent { rejected, .. } => {
+            if !as_json {
+                println!("{}", t(lang, "action.done", &[("ticket", &ticket)]));
+                for r in &rejected {
+                    println!("    {}: {}", r.name, r.reason);
+                }
+            }
+            EXIT_OK
+        }
+        SubmitOutcome::Queued { id, reason } => {
+            if !as_json {
+                println!(
+                    "{}",
+                    t(lang, "action.queued", &[("ticket", &ticket), ("id", &id)])
+                );
+                println!("{}", reason.message);
+            }
+            EXIT_OK
+        }
+        SubmitOutcome::Failed { error, .. } => {
+            if !as_json {
+                eprintln!(
+                    "{}",
+                    t(
+                        lang,
+                        "action.failed",
+                        &[("ticket", &ticket), ("detail", &error.message)]
+                    )
+                );
+            }
+            EXIT_FAILURE
+        }
+    })
 }

@@ -4,6 +4,7 @@
 mod agent;
 mod cli;
 mod screenshot;
+mod watch;
 mod worker;
 
 use clap::Parser;

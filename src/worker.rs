@@ -75,6 +75,15 @@ async fn answer(guichet: &Guichet, request: Request) -> Response {
                 error: ErrorInfo::internal("attachments do not match the report"),
             },
         },
+        Request::ActBuilt { action, files } => match ipc::action_from_wire(*action, files) {
+            Some(action) => match guichet.act(action).await {
+                Ok(outcome) => Response::Submitted { outcome },
+                Err(e) => failed(guichet, e),
+            },
+            None => Response::Error {
+                error: ErrorInfo::internal("attachments do not match the action"),
+            },
+        },
         Request::DeliverDue => match guichet.deliver_due().await {
             Ok(at_ms) => Response::NextDue { at_ms },
             Err(e) => failed(guichet, e),

@@ -45,6 +45,35 @@ pub struct Config {
     pub language: Option<Lang>,
     #[serde(default)]
     pub agent: AgentConfig,
+    #[serde(default)]
+    pub poll: PollConfig,
+}
+
+/// How often open tickets are checked (see [`crate::follow`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollConfig {
+    /// Seconds between two checks, before ±20 % jitter. Default 300 (5 min), at least 1.
+    #[serde(default = "default_poll_interval")]
+    pub interval_secs: u64,
+}
+
+impl Default for PollConfig {
+    fn default() -> Self {
+        PollConfig {
+            interval_secs: default_poll_interval(),
+        }
+    }
+}
+
+fn default_poll_interval() -> u64 {
+    300
+}
+
+impl PollConfig {
+    pub fn interval(&self) -> Duration {
+        Duration::from_secs(self.interval_secs.max(1))
+    }
 }
 
 /// Settings of the resident agent.

@@ -83,9 +83,89 @@ pub fn ticket_body(report: &crate::report::Report) -> String {
     html
 }
 
+/// Cleans HTML that comes from the help desk (followups, solutions, descriptions written in its
+/// web editor) before any webview sees it: scripts, event handlers, styles, forms, frames and
+/// images are removed (an image would load from the network, which the webview must never do);
+/// links keep only http, https and mailto, and open with `rel="noopener noreferrer"`.
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .rm_tags(["img"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .clean(html)
+        .to_string()
+}
+
+/// Sanitised HTML to plain text for a terminal: block ends and `<br>` become line breaks, other
+/// tags are dropped, the common entities decoded.
+pub fn to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = rest[start + 1..start + end].trim().to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        if matches!(
+            name,
+            "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4"
+        ) && (name == "br" || tag.starts_with('/'))
+        {
+            out.push('\n');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    let text = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn html_becomes_readable_text() {
+        assert_eq!(
+            to_text("<p>Bonjour,<br>c&#39;est <b>réparé</b> &amp; testé.</p><p>Fin</p>"),
+            "Bonjour,\nc'est réparé & testé.\nFin"
+        );
+    }
+
     use super::*;
+
+    #[test]
+    fn server_html_is_sanitised() {
+        let dirty = r#"<p onclick="x()">Bonjour <b>Mme Durand</b></p><script>alert(1)</script><img src="http://evil/x.png"><a href="javascript:alert(1)">lien</a><a href="https://glpi.example/t">ok</a><iframe src="https://x"></iframe>"#;
+        let clean = sanitize(dirty);
+        assert!(
+            clean.contains("<p>Bonjour <b>Mme Durand</b></p>"),
+            "{clean}"
+        );
+        for bad in ["script", "onclick", "<img", "javascript:", "iframe"] {
+            assert!(!clean.contains(bad), "{bad} survived: {clean}");
+        }
+        assert!(
+            clean.contains(r#"href="https://glpi.example/t""#),
+            "{clean}"
+        );
+        assert!(clean.contains("noopener"), "{clean}");
+    }
 
     #[test]
     fn markup_is_escaped() {

@@ -3,17 +3,18 @@
 //! framing, and the user-only Unix socket that carries it. The socket is also the agent's
 //! single-instance lock: whoever can connect to it talks to the running agent.
 
+use crate::action::{ActionInput, TicketAction};
 use crate::connector::categories::CategoryList;
-use crate::connector::TicketSummary;
+use crate::connector::{TicketDetail, TicketId, TicketSummary};
 use crate::facts::MachineFacts;
-use crate::report::{Limits, Report};
-use crate::service::{ErrorInfo, FlushSummary, QueueItem, ReportInput, SubmitOutcome};
+use crate::report::{Attachment, Limits, Report};
+use crate::service::{ErrorInfo, FlushSummary, MyTickets, QueueItem, ReportInput, SubmitOutcome};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use uuid::Uuid;
 
 /// Bumped on any incompatible change of [`Request`] or [`Response`].
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Longest accepted message (a screenshot preview is the largest).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -22,13 +23,71 @@ pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 pub const RUNTIME_DIR_ENV: &str = "GUICHET_RUNTIME_DIR";
 
 /// A window of the window process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum WindowKind {
     Wizard,
     MyTickets,
     Settings,
+}
+
+impl WindowKind {
+    pub const ALL: [WindowKind; 3] = [
+        WindowKind::Wizard,
+        WindowKind::MyTickets,
+        WindowKind::Settings,
+    ];
+
+    /// The window's name on `guichet-ui`'s command line (`--window <arg>`) and as Tauri label.
+    pub const fn arg(self) -> &'static str {
+        match self {
+            WindowKind::Wizard => "wizard",
+            WindowKind::MyTickets => "my-tickets",
+            WindowKind::Settings => "settings",
+        }
+    }
+
+    pub fn from_arg(arg: &str) -> Option<WindowKind> {
+        WindowKind::ALL.into_iter().find(|w| w.arg() == arg)
+    }
+}
+
+/// Which window the window process was started for (`guichet-ui --window … [--ticket N]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct WindowLaunch {
+    pub window: WindowKind,
+    pub ticket: Option<TicketId>,
+}
+
+/// One ticket as "My tickets" shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TicketView {
+    pub detail: TicketDetail,
+    /// This ticket's actions still in the outbox (waiting, or stopped on an error).
+    pub pending: Vec<QueueItem>,
+}
+
+/// What the Settings window shows. Only the phone and location are the user's to change; the
+/// rest is IT's configuration, shown so that people know what Guichet does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub phone: Option<String>,
+    pub location: Option<String>,
+    /// The help desk's address; `None` when none is configured (reports stay on this computer).
+    pub server: Option<String>,
+    pub shortcut: String,
+    pub language: crate::i18n::Lang,
+    pub poll_interval_secs: u64,
+    /// Reports and actions waiting in the outbox.
+    pub queued: usize,
+    pub version: String,
 }
 
 /// What a rectangle drawn on a screenshot does.
@@ -84,6 +143,9 @@ pub enum Request {
     OpenWizard,
     OpenWindow {
         window: WindowKind,
+        /// For "My tickets": the ticket to show (a notification was clicked).
+        #[serde(default)]
+        ticket: Option<TicketId>,
     },
     /// A window is interactive, with its content (for the wizard: the screenshot) shown.
     WindowReady {
@@ -112,10 +174,33 @@ pub enum Request {
     },
     Tickets,
     Categories,
+    /// "My tickets": the list (from this computer's state when offline) and unread notices.
+    MyTickets,
+    /// One ticket in detail, with the user's actions still waiting in the outbox.
+    Ticket {
+        id: TicketId,
+    },
+    /// A followup, approval, refusal or survey answer.
+    Act {
+        action: ActionInput,
+    },
+    /// What the Settings window shows.
+    Settings,
+    /// The user's own phone and location (the Settings window).
+    SaveProfile {
+        phone: Option<String>,
+        location: Option<String>,
+    },
     /// Agent → outbox worker: make this validated report durable, then try it once.
     #[cfg_attr(feature = "ts", ts(skip))]
     SubmitBuilt {
         report: Box<Report>,
+        files: Vec<FileBytes>,
+    },
+    /// Agent → outbox worker: make this validated action durable, then try it once.
+    #[cfg_attr(feature = "ts", ts(skip))]
+    ActBuilt {
+        action: Box<TicketAction>,
         files: Vec<FileBytes>,
     },
     /// Agent → outbox worker: deliver what is due; answers `NextDue`.
@@ -130,31 +215,53 @@ pub struct FileBytes {
     pub base64: String,
 }
 
-/// Splits `report`'s attachment bytes off for the wire.
-pub fn report_to_wire(mut report: Report) -> (Report, Vec<FileBytes>) {
+/// Takes attachment bytes off for the wire.
+fn files_to_wire(attachments: &mut [Attachment]) -> Vec<FileBytes> {
     use base64::Engine;
-    let files = report
-        .attachments
+    attachments
         .iter_mut()
         .map(|a| FileBytes {
             base64: base64::engine::general_purpose::STANDARD.encode(std::mem::take(&mut a.bytes)),
         })
-        .collect();
+        .collect()
+}
+
+/// Puts the bytes back; `None` when they do not match the attachments.
+fn files_from_wire(attachments: &mut [Attachment], files: Vec<FileBytes>) -> Option<()> {
+    use base64::Engine;
+    if files.len() != attachments.len() {
+        return None;
+    }
+    for (a, f) in attachments.iter_mut().zip(files) {
+        a.bytes = base64::engine::general_purpose::STANDARD
+            .decode(f.base64)
+            .ok()?;
+    }
+    Some(())
+}
+
+/// Splits `report`'s attachment bytes off for the wire.
+pub fn report_to_wire(mut report: Report) -> (Report, Vec<FileBytes>) {
+    let files = files_to_wire(&mut report.attachments);
     (report, files)
 }
 
 /// Puts the bytes back; `None` when they do not match the report's attachments.
 pub fn report_from_wire(mut report: Report, files: Vec<FileBytes>) -> Option<Report> {
-    use base64::Engine;
-    if files.len() != report.attachments.len() {
-        return None;
-    }
-    for (a, f) in report.attachments.iter_mut().zip(files) {
-        a.bytes = base64::engine::general_purpose::STANDARD
-            .decode(f.base64)
-            .ok()?;
-    }
+    files_from_wire(&mut report.attachments, files)?;
     Some(report)
+}
+
+/// Splits `action`'s attachment bytes off for the wire.
+pub fn action_to_wire(mut action: TicketAction) -> (TicketAction, Vec<FileBytes>) {
+    let files = files_to_wire(&mut action.attachments);
+    (action, files)
+}
+
+/// Puts the bytes back; `None` when they do not match the action's attachments.
+pub fn action_from_wire(mut action: TicketAction, files: Vec<FileBytes>) -> Option<TicketAction> {
+    files_from_wire(&mut action.attachments, files)?;
+    Some(action)
 }
 
 impl Request {
@@ -175,6 +282,12 @@ impl Request {
             Request::QueueDismiss { .. } => "queueDismiss",
             Request::Tickets => "tickets",
             Request::Categories => "categories",
+            Request::MyTickets => "myTickets",
+            Request::Ticket { .. } => "ticket",
+            Request::Act { .. } => "act",
+            Request::Settings => "settings",
+            Request::SaveProfile { .. } => "saveProfile",
+            Request::ActBuilt { .. } => "actBuilt",
             Request::SubmitBuilt { .. } => "submitBuilt",
             Request::DeliverDue => "deliverDue",
         }
@@ -210,6 +323,15 @@ pub enum Response {
     },
     Categories {
         list: CategoryList,
+    },
+    MyTickets {
+        view: MyTickets,
+    },
+    Ticket {
+        view: Box<TicketView>,
+    },
+    Settings {
+        view: SettingsView,
     },
     /// When the next waiting report is due, ms since the epoch (`None`: nothing waits).
     NextDue {

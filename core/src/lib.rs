@@ -5,15 +5,19 @@
 //! - [`facts`]: machine facts gathered automatically and added to every ticket.
 //! - [`connector`]: the help-desk back ends (GLPI today) behind one [`connector::Connector`] trait.
 //! - [`outbox`]: the durable sled queue that delivers each report exactly once.
+//! - [`action`]: what a user does on an existing ticket (followup, approve, refuse, rate).
+//! - [`follow`]: which tickets are followed, the status poller and the notices it derives.
 //! - [`config`]: the TOML configuration and where data lives.
 //! - [`i18n`]: the French and English message catalogue shared by the CLI, tray and notifications.
 //! - [`clock`]: injectable time, so back-off and polling are testable.
 
+pub mod action;
 pub mod capture;
 pub mod clock;
 pub mod config;
 pub mod connector;
 pub mod facts;
+pub mod follow;
 pub mod html;
 pub mod i18n;
 pub mod ipc;

@@ -15,15 +15,21 @@
 //! **One owner.** A lock file makes the outbox single-owner: the agent, or a CLI when no agent
 //! runs. sled itself costs ~12 wake-ups/s while open, so owners keep it open only while needed.
 //!
-//! Layout (one sled tree, so that a batch is atomic): `e/<id>` the entry as JSON, `b/<id>/<n>`
-//! the bytes of attachment n, `s/<id>` the record of a sent report.
+//! **Actions too.** Followups, approvals, refusals and survey answers ([`TicketAction`]) go through
+//! the same queue with the same guarantees; their retries are de-duplicated with
+//! [`Connector::find_performed`].
+//!
+//! Layout (one sled tree, so that a batch is atomic): `e/<id>` a report's entry as JSON, `a/<id>`
+//! an action's, `b/<id>/<n>` the bytes of attachment n, `s/<id>` the record of a sent report.
 
+use crate::action::TicketAction;
 use crate::clock::{unix_ms, Clock};
 use crate::connector::{Connector, ConnectorError, Delivery, RejectedFile, TicketId};
-use crate::report::Report;
+use crate::report::{Attachment, Report};
 use fs2::FileExt;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -63,11 +69,55 @@ pub enum EntryState {
     },
 }
 
-/// A report in the outbox, without its attachment bytes.
+/// Something the outbox delivers: a report or an action on a ticket.
+pub trait Parcel: Serialize + DeserializeOwned + Clone + std::fmt::Debug {
+    /// The key prefix of this kind's entries.
+    const PREFIX: &'static str;
+    fn id(&self) -> Uuid;
+    fn created_at_ms(&self) -> i64;
+    fn attachments(&self) -> &[Attachment];
+    fn attachments_mut(&mut self) -> &mut [Attachment];
+}
+
+impl Parcel for Report {
+    const PREFIX: &'static str = "e/";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn created_at_ms(&self) -> i64 {
+        self.created_at_ms
+    }
+    fn attachments(&self) -> &[Attachment] {
+        &self.attachments
+    }
+    fn attachments_mut(&mut self) -> &mut [Attachment] {
+        &mut self.attachments
+    }
+}
+
+impl Parcel for TicketAction {
+    const PREFIX: &'static str = "a/";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn created_at_ms(&self) -> i64 {
+        self.created_at_ms
+    }
+    fn attachments(&self) -> &[Attachment] {
+        &self.attachments
+    }
+    fn attachments_mut(&mut self) -> &mut [Attachment] {
+        &mut self.attachments
+    }
+}
+
+/// A report (or an action) in the outbox, without its attachment bytes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Entry {
-    pub report: Report,
+#[serde(rename_all = "camelCase", bound = "T: Parcel")]
+pub struct Entry<T = Report> {
+    /// `report` in the outboxes written before actions existed.
+    #[serde(alias = "report")]
+    pub item: T,
     pub state: EntryState,
     /// Attempts started (flushed before each one: a non-zero count means "maybe delivered").
     pub attempts: u32,
@@ -96,12 +146,11 @@ pub struct Outbox {
 /// How long to wait for sled to let go of a database this process just closed.
 const SLED_RELEASE_WAIT: Duration = Duration::from_secs(5);
 
-const ENTRY: &str = "e/";
 const BLOB: &str = "b/";
 const SENT: &str = "s/";
 
-fn entry_key(id: Uuid) -> String {
-    format!("{ENTRY}{id}")
+fn entry_key<T: Parcel>(id: Uuid) -> String {
+    format!("{}{id}", T::PREFIX)
 }
 fn blob_prefix(id: Uuid) -> String {
     format!("{BLOB}{id}/")
@@ -161,96 +210,118 @@ impl Outbox {
     /// Makes `report` durable: entry and attachments in one atomic batch, flushed to disk.
     /// Enqueuing a report that is already there changes nothing (its attempt count, which
     /// exactly-once relies on, is kept), so a caller may safely retry.
-    pub fn enqueue(&self, report: &Report, now_ms: i64) -> Result<(), OutboxError> {
-        if self.db.contains_key(entry_key(report.id))? {
+    pub fn enqueue<T: Parcel>(&self, item: &T, now_ms: i64) -> Result<(), OutboxError> {
+        let id = item.id();
+        if self.db.contains_key(entry_key::<T>(id))? {
             return Ok(());
         }
-        let mut stored = report.clone();
+        let mut stored = item.clone();
         let mut batch = sled::Batch::default();
-        for (n, attachment) in stored.attachments.iter_mut().enumerate() {
+        for (n, attachment) in stored.attachments_mut().iter_mut().enumerate() {
             batch.insert(
-                format!("{}{n:04}", blob_prefix(report.id)).as_bytes(),
+                format!("{}{n:04}", blob_prefix(id)).as_bytes(),
                 std::mem::take(&mut attachment.bytes),
             );
         }
         let entry = Entry {
-            report: stored,
+            item: stored,
             state: EntryState::Pending,
             attempts: 0,
             next_attempt_ms: now_ms,
             last_error: None,
         };
-        batch.insert(entry_key(report.id).as_bytes(), encode(&entry)?);
+        batch.insert(entry_key::<T>(id).as_bytes(), encode(&entry)?);
         self.db.apply_batch(batch)?;
         self.db.flush()?;
         Ok(())
     }
 
-    /// Every entry, oldest first, without attachment bytes.
+    /// Every report, oldest first, without attachment bytes.
     pub fn list(&self) -> Result<Vec<Entry>, OutboxError> {
+        self.entries()
+    }
+
+    /// Every action, oldest first, without attachment bytes.
+    pub fn actions(&self) -> Result<Vec<Entry<TicketAction>>, OutboxError> {
+        self.entries()
+    }
+
+    fn entries<T: Parcel>(&self) -> Result<Vec<Entry<T>>, OutboxError> {
         let mut entries = self
             .db
-            .scan_prefix(ENTRY)
+            .scan_prefix(T::PREFIX)
             .map(|kv| {
                 let (k, v) = kv?;
                 decode(&k, &v)
             })
-            .collect::<Result<Vec<Entry>, OutboxError>>()?;
-        entries.sort_by_key(|e| (e.report.created_at_ms, e.report.id));
+            .collect::<Result<Vec<Entry<T>>, OutboxError>>()?;
+        entries.sort_by_key(|e| (e.item.created_at_ms(), e.item.id()));
         Ok(entries)
     }
 
     /// True when nothing is left to deliver or show: the owner may close the database.
     pub fn is_empty(&self) -> Result<bool, OutboxError> {
-        Ok(self.db.scan_prefix(ENTRY).next().transpose()?.is_none())
+        for prefix in [Report::PREFIX, TicketAction::PREFIX] {
+            if self.db.scan_prefix(prefix).next().transpose()?.is_some() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// One entry, without attachment bytes.
-    fn entry(&self, id: Uuid) -> Result<Entry, OutboxError> {
-        let key = entry_key(id);
+    fn entry<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
+        let key = entry_key::<T>(id);
         let value = self.db.get(&key)?.ok_or(OutboxError::NotFound(id))?;
         decode(key.as_bytes(), &value)
     }
 
     /// One entry, with its attachment bytes.
-    pub fn load(&self, id: Uuid) -> Result<Entry, OutboxError> {
-        let mut entry = self.entry(id)?;
+    pub fn load<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
+        let mut entry = self.entry::<T>(id)?;
         let blobs = self
             .db
             .scan_prefix(blob_prefix(id))
             .values()
             .collect::<Result<Vec<_>, _>>()?;
-        if blobs.len() != entry.report.attachments.len() {
+        if blobs.len() != entry.item.attachments().len() {
             return Err(OutboxError::Corrupt {
                 id: id.to_string(),
                 message: "attachment count differs".into(),
             });
         }
-        for (attachment, bytes) in entry.report.attachments.iter_mut().zip(blobs) {
+        for (attachment, bytes) in entry.item.attachments_mut().iter_mut().zip(blobs) {
             attachment.bytes = bytes.to_vec();
         }
         Ok(entry)
     }
 
     /// Pending entries whose time has come (all pending ones with `ignore_backoff`).
-    pub fn due(&self, now_ms: i64, ignore_backoff: bool) -> Result<Vec<Uuid>, OutboxError> {
+    pub fn due<T: Parcel>(
+        &self,
+        now_ms: i64,
+        ignore_backoff: bool,
+    ) -> Result<Vec<Uuid>, OutboxError> {
         Ok(self
-            .list()?
+            .entries::<T>()?
             .into_iter()
             .filter(|e| {
                 e.state == EntryState::Pending && (ignore_backoff || e.next_attempt_ms <= now_ms)
             })
-            .map(|e| e.report.id)
+            .map(|e| e.item.id())
             .collect())
     }
 
-    /// The earliest time a pending entry is due, if any.
+    /// The earliest time a pending report or action is due, if any.
     pub fn next_due_ms(&self) -> Result<Option<i64>, OutboxError> {
-        Ok(self
-            .list()?
+        let reports = self.list()?;
+        let actions = self.actions()?;
+        Ok(reports
             .iter()
-            .filter(|e| e.state == EntryState::Pending)
-            .map(|e| e.next_attempt_ms)
+            .map(|e| (&e.state, e.next_attempt_ms))
+            .chain(actions.iter().map(|e| (&e.state, e.next_attempt_ms)))
+            .filter(|(state, _)| **state == EntryState::Pending)
+            .map(|(_, ms)| ms)
             .min())
     }
 
@@ -268,53 +339,90 @@ impl Outbox {
         Ok(records)
     }
 
-    fn update(&self, id: Uuid, change: impl FnOnce(&mut Entry)) -> Result<Entry, OutboxError> {
-        let mut entry = self.entry(id)?;
+    fn update<T: Parcel>(
+        &self,
+        id: Uuid,
+        change: impl FnOnce(&mut Entry<T>),
+    ) -> Result<Entry<T>, OutboxError> {
+        let mut entry = self.entry::<T>(id)?;
         change(&mut entry);
-        self.db.insert(entry_key(id).as_bytes(), encode(&entry)?)?;
+        self.db
+            .insert(entry_key::<T>(id).as_bytes(), encode(&entry)?)?;
         self.db.flush()?;
         Ok(entry)
     }
 
     /// Records, durably, that an attempt is starting.
-    fn begin_attempt(&self, id: Uuid) -> Result<Entry, OutboxError> {
-        self.update(id, |e| e.attempts += 1)
+    fn begin_attempt<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
+        self.update::<T>(id, |e| e.attempts += 1)
     }
 
-    fn reschedule(
+    fn reschedule<T: Parcel>(
         &self,
         id: Uuid,
         next_attempt_ms: i64,
         error: ConnectorError,
     ) -> Result<(), OutboxError> {
-        self.update(id, |e| {
+        self.update::<T>(id, |e| {
             e.next_attempt_ms = next_attempt_ms;
             e.last_error = Some(error);
         })
         .map(drop)
     }
 
-    fn fail(&self, id: Uuid, error: ConnectorError) -> Result<(), OutboxError> {
-        self.update(id, |e| {
+    fn fail<T: Parcel>(&self, id: Uuid, error: ConnectorError) -> Result<(), OutboxError> {
+        self.update::<T>(id, |e| {
             e.state = EntryState::Failed;
             e.last_error = Some(error);
         })
         .map(drop)
     }
 
+    /// The help desk performed the action: drop it, or keep it visible with the files refused.
+    fn complete_action(
+        &self,
+        entry: &Entry<TicketAction>,
+        rejected: Vec<RejectedFile>,
+    ) -> Result<(), OutboxError> {
+        let id = entry.item.id;
+        let mut batch = sled::Batch::default();
+        for key in self.db.scan_prefix(blob_prefix(id)).keys() {
+            batch.remove(key?);
+        }
+        let key = entry_key::<TicketAction>(id);
+        if rejected.is_empty() {
+            batch.remove(key.as_bytes());
+        } else {
+            let mut kept = entry.clone();
+            kept.item
+                .attachments
+                .iter_mut()
+                .for_each(|a| a.bytes.clear());
+            kept.state = EntryState::Delivered {
+                ticket: entry.item.ticket,
+                rejected,
+            };
+            kept.last_error = None;
+            batch.insert(key.as_bytes(), encode(&kept)?);
+        }
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     /// The help desk has the ticket: record it, drop the bytes, and keep the entry only if some
     /// files were refused. One atomic batch.
     fn complete(&self, entry: &Entry, delivery: &Delivery, now_ms: i64) -> Result<(), OutboxError> {
-        let id = entry.report.id;
+        let id = entry.item.id;
         let mut batch = sled::Batch::default();
         for key in self.db.scan_prefix(blob_prefix(id)).keys() {
             batch.remove(key?);
         }
         if delivery.rejected.is_empty() {
-            batch.remove(entry_key(id).as_bytes());
+            batch.remove(entry_key::<Report>(id).as_bytes());
         } else {
             let mut kept = entry.clone();
-            kept.report
+            kept.item
                 .attachments
                 .iter_mut()
                 .for_each(|a| a.bytes.clear());
@@ -323,12 +431,12 @@ impl Outbox {
                 rejected: delivery.rejected.clone(),
             };
             kept.last_error = None;
-            batch.insert(entry_key(id).as_bytes(), encode(&kept)?);
+            batch.insert(entry_key::<Report>(id).as_bytes(), encode(&kept)?);
         }
         let record = SentRecord {
             id,
             ticket: delivery.ticket,
-            subject: entry.report.subject.clone(),
+            subject: entry.item.subject.clone(),
             sent_at_ms: now_ms,
         };
         batch.insert(format!("{SENT}{id}").as_bytes(), encode(&record)?);
@@ -337,28 +445,46 @@ impl Outbox {
         Ok(())
     }
 
-    /// Puts a failed entry back in line, due now.
+    /// Whether `id` is an action (rather than a report).
+    fn is_action(&self, id: Uuid) -> Result<bool, OutboxError> {
+        Ok(self.db.contains_key(entry_key::<TicketAction>(id))?)
+    }
+
+    /// Puts a failed report or action back in line, due now.
     pub fn retry(&self, id: Uuid, now_ms: i64) -> Result<(), OutboxError> {
-        self.update(id, |e| {
+        fn again<T>(e: &mut Entry<T>, now_ms: i64) {
             if e.state == EntryState::Failed {
                 e.state = EntryState::Pending;
                 e.next_attempt_ms = now_ms;
             }
-        })
-        .map(drop)
+        }
+        if self.is_action(id)? {
+            self.update::<TicketAction>(id, |e| again(e, now_ms))
+                .map(drop)
+        } else {
+            self.update::<Report>(id, |e| again(e, now_ms)).map(drop)
+        }
     }
 
     /// Removes an entry the user has seen: a failed one they give up on, or a delivered one whose
     /// refused files they have noted. Pending entries cannot be dismissed: they are still owed.
     pub fn dismiss(&self, id: Uuid) -> Result<bool, OutboxError> {
-        if self.entry(id)?.state == EntryState::Pending {
+        let (state, key) = if self.is_action(id)? {
+            (
+                self.entry::<TicketAction>(id)?.state,
+                entry_key::<TicketAction>(id),
+            )
+        } else {
+            (self.entry::<Report>(id)?.state, entry_key::<Report>(id))
+        };
+        if state == EntryState::Pending {
             return Ok(false);
         }
         let mut batch = sled::Batch::default();
         for key in self.db.scan_prefix(blob_prefix(id)).keys() {
             batch.remove(key?);
         }
-        batch.remove(entry_key(id).as_bytes());
+        batch.remove(key.as_bytes());
         self.db.apply_batch(batch)?;
         self.db.flush()?;
         Ok(true)
@@ -421,12 +547,19 @@ pub enum Outcome {
     Failed(ConnectorError),
 }
 
-/// The result of trying every due report.
+/// What became of each entry tried.
 #[derive(Debug, Default)]
-pub struct FlushReport {
+pub struct Outcomes {
     pub sent: Vec<(Uuid, Delivery)>,
     pub waiting: Vec<(Uuid, ConnectorError)>,
     pub failed: Vec<(Uuid, ConnectorError)>,
+}
+
+/// The result of trying every due report and action.
+#[derive(Debug, Default)]
+pub struct FlushReport {
+    pub reports: Outcomes,
+    pub actions: Outcomes,
 }
 
 /// Takes reports from the outbox to the help desk.
@@ -465,7 +598,7 @@ impl Courier {
 
     /// One attempt at delivering report `id`.
     pub async fn deliver(&self, outbox: &Outbox, id: Uuid) -> Result<Outcome, OutboxError> {
-        let entry = outbox.load(id)?;
+        let entry = outbox.load::<Report>(id)?;
         if entry.state != EntryState::Pending {
             return Err(OutboxError::NotFound(id));
         }
@@ -474,13 +607,13 @@ impl Courier {
         };
         let attempted_before = entry.attempts > 0;
         // Flushed before any request leaves, so that a crash from here on is seen next time.
-        let entry = outbox.begin_attempt(id).map(|e| Entry {
-            report: entry.report,
+        let entry = outbox.begin_attempt::<Report>(id).map(|e| Entry {
+            item: entry.item,
             ..e
         })?;
         if attempted_before {
             // An earlier attempt may have reached the help desk before we learnt the answer.
-            match connector.find_delivered(&entry.report).await {
+            match connector.find_delivered(&entry.item).await {
                 Ok(Some(delivery)) => {
                     outbox.complete(&entry, &delivery, self.now_ms())?;
                     return Ok(Outcome::Sent(delivery));
@@ -489,7 +622,7 @@ impl Courier {
                 Err(error) => return self.after_failure(outbox, &entry, error),
             }
         }
-        match connector.create_ticket(&entry.report).await {
+        match connector.create_ticket(&entry.item).await {
             Ok(delivery) => {
                 outbox.complete(&entry, &delivery, self.now_ms())?;
                 Ok(Outcome::Sent(delivery))
@@ -498,13 +631,48 @@ impl Courier {
         }
     }
 
-    fn after_failure(
+    /// One attempt at performing action `id`. `Sent` carries the action's ticket and the files
+    /// the help desk refused.
+    pub async fn perform(&self, outbox: &Outbox, id: Uuid) -> Result<Outcome, OutboxError> {
+        let entry = outbox.load::<TicketAction>(id)?;
+        if entry.state != EntryState::Pending {
+            return Err(OutboxError::NotFound(id));
+        }
+        let Some(connector) = &self.connector else {
+            return self.after_failure(outbox, &entry, ConnectorError::NotConfigured);
+        };
+        let attempted_before = entry.attempts > 0;
+        let entry = outbox.begin_attempt::<TicketAction>(id).map(|e| Entry {
+            item: entry.item,
+            ..e
+        })?;
+        let done = |rejected: Vec<RejectedFile>| -> Result<Outcome, OutboxError> {
+            outbox.complete_action(&entry, rejected.clone())?;
+            Ok(Outcome::Sent(Delivery {
+                ticket: entry.item.ticket,
+                rejected,
+            }))
+        };
+        if attempted_before {
+            match connector.find_performed(&entry.item).await {
+                Ok(true) => return done(Vec::new()),
+                Ok(false) => {}
+                Err(error) => return self.after_failure(outbox, &entry, error),
+            }
+        }
+        match connector.perform(&entry.item).await {
+            Ok(rejected) => done(rejected),
+            Err(error) => self.after_failure(outbox, &entry, error),
+        }
+    }
+
+    fn after_failure<T: Parcel>(
         &self,
         outbox: &Outbox,
-        entry: &Entry,
+        entry: &Entry<T>,
         error: ConnectorError,
     ) -> Result<Outcome, OutboxError> {
-        let id = entry.report.id;
+        let id = entry.item.id();
         if error.is_transient() {
             let delay = {
                 let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
@@ -512,30 +680,48 @@ impl Courier {
             };
             let next_attempt_ms =
                 self.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
-            outbox.reschedule(id, next_attempt_ms, error.clone())?;
+            outbox.reschedule::<T>(id, next_attempt_ms, error.clone())?;
             Ok(Outcome::Waiting {
                 error,
                 next_attempt_ms,
             })
         } else {
-            tracing::warn!("report {id} failed permanently: {error}");
-            outbox.fail(id, error.clone())?;
+            tracing::warn!("outbox entry {id} failed permanently: {error}");
+            outbox.fail::<T>(id, error.clone())?;
             Ok(Outcome::Failed(error))
         }
     }
 
-    /// Tries every due report once (every pending one with `ignore_backoff`).
+    /// Tries every due report, then every due action, once (every pending one with
+    /// `ignore_backoff`). Reports go first: an action may be about a ticket they create.
     pub async fn flush(
         &self,
         outbox: &Outbox,
         ignore_backoff: bool,
     ) -> Result<FlushReport, OutboxError> {
         let mut report = FlushReport::default();
-        for id in outbox.due(self.now_ms(), ignore_backoff)? {
-            match self.deliver(outbox, id).await? {
-                Outcome::Sent(d) => report.sent.push((id, d)),
-                Outcome::Waiting { error, .. } => report.waiting.push((id, error)),
-                Outcome::Failed(error) => report.failed.push((id, error)),
+        let now = self.now_ms();
+        let reports = outbox.due::<Report>(now, ignore_backoff)?;
+        let actions = outbox.due::<TicketAction>(now, ignore_backoff)?;
+        let jobs = reports
+            .into_iter()
+            .map(|id| (id, false))
+            .chain(actions.into_iter().map(|id| (id, true)));
+        for (id, is_action) in jobs {
+            let outcome = if is_action {
+                self.perform(outbox, id).await?
+            } else {
+                self.deliver(outbox, id).await?
+            };
+            let bucket = if is_action {
+                &mut report.actions
+            } else {
+                &mut report.reports
+            };
+            match outcome {
+                Outcome::Sent(d) => bucket.sent.push((id, d)),
+                Outcome::Waiting { error, .. } => bucket.waiting.push((id, error)),
+                Outcome::Failed(error) => bucket.failed.push((id, error)),
             }
         }
         Ok(report)

@@ -150,6 +150,14 @@ pub enum Field {
     Category,
     Phone,
     Attachments,
+    /// A followup's text.
+    Message,
+    /// Why a solution is refused.
+    Reason,
+    /// An approval's or a survey's comment.
+    Comment,
+    /// A survey's score.
+    Score,
 }
 
 /// One problem with a draft.
@@ -392,7 +400,7 @@ pub fn resolve_category<'a>(categories: &'a [Category], wanted: &str) -> Option<
         })
 }
 
-fn read_attachments(
+pub(crate) fn read_attachments(
     sources: &[AttachmentSource],
     limits: &Limits,
     errors: &mut Vec<ValidationError>,

@@ -2,13 +2,19 @@
 //! no agent runs, and the tests. Its inputs and outputs are the serialisable types of the IPC
 //! protocol, so the agent serves them unchanged to the window process and to the CLI.
 
+use crate::action::{ActionErrors, ActionInput, ActionKind, TicketAction};
 use crate::clock::{unix_ms, Clock};
 use crate::config::{self, Config};
 use crate::connector::categories::{self, CategoryList};
-use crate::connector::{self, Connector, ConnectorError, RejectedFile, TicketId, TicketSummary};
+use crate::connector::{
+    self, Connector, ConnectorError, RejectedFile, TicketDetail, TicketId, TicketSummary,
+};
 use crate::facts::{MachineFacts, ScreenInfo};
+use crate::follow::{FollowError, FollowState, FollowStore, PollSettings, StatusPoller};
 use crate::i18n::Lang;
-use crate::outbox::{Backoff, Courier, Entry, EntryState, Outbox, OutboxError, Outcome};
+use crate::outbox::{
+    Backoff, Courier, Entry, EntryState, FlushReport, Outbox, OutboxError, Outcome,
+};
 use crate::profile::Profile;
 use crate::report::{AttachmentSource, Field, Report, ReportDraft, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -81,6 +87,27 @@ impl ErrorInfo {
         }
     }
 
+    pub fn from_action(e: &ActionErrors, lang: Lang) -> ErrorInfo {
+        ErrorInfo {
+            code: ErrorCode::Validation,
+            message: e.message(lang),
+            fields: e
+                .action
+                .iter()
+                .map(|v| FieldError {
+                    field: v.field(),
+                    key: v.key().to_owned(),
+                    message: v.message(lang),
+                })
+                .chain(e.attachments.iter().map(|v| FieldError {
+                    field: Field::Attachments,
+                    key: v.key().to_owned(),
+                    message: v.message(lang),
+                }))
+                .collect(),
+        }
+    }
+
     pub fn internal(message: impl Into<String>) -> ErrorInfo {
         ErrorInfo {
             code: ErrorCode::Internal,
@@ -123,13 +150,17 @@ pub enum SubmitOutcome {
     },
 }
 
-/// A report in the outbox, as lists show it.
+/// A report or an action in the outbox, as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueItem {
     pub id: Uuid,
+    /// A report's subject, or what an action does ("Refuse the solution of #815").
     pub subject: String,
+    /// For actions: the ticket and what is done to it.
+    pub ticket: Option<TicketId>,
+    pub action: Option<ActionKind>,
     pub created_at_ms: i64,
     pub state: EntryState,
     pub attempts: u32,
@@ -156,15 +187,32 @@ pub struct FlushSummary {
     pub failed: Vec<QueueItem>,
 }
 
+/// "My tickets": the list, and what the user has not seen yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct MyTickets {
+    pub tickets: Vec<TicketSummary>,
+    /// Set when the help desk could not be reached: `tickets` then come from this computer's
+    /// follow-up state.
+    pub offline: Option<ErrorInfo>,
+    pub unread: Vec<crate::follow::Notice>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Outbox(#[from] OutboxError),
+    #[error(transparent)]
+    Follow(#[from] FollowError),
     #[error("{}", .0.message(Lang::En))]
     Connector(ConnectorError),
 }
+
+/// The global shortcut when the configuration names none.
+pub const DEFAULT_SHORTCUT: &str = "Ctrl+Alt+G";
 
 /// How long an operation waits for another process to release the outbox.
 const OUTBOX_WAIT: Duration = Duration::from_secs(10);
@@ -178,6 +226,7 @@ pub struct Guichet {
     connector: Option<Arc<dyn Connector>>,
     clock: Arc<dyn Clock>,
     courier: Courier,
+    follow: FollowStore,
     /// The outbox is opened per operation and closed after, so that an idle agent holds no sled
     /// threads; this serialises the operations of one process.
     outbox_turn: tokio::sync::Mutex<()>,
@@ -197,6 +246,7 @@ impl Guichet {
         Ok(Guichet {
             lang: config.lang(),
             config,
+            follow: FollowStore::new(&data_dir),
             data_dir,
             connector,
             clock,
@@ -307,12 +357,16 @@ impl Guichet {
         let outbox = self.open_outbox()?;
         outbox.enqueue(&report, self.now_ms())?;
         let id = report.id;
+        let subject = report.subject.clone();
         drop(report);
         Ok(match self.courier.deliver(&outbox, id).await? {
-            Outcome::Sent(d) => SubmitOutcome::Sent {
-                ticket: d.ticket,
-                rejected: d.rejected,
-            },
+            Outcome::Sent(d) => {
+                self.track(d.ticket, &subject).await;
+                SubmitOutcome::Sent {
+                    ticket: d.ticket,
+                    rejected: d.rejected,
+                }
+            }
             Outcome::Waiting { error, .. } => SubmitOutcome::Queued {
                 id,
                 reason: ErrorInfo::from_connector(&error, self.lang),
@@ -326,18 +380,15 @@ impl Guichet {
 
     fn item(&self, e: &Entry) -> QueueItem {
         QueueItem {
-            id: e.report.id,
-            subject: e.report.subject.clone(),
-            created_at_ms: e.report.created_at_ms,
+            id: e.item.id,
+            subject: e.item.subject.clone(),
+            ticket: None,
+            action: None,
+            created_at_ms: e.item.created_at_ms,
             state: e.state.clone(),
             attempts: e.attempts,
             next_attempt_ms: e.next_attempt_ms,
-            attachments: e
-                .report
-                .attachments
-                .iter()
-                .map(|a| a.name.clone())
-                .collect(),
+            attachments: e.item.attachments.iter().map(|a| a.name.clone()).collect(),
             last_error: e
                 .last_error
                 .as_ref()
@@ -345,43 +396,251 @@ impl Guichet {
         }
     }
 
-    pub async fn queue(&self) -> Result<Vec<QueueItem>, ServiceError> {
-        let _turn = self.outbox_turn.lock().await;
-        Ok(self
-            .open_outbox()?
-            .list()?
-            .iter()
-            .map(|e| self.item(e))
-            .collect())
+    fn action_item(&self, e: &Entry<TicketAction>) -> QueueItem {
+        let a = &e.item;
+        QueueItem {
+            id: a.id,
+            subject: crate::i18n::t(
+                self.lang,
+                &format!("queue.action.{}", a.kind.name()),
+                &[("ticket", &a.ticket)],
+            ),
+            ticket: Some(a.ticket),
+            action: Some(a.kind.clone()),
+            created_at_ms: a.created_at_ms,
+            state: e.state.clone(),
+            attempts: e.attempts,
+            next_attempt_ms: e.next_attempt_ms,
+            attachments: a.attachments.iter().map(|f| f.name.clone()).collect(),
+            last_error: e
+                .last_error
+                .as_ref()
+                .map(|err| ErrorInfo::from_connector(err, self.lang)),
+        }
     }
 
-    /// Tries every waiting report now, ignoring back-off.
+    fn items(&self, outbox: &Outbox) -> Result<Vec<QueueItem>, OutboxError> {
+        let mut items: Vec<QueueItem> = outbox.list()?.iter().map(|e| self.item(e)).collect();
+        items.extend(outbox.actions()?.iter().map(|e| self.action_item(e)));
+        Ok(items)
+    }
+
+    /// Every report and action still in the outbox, reports first.
+    pub async fn queue(&self) -> Result<Vec<QueueItem>, ServiceError> {
+        let _turn = self.outbox_turn.lock().await;
+        Ok(self.items(&self.open_outbox()?)?)
+    }
+
+    /// Tries every waiting report and action now, ignoring back-off.
     pub async fn flush(&self) -> Result<FlushSummary, ServiceError> {
         let _turn = self.outbox_turn.lock().await;
         let outbox = self.open_outbox()?;
-        let result = self.courier.flush(&outbox, true).await?;
-        let entries = outbox.list()?;
+        let result = self.flush_outbox(&outbox, true).await?;
+        let items = self.items(&outbox)?;
         Ok(FlushSummary {
             sent: result
+                .reports
                 .sent
                 .into_iter()
+                .chain(result.actions.sent)
                 .map(|(id, d)| SentItem {
                     id,
                     ticket: d.ticket,
                     rejected: d.rejected,
                 })
                 .collect(),
-            waiting: entries
+            waiting: items
                 .iter()
                 .filter(|e| e.state == EntryState::Pending)
-                .map(|e| self.item(e))
+                .cloned()
                 .collect(),
-            failed: entries
-                .iter()
+            failed: items
+                .into_iter()
                 .filter(|e| e.state == EntryState::Failed)
-                .map(|e| self.item(e))
                 .collect(),
         })
+    }
+
+    /// Flushes, then records what reached the help desk in the follow-up state: new tickets are
+    /// followed, and the user's own actions are not announced back to them.
+    async fn flush_outbox(
+        &self,
+        outbox: &Outbox,
+        ignore_backoff: bool,
+    ) -> Result<FlushReport, OutboxError> {
+        let reports: Vec<(Uuid, String)> = outbox
+            .list()?
+            .into_iter()
+            .map(|e| (e.item.id, e.item.subject))
+            .collect();
+        let actions: Vec<TicketAction> = outbox.actions()?.into_iter().map(|e| e.item).collect();
+        let result = self.courier.flush(outbox, ignore_backoff).await?;
+        for (id, delivery) in &result.reports.sent {
+            tracing::info!("report {id} delivered as ticket {}", delivery.ticket);
+            if let Some((_, subject)) = reports.iter().find(|(r, _)| r == id) {
+                self.track(delivery.ticket, subject).await;
+            }
+        }
+        for (id, _) in &result.actions.sent {
+            if let Some(action) = actions.iter().find(|a| a.id == *id) {
+                self.note_action(action).await;
+            }
+        }
+        Ok(result)
+    }
+
+    /// Follows a ticket just filed. A failure only costs its notifications, so it is logged.
+    async fn track(&self, ticket: TicketId, subject: &str) {
+        if let Err(e) = self.follow.update(|s| s.track(ticket, subject)).await {
+            tracing::warn!("ticket {ticket} will not be followed: {e}");
+        }
+    }
+
+    async fn note_action(&self, action: &TicketAction) {
+        let subject = self
+            .follow
+            .read()
+            .tickets
+            .get(&action.ticket)
+            .map(|w| w.seen.subject.clone())
+            .unwrap_or_default();
+        if let Err(e) = self
+            .follow
+            .update(|s| s.note_action(action, &subject))
+            .await
+        {
+            tracing::warn!(
+                "follow-up state not updated after {}: {e}",
+                action.kind.name()
+            );
+        }
+    }
+
+    /// Validates what the user wants to do on a ticket.
+    pub fn build_action(&self, input: &ActionInput) -> Result<TicketAction, ActionErrors> {
+        TicketAction::build(input, &self.config.limits, self.now_ms(), self.lang)
+    }
+
+    /// Makes `action` durable, then makes one attempt to perform it (like [`Guichet::submit`]).
+    pub async fn act(&self, action: TicketAction) -> Result<SubmitOutcome, ServiceError> {
+        let _turn = self.outbox_turn.lock().await;
+        let outbox = self.open_outbox()?;
+        outbox.enqueue(&action, self.now_ms())?;
+        let id = action.id;
+        Ok(match self.courier.perform(&outbox, id).await? {
+            Outcome::Sent(d) => {
+                self.note_action(&action).await;
+                SubmitOutcome::Sent {
+                    ticket: d.ticket,
+                    rejected: d.rejected,
+                }
+            }
+            Outcome::Waiting { error, .. } => SubmitOutcome::Queued {
+                id,
+                reason: ErrorInfo::from_connector(&error, self.lang),
+            },
+            Outcome::Failed(error) => SubmitOutcome::Failed {
+                id,
+                error: ErrorInfo::from_connector(&error, self.lang),
+            },
+        })
+    }
+
+    /// One ticket in detail, from the help desk. Opening it marks its notices read.
+    pub async fn ticket(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
+        let connector = self
+            .connector
+            .as_ref()
+            .ok_or(ConnectorError::NotConfigured)?;
+        let detail = connector.ticket_detail(id).await?;
+        if let Err(e) = self.follow.update(|s| s.mark_read(Some(id))).await {
+            tracing::warn!("{e}");
+        }
+        Ok(detail)
+    }
+
+    /// "My tickets": from the help desk, or from what this computer knows when it is offline.
+    pub async fn my_tickets(&self) -> MyTickets {
+        let state = self.follow.read();
+        match self.tickets().await {
+            Ok(tickets) => MyTickets {
+                tickets,
+                offline: None,
+                unread: state.unread,
+            },
+            Err(e) => MyTickets {
+                tickets: state.summaries(),
+                offline: Some(ErrorInfo::from_connector(&e, self.lang)),
+                unread: state.unread,
+            },
+        }
+    }
+
+    /// Remembers the user's own phone and location (the Settings window). The phone is checked
+    /// like a report's.
+    pub fn save_profile(
+        &self,
+        phone: Option<String>,
+        location: Option<String>,
+    ) -> Result<Profile, ErrorInfo> {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let (phone, location) = (clean(phone), clean(location));
+        if let Some(p) = &phone {
+            if crate::phone::parse(p).is_none() {
+                let error = crate::report::ValidationError::PhoneInvalid { value: p.clone() };
+                return Err(ErrorInfo::from_validation(
+                    &crate::report::ValidationErrors(vec![error]),
+                    self.lang,
+                ));
+            }
+        }
+        let profile = Profile { phone, location };
+        profile
+            .save(&self.data_dir)
+            .map_err(|e| ErrorInfo::internal(format!("cannot save the settings: {e}")))?;
+        Ok(self.profile())
+    }
+
+    /// The Settings window's content; `queued` is counted by the outbox's owner.
+    pub fn settings(&self, queued: usize) -> crate::ipc::SettingsView {
+        let profile = self.profile();
+        crate::ipc::SettingsView {
+            phone: profile.phone,
+            location: profile.location,
+            server: self.config.server.as_ref().map(|s| s.url.clone()),
+            shortcut: self
+                .config
+                .agent
+                .shortcut
+                .clone()
+                .unwrap_or_else(|| DEFAULT_SHORTCUT.to_owned()),
+            language: self.lang,
+            poll_interval_secs: self.config.poll.interval().as_secs(),
+            queued,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+
+    /// The follow-up state, read without locking.
+    pub fn follow_state(&self) -> FollowState {
+        self.follow.read()
+    }
+
+    pub fn follow_store(&self) -> &FollowStore {
+        &self.follow
+    }
+
+    /// The status poller, when a help desk is configured.
+    pub fn poller(&self) -> Option<StatusPoller> {
+        self.connector.clone().map(StatusPoller::new)
+    }
+
+    pub fn poll_settings(&self) -> PollSettings {
+        PollSettings::new(self.config.poll.interval())
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// The agent's background step: delivers what is due, and returns when the next pending
@@ -398,10 +657,7 @@ impl Guichet {
             return Ok(None);
         }
         let outbox = self.open_outbox()?;
-        let result = self.courier.flush(&outbox, false).await?;
-        for (id, delivery) in &result.sent {
-            tracing::info!("report {id} delivered as ticket {}", delivery.ticket);
-        }
+        self.flush_outbox(&outbox, false).await?;
         Ok(outbox.next_due_ms()?)
     }
 

@@ -2,9 +2,14 @@
 //! sends one request to the agent and returns its answer; errors cross as one [`CommandError`].
 
 use crate::agent::AgentLink;
-use crate::window::WindowLabel;
-use guichet_core::ipc::{IpcError, Request, Response, ScreenshotChoice, WizardContext};
-use guichet_core::service::{ErrorInfo, ReportInput, SubmitOutcome};
+use crate::launch::Launch;
+use guichet_core::action::ActionInput;
+use guichet_core::connector::TicketId;
+use guichet_core::ipc::{
+    IpcError, Request, Response, ScreenshotChoice, SettingsView, TicketView, WindowLaunch,
+    WizardContext,
+};
+use guichet_core::service::{ErrorInfo, MyTickets, ReportInput, SubmitOutcome};
 use serde::Serialize;
 use std::time::Duration;
 use tauri::ipc::Invoke;
@@ -12,7 +17,18 @@ use tauri::{Runtime, State, WebviewWindow};
 
 /// Every command, for `Builder::invoke_handler`. Keep in step with `COMMANDS` in `build.rs`.
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![wizard_context, window_ready, recapture, submit]
+    tauri::generate_handler![
+        launch,
+        wizard_context,
+        window_ready,
+        recapture,
+        submit,
+        my_tickets,
+        ticket,
+        act,
+        settings,
+        save_profile
+    ]
 }
 
 /// An error as the UI receives it: `{code, message, fields}`, with a code from the closed set the
@@ -50,6 +66,12 @@ fn unexpected(answer: &Response) -> CommandError {
     IpcError::Malformed(format!("unexpected answer {kind:?} from the agent")).into()
 }
 
+/// Which window this process was started for, and for "My tickets" which ticket to open.
+#[tauri::command]
+pub fn launch(launch: State<'_, Launch>) -> WindowLaunch {
+    launch.describe()
+}
+
 /// What the wizard shows before the user types anything, with previews of the capture.
 #[tauri::command]
 pub async fn wizard_context(agent: State<'_, AgentLink>) -> Result<WizardContext, CommandError> {
@@ -67,13 +89,9 @@ pub async fn window_ready<R: Runtime>(
     agent: State<'_, AgentLink>,
 ) -> Result<(), CommandError> {
     let label = window.label();
-    let kind = WindowLabel::from_label(label)
+    let window = crate::window::from_label(label)
         .ok_or_else(|| CommandError(ErrorInfo::internal(format!("unknown window `{label}`"))))?;
-    agent
-        .request(Request::WindowReady {
-            window: kind.kind(),
-        })
-        .await?;
+    agent.request(Request::WindowReady { window }).await?;
     Ok(())
 }
 
@@ -112,6 +130,61 @@ pub async fn submit(
         .await?
     {
         Response::Submitted { outcome } => Ok(outcome),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// "My tickets": the list (from this computer's state when the help desk is offline).
+#[tauri::command]
+pub async fn my_tickets(agent: State<'_, AgentLink>) -> Result<MyTickets, CommandError> {
+    match agent.request(Request::MyTickets).await? {
+        Response::MyTickets { view } => Ok(view),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// One ticket's timeline, documents, survey, and the user's actions still waiting to be sent.
+#[tauri::command]
+pub async fn ticket(agent: State<'_, AgentLink>, id: TicketId) -> Result<TicketView, CommandError> {
+    match agent.request(Request::Ticket { id }).await? {
+        Response::Ticket { view } => Ok(*view),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// A followup, an approval, a refusal or a survey answer; sent now or queued.
+#[tauri::command]
+pub async fn act(
+    agent: State<'_, AgentLink>,
+    action: ActionInput,
+) -> Result<SubmitOutcome, CommandError> {
+    match agent.request(Request::Act { action }).await? {
+        Response::Submitted { outcome } => Ok(outcome),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// What the Settings window shows.
+#[tauri::command]
+pub async fn settings(agent: State<'_, AgentLink>) -> Result<SettingsView, CommandError> {
+    match agent.request(Request::Settings).await? {
+        Response::Settings { view } => Ok(view),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Saves the user's phone and location; answers with the settings as saved.
+#[tauri::command]
+pub async fn save_profile(
+    agent: State<'_, AgentLink>,
+    phone: Option<String>,
+    location: Option<String>,
+) -> Result<SettingsView, CommandError> {
+    match agent
+        .request(Request::SaveProfile { phone, location })
+        .await?
+    {
+        Response::Settings { view } => Ok(view),
         other => Err(unexpected(&other)),
     }
 }

@@ -1,17 +1,21 @@
 //! How the window process was started: which window to show, and whether the agent already
 //! captured the screens for it.
 //!
-//! The agent starts `guichet-ui --window wizard --captured` right after capturing. Anything else
-//! (a WebDriver session, a user running the binary) starts it with no arguments: the wizard, with
-//! no capture yet.
+//! The agent starts `guichet-ui --window wizard --captured` right after capturing, and
+//! `guichet-ui --window my-tickets [--ticket N]` when a notification or the tray asks for a
+//! ticket. Anything else (a WebDriver session, a user running the binary) may start it with no
+//! arguments: the wizard, with no capture yet.
 
-use crate::window::WindowLabel;
+use guichet_core::connector::TicketId;
+use guichet_core::ipc::{WindowKind, WindowLaunch};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Launch {
-    pub window: WindowLabel,
+    pub window: WindowKind,
     /// The agent captured the screens before starting this process.
     pub captured: bool,
+    /// "My tickets" opens on this ticket.
+    pub ticket: Option<TicketId>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -20,6 +24,8 @@ pub enum LaunchError {
     MissingWindow,
     #[error("this program has no window `{0}`")]
     UnknownWindow(String),
+    #[error("--ticket needs a ticket number, not `{0}`")]
+    BadTicket(String),
 }
 
 impl Launch {
@@ -29,8 +35,9 @@ impl Launch {
         args: I,
     ) -> Result<(Launch, Vec<String>), LaunchError> {
         let mut launch = Launch {
-            window: WindowLabel::Wizard,
+            window: WindowKind::Wizard,
             captured: false,
+            ticket: None,
         };
         let mut ignored = Vec::new();
         let mut args = args.into_iter();
@@ -40,7 +47,11 @@ impl Launch {
                 "--window" => {
                     let name = args.next().ok_or(LaunchError::MissingWindow)?;
                     launch.window =
-                        WindowLabel::from_label(&name).ok_or(LaunchError::UnknownWindow(name))?;
+                        WindowKind::from_arg(&name).ok_or(LaunchError::UnknownWindow(name))?;
+                }
+                "--ticket" => {
+                    let value = args.next().unwrap_or_default();
+                    launch.ticket = Some(value.parse().map_err(|_| LaunchError::BadTicket(value))?);
                 }
                 _ => ignored.push(arg),
             }
@@ -51,7 +62,15 @@ impl Launch {
     /// The wizard must show a fresh capture, taken before any window of ours exists, so that it
     /// is never in its own screenshot.
     pub fn needs_capture(&self) -> bool {
-        self.window == WindowLabel::Wizard && !self.captured
+        self.window == WindowKind::Wizard && !self.captured
+    }
+
+    /// What the web UI is told about its start.
+    pub fn describe(&self) -> WindowLaunch {
+        WindowLaunch {
+            window: self.window,
+            ticket: self.ticket,
+        }
     }
 }
 
@@ -67,7 +86,7 @@ mod tests {
     #[test]
     fn the_agent_s_launch_needs_no_capture() {
         let (launch, ignored) = parse(&["--window", "wizard", "--captured"]).unwrap();
-        assert_eq!(launch.window, WindowLabel::Wizard);
+        assert_eq!(launch.window, WindowKind::Wizard);
         assert!(!launch.needs_capture());
         assert!(ignored.is_empty());
     }
@@ -75,7 +94,7 @@ mod tests {
     #[test]
     fn a_bare_launch_opens_the_wizard_after_a_capture() {
         let (launch, _) = parse(&[]).unwrap();
-        assert_eq!(launch.window, WindowLabel::Wizard);
+        assert_eq!(launch.window, WindowKind::Wizard);
         assert!(launch.needs_capture());
     }
 
@@ -88,5 +107,17 @@ mod tests {
             parse(&["--window", "main"]),
             Err(LaunchError::UnknownWindow("main".into()))
         );
+        assert_eq!(
+            parse(&["--ticket", "x"]),
+            Err(LaunchError::BadTicket("x".into()))
+        );
+    }
+
+    #[test]
+    fn a_notification_opens_my_tickets_on_its_ticket() {
+        let (launch, _) = parse(&["--window", "my-tickets", "--ticket", "815"]).unwrap();
+        assert_eq!(launch.window, WindowKind::MyTickets);
+        assert_eq!(launch.ticket, Some(815));
+        assert!(!launch.needs_capture());
     }
 }

@@ -11,7 +11,6 @@ mod window;
 
 pub use agent::AgentLink;
 pub use launch::Launch;
-pub use window::WindowLabel;
 
 use guichet_core::ipc::Request;
 use std::time::Duration;
@@ -22,8 +21,11 @@ const CAPTURE_WAIT: Duration = Duration::from_secs(10);
 
 /// Registers the application state and the commands: everything the real app and the command
 /// tests (on Tauri's mock runtime) have in common.
-pub fn configure<R: Runtime>(builder: Builder<R>, agent: AgentLink) -> Builder<R> {
-    builder.manage(agent).invoke_handler(commands::handler())
+pub fn configure<R: Runtime>(builder: Builder<R>, agent: AgentLink, launch: Launch) -> Builder<R> {
+    builder
+        .manage(agent)
+        .manage(launch)
+        .invoke_handler(commands::handler())
 }
 
 /// Runs the window process until its last window is closed.
@@ -45,7 +47,7 @@ pub fn run(launch: Launch, agent: AgentLink) -> tauri::Result<()> {
             ),
         }
     }
-    configure(tauri::Builder::default(), agent)
+    configure(tauri::Builder::default(), agent, launch)
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             // WebDriver sessions attach to the window that exists at start-up.

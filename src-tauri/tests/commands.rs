@@ -72,9 +72,13 @@ fn context() -> WizardContext {
 }
 
 fn app(socket: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = guichet_ui::configure(mock_builder(), AgentLink::new(socket))
-        .build(mock_context(noop_assets()))
-        .unwrap();
+    let app = guichet_ui::configure(
+        mock_builder(),
+        AgentLink::new(socket),
+        guichet_ui::Launch::parse(Vec::<String>::new()).unwrap().0,
+    )
+    .build(mock_context(noop_assets()))
+    .unwrap();
     let window = WebviewWindowBuilder::new(&app, "wizard", Default::default())
         .build()
         .unwrap();

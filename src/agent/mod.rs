@@ -4,6 +4,7 @@
 //! the window process and the CLI use. It links no GTK and no WebKit.
 
 mod delivery;
+mod follow;
 mod memory;
 mod outbox;
 mod screens;
@@ -13,6 +14,7 @@ mod tray;
 mod window;
 
 use guichet_core::clock::SystemClock;
+use guichet_core::connector::TicketId;
 use guichet_core::ipc::{self, Client, IpcError, Listener, Request, WindowKind};
 use guichet_core::service::Guichet;
 use screens::Screens;
@@ -27,9 +29,12 @@ use window::WindowProcess;
 pub enum Command {
     /// Capture the screens, then open the wizard.
     OpenWizard,
-    OpenWindow(WindowKind),
+    /// Open a window (for "My tickets", on a ticket: a notification was clicked).
+    OpenWindow(WindowKind, Option<TicketId>),
     /// Register the tray icon again (its watcher came back).
     RegisterTray,
+    /// The number of notices the user has not looked at (shown by the tray).
+    Unread(usize),
     Quit,
 }
 
@@ -44,6 +49,10 @@ pub struct Agent {
     pub commands: UnboundedSender<Command>,
     /// Wakes the delivery loop when a report was queued.
     pub outbox_changed: Notify,
+    /// Wakes the follow-up loop when a ticket starts or stops being followed.
+    pub follow_changed: Notify,
+    /// Wakes the follow-up loop when the help desk answered again after failures.
+    pub network_back: Notify,
     /// When the wizard was last asked for, to measure how soon it is ready.
     pub last_trigger: tokio::sync::Mutex<Option<std::time::Instant>>,
 }
@@ -93,13 +102,17 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         window: WindowProcess::default(),
         commands: tx.clone(),
         outbox_changed: Notify::new(),
+        follow_changed: Notify::new(),
+        network_back: Notify::new(),
         last_trigger: tokio::sync::Mutex::new(None),
     });
 
     tokio::spawn(server::serve(listener, agent.clone()));
     tokio::spawn(delivery::run(agent.clone()));
+    tokio::spawn(follow::run(agent.clone()));
     let lang = guichet.lang();
-    let mut tray = tray::spawn(lang, tx.clone()).await;
+    let mut unread = 0usize;
+    let mut tray = tray::spawn(lang, tx.clone(), unread).await;
     let shortcut_text = guichet
         .config()
         .agent
@@ -131,11 +144,17 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         };
         match command {
             Some(Command::OpenWizard) => open_wizard_now(&agent).await,
-            Some(Command::OpenWindow(kind)) => {
-                if agent.window.is_running() {
-                    tracing::info!("a Guichet window is already open");
-                } else if let Err(e) = agent.window.open(kind, false, || {}).await {
+            Some(Command::OpenWindow(kind, ticket)) => {
+                if agent.window.is_running(kind) {
+                    tracing::info!("the {} window is already open", kind.arg());
+                } else if let Err(e) = agent.window.open(kind, false, ticket, || {}).await {
                     tracing::warn!("{e}");
+                }
+            }
+            Some(Command::Unread(count)) => {
+                unread = count;
+                if let Some(handle) = &tray {
+                    handle.update(|t| t.unread = count).await;
                 }
             }
             Some(Command::RegisterTray) => {
@@ -145,7 +164,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
                 if let Some(old) = tray.take() {
                     old.shutdown().await;
                 }
-                tray = tray::spawn(lang, tx.clone()).await;
+                tray = tray::spawn(lang, tx.clone(), unread).await;
             }
             Some(Command::Quit) | None => break,
         }
@@ -159,8 +178,8 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
 /// Capture first, window second: the wizard must never be in its own screenshot.
 async fn open_wizard_now(agent: &Arc<Agent>) {
     *agent.last_trigger.lock().await = Some(std::time::Instant::now());
-    if agent.window.is_running() {
-        tracing::info!("a Guichet window is already open; not capturing over it");
+    if agent.window.is_running(WindowKind::Wizard) {
+        tracing::info!("the wizard is already open; not capturing over it");
         return;
     }
     agent.screens.capture().await;
@@ -169,7 +188,11 @@ async fn open_wizard_now(agent: &Arc<Agent>) {
     let on_exit = move || {
         tokio::spawn(async move { forget.screens.forget().await });
     };
-    if let Err(e) = agent.window.open(WindowKind::Wizard, true, on_exit).await {
+    if let Err(e) = agent
+        .window
+        .open(WindowKind::Wizard, true, None, on_exit)
+        .await
+    {
         tracing::warn!("{e}");
     }
 }

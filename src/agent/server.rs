@@ -4,8 +4,11 @@
 //! [`Guichet`]: guichet_core::service::Guichet
 
 use super::{Agent, Command};
-use guichet_core::ipc::{Connection, Listener, Request, Response, WizardContext, PROTOCOL_VERSION};
-use guichet_core::service::{ErrorInfo, SubmitOutcome};
+use guichet_core::connector::TicketId;
+use guichet_core::ipc::{
+    Connection, Listener, Request, Response, TicketView, WizardContext, PROTOCOL_VERSION,
+};
+use guichet_core::service::{ErrorInfo, QueueItem, SubmitOutcome};
 use std::sync::Arc;
 
 pub async fn serve(listener: Listener, agent: Arc<Agent>) {
@@ -68,8 +71,8 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             let _ = agent.commands.send(Command::OpenWizard);
             Response::Done
         }
-        Request::OpenWindow { window } => {
-            let _ = agent.commands.send(Command::OpenWindow(window));
+        Request::OpenWindow { window, ticket } => {
+            let _ = agent.commands.send(Command::OpenWindow(window, ticket));
             Response::Done
         }
         Request::WindowReady { window } => {
@@ -132,9 +135,56 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             agent.outbox_changed.notify_one();
             response
         }
-        Request::SubmitBuilt { .. } | Request::DeliverDue => Response::Error {
-            error: ErrorInfo::internal("only the agent sends this to its outbox worker"),
+        Request::MyTickets => Response::MyTickets {
+            view: guichet.my_tickets().await,
         },
+        Request::Ticket { id } => match guichet.ticket(id).await {
+            Ok(detail) => {
+                let _ = agent
+                    .commands
+                    .send(Command::Unread(guichet.follow_state().unread.len()));
+                Response::Ticket {
+                    view: Box::new(TicketView {
+                        detail,
+                        pending: pending_actions(agent, Some(id)).await,
+                    }),
+                }
+            }
+            Err(e) => Response::Error {
+                error: ErrorInfo::from_connector(&e, guichet.lang()),
+            },
+        },
+        Request::Act { action } => match guichet.build_action(&action) {
+            Ok(action) => {
+                let (action, files) = guichet_core::ipc::action_to_wire(action);
+                let response = agent
+                    .outbox
+                    .call(&Request::ActBuilt {
+                        action: Box::new(action),
+                        files,
+                    })
+                    .await;
+                after_delivery(agent, &response);
+                response
+            }
+            Err(e) => Response::Error {
+                error: ErrorInfo::from_action(&e, guichet.lang()),
+            },
+        },
+        Request::Settings => Response::Settings {
+            view: guichet.settings(pending_actions(agent, None).await.len()),
+        },
+        Request::SaveProfile { phone, location } => match guichet.save_profile(phone, location) {
+            Ok(_) => Response::Settings {
+                view: guichet.settings(pending_actions(agent, None).await.len()),
+            },
+            Err(error) => Response::Error { error },
+        },
+        Request::SubmitBuilt { .. } | Request::ActBuilt { .. } | Request::DeliverDue => {
+            Response::Error {
+                error: ErrorInfo::internal("only the agent sends this to its outbox worker"),
+            }
+        }
         Request::Tickets => match guichet.tickets().await {
             Ok(tickets) => Response::Tickets { tickets },
             Err(e) => Response::Error {
@@ -157,15 +207,42 @@ async fn submit(agent: &Agent, report: guichet_core::report::Report) -> Response
             files,
         })
         .await;
-    if matches!(
-        response,
-        Response::Submitted {
-            outcome: SubmitOutcome::Queued { .. }
-        }
-    ) {
-        agent.outbox_changed.notify_one();
-    }
+    after_delivery(agent, &response);
     response
+}
+
+/// After a report or an action went to the outbox worker: wake the delivery loop if it waits,
+/// and the follow-up loop if a ticket is now followed or the help desk answered again.
+fn after_delivery(agent: &Agent, response: &Response) {
+    match response {
+        Response::Submitted {
+            outcome: SubmitOutcome::Queued { .. },
+        } => agent.outbox_changed.notify_one(),
+        Response::Submitted {
+            outcome: SubmitOutcome::Sent { .. },
+        } => {
+            agent.follow_changed.notify_one();
+            if agent.guichet.follow_state().failures > 0 {
+                agent.network_back.notify_one();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The outbox's entries that are actions (on `ticket`, or on any ticket), and the reports too
+/// when `ticket` is `None`: what "pending" means for a window.
+async fn pending_actions(agent: &Agent, ticket: Option<TicketId>) -> Vec<QueueItem> {
+    match agent.outbox.call(&Request::QueueList).await {
+        Response::Queue { items } => items
+            .into_iter()
+            .filter(|i| ticket.is_none() || i.ticket == ticket)
+            .collect(),
+        other => {
+            tracing::warn!("outbox list: {other:?}");
+            Vec::new()
+        }
+    }
 }
 
 async fn wizard_context(agent: &Agent) -> WizardContext {

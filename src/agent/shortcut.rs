@@ -82,7 +82,7 @@ impl fmt::Display for Shortcut {
     }
 }
 
-pub const DEFAULT: &str = "Ctrl+Alt+G";
+pub const DEFAULT: &str = guichet_core::service::DEFAULT_SHORTCUT;
 
 /// Grabs `shortcut` and calls `on_press` on each press, from a dedicated thread. Returns an error
 /// when there is no X display or the key is taken; the agent then runs without a shortcut.

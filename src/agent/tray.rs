@@ -40,8 +40,8 @@ impl MenuId {
     pub fn command(self) -> Command {
         match self {
             MenuId::Report => Command::OpenWizard,
-            MenuId::MyTickets => Command::OpenWindow(WindowKind::MyTickets),
-            MenuId::Settings => Command::OpenWindow(WindowKind::Settings),
+            MenuId::MyTickets => Command::OpenWindow(WindowKind::MyTickets, None),
+            MenuId::Settings => Command::OpenWindow(WindowKind::Settings, None),
             MenuId::Quit => Command::Quit,
         }
     }
@@ -51,11 +51,30 @@ impl MenuId {
 pub struct Tray {
     lang: Lang,
     commands: UnboundedSender<Command>,
+    /// Notices not looked at yet: shown in the menu, and as "needs attention" (the badge of
+    /// desktops whose notifications cannot carry actions).
+    pub unread: usize,
 }
 
 impl Tray {
-    pub fn new(lang: Lang, commands: UnboundedSender<Command>) -> Tray {
-        Tray { lang, commands }
+    pub fn new(lang: Lang, commands: UnboundedSender<Command>, unread: usize) -> Tray {
+        Tray {
+            lang,
+            commands,
+            unread,
+        }
+    }
+
+    fn label(&self, id: MenuId) -> String {
+        if id == MenuId::MyTickets && self.unread > 0 {
+            t(
+                self.lang,
+                "action.my_tickets_unread",
+                &[("count", &self.unread)],
+            )
+        } else {
+            t(self.lang, id.label_key(), &[])
+        }
     }
 }
 
@@ -96,6 +115,14 @@ impl ksni::Tray for Tray {
         format!("Guichet — {}", t(self.lang, "action.report", &[]))
     }
 
+    fn status(&self) -> ksni::Status {
+        if self.unread > 0 {
+            ksni::Status::NeedsAttention
+        } else {
+            ksni::Status::Active
+        }
+    }
+
     fn icon_name(&self) -> String {
         "help-browser".into()
     }
@@ -121,7 +148,7 @@ impl ksni::Tray for Tray {
             .iter()
             .map(|&id| {
                 ksni::menu::StandardItem {
-                    label: t(self.lang, id.label_key(), &[]),
+                    label: self.label(id),
                     activate: Box::new(move |tray: &mut Self| {
                         let _ = tray.commands.send(id.command());
                     }),
@@ -147,8 +174,12 @@ impl ksni::Tray for Tray {
 }
 
 /// Starts the tray; `None` when there is no session bus at all.
-pub async fn spawn(lang: Lang, commands: UnboundedSender<Command>) -> Option<ksni::Handle<Tray>> {
-    match Tray::new(lang, commands)
+pub async fn spawn(
+    lang: Lang,
+    commands: UnboundedSender<Command>,
+    unread: usize,
+) -> Option<ksni::Handle<Tray>> {
+    match Tray::new(lang, commands, unread)
         .assume_sni_available(true)
         .spawn()
         .await

@@ -2,17 +2,18 @@
 //! executable (`GUICHET_UI` overrides), and handed the socket's directory so that it talks to
 //! this agent. Its crash or exit never affects the agent or the outbox.
 
+use guichet_core::connector::TicketId;
 use guichet_core::ipc::{self, WindowKind};
+use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub const UI_ENV: &str = "GUICHET_UI";
 
-/// The window process this agent started, if it still runs.
+/// The window processes this agent started and that still run: at most one per window kind.
 #[derive(Debug, Default)]
 pub struct WindowProcess {
-    running: Arc<AtomicBool>,
+    running: Arc<Mutex<HashSet<WindowKind>>>,
 }
 
 fn ui_binary() -> Option<PathBuf> {
@@ -28,42 +29,45 @@ fn ui_binary() -> Option<PathBuf> {
     Some(exe.parent()?.join(name))
 }
 
-pub fn window_arg(kind: WindowKind) -> &'static str {
-    match kind {
-        WindowKind::Wizard => "wizard",
-        WindowKind::MyTickets => "my-tickets",
-        WindowKind::Settings => "settings",
-    }
-}
-
 impl WindowProcess {
-    /// True while a window process started by this agent is alive.
-    pub fn is_running(&self) -> bool {
-        self.running.load(Ordering::SeqCst)
+    /// True while a window process showing `kind`, started by this agent, is alive.
+    pub fn is_running(&self, kind: WindowKind) -> bool {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&kind)
     }
 
-    /// Starts `guichet-ui` on `window`. `captured` tells it the screenshot is already taken.
-    /// `on_exit` runs when the process ends, however it ends (crash included).
+    /// Starts `guichet-ui` on `window` (on `ticket`, for "My tickets"). `captured` tells it the
+    /// screenshot is already taken. `on_exit` runs when the process ends, however it ends
+    /// (crash included).
     pub async fn open(
         &self,
         window: WindowKind,
         captured: bool,
+        ticket: Option<TicketId>,
         on_exit: impl FnOnce() + Send + 'static,
     ) -> Result<(), String> {
         let binary = ui_binary().ok_or("cannot locate guichet-ui")?;
         let mut cmd = tokio::process::Command::new(&binary);
-        cmd.arg("--window").arg(window_arg(window));
+        cmd.arg("--window").arg(window.arg());
         if captured {
             cmd.arg("--captured");
+        }
+        if let Some(ticket) = ticket {
+            cmd.arg("--ticket").arg(ticket.to_string());
         }
         if let Some(dir) = ipc::runtime_dir() {
             cmd.env(ipc::RUNTIME_DIR_ENV, dir);
         }
-        tracing::info!("starting the window process on {}", window_arg(window));
+        tracing::info!("starting the window process on {}", window.arg());
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        self.running.store(true, Ordering::SeqCst);
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(window);
         let running = self.running.clone();
         tokio::spawn(async move {
             match child.wait().await {
@@ -71,7 +75,10 @@ impl WindowProcess {
                 Ok(status) => tracing::warn!("the window process ended with {status}"),
                 Err(e) => tracing::warn!("cannot wait for the window process: {e}"),
             }
-            running.store(false, Ordering::SeqCst);
+            running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&window);
             on_exit();
         });
         Ok(())

@@ -5,9 +5,15 @@
 //! idempotent retries by searching our own tickets for the report's client id (GLPI 10 has no
 //! `externalid`).
 
-use super::{Connector, ConnectorError, Delivery, RejectedFile, TicketStatus, TicketSummary};
+use super::{
+    Connector, ConnectorError, Delivery, RejectedFile, SolutionStatus, Survey, TicketDetail,
+    TicketDocument, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry,
+    TimelineKind,
+};
+use crate::action::{ActionKind, TicketAction};
 use crate::config::ServerConfig;
 use crate::html;
+use crate::report::Attachment;
 use crate::report::{Category, Report};
 use async_trait::async_trait;
 use base64::Engine;
@@ -397,6 +403,90 @@ impl GlpiConnector {
     }
 }
 
+impl GlpiConnector {
+    /// A JSON body, or the same manifest as multipart with one distinct part name per file
+    /// (GLPI 10 keeps only the first file of a part name).
+    fn with_files(
+        &self,
+        rb: RequestBuilder,
+        manifest: &Value,
+        files: &[Attachment],
+    ) -> RequestBuilder {
+        if files.is_empty() {
+            return rb.json(manifest);
+        }
+        let mut form = reqwest::multipart::Form::new().text("uploadManifest", manifest.to_string());
+        for (i, a) in files.iter().enumerate() {
+            let part = reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone());
+            let part = part.mime_str(&a.mime).unwrap_or_else(|_| {
+                reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone())
+            });
+            form = form.part(format!("file{i}"), part);
+        }
+        rb.multipart(form)
+    }
+
+    /// `GET /Ticket/:id/:sub` as raw HTML, every row (a requester's list is small).
+    async fn sub_items(&self, ticket: TicketId, sub: &str) -> Result<Vec<Value>, ConnectorError> {
+        let value = self
+            .call(|_| {
+                self.request(Method::GET, &format!("Ticket/{ticket}/{sub}"))
+                    .query(&[("range", "0-999")])
+                    .header("X-GLPI-Sanitized-Content", "false")
+            })
+            .await?
+            .json()?;
+        match value {
+            Value::Array(rows) => Ok(rows),
+            other => Err(ConnectorError::Protocol {
+                detail: format!("{sub} of ticket {ticket} is not a list: {other}"),
+            }),
+        }
+    }
+}
+
+/// The followup that carries `action`: its text as paragraphs, then the client reference that
+/// makes retries exactly-once (see [`Connector::find_performed`]).
+pub fn followup_manifest(action: &TicketAction) -> Value {
+    use crate::i18n::t;
+    let lang = action.lang;
+    let text = match (&action.kind, action.text()) {
+        (_, Some(text)) => html::paragraphs(text),
+        (ActionKind::Approve { .. }, None) => {
+            format!(
+                "<p>{}</p>",
+                html::escape(&t(lang, "action.approved_text", &[]))
+            )
+        }
+        _ => String::new(),
+    };
+    let content = format!(
+        "{text}<p><small>{} : {}</small></p>",
+        html::escape(&t(lang, "ticket.reference", &[])),
+        action.id
+    );
+    let mut input = json!({
+        "itemtype": "Ticket",
+        "items_id": action.ticket,
+        "content": content,
+    });
+    // GLPI reads these flags by presence: send only the one meant.
+    match action.kind {
+        ActionKind::Approve { .. } => input["add_close"] = json!(1),
+        ActionKind::Refuse { .. } => input["add_reopen"] = json!(1),
+        _ => {}
+    }
+    json!({ "input": input })
+}
+
+fn as_i64(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| v.as_str()?.trim().parse().ok())
+}
+
+fn text_of(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_owned()
+}
+
 /// The `uploadManifest` / JSON body that creates a ticket for `report`, with `requester` being the
 /// caller's `glpiID`. Public so that `guichet report --dry-run` shows exactly what would be sent.
 pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
@@ -461,9 +551,9 @@ pub fn decode_entities(text: &str) -> String {
 
 /// What `upload_result` of a 201 says about each file we sent: `Some(Ok)` accepted,
 /// `Some(Err(reason))` refused, `None` not mentioned.
-fn upload_results(report: &Report, body: &Value) -> Vec<Option<Result<(), String>>> {
+fn upload_results(files: &[Attachment], body: &Value) -> Vec<Option<Result<(), String>>> {
     let results = &body["upload_result"];
-    (0..report.attachments.len())
+    (0..files.len())
         .map(|i| {
             let entry = &results[format!("file{i}")][0];
             if entry.is_null() {
@@ -518,29 +608,18 @@ impl Connector for GlpiConnector {
         let answer = self
             .call(|session| {
                 let manifest = ticket_manifest(report, json!(session.user_id));
-                let rb = self.request(Method::POST, "Ticket");
-                if report.attachments.is_empty() {
-                    return rb.json(&manifest);
-                }
-                // GLPI 10 keeps only the first file of a part name: one distinct name per file.
-                let mut form =
-                    reqwest::multipart::Form::new().text("uploadManifest", manifest.to_string());
-                for (i, a) in report.attachments.iter().enumerate() {
-                    let part =
-                        reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone());
-                    let part = part.mime_str(&a.mime).unwrap_or_else(|_| {
-                        reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone())
-                    });
-                    form = form.part(format!("file{i}"), part);
-                }
-                rb.multipart(form)
+                self.with_files(
+                    self.request(Method::POST, "Ticket"),
+                    &manifest,
+                    &report.attachments,
+                )
             })
             .await?;
         let body = answer.json()?;
         let ticket = as_u64(&body["id"]).ok_or_else(|| ConnectorError::Protocol {
             detail: format!("ticket created without an id: {body}"),
         })?;
-        let results = upload_results(report, &body);
+        let results = upload_results(&report.attachments, &body);
         // A file the answer does not mention is checked on the ticket itself, never assumed.
         let on_ticket = if results.iter().any(Option::is_none) {
             self.document_names(ticket).await?
@@ -620,6 +699,190 @@ impl Connector for GlpiConnector {
             .collect();
         tickets.sort_by_key(|t| std::cmp::Reverse(t.id));
         Ok(tickets)
+    }
+
+    async fn ticket_states(&self, ids: &[TicketId]) -> Result<Vec<TicketState>, ConnectorError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One search: `id = a OR id = b …`, showing status (12) and last change (19).
+        let mut query: Vec<(String, String)> = Vec::with_capacity(ids.len() * 4 + 3);
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                query.push((format!("criteria[{i}][link]"), "OR".into()));
+            }
+            query.push((format!("criteria[{i}][field]"), "2".into()));
+            query.push((format!("criteria[{i}][searchtype]"), "equals".into()));
+            query.push((format!("criteria[{i}][value]"), id.to_string()));
+        }
+        query.push(("forcedisplay[0]".into(), "12".into()));
+        query.push(("forcedisplay[1]".into(), "19".into()));
+        query.push(("range".into(), format!("0-{}", ids.len().saturating_sub(1))));
+        let value = self
+            .call(|_| self.request(Method::GET, "search/Ticket").query(&query))
+            .await?
+            .json()?;
+        let Some(rows) = value.get("data") else {
+            return Ok(Vec::new());
+        };
+        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol {
+            detail: "search data is not a list".into(),
+        })?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                Some(TicketState {
+                    id: as_u64(&row["2"])?,
+                    status: TicketStatus::from_glpi(as_i64(&row["12"])?)?,
+                    updated: text_of(&row["19"]),
+                })
+            })
+            .collect())
+    }
+
+    async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
+        let me = self.session().await?.user_id;
+        let ticket = self
+            .call(|_| {
+                self.request(Method::GET, &format!("Ticket/{id}"))
+                    .query(&[("with_documents", "true")])
+                    .header("X-GLPI-Sanitized-Content", "false")
+            })
+            .await?
+            .json()?;
+        let status = as_i64(&ticket["status"])
+            .and_then(TicketStatus::from_glpi)
+            .ok_or_else(|| ConnectorError::Protocol {
+                detail: format!("ticket {id} has no known status"),
+            })?;
+        let entry = |row: &Value, kind: TimelineKind| -> Option<TimelineEntry> {
+            let date = match kind {
+                TimelineKind::Followup => &row["date"],
+                TimelineKind::Solution => &row["date_creation"],
+            };
+            Some(TimelineEntry {
+                id: as_u64(&row["id"])?,
+                kind,
+                date: text_of(date),
+                by_me: as_u64(&row["users_id"]) == Some(me),
+                html: html::sanitize(&decode_entities(
+                    row["content"].as_str().unwrap_or_default(),
+                )),
+                solution_status: (kind == TimelineKind::Solution)
+                    .then(|| SolutionStatus::from_glpi(as_i64(&row["status"]).unwrap_or(2))),
+            })
+        };
+        let mut timeline: Vec<TimelineEntry> = self
+            .sub_items(id, "ITILFollowup")
+            .await?
+            .iter()
+            .filter_map(|row| entry(row, TimelineKind::Followup))
+            .chain(
+                self.sub_items(id, "ITILSolution")
+                    .await?
+                    .iter()
+                    .filter_map(|row| entry(row, TimelineKind::Solution)),
+            )
+            .collect();
+        timeline.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+        // Surveys exist only on closed tickets: no request otherwise.
+        let survey = if status == TicketStatus::Closed {
+            self.sub_items(id, "TicketSatisfaction")
+                .await?
+                .first()
+                .map(|row| Survey {
+                    score: as_i64(&row["satisfaction"]).and_then(|s| u8::try_from(s).ok()),
+                    comment: row["comment"]
+                        .as_str()
+                        .filter(|c| !c.is_empty())
+                        .map(decode_entities),
+                })
+        } else {
+            None
+        };
+        let documents = ticket["_documents"]
+            .as_array()
+            .map(|docs| {
+                docs.iter()
+                    .filter_map(|d| {
+                        Some(TicketDocument {
+                            id: as_u64(&d["id"])?,
+                            name: decode_entities(d["filename"].as_str()?),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(TicketDetail {
+            id,
+            subject: decode_entities(ticket["name"].as_str().unwrap_or_default()),
+            status,
+            opened: text_of(&ticket["date"]),
+            updated: text_of(&ticket["date_mod"]),
+            description_html: html::sanitize(&decode_entities(
+                ticket["content"].as_str().unwrap_or_default(),
+            )),
+            timeline,
+            documents,
+            survey,
+        })
+    }
+
+    async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError> {
+        if let ActionKind::Rate { score, comment } = &action.kind {
+            // The index key of TicketSatisfaction is the ticket id, and `tickets_id` is required.
+            let body = json!({"input": {
+                "tickets_id": action.ticket,
+                "satisfaction": score,
+                "comment": comment.clone().unwrap_or_default(),
+            }});
+            self.call(|_| {
+                self.request(
+                    Method::PUT,
+                    &format!("TicketSatisfaction/{}", action.ticket),
+                )
+                .json(&body)
+            })
+            .await?;
+            return Ok(Vec::new());
+        }
+        let manifest = followup_manifest(action);
+        let answer = self
+            .call(|_| {
+                self.with_files(
+                    self.request(Method::POST, "ITILFollowup"),
+                    &manifest,
+                    &action.attachments,
+                )
+            })
+            .await?;
+        let body = answer.json()?;
+        let results = upload_results(&action.attachments, &body);
+        Ok(action
+            .attachments
+            .iter()
+            .zip(results)
+            .filter_map(|(a, result)| match result {
+                Some(Err(reason)) => Some(RejectedFile {
+                    name: a.name.clone(),
+                    reason,
+                }),
+                _ => None,
+            })
+            .collect())
+    }
+
+    async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError> {
+        if matches!(action.kind, ActionKind::Rate { .. }) {
+            // Answering the survey is a PUT of the same values: repeating it is harmless.
+            return Ok(false);
+        }
+        let needle = action.id.to_string();
+        Ok(self
+            .sub_items(action.ticket, "ITILFollowup")
+            .await?
+            .iter()
+            .any(|row| row["content"].as_str().is_some_and(|c| c.contains(&needle))))
     }
 }
 

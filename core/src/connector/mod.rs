@@ -4,6 +4,7 @@
 pub mod categories;
 pub mod glpi;
 
+use crate::action::TicketAction;
 use crate::config::{ServerConfig, ServerKind};
 use crate::i18n::{t, Lang};
 use crate::report::{Category, Report};
@@ -81,6 +82,117 @@ pub struct TicketSummary {
     pub status: TicketStatus,
     /// Last change, as the help desk reports it ("2026-11-28 13:30:00").
     pub updated: String,
+}
+
+/// A ticket's status and last change, as one status poll sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketState {
+    pub id: TicketId,
+    pub status: TicketStatus,
+    /// The help desk's last-change stamp; any followup, solution or document changes it.
+    pub updated: String,
+}
+
+/// Where a proposed solution stands (GLPI `ITILSolution.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum SolutionStatus {
+    /// Waiting for the requester to accept or refuse it.
+    Waiting,
+    Accepted,
+    Refused,
+}
+
+impl SolutionStatus {
+    /// GLPI's validation status (2 waiting, 3 accepted, 4 refused; 1 "none" counts as waiting).
+    pub fn from_glpi(code: i64) -> SolutionStatus {
+        match code {
+            3 => SolutionStatus::Accepted,
+            4 => SolutionStatus::Refused,
+            _ => SolutionStatus::Waiting,
+        }
+    }
+}
+
+/// What an entry of a ticket's timeline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum TimelineKind {
+    Followup,
+    Solution,
+}
+
+/// One followup or solution, oldest first in [`TicketDetail::timeline`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub id: u64,
+    pub kind: TimelineKind,
+    pub date: String,
+    /// Written by the user Guichet logs in as (not by a technician).
+    pub by_me: bool,
+    /// Sanitised HTML (see [`crate::html::sanitize`]): safe to show as is.
+    pub html: String,
+    /// For solutions only.
+    pub solution_status: Option<SolutionStatus>,
+}
+
+/// A file on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TicketDocument {
+    pub id: u64,
+    pub name: String,
+}
+
+/// The satisfaction survey of a closed ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Survey {
+    /// 0–5 once answered.
+    pub score: Option<u8>,
+    pub comment: Option<String>,
+}
+
+/// Everything "My tickets" shows about one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TicketDetail {
+    pub id: TicketId,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub opened: String,
+    pub updated: String,
+    /// Sanitised HTML of the original description.
+    pub description_html: String,
+    pub timeline: Vec<TimelineEntry>,
+    pub documents: Vec<TicketDocument>,
+    pub survey: Option<Survey>,
+}
+
+impl TicketDetail {
+    /// The solution waiting for the user's answer, if the ticket is solved.
+    pub fn waiting_solution(&self) -> Option<&TimelineEntry> {
+        if self.status != TicketStatus::Solved {
+            return None;
+        }
+        self.timeline
+            .iter()
+            .rev()
+            .find(|e| e.solution_status == Some(SolutionStatus::Waiting))
+    }
+
+    /// A survey the user has not answered yet.
+    pub fn survey_open(&self) -> bool {
+        self.survey.as_ref().is_some_and(|s| s.score.is_none())
+    }
 }
 
 /// Why a help-desk call failed. [`ConnectorError::is_transient`] decides whether the outbox
@@ -169,6 +281,21 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
 
     /// The tickets of the user this connector logs in as, newest first.
     async fn my_tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError>;
+
+    /// The status and last change of every ticket in `ids`, in **one** request. Tickets the
+    /// help desk does not show this user are left out.
+    async fn ticket_states(&self, ids: &[TicketId]) -> Result<Vec<TicketState>, ConnectorError>;
+
+    /// One ticket with its timeline, documents and survey, HTML sanitised.
+    async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError>;
+
+    /// Performs a followup, an approval, a refusal or a survey answer.
+    /// Returns the files the help desk refused (the followup itself exists).
+    async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError>;
+
+    /// Whether an earlier attempt at `action` reached the help desk (by its client id), so that
+    /// a retry after an unknown outcome never posts it twice.
+    async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError>;
 }
 
 /// Builds the connector the configuration names.

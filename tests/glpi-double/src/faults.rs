@@ -68,6 +68,7 @@ impl Fault {
             Fault::Reset => "Reset".to_owned(),
             Fault::Delay(d) => format!("Delay({d:?})"),
             Fault::ExpireSession => "ExpireSession".to_owned(),
+            Fault::LoseAnswer => "LoseAnswer".to_owned(),
         }
     }
 }

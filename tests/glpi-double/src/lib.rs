@@ -209,6 +209,9 @@ pub enum Fault {
     /// Invalidate every session before handling the request (so it gets a 401 unless it is
     /// `initSession`).
     ExpireSession,
+    /// Handle the request normally, then drop the connection without answering: the client
+    /// cannot know that the change was made.
+    LoseAnswer,
 }
 
 /// Seeded random faults: every request (`initSession` included) is independently faulted with

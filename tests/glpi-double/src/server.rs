@@ -122,6 +122,11 @@ async fn handle(
         Some(Fault::ServerError) => return Ok(routes::server_error()),
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::ExpireSession) => lock(&shared.store).expire_sessions(),
+        Some(Fault::LoseAnswer) => {
+            // The request takes effect; only its answer is lost on the way back.
+            let _ = routes::handle(&shared, request).await;
+            return Err(ResetConnection);
+        }
         None => {}
     }
     Ok(routes::handle(&shared, request).await)

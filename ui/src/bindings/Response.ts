@@ -2,9 +2,12 @@
 import type { CategoryList } from "./CategoryList";
 import type { ErrorInfo } from "./ErrorInfo";
 import type { FlushSummary } from "./FlushSummary";
+import type { MyTickets } from "./MyTickets";
 import type { QueueItem } from "./QueueItem";
+import type { SettingsView } from "./SettingsView";
 import type { SubmitOutcome } from "./SubmitOutcome";
 import type { TicketSummary } from "./TicketSummary";
+import type { TicketView } from "./TicketView";
 import type { WizardContext } from "./WizardContext";
 
-export type Response = { "type": "hello", version: number, agent: string, } | { "type": "done" } | { "type": "wizardContext", context: WizardContext, } | { "type": "submitted", outcome: SubmitOutcome, } | { "type": "queue", items: Array<QueueItem>, } | { "type": "flushed", summary: FlushSummary, } | { "type": "dismissed", dismissed: boolean, } | { "type": "tickets", tickets: Array<TicketSummary>, } | { "type": "categories", list: CategoryList, } | { "type": "nextDue", at_ms: number | null, } | { "type": "error", error: ErrorInfo, };
+export type Response = { "type": "hello", version: number, agent: string, } | { "type": "done" } | { "type": "wizardContext", context: WizardContext, } | { "type": "submitted", outcome: SubmitOutcome, } | { "type": "queue", items: Array<QueueItem>, } | { "type": "flushed", summary: FlushSummary, } | { "type": "dismissed", dismissed: boolean, } | { "type": "tickets", tickets: Array<TicketSummary>, } | { "type": "categories", list: CategoryList, } | { "type": "myTickets", view: MyTickets, } | { "type": "ticket", view: TicketView, } | { "type": "settings", view: SettingsView, } | { "type": "nextDue", at_ms: number | null, } | { "type": "error", error: ErrorInfo, };

@@ -1,0 +1,414 @@
+//! What a user does on an existing ticket: add information, accept or refuse the solution, answer
+//! the satisfaction survey. An [`ActionInput`] is what the window or the CLI collected;
+//! [`TicketAction::build`] validates it (a refusal needs a reason, a score is 0–5, an approval
+//! that reads like a refusal is questioned once) and reads its attachments. Built actions travel
+//! through the outbox like reports, so they are offline-safe and performed exactly once.
+
+use crate::connector::TicketId;
+use crate::i18n::Lang;
+use crate::report::{read_attachments, Attachment, AttachmentSource, Field, Limits};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// The highest satisfaction score (GLPI 10's scale is 0–5, and the server does not check it).
+pub const SCORE_MAX: i32 = 5;
+
+/// What to do on the ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ActionKind {
+    /// More information for the technician.
+    Followup { message: String },
+    /// The solution works: the ticket is closed.
+    Approve { comment: Option<String> },
+    /// The solution does not work: the ticket is reopened, with the reason.
+    Refuse { reason: String },
+    /// The satisfaction survey: 0–5 and an optional comment.
+    Rate { score: i32, comment: Option<String> },
+}
+
+impl ActionKind {
+    /// A stable name for logs, the CLI and the catalogue (`action.<name>`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ActionKind::Followup { .. } => "followup",
+            ActionKind::Approve { .. } => "approve",
+            ActionKind::Refuse { .. } => "refuse",
+            ActionKind::Rate { .. } => "rate",
+        }
+    }
+}
+
+/// What the user entered, unchecked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct ActionInput {
+    pub ticket: TicketId,
+    pub kind: ActionKind,
+    /// Files for a followup.
+    #[serde(default)]
+    pub attachments: Vec<PathBuf>,
+    /// The user saw the "did you mean to refuse?" question and still approves.
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+/// A valid action, ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketAction {
+    /// The client id: written into the followup, it makes retries exactly-once.
+    pub id: Uuid,
+    pub ticket: TicketId,
+    pub kind: ActionKind,
+    pub attachments: Vec<Attachment>,
+    pub created_at_ms: i64,
+    /// The language of the fixed texts added to the followup.
+    pub lang: Lang,
+}
+
+/// One problem with an action.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", crate::i18n::t(Lang::En, self.key(), &[]))]
+pub enum ActionError {
+    MessageMissing,
+    ReasonMissing,
+    TooLong {
+        field: Field,
+        len: usize,
+        max: usize,
+    },
+    ScoreOutOfRange {
+        score: i32,
+    },
+    /// The approval's comment reads like "it still does not work".
+    ApprovalContradicts,
+    AttachmentsNotAllowed,
+}
+
+/// Words that, in an approval comment, suggest the user meant to refuse. Compared on lower-case
+/// text with accents kept, so both "ne marche toujours pas" and "still broken" are caught.
+const UNRESOLVED_HINTS: &[&str] = &[
+    "toujours pas",
+    "ne marche pas",
+    "ne fonctionne pas",
+    "marche toujours pas",
+    "fonctionne toujours pas",
+    "toujours en panne",
+    "encore en panne",
+    "pas résolu",
+    "pas resolu",
+    "n'est pas réglé",
+    "pas réglé",
+    "toujours le même problème",
+    "toujours le meme probleme",
+    "still broken",
+    "still not",
+    "still doesn",
+    "still does not",
+    "not working",
+    "doesn't work",
+    "does not work",
+    "not fixed",
+    "not solved",
+    "not resolved",
+    "same problem",
+];
+
+/// Whether `text` reads like "the problem is still there". No help desk guards against an
+/// approval that says so; Guichet asks once.
+pub fn looks_unresolved(text: &str) -> bool {
+    let text = text.to_lowercase().replace('’', "'");
+    UNRESOLVED_HINTS.iter().any(|hint| text.contains(hint))
+}
+
+impl ActionError {
+    pub fn field(&self) -> Field {
+        match self {
+            ActionError::MessageMissing | ActionError::AttachmentsNotAllowed => Field::Message,
+            ActionError::ReasonMissing => Field::Reason,
+            ActionError::TooLong { field, .. } => *field,
+            ActionError::ScoreOutOfRange { .. } => Field::Score,
+            ActionError::ApprovalContradicts => Field::Comment,
+        }
+    }
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            ActionError::MessageMissing => "validation.message.missing",
+            ActionError::ReasonMissing => "validation.reason.missing",
+            ActionError::TooLong { .. } => "validation.text.too_long",
+            ActionError::ScoreOutOfRange { .. } => "validation.score.range",
+            ActionError::ApprovalContradicts => "validation.approve.contradiction",
+            ActionError::AttachmentsNotAllowed => "validation.action.no_attachments",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::i18n::t;
+        match self {
+            ActionError::TooLong { len, max, .. } => {
+                t(lang, self.key(), &[("len", len), ("max", max)])
+            }
+            ActionError::ScoreOutOfRange { score } => {
+                t(lang, self.key(), &[("score", score), ("max", &SCORE_MAX)])
+            }
+            _ => t(lang, self.key(), &[]),
+        }
+    }
+}
+
+/// Every problem found in an action: the report's validation errors for its attachments, the
+/// action's own for the rest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::En))]
+pub struct ActionErrors {
+    pub action: Vec<ActionError>,
+    pub attachments: Vec<crate::report::ValidationError>,
+}
+
+impl ActionErrors {
+    pub fn message(&self, lang: Lang) -> String {
+        self.action
+            .iter()
+            .map(|e| e.message(lang))
+            .chain(self.attachments.iter().map(|e| e.message(lang)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Trims optional text to `None` when blank.
+fn non_blank(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+impl TicketAction {
+    /// Checks `input` and reads its attachments (followups only), with the report's limits.
+    pub fn build(
+        input: &ActionInput,
+        limits: &Limits,
+        created_at_ms: i64,
+        lang: Lang,
+    ) -> Result<TicketAction, ActionErrors> {
+        let mut errors = Vec::new();
+        let max = limits.description_max;
+        let mut check_len = |field: Field, text: &str| {
+            let len = text.chars().count();
+            if len > max {
+                errors.push(ActionError::TooLong { field, len, max });
+            }
+        };
+        let kind = match &input.kind {
+            ActionKind::Followup { message } => {
+                let message = message.trim().to_owned();
+                check_len(Field::Message, &message);
+                if message.is_empty() {
+                    errors.push(ActionError::MessageMissing);
+                }
+                ActionKind::Followup { message }
+            }
+            ActionKind::Approve { comment } => {
+                let comment = non_blank(comment);
+                if let Some(c) = &comment {
+                    check_len(Field::Comment, c);
+                    if !input.confirmed && looks_unresolved(c) {
+                        errors.push(ActionError::ApprovalContradicts);
+                    }
+                }
+                ActionKind::Approve { comment }
+            }
+            ActionKind::Refuse { reason } => {
+                let reason = reason.trim().to_owned();
+                check_len(Field::Reason, &reason);
+                if reason.is_empty() {
+                    errors.push(ActionError::ReasonMissing);
+                }
+                ActionKind::Refuse { reason }
+            }
+            ActionKind::Rate { score, comment } => {
+                let comment = non_blank(comment);
+                if let Some(c) = &comment {
+                    check_len(Field::Comment, c);
+                }
+                if !(0..=SCORE_MAX).contains(score) {
+                    errors.push(ActionError::ScoreOutOfRange { score: *score });
+                }
+                ActionKind::Rate {
+                    score: *score,
+                    comment,
+                }
+            }
+        };
+        let mut attachment_errors = Vec::new();
+        let attachments = if input.attachments.is_empty() {
+            Vec::new()
+        } else if matches!(kind, ActionKind::Followup { .. }) {
+            let sources: Vec<AttachmentSource> = input
+                .attachments
+                .iter()
+                .cloned()
+                .map(AttachmentSource::Path)
+                .collect();
+            read_attachments(&sources, limits, &mut attachment_errors)
+        } else {
+            errors.push(ActionError::AttachmentsNotAllowed);
+            Vec::new()
+        };
+        if !errors.is_empty() || !attachment_errors.is_empty() {
+            return Err(ActionErrors {
+                action: errors,
+                attachments: attachment_errors,
+            });
+        }
+        Ok(TicketAction {
+            id: Uuid::new_v4(),
+            ticket: input.ticket,
+            kind,
+            attachments,
+            created_at_ms,
+            lang,
+        })
+    }
+
+    /// The text the followup carries (approval comment, refusal reason, message); `None` for a
+    /// survey answer.
+    pub fn text(&self) -> Option<&str> {
+        match &self.kind {
+            ActionKind::Followup { message } => Some(message),
+            ActionKind::Refuse { reason } => Some(reason),
+            ActionKind::Approve { comment } => comment.as_deref(),
+            ActionKind::Rate { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(kind: ActionKind) -> ActionInput {
+        ActionInput {
+            ticket: 7,
+            kind,
+            attachments: Vec::new(),
+            confirmed: false,
+        }
+    }
+
+    fn build(kind: ActionKind) -> Result<TicketAction, ActionErrors> {
+        TicketAction::build(&input(kind), &Limits::default(), 0, Lang::Fr)
+    }
+
+    #[test]
+    fn a_refusal_needs_a_reason() {
+        let e = build(ActionKind::Refuse {
+            reason: "  \n ".into(),
+        })
+        .unwrap_err();
+        assert_eq!(e.action, vec![ActionError::ReasonMissing]);
+        assert_eq!(e.action[0].field(), Field::Reason);
+        let ok = build(ActionKind::Refuse {
+            reason: " Toujours en panne ".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.text(), Some("Toujours en panne"));
+    }
+
+    #[test]
+    fn scores_outside_zero_to_five_are_refused() {
+        for score in [-1, 6, 100] {
+            let e = build(ActionKind::Rate {
+                score,
+                comment: None,
+            })
+            .unwrap_err();
+            assert_eq!(e.action, vec![ActionError::ScoreOutOfRange { score }]);
+        }
+        for score in 0..=5 {
+            assert!(build(ActionKind::Rate {
+                score,
+                comment: Some(" ".into())
+            })
+            .is_ok());
+        }
+    }
+
+    #[test]
+    fn an_approval_that_reads_like_a_refusal_is_questioned_once() {
+        let kind = ActionKind::Approve {
+            comment: Some("Ça ne marche toujours pas".into()),
+        };
+        let e = build(kind.clone()).unwrap_err();
+        assert_eq!(e.action, vec![ActionError::ApprovalContradicts]);
+        let mut confirmed = input(kind);
+        confirmed.confirmed = true;
+        assert!(TicketAction::build(&confirmed, &Limits::default(), 0, Lang::En).is_ok());
+        assert!(build(ActionKind::Approve {
+            comment: Some("Merci, tout fonctionne".into())
+        })
+        .is_ok());
+        assert!(build(ActionKind::Approve { comment: None }).is_ok());
+        assert!(looks_unresolved("It is STILL BROKEN"));
+        assert!(looks_unresolved("l’imprimante n’est pas réglé"));
+    }
+
+    #[test]
+    fn followups_need_text_within_limits_and_only_they_carry_files() {
+        assert_eq!(
+            build(ActionKind::Followup { message: "".into() })
+                .unwrap_err()
+                .action,
+            vec![ActionError::MessageMissing]
+        );
+        let long = "x".repeat(Limits::default().description_max + 1);
+        assert!(matches!(
+            build(ActionKind::Followup { message: long })
+                .unwrap_err()
+                .action[0],
+            ActionError::TooLong {
+                field: Field::Message,
+                ..
+            }
+        ));
+        let mut with_file = input(ActionKind::Approve { comment: None });
+        with_file.attachments.push("/etc/hostname".into());
+        let e = TicketAction::build(&with_file, &Limits::default(), 0, Lang::Fr).unwrap_err();
+        assert_eq!(e.action, vec![ActionError::AttachmentsNotAllowed]);
+        let mut missing = input(ActionKind::Followup {
+            message: "voici".into(),
+        });
+        missing.attachments.push("/nonexistent/file.txt".into());
+        let e = TicketAction::build(&missing, &Limits::default(), 0, Lang::Fr).unwrap_err();
+        assert!(e.action.is_empty());
+        assert_eq!(e.attachments.len(), 1);
+    }
+
+    #[test]
+    fn every_message_is_in_both_catalogues() {
+        let errors = [
+            ActionError::MessageMissing,
+            ActionError::ReasonMissing,
+            ActionError::TooLong {
+                field: Field::Message,
+                len: 9,
+                max: 8,
+            },
+            ActionError::ScoreOutOfRange { score: 9 },
+            ActionError::ApprovalContradicts,
+            ActionError::AttachmentsNotAllowed,
+        ];
+        for e in errors {
+            for lang in [Lang::Fr, Lang::En] {
+                let m = e.message(lang);
+                assert!(!m.starts_with("validation."), "{m}");
+                assert!(!m.contains('{'), "{m}");
+            }
+        }
+    }
+}

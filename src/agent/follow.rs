@@ -1,0 +1,144 @@
+//! The agent's follow-up loop: checks the open tickets with the core's [`StatusPoller`] and shows
+//! each notice as a desktop notification (notify-rust, on the same zbus as the tray). Clicking a
+//! notification opens "My tickets" on its ticket; the tray's menu counts the unread notices, for
+//! desktops whose notifications cannot carry actions.
+//!
+//! With no open ticket there is no timer at all. Otherwise the loop sleeps in steps of at most
+//! [`STEP`] so that it notices a suspend (the wall clock jumped ahead of the monotonic one) and
+//! checks again soon after the machine wakes.
+
+use super::{Agent, Command};
+use guichet_core::clock::unix_ms;
+use guichet_core::follow::{self, next_delay, poll_stored, Notice, PollError};
+use guichet_core::i18n::t;
+use guichet_core::ipc::WindowKind;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// Longest single sleep: how late a wake from suspend can be noticed.
+const STEP: Duration = Duration::from_secs(60);
+/// A wall clock this far ahead of the monotonic clock means the machine was asleep.
+const SUSPEND_GAP: Duration = Duration::from_secs(30);
+
+/// Why the loop stopped waiting.
+#[derive(Debug, PartialEq, Eq)]
+enum Wake {
+    /// The delay is over.
+    Due,
+    /// The machine slept, or the help desk answered again: check soon.
+    Soon,
+    /// The set of watched tickets changed: compute the delay again.
+    Changed,
+}
+
+pub async fn run(agent: Arc<Agent>) {
+    let Some(poller) = agent.guichet.poller() else {
+        tracing::info!("no help desk configured: tickets are not followed");
+        return;
+    };
+    let settings = agent.guichet.poll_settings();
+    let store = agent.guichet.follow_store().clone();
+    let mut rng = StdRng::from_entropy();
+    let _ = agent
+        .commands
+        .send(Command::Unread(store.read().unread.len()));
+    loop {
+        let state = store.read();
+        let delay = next_delay(&settings, &state, &mut rng);
+        match wait(&agent, delay).await {
+            Wake::Changed => continue,
+            Wake::Soon => tokio::time::sleep(settings.soon(&mut rng)).await,
+            Wake::Due => {}
+        }
+        let now = agent.guichet.clock().now();
+        match poll_stored(&poller, &store, now).await {
+            Ok((notices, state)) => {
+                for notice in &notices {
+                    show(&agent, notice).await;
+                }
+                let _ = agent.commands.send(Command::Unread(state.unread.len()));
+            }
+            Err(PollError::Connector(e, state)) => {
+                tracing::info!("ticket check failed ({} in a row): {e}", state.failures);
+            }
+            Err(PollError::Store(e)) => {
+                tracing::warn!("{e}");
+                tokio::time::sleep(STEP).await;
+            }
+        }
+        tracing::debug!("tickets checked at {}", unix_ms(now));
+    }
+}
+
+async fn wait(agent: &Agent, delay: Option<Duration>) -> Wake {
+    let Some(delay) = delay else {
+        // Nothing open: no timer, only a new ticket can start the loop again.
+        agent.follow_changed.notified().await;
+        return Wake::Changed;
+    };
+    let start = Instant::now();
+    loop {
+        let left = delay.saturating_sub(start.elapsed());
+        if left.is_zero() {
+            return Wake::Due;
+        }
+        let step = left.min(STEP);
+        let (wall, mono) = (SystemTime::now(), Instant::now());
+        tokio::select! {
+            _ = tokio::time::sleep(step) => {}
+            _ = agent.follow_changed.notified() => return Wake::Changed,
+            _ = agent.network_back.notified() => return Wake::Soon,
+        }
+        let wall_elapsed = wall.elapsed().unwrap_or_default();
+        if wall_elapsed > mono.elapsed() + SUSPEND_GAP {
+            tracing::info!("the machine woke up: checking tickets soon");
+            return Wake::Soon;
+        }
+    }
+}
+
+/// Desktop notifications interpret a little markup in their body: the user's subject must not.
+fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Shows `notice`; activating it opens "My tickets" on its ticket.
+async fn show(agent: &Arc<Agent>, notice: &Notice) {
+    let lang = agent.guichet.lang();
+    let body = follow::Notice {
+        subject: escape_markup(&notice.subject),
+        ..notice.clone()
+    }
+    .body(lang);
+    let shown = notify_rust::Notification::new()
+        .appname("Guichet")
+        .summary(&notice.title(lang))
+        .body(&body)
+        .icon("help-browser")
+        .action("default", &t(lang, "notice.open", &[]))
+        .show_async()
+        .await;
+    match shown {
+        Ok(handle) => {
+            tracing::info!("notified {}", notice.key());
+            let commands = agent.commands.clone();
+            let ticket = notice.ticket;
+            tokio::spawn(async move {
+                handle
+                    .wait_for_action_async(|response| {
+                        if !matches!(response, notify_rust::NotificationResponse::Closed(_)) {
+                            let _ = commands
+                                .send(Command::OpenWindow(WindowKind::MyTickets, Some(ticket)));
+                        }
+                    })
+                    .await;
+            });
+        }
+        // The tray's unread count still says there is news.
+        Err(e) => tracing::warn!("no desktop notification for {}: {e}", notice.key()),
+    }
+}

@@ -112,7 +112,7 @@ fn drain_throughput() {
         .block_on(courier.flush(&outbox, true))
         .expect("flush");
     let elapsed = t.elapsed();
-    assert_eq!(result.sent.len(), N, "all delivered");
+    assert_eq!(result.reports.sent.len(), N, "all delivered");
     assert_eq!(double.tickets().len(), N);
     println!(
         "{:<44} n={N:<4} {:>7.1} tickets/s  ({:.2} s)",

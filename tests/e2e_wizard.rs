@@ -24,10 +24,10 @@ use guichet_core::capture::Rect;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use serde_json::json;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use webdriver::{Session, TauriDriver};
+use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, Session, TauriDriver};
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 800;
@@ -53,63 +53,6 @@ fn picture() -> RgbaImage {
             255,
         ])
     })
-}
-
-fn ui_binary() -> PathBuf {
-    let agent = Path::new(env!("CARGO_BIN_EXE_guichet"));
-    let ui = agent.with_file_name("guichet-ui");
-    assert!(
-        ui.exists(),
-        "{} is missing: build the workspace first (cargo build --workspace)",
-        ui.display()
-    );
-    ui
-}
-
-fn tauri_driver() -> PathBuf {
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .map(|dir| dir.join("tauri-driver"));
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
-        .map(|home| home.join("bin/tauri-driver"));
-    on_path
-        .chain(cargo_home)
-        .find(|p| p.exists())
-        .expect("tauri-driver is installed (cargo install tauri-driver --version '^2' --locked)")
-}
-
-fn axe_source() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run npm ci in ui/)", path.display()))
-}
-
-/// Runs axe-core on the page; panics on any serious or critical violation.
-fn assert_accessible(session: &Session, step: &str) {
-    let result = session.execute_async(
-        r#"const done = arguments[arguments.length - 1];
-           axe.run(document)
-             .then((r) => done({
-               passes: r.passes.length,
-               violations: r.violations
-                 .filter((v) => v.impact === "serious" || v.impact === "critical")
-                 .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })),
-             }))
-             .catch((e) => done({ error: String(e) }));"#,
-        json!([]),
-    );
-    assert_eq!(
-        result["violations"],
-        json!([]),
-        "axe-core on step `{step}`: {result}"
-    );
-    assert!(
-        result["passes"].as_u64().unwrap_or(0) > 10,
-        "axe-core ran no rules on step `{step}`: {result}"
-    );
 }
 
 /// Drags a rectangle over `target` (physical pixels) on the preview of screen 0, and returns the

@@ -78,9 +78,9 @@ async fn thirty_percent_failures_still_deliver_every_report_exactly_once() {
         assert!(rounds <= 40, "not drained after 40 rounds");
         let result = courier.flush(&outbox, true).await.expect("flush");
         assert!(
-            result.failed.is_empty(),
+            result.reports.failed.is_empty(),
             "faults are transient: {:?}",
-            result.failed
+            result.reports.failed
         );
         // A request that timed out may still be running on the server; the real back-off
         // (15 s or more) covers that, here we simply wait for it to finish.

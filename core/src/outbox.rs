@@ -276,8 +276,17 @@ impl Outbox {
         decode(key.as_bytes(), &value)
     }
 
-    /// One entry, with its attachment bytes.
-    pub fn load<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
+    /// One report, with its attachment bytes.
+    pub fn load(&self, id: Uuid) -> Result<Entry, OutboxError> {
+        self.load_of::<Report>(id)
+    }
+
+    /// One action, with its attachment bytes.
+    pub fn load_action(&self, id: Uuid) -> Result<Entry<TicketAction>, OutboxError> {
+        self.load_of::<TicketAction>(id)
+    }
+
+    fn load_of<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
         let mut entry = self.entry::<T>(id)?;
         let blobs = self
             .db
@@ -296,8 +305,17 @@ impl Outbox {
         Ok(entry)
     }
 
-    /// Pending entries whose time has come (all pending ones with `ignore_backoff`).
-    pub fn due<T: Parcel>(
+    /// Pending reports whose time has come (all pending ones with `ignore_backoff`).
+    pub fn due(&self, now_ms: i64, ignore_backoff: bool) -> Result<Vec<Uuid>, OutboxError> {
+        self.due_of::<Report>(now_ms, ignore_backoff)
+    }
+
+    /// Pending actions whose time has come (all pending ones with `ignore_backoff`).
+    pub fn due_actions(&self, now_ms: i64, ignore_backoff: bool) -> Result<Vec<Uuid>, OutboxError> {
+        self.due_of::<TicketAction>(now_ms, ignore_backoff)
+    }
+
+    fn due_of<T: Parcel>(
         &self,
         now_ms: i64,
         ignore_backoff: bool,
@@ -598,7 +616,7 @@ impl Courier {
 
     /// One attempt at delivering report `id`.
     pub async fn deliver(&self, outbox: &Outbox, id: Uuid) -> Result<Outcome, OutboxError> {
-        let entry = outbox.load::<Report>(id)?;
+        let entry = outbox.load(id)?;
         if entry.state != EntryState::Pending {
             return Err(OutboxError::NotFound(id));
         }
@@ -634,7 +652,7 @@ impl Courier {
     /// One attempt at performing action `id`. `Sent` carries the action's ticket and the files
     /// the help desk refused.
     pub async fn perform(&self, outbox: &Outbox, id: Uuid) -> Result<Outcome, OutboxError> {
-        let entry = outbox.load::<TicketAction>(id)?;
+        let entry = outbox.load_action(id)?;
         if entry.state != EntryState::Pending {
             return Err(OutboxError::NotFound(id));
         }
@@ -701,8 +719,8 @@ impl Courier {
     ) -> Result<FlushReport, OutboxError> {
         let mut report = FlushReport::default();
         let now = self.now_ms();
-        let reports = outbox.due::<Report>(now, ignore_backoff)?;
-        let actions = outbox.due::<TicketAction>(now, ignore_backoff)?;
+        let reports = outbox.due(now, ignore_backoff)?;
+        let actions = outbox.due_actions(now, ignore_backoff)?;
         let jobs = reports
             .into_iter()
             .map(|id| (id, false))

@@ -197,6 +197,8 @@ pub struct MyTickets {
     /// follow-up state.
     pub offline: Option<ErrorInfo>,
     pub unread: Vec<crate::follow::Notice>,
+    /// The language the window should speak (the configuration may force one).
+    pub language: Lang,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -567,11 +569,13 @@ impl Guichet {
                 tickets,
                 offline: None,
                 unread: state.unread,
+                language: self.lang,
             },
             Err(e) => MyTickets {
                 tickets: state.summaries(),
                 offline: Some(ErrorInfo::from_connector(&e, self.lang)),
                 unread: state.unread,
+                language: self.lang,
             },
         }
     }

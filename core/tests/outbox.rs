@@ -4,10 +4,14 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
 use async_trait::async_trait;
+use guichet_core::action::TicketAction;
 use guichet_core::clock::{unix_ms, Clock, ManualClock};
 use guichet_core::config::{ServerConfig, ServerKind};
 use guichet_core::connector::glpi::GlpiConnector;
-use guichet_core::connector::{Connector, ConnectorError, Delivery, TicketSummary};
+use guichet_core::connector::{
+    Connector, ConnectorError, Delivery, RejectedFile, TicketDetail, TicketId, TicketState,
+    TicketSummary,
+};
 use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, EntryState, Outbox, OutboxError, Outcome};
@@ -83,10 +87,10 @@ fn enqueued_reports_survive_a_restart_byte_exact() {
     }
     let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("reopen");
     let entry = outbox.load(r.id).expect("still there");
-    assert_eq!(entry.report, r, "metadata and bytes identical");
+    assert_eq!(entry.item, r, "metadata and bytes identical");
     assert_eq!(entry.state, EntryState::Pending);
     assert_eq!(
-        outbox.list().expect("list")[0].report.attachments[1]
+        outbox.list().expect("list")[0].item.attachments[1]
             .bytes
             .len(),
         0,
@@ -201,7 +205,7 @@ async fn permanent_errors_stop_retries_and_stay_visible_until_retried() {
         .flush(&outbox, true)
         .await
         .expect("flush");
-    assert_eq!(outcome.failed.len(), 1);
+    assert_eq!(outcome.reports.failed.len(), 1);
     let entry = outbox.load(r.id).expect("kept");
     assert_eq!(entry.state, EntryState::Failed);
     assert!(matches!(
@@ -217,7 +221,7 @@ async fn permanent_errors_stop_retries_and_stay_visible_until_retried() {
     outbox.retry(r.id, unix_ms(clock.now())).expect("retry");
     let good = Courier::new(Some(glpi(&double)), clock.clone(), Backoff::default());
     let outcome = good.flush(&outbox, false).await.expect("flush");
-    assert_eq!(outcome.sent.len(), 1);
+    assert_eq!(outcome.reports.sent.len(), 1);
     assert_eq!(double.tickets().len(), 1);
 }
 
@@ -277,6 +281,18 @@ impl Connector for LosesFirstAnswer {
     }
     async fn my_tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError> {
         self.inner.my_tickets().await
+    }
+    async fn ticket_states(&self, ids: &[TicketId]) -> Result<Vec<TicketState>, ConnectorError> {
+        self.inner.ticket_states(ids).await
+    }
+    async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
+        self.inner.ticket_detail(id).await
+    }
+    async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError> {
+        self.inner.perform(action).await
+    }
+    async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError> {
+        self.inner.find_performed(action).await
     }
 }
 

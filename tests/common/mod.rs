@@ -42,6 +42,13 @@ impl Workstation {
         std::fs::write(&self.config, text).expect("config");
     }
 
+    /// Adds TOML to the configuration (for example `[poll]` settings).
+    pub fn append_config(&self, text: &str) {
+        let mut config = std::fs::read_to_string(&self.config).expect("config");
+        config.push_str(text);
+        std::fs::write(&self.config, config).expect("config");
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
         cmd.args(args)

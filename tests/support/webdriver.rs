@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -110,9 +110,14 @@ impl TauriDriver {
 
     /// Opens a session on the Tauri app `application`, started with no arguments.
     pub fn session(&self, application: &Path) -> Result<Session, String> {
+        self.session_with(application, &[])
+    }
+
+    /// Opens a session on the Tauri app `application`, started with `args`.
+    pub fn session_with(&self, application: &Path, args: &[String]) -> Result<Session, String> {
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
-                "tauri:options": { "application": application, "args": [] }
+                "tauri:options": { "application": application, "args": args }
             } }
         });
         let value = http(self.addr, "POST", "/session", Some(&capabilities))?;
@@ -327,4 +332,63 @@ impl Drop for Session {
     fn drop(&mut self) {
         let _ = http(self.addr, "DELETE", &format!("/session/{}", self.id), None);
     }
+}
+
+// Shared by the WebDriver tests.
+
+pub fn ui_binary() -> PathBuf {
+    let agent = Path::new(env!("CARGO_BIN_EXE_guichet"));
+    let ui = agent.with_file_name("guichet-ui");
+    assert!(
+        ui.exists(),
+        "{} is missing: build the workspace first (cargo build --workspace)",
+        ui.display()
+    );
+    ui
+}
+
+pub fn tauri_driver() -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("tauri-driver"));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    on_path
+        .chain(cargo_home)
+        .find(|p| p.exists())
+        .expect("tauri-driver is installed (cargo install tauri-driver --version '^2' --locked)")
+}
+
+pub fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run npm ci in ui/)", path.display()))
+}
+
+/// Runs axe-core on the page; panics on any serious or critical violation.
+pub fn assert_accessible(session: &Session, step: &str) {
+    let result = session.execute_async(
+        r#"const done = arguments[arguments.length - 1];
+           axe.run(document)
+             .then((r) => done({
+               passes: r.passes.length,
+               violations: r.violations
+                 .filter((v) => v.impact === "serious" || v.impact === "critical")
+                 .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) })),
+             }))
+             .catch((e) => done({ error: String(e) }));"#,
+        json!([]),
+    );
+    assert_eq!(
+        result["violations"],
+        json!([]),
+        "axe-core on step `{step}`: {result}"
+    );
+    assert!(
+        result["passes"].as_u64().unwrap_or(0) > 10,
+        "axe-core ran no rules on step `{step}`: {result}"
+    );
 }

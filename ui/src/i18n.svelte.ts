@@ -30,6 +30,9 @@ let current = $state<Lang>(
   pickLang(navigator.languages.length > 0 ? navigator.languages : [navigator.language]),
 );
 
+/** What this window is, for its title: "Guichet — <what>". */
+let titleKey: MessageKey = "action.report";
+
 export function lang(): Lang {
   return current;
 }
@@ -38,7 +41,14 @@ export function lang(): Lang {
 export function setLang(next: Lang): void {
   current = next;
   document.documentElement.lang = next;
-  document.title = `${t("app.title")} — ${t("action.report")}`;
+  setTitle(titleKey);
+}
+
+/** Names the document after this window, in the current language; returns the title. */
+export function setTitle(key: MessageKey): string {
+  titleKey = key;
+  document.title = `${t("app.title")} — ${t(key)}`;
+  return document.title;
 }
 
 /** The message `key` in the current language, placeholders filled from `params`. */

@@ -11,11 +11,17 @@ import { invoke } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
+import type { ActionInput } from "./bindings/ActionInput";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ErrorInfo } from "./bindings/ErrorInfo";
 import type { FieldError } from "./bindings/FieldError";
+import type { MyTickets } from "./bindings/MyTickets";
 import type { ReportInput } from "./bindings/ReportInput";
 import type { ScreenshotChoice } from "./bindings/ScreenshotChoice";
+import type { SettingsView } from "./bindings/SettingsView";
 import type { SubmitOutcome } from "./bindings/SubmitOutcome";
+import type { TicketView } from "./bindings/TicketView";
+import type { WindowLaunch } from "./bindings/WindowLaunch";
 import type { WizardContext } from "./bindings/WizardContext";
 
 /** A command's error, `fields` always present (empty unless the code is `validation`). */
@@ -29,6 +35,16 @@ export class CommandFailure extends Error {
   constructor(readonly info: Failure) {
     super(info.message);
   }
+}
+
+/** What a caught error means to the UI: a command's failure as it came, anything else internal. */
+export function failureOf(error: unknown): Failure {
+  return error instanceof CommandFailure ? error.info : { code: "internal", message: String(error), fields: [] };
+}
+
+/** An error carried inside an answer (an offline list, a queued or failed action). */
+export function failureFrom(info: ErrorInfo): Failure {
+  return { code: info.code, message: info.message, fields: info.fields ?? [] };
 }
 
 const CODES: readonly ErrorCode[] = ["offline", "unauthorized", "validation", "server", "internal"];
@@ -54,12 +70,17 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** Which window this process was started for and, for "My tickets", the ticket to open first. */
+export function launch(): Promise<WindowLaunch> {
+  return call("launch");
+}
+
 /** What the wizard shows before the user types anything, with previews of the capture. */
 export function wizardContext(): Promise<WizardContext> {
   return call("wizard_context");
 }
 
-/** Tells the agent the wizard is shown and usable (it logs the delay since the trigger). */
+/** Tells the agent this window is shown and usable (it logs the delay since the trigger). */
 export function windowReady(): Promise<void> {
   return call("window_ready");
 }
@@ -71,6 +92,32 @@ export function recapture(): Promise<WizardContext> {
 
 export function submit(report: ReportInput, screenshots: ScreenshotChoice): Promise<SubmitOutcome> {
   return call("submit", { report, screenshots });
+}
+
+/** "My tickets": the list (this computer's memory of it when the help desk is offline), and news. */
+export function myTickets(): Promise<MyTickets> {
+  return call("my_tickets");
+}
+
+/** One ticket in detail, with this user's actions on it still waiting in the outbox. Opening a
+ * ticket marks its news read. */
+export function ticketView(id: number): Promise<TicketView> {
+  return call("ticket", { id });
+}
+
+/** A followup, an approval, a refusal or a survey answer: sent now, queued, or refused. */
+export function act(action: ActionInput): Promise<SubmitOutcome> {
+  return call("act", { action });
+}
+
+/** What the Settings window shows. */
+export function settingsView(): Promise<SettingsView> {
+  return call("settings");
+}
+
+/** Saves the user's phone and location (`null`: none); answers with the settings as saved. */
+export function saveProfile(phone: string | null, location: string | null): Promise<SettingsView> {
+  return call("save_profile", { phone, location });
 }
 
 /** The native window's title (the template's is French). */

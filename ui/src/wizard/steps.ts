@@ -14,7 +14,8 @@ export const STEP_TITLES: Record<Step, MessageKey> = {
   review: "step.review",
 };
 
-const STEP_OF_FIELD: Record<Field, Step> = {
+/** The report's fields; the others (`message`, `reason`, …) belong to actions on a ticket. */
+const STEP_OF_FIELD: Partial<Record<Field, Step>> = {
   subject: "subject",
   category: "subject",
   description: "description",

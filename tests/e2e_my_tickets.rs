@@ -1,0 +1,290 @@
+//! The follow-up loop end to end through the real "My tickets" window: the agent notices that a
+//! technician solved the ticket and shows a desktop notification (dunst on a private D-Bus);
+//! the notification is clicked (dunstctl), which makes the agent start the window process on
+//! that ticket; WebDriver then opens `guichet-ui` with exactly those arguments and refuses the
+//! solution with a reason. The double shows the ticket reopened and the reason as a followup.
+//! A second solution is then approved through the "did you mean to refuse?" question.
+//!
+//! Needs what `e2e_wizard.rs` needs, plus dunst.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
+
+mod common;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use common::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
+use common::{json, stderr, Workstation};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use serde_json::json;
+use std::ffi::OsStr;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, TauriDriver};
+
+const LIMIT: Duration = Duration::from_secs(30);
+const REASON: &str = "Le voyant clignote toujours en orange après le redémarrage.";
+
+#[test]
+fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason() {
+    let ui = ui_binary();
+    let driver_binary = tauri_driver();
+    let axe = axe_source();
+    let x = Xvfb::start(1280, 800);
+    let bus = SessionBus::start();
+    let dunst = Command::new("dunst")
+        .env("DISPLAY", &x.display)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dunst is installed");
+    let _dunst = Guard(dunst);
+    wait_for("dunst on the bus", LIMIT, || {
+        bus.send(&[
+            "--dest=org.freedesktop.Notifications",
+            "/org/freedesktop/Notifications",
+            "org.freedesktop.Notifications.GetServerInformation",
+        ])
+        .ok()
+    });
+
+    let glpi = GlpiDouble::start(DoubleConfig::default()).unwrap();
+    let ws = Workstation::new(Some(&glpi.base_url()));
+    ws.append_config("[poll]\ninterval_secs = 1\n");
+    let runtime = ws.dir.path().join("run");
+    // The agent's window process is a recorder: WebDriver starts the real one with the same
+    // arguments, since a WebDriver session must start the application itself.
+    let record = ws.dir.path().join("ui-starts.txt");
+    let recorder = ws.dir.path().join("record-guichet-ui");
+    std::fs::write(
+        &recorder,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", record.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &recorder,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let agent_log = ws.dir.path().join("agent.log");
+    let agent = ws
+        .command(&[])
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .env("GUICHET_UI", &recorder)
+        .env("DISPLAY", &x.display)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .env("LANG", "fr_FR.UTF-8")
+        .env("GUICHET_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&agent_log).unwrap())
+        .spawn()
+        .unwrap();
+    let _agent = Guard(agent);
+    wait_for("the agent's socket", LIMIT, || {
+        runtime.join("agent.sock").exists().then_some(())
+    });
+
+    let out = ws
+        .command(&[
+            "report",
+            "--subject",
+            "Vidéoprojecteur salle 12",
+            "--description",
+            "Le vidéoprojecteur de la salle 12 ne s'allume plus depuis ce matin.",
+            "--json",
+        ])
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ticket = json(&out)["ticket"].as_u64().unwrap();
+    wait_for("the agent's first check", LIMIT, || {
+        glpi.requests()
+            .iter()
+            .any(|r| r.path == format!("/Ticket/{ticket}/ITILSolution"))
+            .then_some(())
+    });
+    glpi.add_solution(ticket, "<p>Lampe remplacée, <b>à tester</b>.</p>")
+        .unwrap();
+
+    // The notification, then a click on it.
+    let dunstctl = |args: &[&str]| {
+        let out = Command::new("dunstctl")
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    wait_for("the notification", LIMIT, || {
+        (dunstctl(&["count", "displayed"]) == "1").then_some(())
+    });
+    dunstctl(&["action", "0"]);
+    let args: Vec<String> = wait_for("the agent to start the window", LIMIT, || {
+        let text = read_file(&record);
+        (!text.is_empty()).then_some(text)
+    })
+    .split_whitespace()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(
+        args,
+        ["--window", "my-tickets", "--ticket", &ticket.to_string()],
+        "agent log: {}",
+        read_file(&agent_log)
+    );
+
+    // The real window, on that ticket.
+    let driver_log = ws.dir.path().join("tauri-driver.log");
+    let env: [(&str, &OsStr); 5] = [
+        ("DISPLAY", x.display.as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+        ("GUICHET_RUNTIME_DIR", runtime.as_os_str()),
+        ("LANG", "fr_FR.UTF-8".as_ref()),
+        ("GUICHET_LOG", "info".as_ref()),
+    ];
+    let driver = TauriDriver::start(&driver_binary, &env, &driver_log);
+    let on_failure = || {
+        format!(
+            "\nagent log:\n{}\ntauri-driver log:\n{}",
+            read_file(&agent_log),
+            read_file(&driver_log)
+        )
+    };
+    let session = driver
+        .session_with(&ui, &args)
+        .unwrap_or_else(|e| panic!("{e}{}", on_failure()));
+    session.set_timeouts(Duration::from_secs(60));
+    session.wait("#ticket-detail[data-status=solved]", LIMIT);
+    assert!(
+        session.text("#ticket-number").contains(&ticket.to_string()),
+        "{}",
+        session.body_text()
+    );
+    assert!(
+        session.body_text().contains("Lampe remplacée"),
+        "the solution is shown: {}",
+        session.body_text()
+    );
+    session.execute(&format!("{axe}\nreturn true;"), json!([]));
+    assert_accessible(&session, "ticket solved");
+
+    // Refusing without a reason is refused beside the field; with one, it goes.
+    session.click("#refuse");
+    session.wait("#refuse-reason", Duration::from_secs(5));
+    session.click("#confirm-refuse");
+    session.wait("#refuse-reason[aria-invalid=true]", Duration::from_secs(5));
+    assert!(
+        session.text("#refuse-reason-errors").contains("pourquoi"),
+        "{}",
+        session.text("#refuse-reason-errors")
+    );
+    assert_accessible(&session, "refuse without a reason");
+    session.type_into("#refuse-reason", REASON);
+    session.click("#confirm-refuse");
+    session.wait("#action-outcome[data-outcome=sent]", LIMIT);
+    assert_accessible(&session, "refused");
+    let stored = glpi.ticket(ticket).unwrap();
+    assert!(
+        matches!(stored.status, 1 | 2),
+        "reopened: {}",
+        stored.status
+    );
+    assert_eq!(
+        stored.solutions.last().unwrap().status,
+        4,
+        "solution refused"
+    );
+    assert!(
+        stored.followups.iter().any(|f| f.content.contains(REASON)),
+        "the reason is a followup: {:?}",
+        stored.followups
+    );
+
+    // A second solution; an approval whose comment reads like a refusal is questioned once.
+    glpi.add_solution(ticket, "Câble HDMI changé.").unwrap();
+    session.execute("location.reload(); return true;", json!([]));
+    session.wait("#ticket-detail[data-status=solved]", LIMIT);
+    session.execute(&format!("{axe}\nreturn true;"), json!([]));
+    session.click("#approve");
+    session.wait("#approve-comment", Duration::from_secs(5));
+    session.type_into("#approve-comment", "Ça ne marche toujours pas vraiment");
+    session.click("#confirm-approve");
+    session.wait("#contradiction", LIMIT);
+    assert_eq!(glpi.ticket(ticket).unwrap().status, 5, "nothing sent yet");
+    assert_accessible(&session, "contradiction");
+    session.click("#contradiction-accept");
+    session.wait("#action-outcome[data-outcome=sent]", LIMIT);
+    let stored = glpi.ticket(ticket).unwrap();
+    assert_eq!(stored.status, 6, "approved anyway: closed");
+    assert_eq!(stored.solutions.last().unwrap().status, 3);
+    drop(session);
+    drop(driver);
+}
+
+#[test]
+fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
+    let ui = ui_binary();
+    let driver_binary = tauri_driver();
+    let axe = axe_source();
+    let x = Xvfb::start(1024, 768);
+    let bus = SessionBus::start();
+    // No help desk: the window says reports stay on this computer.
+    let ws = Workstation::new(None);
+    let runtime = ws.dir.path().join("run");
+    let agent_log = ws.dir.path().join("agent.log");
+    let agent = ws
+        .command(&[])
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .env("DISPLAY", &x.display)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .env("GUICHET_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&agent_log).unwrap())
+        .spawn()
+        .unwrap();
+    let _agent = Guard(agent);
+    wait_for("the agent's socket", LIMIT, || {
+        runtime.join("agent.sock").exists().then_some(())
+    });
+    let driver_log = ws.dir.path().join("tauri-driver.log");
+    let env: [(&str, &OsStr); 4] = [
+        ("DISPLAY", x.display.as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+        ("GUICHET_RUNTIME_DIR", runtime.as_os_str()),
+        ("LANG", "en_GB.UTF-8".as_ref()),
+    ];
+    let driver = TauriDriver::start(&driver_binary, &env, &driver_log);
+    let args = ["--window".to_owned(), "settings".to_owned()];
+    let session = driver.session_with(&ui, &args).unwrap_or_else(|e| {
+        panic!(
+            "{e}\nagent log:\n{}\ndriver log:\n{}",
+            read_file(&agent_log),
+            read_file(&driver_log)
+        )
+    });
+    session.set_timeouts(Duration::from_secs(60));
+    session.wait("#settings-phone", LIMIT);
+    session.execute(&format!("{axe}\nreturn true;"), json!([]));
+    assert_accessible(&session, "settings");
+    assert!(
+        session.text("#settings-shortcut").contains("Ctrl+Alt+G"),
+        "{}",
+        session.body_text()
+    );
+    session.type_into("#settings-phone", "ask the front desk");
+    session.click("#save-profile");
+    session.wait("#settings-phone[aria-invalid=true]", LIMIT);
+    assert_accessible(&session, "settings, phone refused");
+    session.type_into("#settings-phone", "01 23 45 67 89");
+    session.type_into("#settings-location", "Room 12");
+    session.click("#save-profile");
+    session.wait("#profile-saved", LIMIT);
+    let profile: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.data.join("profile.json")).unwrap()).unwrap();
+    assert_eq!(profile["phone"], "01 23 45 67 89");
+    assert_eq!(profile["location"], "Room 12");
+    drop(session);
+    drop(driver);
+}

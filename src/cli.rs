@@ -16,7 +16,7 @@ use guichet_core::i18n::{t, Lang};
 use guichet_core::ipc::TicketView;
 use guichet_core::ipc::{self, Client, IpcError, Request, Response};
 use guichet_core::outbox::EntryState;
-use guichet_core::report::Report;
+use guichet_core::report::{AttachmentSource, Report};
 use guichet_core::service::{
     ErrorCode, ErrorInfo, FlushSummary, Guichet, QueueItem, ReportInput, SubmitOutcome,
 };
@@ -202,17 +202,34 @@ impl Backend {
         }
     }
 
-    /// `shots` are always empty for the agent (see `run`).
+    /// `shots` are the CLI's own `--screenshot`, already masked.
     async fn submit(
         &mut self,
         input: ReportInput,
         shots: Screenshots,
     ) -> Result<SubmitOutcome, ErrorInfo> {
         match self {
-            Backend::Agent(c) => match Self::ask(c, Request::Report { report: input }).await? {
-                Response::Submitted { outcome } => Ok(outcome),
-                other => Err(unexpected(other)),
-            },
+            Backend::Agent(c) => {
+                let files = shots
+                    .attachments
+                    .into_iter()
+                    .filter_map(|a| match a {
+                        AttachmentSource::Bytes { name, bytes } => {
+                            Some(ipc::InlineFile::new(name, &bytes))
+                        }
+                        AttachmentSource::Path(_) => None,
+                    })
+                    .collect();
+                let request = Request::Report {
+                    report: input,
+                    files,
+                    screens: shots.screens,
+                };
+                match Self::ask(c, request).await? {
+                    Response::Submitted { outcome } => Ok(outcome),
+                    other => Err(unexpected(other)),
+                }
+            }
             Backend::Direct(g) => {
                 let report = g
                     .build_report(&input, shots.attachments, shots.screens)
@@ -351,19 +368,17 @@ pub async fn run(config_path: Option<&Path>, command: Command) -> u8 {
     };
     let lang = guichet.lang();
     let result = match command {
-        // The agent's protocol carries attachment paths, not pixels: a report with a screenshot is
-        // built here (from this process's capture) and filed directly.
+        // The screenshot is of this process's display, taken and masked here; the masked JPEGs
+        // then go to the agent (or are filed directly when none runs).
         Command::Report(args) if args.dry_run || args.screenshot => {
             match crate::screenshot::take_if(args.screenshot, &args.masks, &guichet.config().limits)
             {
                 Err(e) => {
-                    eprintln!("guichet: {e}");
+                    eprintln!("guichet: {}", e.message(lang));
                     Ok(e.exit_code())
                 }
                 Ok(shots) if args.dry_run => dry_run(&guichet, args, shots),
-                Ok(shots) => {
-                    report(&mut Backend::Direct(Box::new(guichet)), lang, args, shots).await
-                }
+                Ok(shots) => report(&mut Backend::connect(guichet).await, lang, args, shots).await,
             }
         }
         Command::Facts(f) => facts(lang, f.json),

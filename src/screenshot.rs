@@ -4,8 +4,8 @@
 //! path that opens a display connection.
 
 use guichet_core::capture::{
-    self, Annotation, AnnotationKind, Capture, CaptureError, EncodeOptions, Rect, ScreenSource,
-    XcapSource,
+    self, Annotation, AnnotationKind, Capture, CaptureError, DisplaySource, EncodeOptions, Rect,
+    ScreenSource,
 };
 use guichet_core::facts::ScreenInfo;
 use guichet_core::report::{AttachmentSource, Limits};
@@ -55,6 +55,24 @@ impl From<CaptureError> for ScreenshotError {
 }
 
 impl ScreenshotError {
+    /// The message for people, in `lang`.
+    pub(crate) fn message(&self, lang: guichet_core::i18n::Lang) -> String {
+        use guichet_core::i18n::t;
+        match self {
+            ScreenshotError::MaskSyntax(mask) => {
+                t(lang, "screenshot.mask_syntax", &[("mask", mask)])
+            }
+            ScreenshotError::MaskOffScreen { mask, screens } => t(
+                lang,
+                "screenshot.mask_off_screen",
+                &[("mask", mask), ("screens", screens)],
+            ),
+            ScreenshotError::Capture(e) => {
+                t(lang, "screenshot.failed", &[("detail", &e.message(lang))])
+            }
+        }
+    }
+
     /// 2 (invalid input or environment) for everything the user can fix; 1 for encoding bugs.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
@@ -75,7 +93,7 @@ pub(crate) fn take_if(
     if !wanted {
         return Ok(Screenshots::default());
     }
-    take(&XcapSource, masks, limits)
+    take(&DisplaySource, masks, limits)
 }
 
 /// Captures `source`, masks, encodes. Masks are checked before the display is opened; a monitor

@@ -32,40 +32,20 @@ impl Agent {
         let runtime = ws.dir.path().join("run");
         let log = ws.dir.path().join("agent.log");
         let record = ws.dir.path().join("ui-starts.txt");
-        let fake_ui = ws.dir.path().join("fake-guichet-ui");
-        std::fs::write(
-            &fake_ui,
-            format!(
-                "#!/bin/sh\necho \"$@\" >> '{}'\nexit {ui_exit}\n",
-                record.display()
-            ),
-        )
-        .expect("fake ui");
-        std::fs::set_permissions(
-            &fake_ui,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .expect("chmod");
-        let mut cmd = ws.command(&[]);
-        cmd.env("GUICHET_RUNTIME_DIR", &runtime)
-            .env("GUICHET_UI", &fake_ui)
-            .env("GUICHET_LOG", "info")
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log"));
-        if let Some((x, bus)) = desktop {
-            cmd.env("DISPLAY", &x.display)
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+        let fake_ui = ws.recording_ui(&record, ui_exit);
+        let mut env: Vec<(&str, &std::ffi::OsStr)> = vec![("GUICHET_UI", fake_ui.as_os_str())];
+        match desktop {
+            Some((x, bus)) => {
+                env.push(("DISPLAY", x.display.as_ref()));
+                env.push(("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()));
+            }
+            // No session bus: the tray is simply absent.
+            None => env.push(("DBUS_SESSION_BUS_ADDRESS", "".as_ref())),
         }
-        let child = cmd.spawn().expect("start the agent");
-        let pid = child.id();
-        let socket = runtime.join("agent.sock");
-        wait_for("the agent's socket", LIMIT, || {
-            socket.exists().then_some(())
-        });
+        let child = ws.start_agent(&runtime, &env, &log);
         Agent {
-            pid,
-            _child: Guard(child),
+            pid: child.0.id(),
+            _child: child,
             log,
             record,
             runtime,
@@ -376,4 +356,72 @@ fn queued_reports_go_out_through_the_outbox_worker_and_sled_never_runs_in_the_ag
     );
     // The worker is a separate process that goes away when idle.
     assert!(agent.log().contains("ipc request: queueFlush"));
+}
+
+#[test]
+fn a_cli_screenshot_is_masked_here_and_filed_through_the_agent() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let ws = Workstation::new(Some(&double.base_url()));
+    let agent = Agent::start(&ws, None, 0);
+    let x = Xvfb::start(640, 480);
+    let painted = Command::new("xsetroot")
+        .env("DISPLAY", &x.display)
+        .args(["-solid", "#f0e0c0"])
+        .status()
+        .expect("xsetroot is installed");
+    assert!(painted.success());
+    let out = ws
+        .command(&[
+            "report",
+            "--subject",
+            "Frozen screen",
+            "--description",
+            DESCRIPTION,
+            "--screenshot",
+            "--mask",
+            "0,0,320,240",
+            "--json",
+        ])
+        .env("GUICHET_RUNTIME_DIR", &agent.runtime)
+        .env("DISPLAY", &x.display)
+        .env_remove("XDG_SESSION_TYPE")
+        .output()
+        .expect("run guichet");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        agent.log().contains("ipc request: report"),
+        "the agent filed it: {}",
+        agent.log()
+    );
+    let ticket = json(&out)["ticket"].as_u64().expect("sent");
+    let stored = double.ticket(ticket).expect("ticket");
+    let document = stored
+        .documents
+        .iter()
+        .find(|d| d.filename == "ecran-1.jpg")
+        .expect("the screenshot is attached");
+    let image = guichet_core::capture::image::load_from_memory(&document.bytes)
+        .expect("a JPEG")
+        .to_rgb8();
+    assert_eq!(image.dimensions(), (640, 480));
+    let (mut inside, mut bright_outside) = (0, 0);
+    for (x, y, p) in image.enumerate_pixels() {
+        let level = p.0.iter().copied().max().unwrap_or(0);
+        if x < 312 && y < 232 {
+            inside += 1;
+            assert!(level <= 10, "({x},{y}) = {:?} inside the mask", p.0);
+        } else if x >= 328 || y >= 248 {
+            bright_outside += usize::from(level > 200);
+        }
+    }
+    assert!(inside > 70_000);
+    assert!(
+        bright_outside > 200_000,
+        "the rest is the painted screen: {bright_outside}"
+    );
+    assert!(
+        stored.content.contains("640×480"),
+        "the screen is in the facts: {}",
+        stored.content
+    );
 }

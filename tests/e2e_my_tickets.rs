@@ -13,12 +13,12 @@ mod common;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
-use common::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
+use common::desktop::{read_file, start_dunst, wait_for, SessionBus, Xvfb};
 use common::{json, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use serde_json::json;
 use std::ffi::OsStr;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, TauriDriver};
 
@@ -32,22 +32,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
     let axe = axe_source();
     let x = Xvfb::start(1280, 800);
     let bus = SessionBus::start();
-    let dunst = Command::new("dunst")
-        .env("DISPLAY", &x.display)
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dunst is installed");
-    let _dunst = Guard(dunst);
-    wait_for("dunst on the bus", LIMIT, || {
-        bus.send(&[
-            "--dest=org.freedesktop.Notifications",
-            "/org/freedesktop/Notifications",
-            "org.freedesktop.Notifications.GetServerInformation",
-        ])
-        .ok()
-    });
+    let _dunst = start_dunst(&x, &bus);
 
     let glpi = GlpiDouble::start(DoubleConfig::default()).unwrap();
     let ws = Workstation::new(Some(&glpi.base_url()));
@@ -56,34 +41,15 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
     // The agent's window process is a recorder: WebDriver starts the real one with the same
     // arguments, since a WebDriver session must start the application itself.
     let record = ws.dir.path().join("ui-starts.txt");
-    let recorder = ws.dir.path().join("record-guichet-ui");
-    std::fs::write(
-        &recorder,
-        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", record.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        &recorder,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    let recorder = ws.recording_ui(&record, 0);
     let agent_log = ws.dir.path().join("agent.log");
-    let agent = ws
-        .command(&[])
-        .env("GUICHET_RUNTIME_DIR", &runtime)
-        .env("GUICHET_UI", &recorder)
-        .env("DISPLAY", &x.display)
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .env("LANG", "fr_FR.UTF-8")
-        .env("GUICHET_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&agent_log).unwrap())
-        .spawn()
-        .unwrap();
-    let _agent = Guard(agent);
-    wait_for("the agent's socket", LIMIT, || {
-        runtime.join("agent.sock").exists().then_some(())
-    });
+    let agent_env: [(&str, &OsStr); 4] = [
+        ("GUICHET_UI", recorder.as_os_str()),
+        ("DISPLAY", x.display.as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+        ("LANG", "fr_FR.UTF-8".as_ref()),
+    ];
+    let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
 
     let out = ws
         .command(&[
@@ -234,20 +200,11 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     let ws = Workstation::new(None);
     let runtime = ws.dir.path().join("run");
     let agent_log = ws.dir.path().join("agent.log");
-    let agent = ws
-        .command(&[])
-        .env("GUICHET_RUNTIME_DIR", &runtime)
-        .env("DISPLAY", &x.display)
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .env("GUICHET_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&agent_log).unwrap())
-        .spawn()
-        .unwrap();
-    let _agent = Guard(agent);
-    wait_for("the agent's socket", LIMIT, || {
-        runtime.join("agent.sock").exists().then_some(())
-    });
+    let agent_env: [(&str, &OsStr); 2] = [
+        ("DISPLAY", x.display.as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+    ];
+    let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
     let driver_log = ws.dir.path().join("tauri-driver.log");
     let env: [(&str, &OsStr); 4] = [
         ("DISPLAY", x.display.as_ref()),

@@ -25,7 +25,6 @@ use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, Session, TauriDriver};
 
@@ -119,25 +118,16 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     let runtime = ws.dir.path().join("run");
     let agent = {
         let log = ws.dir.path().join("agent.log");
-        let child = ws
-            .command(&[])
-            .env("GUICHET_RUNTIME_DIR", &runtime)
-            .env("DISPLAY", &xvfb.display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .env("LANG", "fr_FR.UTF-8")
-            .env("GUICHET_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("agent log"))
-            .spawn()
-            .expect("start the agent");
+        let env: [(&str, &OsStr); 3] = [
+            ("DISPLAY", xvfb.display.as_ref()),
+            ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+            ("LANG", "fr_FR.UTF-8".as_ref()),
+        ];
         Agent {
-            _child: Guard(child),
+            _child: ws.start_agent(&runtime, &env, &log),
             log,
         }
     };
-    wait_for("the agent's socket", Duration::from_secs(20), || {
-        runtime.join("agent.sock").exists().then_some(())
-    });
 
     // The window process, started by WebDriver with no arguments.
     let driver_log = ws.dir.path().join("tauri-driver.log");

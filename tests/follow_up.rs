@@ -8,9 +8,10 @@
 
 mod common;
 
-use common::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
+use common::desktop::{read_file, start_dunst, wait_for, Guard, SessionBus, Xvfb};
 use common::{json, stderr, stdout, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -59,26 +60,11 @@ impl Desktop {
             .stderr(Stdio::null())
             .spawn()
             .expect("dbus-monitor is installed");
-        let dunst = Command::new("dunst")
-            .env("DISPLAY", &x.display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dunst is installed");
-        wait_for("dunst on the bus", LIMIT, || {
-            bus.send(&[
-                "--dest=org.freedesktop.Notifications",
-                "/org/freedesktop/Notifications",
-                "org.freedesktop.Notifications.GetServerInformation",
-            ])
-            .ok()
-            .filter(|r| r.contains("dunst"))
-        });
+        let dunst = start_dunst(&x, &bus);
         Desktop {
             x,
             bus,
-            _dunst: Guard(dunst),
+            _dunst: dunst,
             _monitor: Guard(monitor),
             monitor_log,
         }
@@ -99,19 +85,9 @@ struct Agent {
     log: PathBuf,
 }
 
-/// The agent with a fake window process that records its arguments in `record`.
+/// The agent with a stand-in window process that records its arguments in `record`.
 fn start_agent(ws: &Workstation, desktop: &Desktop, runtime: &Path, record: &Path) -> Agent {
-    let fake_ui = ws.dir.path().join("fake-guichet-ui");
-    std::fs::write(
-        &fake_ui,
-        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", record.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(
-        &fake_ui,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    let ui = ws.recording_ui(record, 0);
     let log = ws.dir.path().join(format!(
         "agent-{}.log",
         std::time::SystemTime::now()
@@ -119,23 +95,13 @@ fn start_agent(ws: &Workstation, desktop: &Desktop, runtime: &Path, record: &Pat
             .unwrap()
             .as_nanos()
     ));
-    let child = ws
-        .command(&[])
-        .env("GUICHET_RUNTIME_DIR", runtime)
-        .env("GUICHET_UI", &fake_ui)
-        .env("GUICHET_LOG", "info")
-        .env("DISPLAY", &desktop.x.display)
-        .env("DBUS_SESSION_BUS_ADDRESS", &desktop.bus.address)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let socket = runtime.join("agent.sock");
-    wait_for("the agent's socket", LIMIT, || {
-        socket.exists().then_some(())
-    });
+    let env: [(&str, &OsStr); 3] = [
+        ("GUICHET_UI", ui.as_os_str()),
+        ("DISPLAY", desktop.x.display.as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", desktop.bus.address.as_ref()),
+    ];
     Agent {
-        _child: Guard(child),
+        _child: ws.start_agent(runtime, &env, &log),
         log,
     }
 }

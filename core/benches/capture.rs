@@ -14,7 +14,7 @@ mod xvfb;
 
 use fast_image_resize::FilterType;
 use guichet_core::capture::encode::resize;
-use guichet_core::capture::{encode, EncodeOptions, ScreenSource, XcapSource};
+use guichet_core::capture::{encode, DisplaySource, EncodeOptions, ScreenSource};
 use image::{ImageFormat, Rgba, RgbaImage};
 use std::io::Cursor;
 use std::time::{Duration, Instant};
@@ -41,14 +41,17 @@ fn main() {
                 .save(dir.join(format!("desktop-{width}x{height}.png")))
                 .unwrap();
         }
-        let (capture_ms, image) = match measure_capture(&desktop, runs) {
-            Some((ms, image)) => (ms, image),
+        let (capture_ms, xcap_ms, image) = match measure_capture(&desktop, runs) {
+            Some(measured) => measured,
             None => {
                 println!("(no Xvfb: capture not measured, encoding the synthetic desktop)");
-                (0.0, desktop.clone())
+                (0.0, 0.0, desktop.clone())
             }
         };
-        println!("\n## {label}: {width}×{height}, capture (xcap, Xvfb) p50 {capture_ms:.1} ms");
+        println!(
+            "\n## {label}: {width}×{height}, capture (Xvfb) p50 {capture_ms:.1} ms (MIT-SHM path), \
+             {xcap_ms:.1} ms (xcap alone)"
+        );
         let rows = encoders(width > 1920)
             .into_iter()
             .map(|(name, encoder)| {
@@ -106,14 +109,15 @@ fn main() {
     }
 }
 
-/// Starts Xvfb at the desktop's size, paints it, and times `XcapSource::capture_all`.
-fn measure_capture(desktop: &RgbaImage, runs: usize) -> Option<(f64, RgbaImage)> {
+/// Starts Xvfb at the desktop's size, paints it, and times `DisplaySource::capture_all` (the
+/// MIT-SHM path) and `capture_xcap` (the fallback).
+fn measure_capture(desktop: &RgbaImage, runs: usize) -> Option<(f64, f64, RgbaImage)> {
     let server = xvfb::Xvfb::start(desktop.width(), desktop.height())?;
     xvfb::paint_root(&server.display, desktop);
     std::env::set_var("DISPLAY", &server.display);
     std::env::remove_var("WAYLAND_DISPLAY");
     std::env::remove_var("XDG_SESSION_TYPE");
-    let source = XcapSource;
+    let source = DisplaySource;
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..runs {
@@ -122,6 +126,13 @@ fn measure_capture(desktop: &RgbaImage, runs: usize) -> Option<(f64, RgbaImage)>
         times.push(start.elapsed());
         last = Some(capture);
     }
+    let mut xcap_times = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let capture = guichet_core::capture::capture_xcap().expect("xcap");
+        xcap_times.push(start.elapsed());
+        assert!(capture.screens[0].image == *desktop, "xcap differs");
+    }
     let mut capture = last?;
     assert_eq!(capture.screens.len(), 1, "{:?}", capture.failures);
     let image = capture.screens.remove(0).image;
@@ -129,7 +140,7 @@ fn measure_capture(desktop: &RgbaImage, runs: usize) -> Option<(f64, RgbaImage)>
         image == *desktop,
         "the capture differs from the painted desktop"
     );
-    Some((p50_ms(times), image))
+    Some((p50_ms(times), p50_ms(xcap_times), image))
 }
 
 type Encoder = Box<dyn Fn(&RgbaImage) -> Vec<u8>>;

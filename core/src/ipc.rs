@@ -160,9 +160,14 @@ pub enum Request {
         report: ReportInput,
         screenshots: ScreenshotChoice,
     },
-    /// The CLI's report (attachment paths must be absolute).
+    /// The CLI's report (attachment paths must be absolute). `files` are attachments the CLI
+    /// already holds in memory (its `--screenshot`, masked), `screens` their facts.
     Report {
         report: ReportInput,
+        #[serde(default)]
+        files: Vec<InlineFile>,
+        #[serde(default)]
+        screens: Vec<crate::facts::ScreenInfo>,
     },
     QueueList,
     QueueFlush,
@@ -205,6 +210,37 @@ pub enum Request {
     },
     /// Agent → outbox worker: deliver what is due; answers `NextDue`.
     DeliverDue,
+}
+
+/// A named attachment sent whole over the wire (base64).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct InlineFile {
+    pub name: String,
+    pub base64: String,
+}
+
+impl InlineFile {
+    pub fn new(name: String, bytes: &[u8]) -> InlineFile {
+        use base64::Engine;
+        InlineFile {
+            name,
+            base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        }
+    }
+
+    /// The attachment, or `None` when the base64 is damaged.
+    pub fn into_source(self) -> Option<crate::report::AttachmentSource> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.base64)
+            .ok()?;
+        Some(crate::report::AttachmentSource::Bytes {
+            name: self.name,
+            bytes,
+        })
+    }
 }
 
 /// An attachment's bytes on the wire (base64), beside a [`Report`] whose attachments carry only

@@ -79,37 +79,29 @@ pub trait Parcel: Serialize + DeserializeOwned + Clone + std::fmt::Debug {
     fn attachments_mut(&mut self) -> &mut [Attachment];
 }
 
-impl Parcel for Report {
-    const PREFIX: &'static str = "e/";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn created_at_ms(&self) -> i64 {
-        self.created_at_ms
-    }
-    fn attachments(&self) -> &[Attachment] {
-        &self.attachments
-    }
-    fn attachments_mut(&mut self) -> &mut [Attachment] {
-        &mut self.attachments
-    }
+/// Reports and actions are stored the same way; only their key prefix differs.
+macro_rules! parcel {
+    ($type:ty, $prefix:literal) => {
+        impl Parcel for $type {
+            const PREFIX: &'static str = $prefix;
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn created_at_ms(&self) -> i64 {
+                self.created_at_ms
+            }
+            fn attachments(&self) -> &[Attachment] {
+                &self.attachments
+            }
+            fn attachments_mut(&mut self) -> &mut [Attachment] {
+                &mut self.attachments
+            }
+        }
+    };
 }
 
-impl Parcel for TicketAction {
-    const PREFIX: &'static str = "a/";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn created_at_ms(&self) -> i64 {
-        self.created_at_ms
-    }
-    fn attachments(&self) -> &[Attachment] {
-        &self.attachments
-    }
-    fn attachments_mut(&mut self) -> &mut [Attachment] {
-        &mut self.attachments
-    }
-}
+parcel!(Report, "e/");
+parcel!(TicketAction, "a/");
 
 /// A report (or an action) in the outbox, without its attachment bytes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -56,6 +56,16 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    fn new(field: Field, key: &str, message: String) -> FieldError {
+        FieldError {
+            field,
+            key: key.to_owned(),
+            message,
+        }
+    }
+}
+
 impl ErrorInfo {
     pub fn from_connector(e: &ConnectorError, lang: Lang) -> ErrorInfo {
         let code = match e.ipc_code() {
@@ -78,11 +88,7 @@ impl ErrorInfo {
             fields: e
                 .0
                 .iter()
-                .map(|v| FieldError {
-                    field: v.field(),
-                    key: v.key().to_owned(),
-                    message: v.message(lang),
-                })
+                .map(|v| FieldError::new(v.field(), v.key(), v.message(lang)))
                 .collect(),
         }
     }
@@ -94,16 +100,12 @@ impl ErrorInfo {
             fields: e
                 .action
                 .iter()
-                .map(|v| FieldError {
-                    field: v.field(),
-                    key: v.key().to_owned(),
-                    message: v.message(lang),
-                })
-                .chain(e.attachments.iter().map(|v| FieldError {
-                    field: Field::Attachments,
-                    key: v.key().to_owned(),
-                    message: v.message(lang),
-                }))
+                .map(|v| FieldError::new(v.field(), v.key(), v.message(lang)))
+                .chain(
+                    e.attachments
+                        .iter()
+                        .map(|v| FieldError::new(Field::Attachments, v.key(), v.message(lang))),
+                )
                 .collect(),
         }
     }

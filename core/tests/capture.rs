@@ -1,6 +1,6 @@
 //! Screenshots end to end: fake monitors (one failing, mixed sizes and scales), masks burned in
 //! each screen's own pixels, JPEG 4:4:4 and its size limit, and a real capture of an Xvfb
-//! screen through `XcapSource`, pixel for pixel.
+//! screen through `DisplaySource`, pixel for pixel.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -10,7 +10,7 @@ mod xvfb;
 use guichet_core::capture::annotate::MASK_COLOUR;
 use guichet_core::capture::{
     capture_monitors, encode, screenshot_attachments, Annotation, AnnotationKind, Capture,
-    CaptureError, EncodeOptions, Monitor, Rect, ScreenSource, XcapSource,
+    CaptureError, DisplaySource, EncodeOptions, Monitor, Rect, ScreenSource,
 };
 use guichet_core::report::AttachmentSource;
 use image::{ImageFormat, Rgba, RgbaImage};
@@ -455,7 +455,7 @@ fn debug_output_never_carries_pixels() {
 
 /// The only test that touches the environment (DISPLAY): xcap reads the display from there.
 #[test]
-fn xcap_captures_an_xvfb_screen_exactly() {
+fn the_display_is_captured_exactly_through_mit_shm_and_through_xcap() {
     // An odd size catches stride and row-order mistakes.
     let (width, height) = (1366, 768);
     let Some(server) = xvfb::Xvfb::start(width, height) else {
@@ -467,7 +467,7 @@ fn xcap_captures_an_xvfb_screen_exactly() {
     std::env::remove_var("XDG_SESSION_TYPE");
     std::env::set_var("DISPLAY", &server.display);
 
-    let capture: Capture = XcapSource.capture_all().expect("capture");
+    let capture: Capture = DisplaySource.capture_all().expect("capture");
     assert!(capture.failures.is_empty(), "{:?}", capture.failures);
     assert_eq!(capture.screens.len(), 1, "{capture:?}");
     let shot = &capture.screens[0];
@@ -481,6 +481,16 @@ fn xcap_captures_an_xvfb_screen_exactly() {
         .enumerate_pixels()
         .find(|(x, y, p)| *p != picture.get_pixel(*x, *y));
     assert!(wrong.is_none(), "first differing pixel: {wrong:?}");
+    // That was the MIT-SHM path (Xvfb has it); xcap, the fallback, sees the same pixels.
+    let shm = guichet_core::capture::x11::capture_shm().expect("MIT-SHM on Xvfb");
+    let reference = guichet_core::capture::capture_xcap().expect("xcap");
+    assert_eq!(shm.screens.len(), 1);
+    assert_eq!(reference.screens.len(), 1);
+    assert_eq!(shm.screens[0].info.name, reference.screens[0].info.name);
+    assert!(
+        shm.screens[0].image == reference.screens[0].image,
+        "MIT-SHM and xcap differ"
+    );
 
     // The whole path: mask, encode, attach.
     let mask = Rect {
@@ -506,10 +516,10 @@ fn xcap_captures_an_xvfb_screen_exactly() {
 
     // A display that is named but not there, then no display at all: clear errors.
     std::env::set_var("DISPLAY", ":4242");
-    let err = XcapSource.capture_all().unwrap_err();
+    let err = DisplaySource.capture_all().unwrap_err();
     assert!(matches!(err, CaptureError::Monitors(_)), "{err:?}");
     std::env::remove_var("DISPLAY");
-    let err = XcapSource.capture_all().unwrap_err();
+    let err = DisplaySource.capture_all().unwrap_err();
     assert!(matches!(err, CaptureError::NoDisplay), "{err:?}");
     assert!(err.to_string().contains("DISPLAY"), "{err}");
 }

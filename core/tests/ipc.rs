@@ -63,6 +63,8 @@ async fn the_socket_is_private_and_requests_round_trip() {
             description: "Salle 3 : plus de réseau.".into(),
             ..Default::default()
         },
+        files: Vec::new(),
+        screens: Vec::new(),
     };
     match client.request(&report).await.expect("answer") {
         Response::Error { error } => assert_eq!(error.message, "report"),

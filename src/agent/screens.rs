@@ -3,7 +3,9 @@
 //! written anywhere).
 
 use base64::Engine;
-use guichet_core::capture::{self, Capture, EncodeOptions, ScreenShot, ScreenSource, XcapSource};
+use guichet_core::capture::{
+    self, Capture, DisplaySource, EncodeOptions, ScreenShot, ScreenSource,
+};
 use guichet_core::facts::ScreenInfo;
 use guichet_core::ipc::{ScreenPreview, ScreenshotChoice};
 use guichet_core::report::AttachmentSource;
@@ -22,7 +24,7 @@ pub struct Screens {
 impl Default for Screens {
     fn default() -> Self {
         Screens {
-            source: Arc::new(XcapSource),
+            source: Arc::new(DisplaySource),
             held: Mutex::new(None),
         }
     }
@@ -98,6 +100,7 @@ impl Screens {
     pub async fn attachments(
         &self,
         choice: &ScreenshotChoice,
+        lang: guichet_core::i18n::Lang,
     ) -> Result<(Vec<AttachmentSource>, Vec<ScreenInfo>), String> {
         let held = self.held.lock().await;
         let Some(capture) = held.as_ref() else {
@@ -142,7 +145,7 @@ impl Screens {
         })
         .await
         .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.message(lang))?;
         Ok((attachments, infos))
     }
 

@@ -98,7 +98,11 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             report,
             screenshots,
         } => {
-            let (extra, screens) = match agent.screens.attachments(&screenshots).await {
+            let (extra, screens) = match agent
+                .screens
+                .attachments(&screenshots, guichet.lang())
+                .await
+            {
                 Ok(x) => x,
                 Err(message) => {
                     return Response::Error {
@@ -121,12 +125,27 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             }
             response
         }
-        Request::Report { report } => match guichet.build_report(&report, Vec::new(), Vec::new()) {
-            Ok(r) => submit(agent, r).await,
-            Err(e) => Response::Error {
-                error: ErrorInfo::from_validation(&e, guichet.lang()),
-            },
-        },
+        Request::Report {
+            report,
+            files,
+            screens,
+        } => {
+            let Some(extra) = files
+                .into_iter()
+                .map(guichet_core::ipc::InlineFile::into_source)
+                .collect::<Option<Vec<_>>>()
+            else {
+                return Response::Error {
+                    error: ErrorInfo::internal("an attached file arrived damaged"),
+                };
+            };
+            match guichet.build_report(&report, extra, screens) {
+                Ok(r) => submit(agent, r).await,
+                Err(e) => Response::Error {
+                    error: ErrorInfo::from_validation(&e, guichet.lang()),
+                },
+            }
+        }
         request @ (Request::QueueList | Request::QueueFlush | Request::QueueDismiss { .. }) => {
             agent.outbox.call(&request).await
         }

@@ -113,6 +113,29 @@ impl SessionBus {
     }
 }
 
+/// Starts dunst, a real notification daemon, on `x` and `bus`; returns once it owns
+/// `org.freedesktop.Notifications`.
+pub fn start_dunst(x: &Xvfb, bus: &SessionBus) -> Guard {
+    let dunst = Command::new("dunst")
+        .env("DISPLAY", &x.display)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dunst is installed (scripts/install-deps.sh)");
+    let guard = Guard(dunst);
+    wait_for("dunst on the bus", Duration::from_secs(20), || {
+        bus.send(&[
+            "--dest=org.freedesktop.Notifications",
+            "/org/freedesktop/Notifications",
+            "org.freedesktop.Notifications.GetServerInformation",
+        ])
+        .ok()
+        .filter(|r| r.contains("dunst"))
+    });
+    guard
+}
+
 /// Polls `check` every 50 ms until it returns `Some`, or panics after `limit` naming `what`.
 pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();

@@ -62,6 +62,48 @@ impl Workstation {
         cmd
     }
 
+    /// Starts the resident agent on its private socket directory `runtime`, with `env` added and
+    /// its log (stderr) in `log`; returns once its socket exists.
+    pub fn start_agent(
+        &self,
+        runtime: &Path,
+        env: &[(&str, &std::ffi::OsStr)],
+        log: &Path,
+    ) -> desktop::Guard {
+        let mut cmd = self.command(&[]);
+        cmd.env("GUICHET_RUNTIME_DIR", runtime)
+            .env("GUICHET_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(log).expect("agent log"));
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        let child = cmd.spawn().expect("start the agent");
+        let socket = runtime.join("agent.sock");
+        desktop::wait_for(
+            "the agent's socket",
+            std::time::Duration::from_secs(20),
+            || socket.exists().then_some(()),
+        );
+        desktop::Guard(child)
+    }
+
+    /// A stand-in for `guichet-ui` that appends its arguments to `record` and exits with `code`.
+    pub fn recording_ui(&self, record: &Path, code: i32) -> PathBuf {
+        let script = self.dir.path().join("recording-guichet-ui");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho \"$@\" >> '{}'\nexit {code}\n",
+                record.display()
+            ),
+        )
+        .expect("stand-in window process");
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        script
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run guichet")
     }

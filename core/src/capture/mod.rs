@@ -7,7 +7,7 @@
 //! pixels is `Serialize` or `Clone`, and [`screenshot_attachments`] consumes the [`Capture`] so
 //! that each original is dropped as soon as its masked JPEG exists.
 //!
-//! - [`ScreenSource`] is the side effect (the display); [`XcapSource`] implements it with `xcap`.
+//! - [`ScreenSource`] is the side effect (the display); [`DisplaySource`] implements it with `xcap`.
 //! - [`annotate`]: rectangles that mask (solid, pixelated) or highlight.
 //! - [`encode`]: downscale and JPEG 4:4:4 under a size limit.
 //!
@@ -17,12 +17,14 @@
 pub mod annotate;
 pub mod encode;
 pub mod source;
+#[cfg(target_os = "linux")]
+pub mod x11;
 
 pub use annotate::{apply, Annotation, AnnotationKind, Rect};
 pub use encode::{encode, EncodeOptions, EncodedImage};
 /// The `image` crate whose [`RgbaImage`] this API uses, for callers that build or read images.
 pub use image;
-pub use source::{capture_monitors, display_available, Monitor, XcapSource};
+pub use source::{capture_monitors, capture_xcap, display_available, DisplaySource, Monitor};
 
 use crate::facts::ScreenInfo;
 use crate::report::AttachmentSource;
@@ -54,6 +56,52 @@ pub enum CaptureError {
         smallest: u64,
         width: u32,
     },
+}
+
+impl CaptureError {
+    /// The message for people, in `lang` (technical details stay as the system gave them).
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{human_size, t};
+        match self {
+            CaptureError::NoDisplay => t(lang, "capture.no_display", &[]),
+            CaptureError::Monitors(detail) => t(lang, "capture.monitors", &[("detail", detail)]),
+            CaptureError::NothingCaptured(failures) => t(
+                lang,
+                "capture.nothing",
+                &[("detail", &failures_suffix(failures))],
+            ),
+            CaptureError::NoSuchScreen { number, count } => t(
+                lang,
+                "capture.no_such_screen",
+                &[("number", number), ("count", count)],
+            ),
+            CaptureError::EmptyRect { rect } => t(lang, "capture.empty_rect", &[("rect", rect)]),
+            CaptureError::OutsideImage {
+                rect,
+                width,
+                height,
+            } => t(
+                lang,
+                "capture.outside",
+                &[("rect", rect), ("width", width), ("height", height)],
+            ),
+            CaptureError::Resize(detail) => t(lang, "capture.resize", &[("detail", detail)]),
+            CaptureError::Encode(detail) => t(lang, "capture.encode", &[("detail", detail)]),
+            CaptureError::TooLarge {
+                max_bytes,
+                smallest,
+                width,
+            } => t(
+                lang,
+                "capture.too_large",
+                &[
+                    ("max", &human_size(lang, *max_bytes)),
+                    ("smallest", &human_size(lang, *smallest)),
+                    ("width", width),
+                ],
+            ),
+        }
+    }
 }
 
 fn failures_suffix(failures: &[ScreenFailure]) -> String {

@@ -1,5 +1,6 @@
-//! The real display, through `xcap` (X11 through RandR monitors, Wayland through its portal,
-//! Windows, macOS).
+//! The real display: on X11 through MIT-SHM when the server allows it (see [`super::x11`]),
+//! otherwise through `xcap` (X11 through RandR monitors, Wayland through its portal, Windows,
+//! macOS).
 
 use super::{Capture, CaptureError, ScreenFailure, ScreenShot, ScreenSource};
 use crate::facts::ScreenInfo;
@@ -8,7 +9,7 @@ use image::RgbaImage;
 /// Captures every monitor of the current session. Opening the display is deferred to
 /// [`ScreenSource::capture_all`], so holding one costs nothing.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct XcapSource;
+pub struct DisplaySource;
 
 /// Whether a display server is named in the environment (xcap reads the same variables).
 /// On Windows and macOS there is always one.
@@ -21,14 +22,35 @@ pub fn display_available() -> bool {
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
-impl ScreenSource for XcapSource {
+/// An X11 session (not Wayland, where X clients see only XWayland's part of the desktop).
+#[cfg(target_os = "linux")]
+fn is_x11() -> bool {
+    let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
+    set("DISPLAY")
+        && !set("WAYLAND_DISPLAY")
+        && std::env::var("XDG_SESSION_TYPE").map_or(true, |t| t != "wayland")
+}
+
+impl ScreenSource for DisplaySource {
     fn capture_all(&self) -> Result<Capture, CaptureError> {
         if !display_available() {
             return Err(CaptureError::NoDisplay);
         }
-        let monitors = xcap::Monitor::all().map_err(|e| CaptureError::Monitors(e.to_string()))?;
-        Ok(capture_monitors(&monitors))
+        #[cfg(target_os = "linux")]
+        if is_x11() {
+            if let Some(capture) = super::x11::capture_shm().filter(|c| !c.screens.is_empty()) {
+                return Ok(capture);
+            }
+        }
+        capture_xcap()
     }
+}
+
+/// Every monitor through `xcap` alone (the portable path, and the reference the X11 fast path is
+/// tested against).
+pub fn capture_xcap() -> Result<Capture, CaptureError> {
+    let monitors = xcap::Monitor::all().map_err(|e| CaptureError::Monitors(e.to_string()))?;
+    Ok(capture_monitors(&monitors))
 }
 
 /// One monitor, as [`capture_monitors`] needs it. Implemented by `xcap`'s monitors, and by fakes

@@ -376,6 +376,25 @@ impl GlpiConnector {
             .unwrap_or_default())
     }
 
+    /// `GET /search/Ticket` with `query`; the rows (keys are search option ids as strings).
+    async fn search_tickets<Q: serde::Serialize + ?Sized>(
+        &self,
+        query: &Q,
+    ) -> Result<Vec<Value>, ConnectorError> {
+        let value = self
+            .call(|_| self.request(Method::GET, "search/Ticket").query(query))
+            .await?
+            .json()?;
+        // No match: GLPI leaves `data` out entirely.
+        match value.get("data") {
+            None => Ok(Vec::new()),
+            Some(Value::Array(rows)) => Ok(rows.clone()),
+            Some(_) => Err(ConnectorError::Protocol {
+                detail: "search data is not a list".into(),
+            }),
+        }
+    }
+
     /// Searches this user's tickets whose content contains `needle`; returns their ids.
     async fn search_own(&self, needle: &str) -> Result<Vec<u64>, ConnectorError> {
         let query = [
@@ -388,17 +407,7 @@ impl GlpiConnector {
             ("criteria[1][value]", "myself"),
             ("forcedisplay[0]", "2"),
         ];
-        let value = self
-            .call(|_| self.request(Method::GET, "search/Ticket").query(&query))
-            .await?
-            .json()?;
-        // No match: GLPI leaves `data` out entirely.
-        let Some(rows) = value.get("data") else {
-            return Ok(Vec::new());
-        };
-        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol {
-            detail: "search data is not a list".into(),
-        })?;
+        let rows = self.search_tickets(&query).await?;
         Ok(rows.iter().filter_map(|row| as_u64(&row["2"])).collect())
     }
 }
@@ -718,16 +727,7 @@ impl Connector for GlpiConnector {
         query.push(("forcedisplay[0]".into(), "12".into()));
         query.push(("forcedisplay[1]".into(), "19".into()));
         query.push(("range".into(), format!("0-{}", ids.len().saturating_sub(1))));
-        let value = self
-            .call(|_| self.request(Method::GET, "search/Ticket").query(&query))
-            .await?
-            .json()?;
-        let Some(rows) = value.get("data") else {
-            return Ok(Vec::new());
-        };
-        let rows = rows.as_array().ok_or_else(|| ConnectorError::Protocol {
-            detail: "search data is not a list".into(),
-        })?;
+        let rows = self.search_tickets(&query).await?;
         Ok(rows
             .iter()
             .filter_map(|row| {

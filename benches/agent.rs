@@ -207,7 +207,11 @@ fn main() {
                     ..Default::default()
                 };
                 let answer = client
-                    .request(&Request::Report { report: input })
+                    .request(&Request::Report {
+                        report: input,
+                        files: Vec::new(),
+                        screens: Vec::new(),
+                    })
                     .await
                     .expect("report");
                 assert!(matches!(answer, Response::Submitted { .. }), "{answer:?}");

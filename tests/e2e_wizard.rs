@@ -220,6 +220,44 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
             "drew {mask:?} for {MASK_TARGET:?}"
         );
     }
+    // The same by keyboard alone: add an area, move it right and down, then remove it.
+    let rect_of = |i: usize| -> Vec<u32> {
+        session
+            .execute(
+                "const li = document.querySelectorAll('li[data-rect]')[arguments[0]];
+                 return li ? li.dataset.rect : null;",
+                json!([i]),
+            )
+            .as_str()
+            .unwrap_or_else(|| panic!("no area {i}: {}", session.body_text()))
+            .split(',')
+            .map(|n| n.parse().unwrap())
+            .collect()
+    };
+    session.send_keys("#screen-0-add", "\u{E007}");
+    session.wait("#screen-0-rect-1-adjust", Duration::from_secs(5));
+    let added = rect_of(1);
+    session.send_keys("#screen-0-rect-1-adjust", "\u{E014}\u{E014}\u{E015}");
+    let moved = rect_of(1);
+    let step = |extent: u32| (f64::from(extent) * 0.01).round() as u32;
+    assert_eq!(
+        (moved[0], moved[1], moved[2], moved[3]),
+        (
+            added[0] + 2 * step(WIDTH),
+            added[1] + step(HEIGHT),
+            added[2],
+            added[3]
+        ),
+        "two steps right, one down (1 % of the screen each)"
+    );
+    assert_accessible(&session, "screenshots, area added by keyboard");
+    session.click("li[data-rect]:nth-of-type(2) button.link");
+    wait_for("the keyboard area removed", Duration::from_secs(5), || {
+        session
+            .find("#screen-0-rect-1-adjust")
+            .is_none()
+            .then_some(())
+    });
     assert_accessible(&session, "screenshots");
     session.click("#next");
 

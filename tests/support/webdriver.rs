@@ -268,6 +268,16 @@ impl Session {
         );
     }
 
+    /// Types `keys` into the element (WebDriver key codes allowed: `\u{E014}` is →), keeping
+    /// what is there.
+    pub fn send_keys(&self, css: &str, keys: &str) {
+        let element = self.wait(css, Duration::from_secs(10));
+        self.post(
+            &format!("/element/{element}/value"),
+            json!({ "text": keys }),
+        );
+    }
+
     pub fn text(&self, css: &str) -> String {
         let element = self.wait(css, Duration::from_secs(10));
         let value = self

@@ -135,6 +135,14 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
     );
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
     assert_accessible(&session, "ticket solved");
+    // 200 % zoom: the 860 px window at half its width still needs no horizontal scrolling.
+    session.set_window_size(430, 680);
+    wait_for("the narrow layout", LIMIT, || {
+        let width = session.execute("return window.innerWidth;", json!([]));
+        (width.as_u64().unwrap_or(9999) <= 440).then_some(())
+    });
+    session.assert_reflows("My tickets at 200 %");
+    session.set_window_size(860, 680);
 
     // Refusing without a reason is refused beside the field; with one, it goes.
     session.click("#refuse");
@@ -225,6 +233,12 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     session.wait("#settings-phone", LIMIT);
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
     assert_accessible(&session, "settings");
+    session.set_window_size(320, 600);
+    wait_for("the narrow layout", LIMIT, || {
+        let width = session.execute("return window.innerWidth;", json!([]));
+        (width.as_u64().unwrap_or(9999) <= 330).then_some(())
+    });
+    session.assert_reflows("Settings at 320 px");
     assert!(
         session.text("#settings-shortcut").contains("Ctrl+Alt+G"),
         "{}",

@@ -158,6 +158,14 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     let window_shown = session_started.elapsed();
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
     assert_accessible(&session, "subject");
+    // 200 % zoom: the 720 px window at half its width still needs no horizontal scrolling.
+    session.set_window_size(360, 640);
+    wait_for("the narrow layout", Duration::from_secs(10), || {
+        let width = session.execute("return window.innerWidth;", json!([]));
+        (width.as_u64().unwrap_or(9999) <= 370).then_some(())
+    });
+    session.assert_reflows("the wizard at 200 %");
+    session.set_window_size(720, 640);
     session.click("#next");
     session.wait("#subject[aria-invalid=true]", Duration::from_secs(5));
     assert!(

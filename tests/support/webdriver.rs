@@ -209,6 +209,28 @@ impl Session {
         self.post("/timeouts", json!({ "script": script.as_millis() as u64 }));
     }
 
+    /// Resizes the window (CSS pixels).
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height }));
+    }
+
+    /// Panics when the page needs horizontal scrolling at its current width: WCAG 1.4.10's reflow
+    /// test, which a window 320–430 CSS pixels wide stands for 200 % zoom on a laptop screen.
+    pub fn assert_reflows(&self, what: &str) {
+        let sizes = self.execute(
+            "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+            json!([]),
+        );
+        let (scroll, client) = (
+            sizes[0].as_u64().unwrap_or(0),
+            sizes[1].as_u64().unwrap_or(0),
+        );
+        assert!(
+            client > 0 && scroll <= client,
+            "{what}: content {scroll} px wide in a {client} px window"
+        );
+    }
+
     /// The element matching `css` now, if any.
     pub fn find(&self, css: &str) -> Option<String> {
         let value = self

@@ -316,6 +316,16 @@ pub fn next_delay(
     Some(base.mul_f64(factor))
 }
 
+/// A wall clock this far ahead of the monotonic clock over one sleep means the machine was
+/// suspended meanwhile (the monotonic clock stops during a suspend).
+pub const SUSPEND_GAP: Duration = Duration::from_secs(30);
+
+/// Whether a sleep that the monotonic clock measured as `monotonic` lasted `wall` on the wall
+/// clock because the machine was suspended: then the tickets are checked again soon.
+pub fn woke_from_sleep(wall: Duration, monotonic: Duration) -> bool {
+    wall > monotonic + SUSPEND_GAP
+}
+
 /// Checks the watched tickets against the help desk.
 #[derive(Debug, Clone)]
 pub struct StatusPoller {
@@ -660,6 +670,24 @@ mod tests {
         let d = next_delay(&settings, &state, &mut rng).unwrap();
         assert!(d <= Duration::from_secs(4320), "capped: {d:?}");
         assert!(settings.soon(&mut rng) <= Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_wall_clock_far_ahead_of_the_monotonic_one_means_a_suspend() {
+        let minute = Duration::from_secs(60);
+        assert!(!woke_from_sleep(minute, minute));
+        assert!(
+            !woke_from_sleep(minute + Duration::from_secs(5), minute),
+            "NTP slew"
+        );
+        assert!(
+            woke_from_sleep(Duration::from_secs(3 * 3600), minute),
+            "a night asleep"
+        );
+        assert!(
+            !woke_from_sleep(Duration::ZERO, minute),
+            "the clock went back"
+        );
     }
 
     #[test]

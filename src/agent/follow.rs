@@ -19,8 +19,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Longest single sleep: how late a wake from suspend can be noticed.
 const STEP: Duration = Duration::from_secs(60);
-/// A wall clock this far ahead of the monotonic clock means the machine was asleep.
-const SUSPEND_GAP: Duration = Duration::from_secs(30);
 
 /// Why the loop stopped waiting.
 #[derive(Debug, PartialEq, Eq)]
@@ -91,8 +89,7 @@ async fn wait(agent: &Agent, delay: Option<Duration>) -> Wake {
             _ = agent.follow_changed.notified() => return Wake::Changed,
             _ = agent.network_back.notified() => return Wake::Soon,
         }
-        let wall_elapsed = wall.elapsed().unwrap_or_default();
-        if wall_elapsed > mono.elapsed() + SUSPEND_GAP {
+        if follow::woke_from_sleep(wall.elapsed().unwrap_or_default(), mono.elapsed()) {
             tracing::info!("the machine woke up: checking tickets soon");
             return Wake::Soon;
         }

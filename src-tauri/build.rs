@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "my_tickets",
     "ticket",
     "act",
+    "await_ticket",
     "settings",
     "save_profile",
 ];

@@ -193,6 +193,49 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
     let stored = glpi.ticket(ticket).unwrap();
     assert_eq!(stored.status, 6, "approved anyway: closed");
     assert_eq!(stored.solutions.last().unwrap().status, 3);
+
+    // With the window open, the next notification clicked shows its ticket in this window
+    // instead of starting another one.
+    let out = ws
+        .command(&[
+            "report",
+            "--subject",
+            "Imprimante du CDI",
+            "--description",
+            "L'imprimante du CDI imprime des pages blanches depuis ce matin.",
+            "--json",
+        ])
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let second = json(&out)["ticket"].as_u64().unwrap();
+    wait_for(
+        "the agent's first check of the second ticket",
+        LIMIT,
+        || {
+            glpi.requests()
+                .iter()
+                .any(|r| r.path == format!("/Ticket/{second}/ITILSolution"))
+                .then_some(())
+        },
+    );
+    dunstctl(&["close-all"]);
+    glpi.add_solution(second, "Toner remplacé.").unwrap();
+    wait_for("the second notification", LIMIT, || {
+        (dunstctl(&["count", "displayed"]) == "1").then_some(())
+    });
+    dunstctl(&["action", "0"]);
+    session.wait(
+        &format!("#ticket-detail[data-ticket-id='{second}'][data-status=solved]"),
+        LIMIT,
+    );
+    assert_eq!(
+        read_file(&record).lines().count(),
+        1,
+        "no second window process: {}",
+        read_file(&agent_log)
+    );
     drop(session);
     drop(driver);
 }

@@ -189,6 +189,9 @@ pub enum Request {
     Act {
         action: ActionInput,
     },
+    /// "My tickets" waits here to be told to show another ticket (a notification about it was
+    /// clicked while the window was open); answered with `OpenTicket`, possibly much later.
+    AwaitTicket,
     /// What the Settings window shows.
     Settings,
     /// The user's own phone and location (the Settings window).
@@ -321,6 +324,7 @@ impl Request {
             Request::MyTickets => "myTickets",
             Request::Ticket { .. } => "ticket",
             Request::Act { .. } => "act",
+            Request::AwaitTicket => "awaitTicket",
             Request::Settings => "settings",
             Request::SaveProfile { .. } => "saveProfile",
             Request::ActBuilt { .. } => "actBuilt",
@@ -368,6 +372,10 @@ pub enum Response {
     },
     Settings {
         view: SettingsView,
+    },
+    /// Show this ticket (the answer to `AwaitTicket`).
+    OpenTicket {
+        ticket: TicketId,
     },
     /// When the next waiting report is due, ms since the epoch (`None`: nothing waits).
     NextDue {

@@ -26,6 +26,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         my_tickets,
         ticket,
         act,
+        await_ticket,
         settings,
         save_profile
     ]
@@ -185,6 +186,23 @@ pub async fn save_profile(
         .await?
     {
         Response::Settings { view } => Ok(view),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Waits until the agent is asked to show another ticket in this window (a notification was
+/// clicked while it was open), brings the window forward, and returns that ticket.
+#[tauri::command]
+pub async fn await_ticket<R: Runtime>(
+    window: WebviewWindow<R>,
+    agent: State<'_, AgentLink>,
+) -> Result<TicketId, CommandError> {
+    match agent.request(Request::AwaitTicket).await? {
+        Response::OpenTicket { ticket } => {
+            window.unminimize()?;
+            window.set_focus()?;
+            Ok(ticket)
+        }
         other => Err(unexpected(&other)),
     }
 }

@@ -53,6 +53,8 @@ pub struct Agent {
     pub follow_changed: Notify,
     /// Wakes the follow-up loop when the help desk answered again after failures.
     pub network_back: Notify,
+    /// Tickets to show in the "My tickets" window that is already open.
+    pub open_ticket: tokio::sync::broadcast::Sender<TicketId>,
     /// When the wizard was last asked for, to measure how soon it is ready.
     pub last_trigger: tokio::sync::Mutex<Option<std::time::Instant>>,
 }
@@ -104,6 +106,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         outbox_changed: Notify::new(),
         follow_changed: Notify::new(),
         network_back: Notify::new(),
+        open_ticket: tokio::sync::broadcast::channel(4).0,
         last_trigger: tokio::sync::Mutex::new(None),
     });
 
@@ -145,7 +148,13 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         match command {
             Some(Command::OpenWizard) => open_wizard_now(&agent).await,
             Some(Command::OpenWindow(kind, ticket)) => {
-                if agent.window.is_running(kind) {
+                // An open "My tickets" window waits (`AwaitTicket`) to be told what to show,
+                // whoever started it.
+                let listening = kind == WindowKind::MyTickets
+                    && ticket.is_some_and(|t| agent.open_ticket.send(t).is_ok());
+                if listening {
+                    tracing::info!("ticket handed to the open My tickets window");
+                } else if agent.window.is_running(kind) {
                     tracing::info!("the {} window is already open", kind.arg());
                 } else if let Err(e) = agent.window.open(kind, false, ticket, || {}).await {
                     tracing::warn!("{e}");

@@ -53,6 +53,21 @@ async fn handle(mut connection: Connection, agent: Arc<Agent>) {
             }
         };
         tracing::info!("ipc request: {}", request.kind());
+        if request == Request::AwaitTicket {
+            // Answered when a ticket is to be shown, or dropped when the window hangs up.
+            let mut tickets = agent.open_ticket.subscribe();
+            let response = tokio::select! {
+                ticket = tickets.recv() => match ticket {
+                    Ok(ticket) => Response::OpenTicket { ticket },
+                    Err(_) => Response::Done,
+                },
+                _ = connection.receive::<Request>() => return,
+            };
+            if connection.send(&response).await.is_err() {
+                return;
+            }
+            continue;
+        }
         let response = answer(&agent, request).await;
         if connection.send(&response).await.is_err() {
             return;
@@ -199,6 +214,7 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             },
             Err(error) => Response::Error { error },
         },
+        Request::AwaitTicket => Response::Done,
         Request::SubmitBuilt { .. } | Request::ActBuilt { .. } | Request::DeliverDue => {
             Response::Error {
                 error: ErrorInfo::internal("only the agent sends this to its outbox worker"),

@@ -110,6 +110,14 @@ export function act(action: ActionInput): Promise<SubmitOutcome> {
   return call("act", { action });
 }
 
+/**
+ * Resolves with a ticket to show when a notification about it is clicked while this window is
+ * open (the agent brings the window forward); may wait for hours.
+ */
+export function awaitTicket(): Promise<number> {
+  return call("await_ticket");
+}
+
 /** What the Settings window shows. */
 export function settingsView(): Promise<SettingsView> {
   return call("settings");

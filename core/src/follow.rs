@@ -182,6 +182,9 @@ pub struct Watched {
     /// Consecutive checks in which the help desk did not list it.
     #[serde(default)]
     pub missing: u32,
+    /// Bumped when the user acts on the ticket: a check that started before is stale for it.
+    #[serde(default)]
+    pub revision: u64,
 }
 
 /// Everything the follow-up loop remembers.
@@ -208,6 +211,7 @@ impl FollowState {
         self.tickets.entry(ticket).or_insert_with(|| Watched {
             seen: Snapshot::filed(subject),
             missing: 0,
+            revision: 0,
         });
     }
 
@@ -218,6 +222,7 @@ impl FollowState {
         let Some(watched) = self.tickets.get_mut(&action.ticket) else {
             return;
         };
+        watched.revision += 1;
         let seen = &mut watched.seen;
         match &action.kind {
             ActionKind::Approve { .. } => {
@@ -332,14 +337,64 @@ pub struct StatusPoller {
     connector: Arc<dyn Connector>,
 }
 
+/// What one check saw, before it is compared with what was known (see [`FollowState::apply`]).
+#[derive(Debug, Default)]
+pub struct Observation {
+    /// Tickets whose stamp moved, fetched in detail, with the revision they had when asked.
+    pub fetched: Vec<(TicketId, u64, Snapshot)>,
+    /// Tickets the search listed with the stamp already known.
+    pub unchanged: Vec<TicketId>,
+    /// Tickets the search did not list.
+    pub missing: Vec<TicketId>,
+    /// Why the check stopped early, if it did (what was fetched before still counts).
+    pub error: Option<ConnectorError>,
+}
+
 impl StatusPoller {
     pub fn new(connector: Arc<dyn Connector>) -> StatusPoller {
         StatusPoller { connector }
     }
 
-    /// One check: one search for every watched ticket, then one detail fetch per ticket whose
-    /// stamp moved. Updates `state` (also on failure: the failure count, and the tickets already
-    /// fetched) and returns the new notices, which are also added to `state.unread`.
+    /// Asks the help desk about the tickets `state` watches: one search, then one detail fetch
+    /// per ticket whose stamp moved. Changes nothing: no lock is held while the network is slow.
+    pub async fn observe(&self, state: &FollowState) -> Observation {
+        let mut seen = Observation::default();
+        if state.tickets.is_empty() {
+            return seen;
+        }
+        let ids: Vec<TicketId> = state.tickets.keys().copied().collect();
+        let current = match self.connector.ticket_states(&ids).await {
+            Ok(c) => c,
+            Err(e) => {
+                seen.error = Some(e);
+                return seen;
+            }
+        };
+        for (id, watched) in &state.tickets {
+            let Some(now) = current.iter().find(|s| s.id == *id) else {
+                seen.missing.push(*id);
+                continue;
+            };
+            if now.updated == watched.seen.updated && now.status == watched.seen.status {
+                seen.unchanged.push(*id);
+                continue;
+            }
+            match self.connector.ticket_detail(*id).await {
+                Ok(detail) => {
+                    seen.fetched
+                        .push((*id, watched.revision, Snapshot::from_detail(&detail)));
+                }
+                Err(e) => {
+                    seen.error = Some(e);
+                    break;
+                }
+            }
+        }
+        seen
+    }
+
+    /// One check applied to `state` (kept in memory): [`observe`](Self::observe), then
+    /// [`FollowState::apply`].
     pub async fn poll(
         &self,
         state: &mut FollowState,
@@ -348,66 +403,60 @@ impl StatusPoller {
         if state.tickets.is_empty() {
             return Ok(Vec::new());
         }
-        let result = self.check(state).await;
-        state.last_poll_ms = Some(now_ms);
-        match result {
-            Ok(found) => {
-                state.failures = 0;
-                state.push_unread(&found);
+        let seen = self.observe(state).await;
+        state.apply(seen, now_ms)
+    }
+}
+
+impl FollowState {
+    /// Brings what is known up to date with `seen`, and returns the notices: each fetched ticket
+    /// is compared with what is known *now* (not when the check started), so two processes
+    /// checking at once never announce the same event twice. Closed tickets, and ones the help
+    /// desk stopped listing, are no longer watched.
+    pub fn apply(&mut self, seen: Observation, now_ms: i64) -> Result<Vec<Notice>, ConnectorError> {
+        let mut found = Vec::new();
+        for (id, revision, snapshot) in seen.fetched {
+            if let Some(watched) = self.tickets.get_mut(&id) {
+                if watched.revision != revision {
+                    // The user acted meanwhile: this view predates it. The next check fetches
+                    // the ticket again (its stamp differs from the one kept).
+                    continue;
+                }
+                found.extend(notices(id, &watched.seen, &snapshot));
+                watched.seen = snapshot;
+                watched.missing = 0;
+            }
+        }
+        for id in seen.unchanged {
+            if let Some(watched) = self.tickets.get_mut(&id) {
+                watched.missing = 0;
+            }
+        }
+        for id in seen.missing {
+            if let Some(watched) = self.tickets.get_mut(&id) {
+                watched.missing += 1;
+            }
+        }
+        self.tickets
+            .retain(|_, w| w.seen.status != TicketStatus::Closed && w.missing < MISSING_LIMIT);
+        self.last_poll_ms = Some(now_ms);
+        self.push_unread(&found);
+        match seen.error {
+            None => {
+                self.failures = 0;
                 Ok(found)
             }
-            Err((found, error)) => {
-                state.failures = state.failures.saturating_add(1);
-                state.push_unread(&found);
+            Some(error) => {
+                self.failures = self.failures.saturating_add(1);
                 if found.is_empty() {
                     Err(error)
                 } else {
-                    // Some tickets were updated before the failure: their notices must not be lost
-                    // (the stored view already includes them).
+                    // Some tickets were updated before the failure: their notices are kept.
                     tracing::warn!("status check interrupted: {error}");
                     Ok(found)
                 }
             }
         }
-    }
-
-    async fn check(
-        &self,
-        state: &mut FollowState,
-    ) -> Result<Vec<Notice>, (Vec<Notice>, ConnectorError)> {
-        let ids: Vec<TicketId> = state.tickets.keys().copied().collect();
-        let current = self
-            .connector
-            .ticket_states(&ids)
-            .await
-            .map_err(|e| (Vec::new(), e))?;
-        let mut found = Vec::new();
-        for id in &ids {
-            let Some(watched) = state.tickets.get_mut(id) else {
-                continue;
-            };
-            match current.iter().find(|s| s.id == *id) {
-                None => watched.missing += 1,
-                Some(now) => {
-                    watched.missing = 0;
-                    if now.updated == watched.seen.updated && now.status == watched.seen.status {
-                        continue;
-                    }
-                    let detail = match self.connector.ticket_detail(*id).await {
-                        Ok(d) => d,
-                        Err(e) => return Err((found, e)),
-                    };
-                    let new = Snapshot::from_detail(&detail);
-                    found.extend(notices(*id, &watched.seen, &new));
-                    watched.seen = new;
-                }
-            }
-        }
-        // Closed tickets are not watched any more; neither are ones the help desk stopped listing.
-        state
-            .tickets
-            .retain(|_, w| w.seen.status != TicketStatus::Closed && w.missing < MISSING_LIMIT);
-        Ok(found)
     }
 }
 
@@ -505,9 +554,8 @@ impl FollowStore {
     }
 }
 
-/// How long a write waits for another process's poll (which holds the lock while it asks the
-/// help desk, at most one request timeout per ticket).
-pub const LOCK_WAIT: Duration = Duration::from_secs(120);
+/// How long a write waits for another process's (never holds it while asking the help desk).
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 impl FollowGuard {
     pub fn save(&self) -> Result<(), FollowError> {
@@ -524,15 +572,22 @@ impl FollowGuard {
     }
 }
 
-/// One check under the lock: the stored view is read, compared, and written back with the
-/// notices before they are returned, so a crash or a restart cannot announce an event twice.
+/// One check of the stored state: the help desk is asked without holding the lock (a slow help
+/// desk must not hold up a report being filed); the answers are then compared with the stored
+/// view under the lock, and written back with the notices before they are returned, so neither a
+/// crash, a restart nor a second process checking at the same time announces an event twice.
 pub async fn poll_stored(
     poller: &StatusPoller,
     store: &FollowStore,
     now: time::OffsetDateTime,
 ) -> Result<(Vec<Notice>, FollowState), PollError> {
+    let before = store.read();
+    if before.tickets.is_empty() {
+        return Ok((Vec::new(), before));
+    }
+    let seen = poller.observe(&before).await;
     let mut guard = store.lock(LOCK_WAIT).await?;
-    let result = poller.poll(&mut guard.state, unix_ms(now)).await;
+    let result = guard.state.apply(seen, unix_ms(now));
     guard.save()?;
     match result {
         Ok(notices) => Ok((notices, guard.state.clone())),
@@ -643,6 +698,50 @@ mod tests {
             vec![NoticeKind::Survey],
             "no 'closed' for one's own approval"
         );
+    }
+
+    #[test]
+    fn a_check_that_started_before_the_user_acted_announces_nothing_for_that_ticket() {
+        let mut state = FollowState::default();
+        state.track(9, "Wifi");
+        let before = state.tickets[&9].revision;
+        let mut solved = snap(TicketStatus::Solved);
+        solved.solution = Some((2, SolutionStatus::Waiting));
+        solved.updated = "2026-11-28 10:00:00".into();
+        let seen = Observation {
+            fetched: vec![(9, before, solved.clone())],
+            ..Observation::default()
+        };
+        // Meanwhile the user refused the solution through another window.
+        state.note_action(
+            &TicketAction {
+                id: uuid::Uuid::new_v4(),
+                ticket: 9,
+                kind: ActionKind::Refuse {
+                    reason: "non".into(),
+                },
+                attachments: Vec::new(),
+                created_at_ms: 0,
+                lang: Lang::Fr,
+            },
+            "Wifi",
+        );
+        assert_eq!(state.apply(seen, 1).unwrap(), vec![]);
+        assert_eq!(
+            state.tickets[&9].seen.updated, "",
+            "kept for the next check"
+        );
+        // Two processes applying the same view: announced once.
+        let fresh = Observation {
+            fetched: vec![(9, state.tickets[&9].revision, solved.clone())],
+            ..Observation::default()
+        };
+        let again = Observation {
+            fetched: vec![(9, state.tickets[&9].revision, solved)],
+            ..Observation::default()
+        };
+        assert_eq!(state.apply(fresh, 2).unwrap().len(), 1);
+        assert_eq!(state.apply(again, 3).unwrap(), vec![]);
     }
 
     #[test]

@@ -354,3 +354,57 @@ async fn server_html_reaches_the_window_sanitised() {
     assert!(!detail.description_html.contains("<script"));
     assert!(detail.description_html.contains("salle 12"));
 }
+
+#[tokio::test]
+async fn a_failing_help_desk_backs_the_checks_off_and_loses_nothing() {
+    use guichet_core::follow::{next_delay, PollError};
+    let double = GlpiDouble::start(DoubleConfig::default()).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let g = guichet(&double.base_url(), data.path());
+    let ticket = file_ticket(&g).await;
+    let settings = g.poll_settings();
+    let mut rng = rand::thread_rng();
+    let poller = g.poller().unwrap();
+    for failures in 1..=3u32 {
+        double.push_fault(Fault::ServerError);
+        match poll_stored(&poller, g.follow_store(), g.clock().now()).await {
+            Err(PollError::Connector(e, state)) => {
+                assert!(e.is_transient(), "{e}");
+                assert_eq!(state.failures, failures);
+                assert!(state.tickets.contains_key(&ticket), "still followed");
+                let delay = next_delay(&settings, &state, &mut rng).unwrap();
+                let floor = settings.interval.mul_f64(0.8) * (1 << failures);
+                assert!(
+                    delay >= floor.min(settings.max_backoff.mul_f64(0.8)),
+                    "{delay:?}"
+                );
+            }
+            other => panic!("a 500 is a failed check: {other:?}"),
+        }
+    }
+    double.add_solution(ticket, "Réparé.").unwrap();
+    assert_eq!(poll(&g).await.len(), 1, "the news is not lost");
+    assert_eq!(
+        g.follow_state().failures,
+        0,
+        "a good check ends the back-off"
+    );
+}
+
+#[tokio::test]
+async fn a_damaged_follow_up_file_is_set_aside_not_fatal() {
+    let double = GlpiDouble::start(DoubleConfig::default()).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("follow.json"), b"{\"tickets\": [oops").unwrap();
+    let g = guichet(&double.base_url(), data.path());
+    assert!(g.follow_state().tickets.is_empty());
+    assert!(
+        data.path().join("follow.json.bad").exists(),
+        "kept for a look"
+    );
+    let ticket = file_ticket(&g).await;
+    assert!(
+        g.follow_state().tickets.contains_key(&ticket),
+        "works afresh"
+    );
+}

@@ -544,6 +544,17 @@ impl Backoff {
     }
 }
 
+/// An attempt, started or already over (no help desk is configured).
+enum Begun<'a, T> {
+    Ready {
+        entry: Entry<T>,
+        connector: &'a Arc<dyn Connector>,
+        /// An earlier attempt may have reached the help desk: look for it before acting again.
+        attempted_before: bool,
+    },
+    Over(Outcome),
+}
+
 /// What one delivery attempt ended in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -606,21 +617,39 @@ impl Courier {
         unix_ms(self.clock.now())
     }
 
-    /// One attempt at delivering report `id`.
-    pub async fn deliver(&self, outbox: &Outbox, id: Uuid) -> Result<Outcome, OutboxError> {
-        let entry = outbox.load(id)?;
+    /// Loads pending entry `id` (with its bytes) and records, flushed to disk before any request
+    /// leaves, that an attempt starts: a crash from here on is seen next time.
+    fn begin<T: Parcel>(&self, outbox: &Outbox, id: Uuid) -> Result<Begun<'_, T>, OutboxError> {
+        let entry = outbox.load_of::<T>(id)?;
         if entry.state != EntryState::Pending {
             return Err(OutboxError::NotFound(id));
         }
         let Some(connector) = &self.connector else {
-            return self.after_failure(outbox, &entry, ConnectorError::NotConfigured);
+            let outcome = self.after_failure(outbox, &entry, ConnectorError::NotConfigured)?;
+            return Ok(Begun::Over(outcome));
         };
         let attempted_before = entry.attempts > 0;
-        // Flushed before any request leaves, so that a crash from here on is seen next time.
-        let entry = outbox.begin_attempt::<Report>(id).map(|e| Entry {
+        let entry = outbox.begin_attempt::<T>(id).map(|e| Entry {
             item: entry.item,
             ..e
         })?;
+        Ok(Begun::Ready {
+            entry,
+            connector,
+            attempted_before,
+        })
+    }
+
+    /// One attempt at delivering report `id`.
+    pub async fn deliver(&self, outbox: &Outbox, id: Uuid) -> Result<Outcome, OutboxError> {
+        let (entry, connector, attempted_before) = match self.begin::<Report>(outbox, id)? {
+            Begun::Ready {
+                entry,
+                connector,
+                attempted_before,
+            } => (entry, connector, attempted_before),
+            Begun::Over(outcome) => return Ok(outcome),
+        };
         if attempted_before {
             // An earlier attempt may have reached the help desk before we learnt the answer.
             match connector.find_delivered(&entry.item).await {
@@ -644,18 +673,14 @@ impl Courier {
     /// One attempt at performing action `id`. `Sent` carries the action's ticket and the files
     /// the help desk refused.
     pub async fn perform(&self, outbox: &Outbox, id: Uuid) -> Result<Outcome, OutboxError> {
-        let entry = outbox.load_action(id)?;
-        if entry.state != EntryState::Pending {
-            return Err(OutboxError::NotFound(id));
-        }
-        let Some(connector) = &self.connector else {
-            return self.after_failure(outbox, &entry, ConnectorError::NotConfigured);
+        let (entry, connector, attempted_before) = match self.begin::<TicketAction>(outbox, id)? {
+            Begun::Ready {
+                entry,
+                connector,
+                attempted_before,
+            } => (entry, connector, attempted_before),
+            Begun::Over(outcome) => return Ok(outcome),
         };
-        let attempted_before = entry.attempts > 0;
-        let entry = outbox.begin_attempt::<TicketAction>(id).map(|e| Entry {
-            item: entry.item,
-            ..e
-        })?;
         let done = |rejected: Vec<RejectedFile>| -> Result<Outcome, OutboxError> {
             outbox.complete_action(&entry, rejected.clone())?;
             Ok(Outcome::Sent(Delivery {

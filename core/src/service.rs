@@ -363,14 +363,20 @@ impl Guichet {
         let id = report.id;
         let subject = report.subject.clone();
         drop(report);
-        Ok(match self.courier.deliver(&outbox, id).await? {
-            Outcome::Sent(d) => {
-                self.track(d.ticket, &subject).await;
-                SubmitOutcome::Sent {
-                    ticket: d.ticket,
-                    rejected: d.rejected,
-                }
-            }
+        let outcome = self.courier.deliver(&outbox, id).await?;
+        if let Outcome::Sent(d) = &outcome {
+            self.track(d.ticket, &subject).await;
+        }
+        Ok(self.submit_outcome(id, outcome))
+    }
+
+    /// What one attempt on outbox entry `id` means to the user.
+    fn submit_outcome(&self, id: Uuid, outcome: Outcome) -> SubmitOutcome {
+        match outcome {
+            Outcome::Sent(d) => SubmitOutcome::Sent {
+                ticket: d.ticket,
+                rejected: d.rejected,
+            },
             Outcome::Waiting { error, .. } => SubmitOutcome::Queued {
                 id,
                 reason: ErrorInfo::from_connector(&error, self.lang),
@@ -379,7 +385,7 @@ impl Guichet {
                 id,
                 error: ErrorInfo::from_connector(&error, self.lang),
             },
-        })
+        }
     }
 
     fn item(&self, e: &Entry) -> QueueItem {
@@ -531,23 +537,11 @@ impl Guichet {
         let outbox = self.open_outbox()?;
         outbox.enqueue(&action, self.now_ms())?;
         let id = action.id;
-        Ok(match self.courier.perform(&outbox, id).await? {
-            Outcome::Sent(d) => {
-                self.note_action(&action).await;
-                SubmitOutcome::Sent {
-                    ticket: d.ticket,
-                    rejected: d.rejected,
-                }
-            }
-            Outcome::Waiting { error, .. } => SubmitOutcome::Queued {
-                id,
-                reason: ErrorInfo::from_connector(&error, self.lang),
-            },
-            Outcome::Failed(error) => SubmitOutcome::Failed {
-                id,
-                error: ErrorInfo::from_connector(&error, self.lang),
-            },
-        })
+        let outcome = self.courier.perform(&outbox, id).await?;
+        if matches!(outcome, Outcome::Sent(_)) {
+            self.note_action(&action).await;
+        }
+        Ok(self.submit_outcome(id, outcome))
     }
 
     /// One ticket in detail, from the help desk. Opening it marks its notices read.

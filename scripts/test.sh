@@ -6,6 +6,13 @@ export CARGO_TERM_COLOR=never CARGO_INCREMENTAL=0
 
 step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
 
+# Space check first: a full disk otherwise surfaces as a linker "Bus error" deep in the build.
+df -h . | sed 's/^/disk: /'
+avail_kb="$(df -Pk . | awk 'NR==2 {print $4}')"
+if [ "${avail_kb:-0}" -lt 6000000 ]; then
+  echo "warning: less than 6 GB free here; the build and tests need about 5 GB" >&2
+fi
+
 step "system packages"
 scripts/install-deps.sh test
 

@@ -13,8 +13,10 @@ pkgs=(build-essential pkg-config curl ca-certificates
       libpipewire-0.3-dev libclang1-14 libclang-common-14-dev libxcb-randr0-dev libgbm-dev
       libdbus-1-dev nodejs npm cmake nasm)
 if [ "$profile" = test ]; then
-  # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon.
-  pkgs+=(webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils)
+  # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon;
+  # Xorg with the dummy driver for a real multi-monitor desktop (Xvfb has one RandR monitor).
+  pkgs+=(webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
+         xserver-xorg-core xserver-xorg-video-dummy)
 fi
 
 missing=()

@@ -10,6 +10,7 @@
 //! - [`config`]: the TOML configuration and where data lives.
 //! - [`i18n`]: the French and English message catalogue shared by the CLI, tray and notifications.
 //! - [`clock`]: injectable time, so back-off and polling are testable.
+//! - [`netwatch`]: the kernel's word that the network came back, so nothing waits for a back-off.
 
 pub mod action;
 pub mod capture;
@@ -21,6 +22,7 @@ pub mod follow;
 pub mod html;
 pub mod i18n;
 pub mod ipc;
+pub mod netwatch;
 pub mod outbox;
 pub mod phone;
 pub mod profile;

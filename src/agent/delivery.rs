@@ -1,6 +1,9 @@
 //! The outbox's background delivery: asks the outbox worker to deliver what is due, then sleeps
-//! until the next report is due (at most [`MAX_SLEEP`]) or a new one is queued. With nothing
-//! waiting it sleeps without a timer, and no worker (hence no sled) runs.
+//! until the next report is due (at most [`MAX_SLEEP`]), a new one is queued, or the network
+//! comes back (then everything waiting is sent at once, back-off or not). With nothing waiting
+//! it sleeps without a timer, and no worker (hence no sled) runs.
+//!
+//! A report delivered here becomes a followed ticket: the follow-up loop is told to look again.
 
 use super::Agent;
 use guichet_core::ipc::{Request, Response};
@@ -11,8 +14,18 @@ use std::time::Duration;
 const MAX_SLEEP: Duration = Duration::from_secs(300);
 
 pub async fn run(agent: Arc<Agent>) {
+    let mut now = false;
     loop {
-        let sleep = match agent.outbox.call(&Request::DeliverDue).await {
+        if std::mem::take(&mut now) {
+            if let response @ Response::Error { .. } = agent.outbox.call(&Request::QueueFlush).await
+            {
+                tracing::warn!("outbox delivery: {response:?}");
+            }
+        }
+        let due = agent.outbox.call(&Request::DeliverDue).await;
+        // Something may have been delivered, hence followed from now on.
+        agent.follow_changed.notify_one();
+        let sleep = match due {
             Response::NextDue {
                 at_ms: Some(next_ms),
             } => {
@@ -34,6 +47,10 @@ pub async fn run(agent: Arc<Agent>) {
                 tokio::select! {
                     _ = tokio::time::sleep(sleep) => {}
                     _ = agent.outbox_changed.notified() => {}
+                    _ = agent.outbox_retry.notified() => {
+                        tracing::info!("sending what waits now");
+                        now = true;
+                    }
                 }
             }
             None => agent.outbox_changed.notified().await,

@@ -5,7 +5,8 @@
 //!
 //! With no open ticket there is no timer at all. Otherwise the loop sleeps in steps of at most
 //! [`STEP`] so that it notices a suspend (the wall clock jumped ahead of the monotonic one) and
-//! checks again soon after the machine wakes.
+//! checks again soon after the machine wakes, or after the network comes back if the last checks
+//! failed (`super::network`).
 
 use super::{Agent, Command};
 use guichet_core::clock::unix_ms;
@@ -42,14 +43,22 @@ pub async fn run(agent: Arc<Agent>) {
     let _ = agent
         .commands
         .send(Command::Unread(store.read().unread.len()));
+    // When the next check is due. Kept while tickets come and go, so that news of a ticket
+    // (one filed, one delivered from the outbox) never postpones the check of the others.
+    let mut deadline: Option<Instant> = None;
     loop {
         let state = store.read();
-        let delay = next_delay(&settings, &state, &mut rng);
-        match wait(&agent, delay).await {
+        if state.tickets.is_empty() {
+            deadline = None;
+        } else if deadline.is_none() {
+            deadline = next_delay(&settings, &state, &mut rng).map(|d| Instant::now() + d);
+        }
+        match wait(&agent, deadline).await {
             Wake::Changed => continue,
             Wake::Soon => tokio::time::sleep(settings.soon(&mut rng)).await,
             Wake::Due => {}
         }
+        deadline = None;
         let now = agent.guichet.clock().now();
         match poll_stored(&poller, &store, now).await {
             Ok((notices, state)) => {
@@ -70,15 +79,14 @@ pub async fn run(agent: Arc<Agent>) {
     }
 }
 
-async fn wait(agent: &Agent, delay: Option<Duration>) -> Wake {
-    let Some(delay) = delay else {
+async fn wait(agent: &Agent, deadline: Option<Instant>) -> Wake {
+    let Some(deadline) = deadline else {
         // Nothing open: no timer, only a new ticket can start the loop again.
         agent.follow_changed.notified().await;
         return Wake::Changed;
     };
-    let start = Instant::now();
     loop {
-        let left = delay.saturating_sub(start.elapsed());
+        let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Wake::Due;
         }
@@ -87,7 +95,13 @@ async fn wait(agent: &Agent, delay: Option<Duration>) -> Wake {
         tokio::select! {
             _ = tokio::time::sleep(step) => {}
             _ = agent.follow_changed.notified() => return Wake::Changed,
-            _ = agent.network_back.notified() => return Wake::Soon,
+            _ = agent.network_back.notified() => {
+                // Worth an early check only if the last ones failed.
+                if agent.guichet.follow_state().failures > 0 {
+                    tracing::info!("the help desk may be reachable again: checking tickets soon");
+                    return Wake::Soon;
+                }
+            }
         }
         if follow::woke_from_sleep(wall.elapsed().unwrap_or_default(), mono.elapsed()) {
             tracing::info!("the machine woke up: checking tickets soon");

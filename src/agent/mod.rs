@@ -6,6 +6,8 @@
 mod delivery;
 mod follow;
 mod memory;
+#[cfg(target_os = "linux")]
+mod network;
 mod outbox;
 mod screens;
 mod server;
@@ -51,8 +53,11 @@ pub struct Agent {
     pub outbox_changed: Notify,
     /// Wakes the follow-up loop when a ticket starts or stops being followed.
     pub follow_changed: Notify,
-    /// Wakes the follow-up loop when the help desk answered again after failures.
+    /// Wakes the follow-up loop when the help desk answered again after failures, or the
+    /// network came back (then it checks soon only if its last checks failed).
     pub network_back: Notify,
+    /// Wakes the delivery loop when the network came back: what waits is sent at once.
+    pub outbox_retry: Notify,
     /// Tickets to show in the "My tickets" window that is already open.
     pub open_ticket: tokio::sync::broadcast::Sender<TicketId>,
     /// When the wizard was last asked for, to measure how soon it is ready.
@@ -106,6 +111,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         outbox_changed: Notify::new(),
         follow_changed: Notify::new(),
         network_back: Notify::new(),
+        outbox_retry: Notify::new(),
         open_ticket: tokio::sync::broadcast::channel(4).0,
         last_trigger: tokio::sync::Mutex::new(None),
     });
@@ -113,6 +119,8 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     tokio::spawn(server::serve(listener, agent.clone()));
     tokio::spawn(delivery::run(agent.clone()));
     tokio::spawn(follow::run(agent.clone()));
+    #[cfg(target_os = "linux")]
+    tokio::spawn(network::run(agent.clone()));
     let lang = guichet.lang();
     let mut unread = 0usize;
     let mut tray = tray::spawn(lang, tx.clone(), unread).await;

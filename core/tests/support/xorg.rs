@@ -4,13 +4,12 @@
 //!
 //! Xorg needs root here (CI runs as root); without it, or without the driver, `start` says so
 //! and returns `None` — except under CI, where a missing server is a failure, not a skip.
+//! Uses `crate::xvfb` (`support/xvfb.rs`), which every test that includes this file includes too.
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// A virtual desktop of up to 7680×4320 pixels (256 MB of video memory is enough for that).
@@ -55,13 +54,7 @@ pub struct XorgDummy {
 }
 
 fn unavailable(why: &str) -> Option<XorgDummy> {
-    if std::env::var_os("CI").is_some() {
-        panic!("Xorg with the dummy driver is required in CI: {why}");
-    }
-    eprintln!(
-        "\n!!! {why}: SKIPPING the multi-monitor checks \
-         (scripts/install-deps.sh installs Xorg's dummy driver; CI runs them as root) !!!\n"
-    );
+    crate::xvfb::missing(why, "the multi-monitor checks (Xorg needs root)");
     None
 }
 
@@ -102,24 +95,15 @@ impl XorgDummy {
             }
             Err(e) => panic!("cannot start Xorg: {e}"),
         };
-        let stdout = child.stdout.take().expect("Xorg stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(line) if !line.trim().is_empty() => Some(XorgDummy {
+        match crate::xvfb::displayfd(&mut child, Duration::from_secs(30)) {
+            Ok(display) => Some(XorgDummy {
                 child,
-                display: format!(":{}", line.trim()),
+                display,
                 dir,
             }),
-            other => {
-                let _ = child.kill();
-                let _ = child.wait();
+            Err(e) => {
                 let log = std::fs::read_to_string(dir.path().join("Xorg.log")).unwrap_or_default();
-                panic!("Xorg did not report its display ({other:?}); its log:\n{log}");
+                panic!("Xorg did not report its display ({e}); its log:\n{log}");
             }
         }
     }

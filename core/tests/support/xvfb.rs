@@ -22,7 +22,7 @@ pub struct Xvfb {
 
 impl Xvfb {
     /// Starts `Xvfb -screen 0 {width}x{height}x24` on a display number it picks itself
-    /// (`-displayfd`), or returns `None`, loudly, when Xvfb is not installed.
+    /// (`-displayfd`), or returns `None`, loudly, when Xvfb is not installed (see [`missing`]).
     pub fn start(width: u32, height: u32) -> Option<Xvfb> {
         let spawned = Command::new("Xvfb")
             // -displayfd 1: Xvfb picks a free display and writes its number on stdout once
@@ -45,33 +45,50 @@ impl Xvfb {
         let mut child = match spawned {
             Ok(child) => child,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                eprintln!(
-                    "\n!!! Xvfb is not installed: SKIPPING the real-capture checks \
-                     (scripts/install-deps.sh installs it; CI runs them) !!!\n"
-                );
+                missing("Xvfb is not installed", "the real-capture checks");
                 return None;
             }
             Err(e) => panic!("cannot start Xvfb: {e}"),
         };
-        let stdout = child.stdout.take().expect("Xvfb stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = match rx.recv_timeout(Duration::from_secs(20)) {
-            Ok(line) if !line.trim().is_empty() => line,
-            other => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("Xvfb did not report its display: {other:?}");
-            }
-        };
-        Some(Xvfb {
-            child,
-            display: format!(":{}", line.trim()),
-        })
+        match displayfd(&mut child, Duration::from_secs(20)) {
+            Ok(display) => Some(Xvfb { child, display }),
+            Err(e) => panic!("Xvfb did not report its display: {e}"),
+        }
+    }
+}
+
+/// A test server that cannot run here: a loud skip on a developer's machine, a failure in CI
+/// (where `scripts/install-deps.sh` installed everything and the tests run as root).
+pub fn missing(why: &str, checks: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{why}: CI must run {checks}"
+    );
+    eprintln!(
+        "\n!!! {why}: SKIPPING {checks} (scripts/install-deps.sh installs what they need) !!!\n"
+    );
+}
+
+/// The `:N` display of an X server started with `-displayfd 1`, which writes its number on
+/// stdout once it accepts clients. On failure the server is stopped.
+pub fn displayfd(child: &mut Child, within: Duration) -> Result<String, String> {
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("no stdout to read the display from")?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    match rx.recv_timeout(within) {
+        Ok(line) if !line.trim().is_empty() => Ok(format!(":{}", line.trim())),
+        other => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!("{other:?}"))
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use serde_json::json;
 use std::ffi::OsStr;
 use std::process::Command;
 use std::time::Duration;
-use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, TauriDriver};
+use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, Desktop, TauriDriver};
 
 const LIMIT: Duration = Duration::from_secs(30);
 const REASON: &str = "Le voyant clignote toujours en orange après le redémarrage.";
@@ -103,14 +103,13 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
 
     // The real window, on that ticket.
     let driver_log = ws.dir.path().join("tauri-driver.log");
-    let env: [(&str, &OsStr); 5] = [
-        ("DISPLAY", x.display.as_ref()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
-        ("GUICHET_RUNTIME_DIR", runtime.as_os_str()),
-        ("LANG", "fr_FR.UTF-8".as_ref()),
-        ("GUICHET_LOG", "info".as_ref()),
-    ];
-    let driver = TauriDriver::start(&driver_binary, &env, &driver_log);
+    let desktop = Desktop {
+        display: &x.display,
+        bus: &bus.address,
+        runtime: &runtime,
+        lang: "fr_FR.UTF-8",
+    };
+    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
     let on_failure = || {
         format!(
             "\nagent log:\n{}\ntauri-driver log:\n{}",
@@ -257,13 +256,13 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     ];
     let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
     let driver_log = ws.dir.path().join("tauri-driver.log");
-    let env: [(&str, &OsStr); 4] = [
-        ("DISPLAY", x.display.as_ref()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
-        ("GUICHET_RUNTIME_DIR", runtime.as_os_str()),
-        ("LANG", "en_GB.UTF-8".as_ref()),
-    ];
-    let driver = TauriDriver::start(&driver_binary, &env, &driver_log);
+    let desktop = Desktop {
+        display: &x.display,
+        bus: &bus.address,
+        runtime: &runtime,
+        lang: "en_GB.UTF-8",
+    };
+    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
     let args = ["--window".to_owned(), "settings".to_owned()];
     let session = driver.session_with(&ui, &args).unwrap_or_else(|e| {
         panic!(

@@ -26,7 +26,9 @@ use serde_json::json;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, Session, TauriDriver};
+use webdriver::{
+    assert_accessible, axe_source, tauri_driver, ui_binary, Desktop, Session, TauriDriver,
+};
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 800;
@@ -131,14 +133,13 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
 
     // The window process, started by WebDriver with no arguments.
     let driver_log = ws.dir.path().join("tauri-driver.log");
-    let env: [(&str, &OsStr); 5] = [
-        ("DISPLAY", xvfb.display.as_ref()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
-        ("GUICHET_RUNTIME_DIR", runtime.as_os_str()),
-        ("LANG", "fr_FR.UTF-8".as_ref()),
-        ("GUICHET_LOG", "info".as_ref()),
-    ];
-    let driver = TauriDriver::start(&driver_binary, &env, &driver_log);
+    let desktop = Desktop {
+        display: &xvfb.display,
+        bus: &bus.address,
+        runtime: &runtime,
+        lang: "fr_FR.UTF-8",
+    };
+    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
     let on_failure = || {
         format!(
             "\nagent log:\n{}\ntauri-driver log (and the app's stderr):\n{}",

@@ -268,6 +268,10 @@ fn after_delivery(agent: &Agent, response: &Response) {
 /// The outbox's entries that are actions (on `ticket`, or on any ticket), and the reports too
 /// when `ticket` is `None`: what "pending" means for a window.
 async fn pending_actions(agent: &Agent, ticket: Option<TicketId>) -> Vec<QueueItem> {
+    // No outbox was ever created here: nothing can be pending, and no worker needs to start.
+    if !agent.guichet.data_dir().join("outbox").exists() {
+        return Vec::new();
+    }
     match agent.outbox.call(&Request::QueueList).await {
         Response::Queue { items } => items
             .into_iter()

@@ -321,7 +321,11 @@ impl Backend {
                     .into_iter()
                     .filter(|i| i.ticket == Some(id))
                     .collect();
-                Ok(TicketView { detail, pending })
+                Ok(TicketView {
+                    detail,
+                    pending,
+                    limits: g.config().limits.clone(),
+                })
             }
         }
     }

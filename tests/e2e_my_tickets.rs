@@ -122,6 +122,9 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         .unwrap_or_else(|e| panic!("{e}{}", on_failure()));
     session.set_timeouts(Duration::from_secs(60));
     session.wait("#ticket-detail[data-status=solved]", LIMIT);
+    // The help desk's limits on files are shown before anything is sent, as in the wizard.
+    let limits = session.text("#followup-files-limits");
+    assert!(limits.contains("5 fichiers"), "{limits}");
     assert!(
         session.text("#ticket-number").contains(&ticket.to_string()),
         "{}",

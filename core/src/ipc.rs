@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use uuid::Uuid;
 
 /// Bumped on any incompatible change of [`Request`] or [`Response`].
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Longest accepted message (a screenshot preview is the largest).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -70,6 +70,9 @@ pub struct TicketView {
     pub detail: TicketDetail,
     /// This ticket's actions still in the outbox (waiting, or stopped on an error).
     pub pending: Vec<QueueItem>,
+    /// The limits on a followup's files (the same as on a report's attachments), shown before
+    /// anything is sent.
+    pub limits: Limits,
 }
 
 /// What the Settings window shows. Only the phone and location are the user's to change; the

@@ -181,6 +181,7 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
                     view: Box::new(TicketView {
                         detail,
                         pending: pending_actions(agent, Some(id)).await,
+                        limits: guichet.config().limits.clone(),
                     }),
                 }
             }

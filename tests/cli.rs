@@ -3,6 +3,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
 mod common;
+#[path = "../core/tests/support/not_glpi.rs"]
+mod not_glpi;
 
 use common::{json, stderr, stdout, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
@@ -152,6 +154,40 @@ fn unreachable_help_desk_queues_promptly_then_flush_delivers_once() {
     let again = ws.run(&["queue", "flush"]);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(double.tickets().len(), 2, "nothing sent twice");
+}
+
+#[test]
+fn a_login_portal_in_the_way_keeps_reports_waiting_then_they_leave_once() {
+    // The Wi-Fi portal answers at the help desk's address, with a 403 page to everything.
+    let portal = not_glpi::NotGlpi::start(|_, _| {
+        not_glpi::Answer::new(403, "text/html", "<h1>Connexion requise</h1>")
+    });
+    let ws = Workstation::new(Some(&portal.base_url()));
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Wi-Fi",
+        "--description",
+        DESCRIPTION,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["status"], "queued");
+    // Waiting, not stopped: nobody has to retry it by hand.
+    let list = json(&ws.run(&["queue", "list", "--json"]));
+    assert_eq!(list[0]["state"]["state"], "pending", "{list}");
+    assert_eq!(list[0]["lastError"]["code"], "offline", "{list}");
+    let why = list[0]["lastError"]["message"].as_str().unwrap_or_default();
+    assert!(why.contains("proxy") && why.contains("403"), "{why}");
+    let addr = portal.addr();
+    drop(portal);
+
+    // Someone logged in to the portal: the help desk answers at the same address.
+    let double = GlpiDouble::start_on(DoubleConfig::default(), addr).expect("double");
+    let flush = ws.run(&["queue", "flush", "--json"]);
+    assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
+    assert_eq!(json(&flush)["sent"].as_array().map(Vec::len), Some(1));
+    assert_eq!(double.tickets().len(), 1);
 }
 
 #[test]

@@ -110,6 +110,16 @@ impl GlpiCode {
     }
 }
 
+/// The start of an answer, for an error message (never the whole of a portal's page).
+fn snippet(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(200)])
+        .trim()
+        .to_owned()
+}
+
+/// The code prefix of an error answer that is not GLPI's `[CODE, message]` array.
+const NOT_GLPI: &str = "HTTP_";
+
 impl GlpiError {
     /// Reads an error answer. GLPI sends `[CODE, message]`, where the message may itself be an
     /// array (bulk results); anything else (a proxy's HTML page) keeps the HTTP status as its code.
@@ -127,10 +137,8 @@ impl GlpiError {
             },
             _ => GlpiError {
                 status,
-                code: GlpiCode::Other(format!("HTTP_{status}")),
-                message: String::from_utf8_lossy(&body[..body.len().min(200)])
-                    .trim()
-                    .to_owned(),
+                code: GlpiCode::Other(format!("{NOT_GLPI}{status}")),
+                message: snippet(body),
             },
         }
     }
@@ -167,6 +175,14 @@ impl From<GlpiError> for ConnectorError {
                 code,
                 message,
             },
+            // Not GLPI's error array: a Wi-Fi login portal, a filtering proxy or a misrouted URL
+            // answered, not the help desk. Nothing it says is final: retry later, and show why.
+            (GlpiCode::Other(other), status) if other.starts_with(NOT_GLPI) => {
+                ConnectorError::NotHelpDesk {
+                    status,
+                    detail: message,
+                }
+            }
             (_, 401) => ConnectorError::Unauthorized { code, message },
             (_, status) => ConnectorError::Rejected {
                 status,
@@ -191,8 +207,18 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> Result<Value, ConnectorError> {
-        serde_json::from_slice(&self.body).map_err(|e| ConnectorError::Protocol {
-            detail: format!("invalid JSON: {e}"),
+        serde_json::from_slice(&self.body).map_err(|e| {
+            // A web page where JSON was due: a Wi-Fi login portal answering in GLPI's place.
+            if self.body.trim_ascii_start().starts_with(b"<") {
+                ConnectorError::NotHelpDesk {
+                    status: self.status.as_u16(),
+                    detail: snippet(&self.body),
+                }
+            } else {
+                ConnectorError::Protocol {
+                    detail: format!("invalid JSON: {e}"),
+                }
+            }
         })
     }
 
@@ -920,6 +946,16 @@ mod tests {
         let c: ConnectorError = GlpiError::from_answer(502, b"<html>Bad Gateway</html>").into();
         assert!(matches!(c, ConnectorError::Server { status: 502, .. }));
         assert!(c.is_transient());
+        // A proxy's or a portal's 4xx is not the help desk refusing: retried later.
+        for status in [401, 403, 404, 407, 429] {
+            let c: ConnectorError = GlpiError::from_answer(status, b"<h1>Acces refuse</h1>").into();
+            assert!(
+                matches!(c, ConnectorError::NotHelpDesk { .. }),
+                "{status}: {c:?}"
+            );
+            assert!(c.is_transient(), "{status}");
+            assert!(c.to_string().contains("Acces refuse"), "{c}");
+        }
         let bulk = GlpiError::from_answer(
             207,
             br#"["ERROR_GLPI_PARTIAL_ADD",[{"id":8},{"id":false,"message":"x"}]]"#,

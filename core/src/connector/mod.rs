@@ -218,6 +218,10 @@ pub enum ConnectorError {
     },
     #[error("the help desk gave an answer Guichet does not understand: {detail}")]
     Protocol { detail: String },
+    /// Something else answered at the help desk's address (a Wi-Fi login portal, a filtering
+    /// proxy, a misrouted URL): the help desk itself was not reached.
+    #[error("HTTP {status} from something that is not the help desk (a login portal or a proxy?): {detail}")]
+    NotHelpDesk { status: u16, detail: String },
     #[error("no help desk is configured")]
     NotConfigured,
 }
@@ -230,6 +234,7 @@ impl ConnectorError {
             ConnectorError::Unreachable { .. }
                 | ConnectorError::Server { .. }
                 | ConnectorError::Protocol { .. }
+                | ConnectorError::NotHelpDesk { .. }
                 | ConnectorError::NotConfigured
         )
     }
@@ -237,7 +242,9 @@ impl ConnectorError {
     /// The code the UI branches on (closed set: offline, unauthorized, validation, server, internal).
     pub fn ipc_code(&self) -> &'static str {
         match self {
-            ConnectorError::Unreachable { .. } | ConnectorError::NotConfigured => "offline",
+            ConnectorError::Unreachable { .. }
+            | ConnectorError::NotHelpDesk { .. }
+            | ConnectorError::NotConfigured => "offline",
             ConnectorError::Unauthorized { .. } => "unauthorized",
             ConnectorError::Rejected { .. } => "validation",
             ConnectorError::Server { .. } | ConnectorError::Protocol { .. } => "server",
@@ -260,6 +267,11 @@ impl ConnectorError {
                 t(lang, "error.server", &[("detail", message)])
             }
             ConnectorError::Protocol { detail } => t(lang, "error.server", &[("detail", detail)]),
+            ConnectorError::NotHelpDesk { status, detail } => t(
+                lang,
+                "error.not_help_desk",
+                &[("status", status), ("detail", detail)],
+            ),
             ConnectorError::NotConfigured => t(lang, "error.not_configured", &[]),
         }
     }

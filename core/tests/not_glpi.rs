@@ -12,7 +12,7 @@ mod not_glpi;
 
 use guichet_core::action::{ActionKind, TicketAction};
 use guichet_core::config::{ServerConfig, ServerKind};
-use guichet_core::connector::glpi::GlpiConnector;
+use guichet_core::connector::glpi::{GlpiConnector, MAX_ANSWER_BYTES};
 use guichet_core::connector::{Connector, ConnectorError};
 use guichet_core::i18n::Lang;
 use guichet_core::report::{Attachment, Report};
@@ -152,6 +152,7 @@ async fn a_login_portal_a_proxy_or_a_wrong_url_is_retried_later_never_a_panic() 
                 status: 200,
                 content_type: "application/octet-stream",
                 body: (0..=255u8).cycle().take(4096).collect(),
+                until_close: false,
             },
         ),
     ];
@@ -204,5 +205,25 @@ async fn after_a_good_session_answers_of_the_wrong_shape_never_panic() {
             }
         });
         every_call(&server, shape, false).await;
+    }
+}
+
+#[tokio::test]
+async fn an_endless_answer_is_cut_off_not_held_in_memory() {
+    let huge = MAX_ANSWER_BYTES + 1024 * 1024;
+    for until_close in [false, true] {
+        let server = NotGlpi::start(move |_, _| Answer {
+            status: 200,
+            content_type: "application/json",
+            body: vec![b' '; huge],
+            until_close,
+        });
+        let e = connector(&server).my_tickets().await.unwrap_err();
+        assert!(
+            matches!(e, ConnectorError::Protocol { ref detail } if detail.contains("larger than 16 MiB")),
+            "announced length: {}: {e:?}",
+            !until_close
+        );
+        assert!(e.is_transient());
     }
 }

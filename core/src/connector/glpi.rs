@@ -110,6 +110,10 @@ impl GlpiCode {
     }
 }
 
+/// The largest answer read from the help desk. GLPI's answers here are JSON lists of a few
+/// tickets, followups or documents (no file is downloaded): a few hundred KiB at most.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+
 /// The start of an answer, for an error message (never the whole of a portal's page).
 fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(200)])
@@ -298,9 +302,29 @@ impl GlpiConnector {
     }
 
     async fn send(&self, rb: RequestBuilder) -> Result<Answer, ConnectorError> {
-        let response = rb.send().await.map_err(transport_error)?;
+        let mut response = rb.send().await.map_err(transport_error)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        // Read in pieces up to a bound: a broken or hostile server (or a portal streaming a
+        // page) must not be able to fill the agent's memory.
+        let too_large = || ConnectorError::Protocol {
+            detail: format!(
+                "the answer is larger than {} MiB, far more than any GLPI answer Guichet asks for",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            ),
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Answer { status, body })
     }
 

@@ -17,6 +17,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// Sent without `Content-Length`: the body runs until the connection closes.
+    pub until_close: bool,
 }
 
 impl Answer {
@@ -25,6 +27,7 @@ impl Answer {
             status,
             content_type,
             body: body.as_bytes().to_vec(),
+            until_close: false,
         }
     }
 }
@@ -92,6 +95,8 @@ impl Drop for NotGlpi {
 fn serve(stream: TcpStream, answer: &impl Fn(&str, &str) -> Answer) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    // A client that stops reading (an answer too large for it) must not hold this thread.
+    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -116,13 +121,18 @@ fn serve(stream: TcpStream, answer: &impl Fn(&str, &str) -> Answer) -> std::io::
     reader.read_exact(&mut body)?;
     let a = answer(&method, &path);
     let mut stream = stream;
+    let length = if a.until_close {
+        String::new()
+    } else {
+        format!("Content-Length: {}\r\n", a.body.len())
+    };
     write!(
         stream,
-        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        a.status,
-        a.content_type,
-        a.body.len()
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\n{length}Connection: close\r\n\r\n",
+        a.status, a.content_type
     )?;
-    stream.write_all(&a.body)?;
-    stream.flush()
+    // The client may hang up early (an answer too large for it): not this server's failure.
+    let _ = stream.write_all(&a.body);
+    let _ = stream.flush();
+    Ok(())
 }

@@ -6,7 +6,8 @@
 //! A report filed while the link is down is queued; its first retry is 15 to 30 s away (the
 //! outbox's back-off). When the link comes back, the kernel says so on the agent's netlink
 //! socket, and the report must reach the help desk well before that retry; from then on the
-//! ticket is followed like any other.
+//! ticket is followed like any other, and checks that failed while the link was down are made
+//! again as soon as it returns.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
@@ -142,5 +143,36 @@ fn a_report_queued_while_the_network_was_down_leaves_as_soon_as_it_returns() {
                 .any(|r| r.path == format!("/Ticket/{ticket}/ITILSolution"))
                 .then_some(())
         },
+    );
+
+    // The follow-up side. With the link down, checks fail and back off (every 2 s, then 4, then
+    // 8 s ±20 %); once it is back, the next check comes within the 2 s settle, long before the
+    // 6.4 s at the earliest that the back-off would wait.
+    loopback("down");
+    wait_for(
+        "two failed checks in a row",
+        Duration::from_secs(30),
+        || read_file(&log).contains("(2 in a row)").then_some(()),
+    );
+    let searches = || {
+        double
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/search/Ticket")
+            .count()
+    };
+    let before = searches();
+    let back = Instant::now();
+    loopback("up");
+    wait_for(
+        "a check of the tickets soon after the network came back",
+        Duration::from_secs(5),
+        || (searches() > before).then_some(()),
+    );
+    eprintln!("checked {:?} after the link came up", back.elapsed());
+    assert!(
+        read_file(&log).contains("the help desk may be reachable again"),
+        "agent log:\n{}",
+        read_file(&log)
     );
 }

@@ -40,8 +40,9 @@ pub async fn run(agent: Arc<Agent>) {
             }
         }
         tracing::info!("the network came back: retrying what waits for the help desk");
-        // Only loops that are waiting hear it; neither keeps a stale wake-up for later.
-        agent.outbox_retry.notify_waiters();
-        agent.network_back.notify_waiters();
+        // Kept until heard: a loop busy with a failing attempt right now acts on it next time it
+        // waits. A late wake-up costs at most one early retry of what is pending anyway.
+        agent.outbox_retry.notify_one();
+        agent.network_back.notify_one();
     }
 }

@@ -388,33 +388,42 @@ impl Outbox {
         .map(drop)
     }
 
+    /// What delivering `entry` to `ticket` changes, as one batch: its file bytes go, and the
+    /// entry goes too unless some files were refused (then it stays visible, bytes cleared).
+    fn delivered_batch<T: Parcel>(
+        &self,
+        entry: &Entry<T>,
+        ticket: TicketId,
+        rejected: Vec<RejectedFile>,
+    ) -> Result<sled::Batch, OutboxError> {
+        let id = entry.item.id();
+        let mut batch = sled::Batch::default();
+        for key in self.db.scan_prefix(blob_prefix(id)).keys() {
+            batch.remove(key?);
+        }
+        let key = entry_key::<T>(id);
+        if rejected.is_empty() {
+            batch.remove(key.as_bytes());
+        } else {
+            let mut kept = entry.clone();
+            kept.item
+                .attachments_mut()
+                .iter_mut()
+                .for_each(|a| a.bytes.clear());
+            kept.state = EntryState::Delivered { ticket, rejected };
+            kept.last_error = None;
+            batch.insert(key.as_bytes(), encode(&kept)?);
+        }
+        Ok(batch)
+    }
+
     /// The help desk performed the action: drop it, or keep it visible with the files refused.
     fn complete_action(
         &self,
         entry: &Entry<TicketAction>,
         rejected: Vec<RejectedFile>,
     ) -> Result<(), OutboxError> {
-        let id = entry.item.id;
-        let mut batch = sled::Batch::default();
-        for key in self.db.scan_prefix(blob_prefix(id)).keys() {
-            batch.remove(key?);
-        }
-        let key = entry_key::<TicketAction>(id);
-        if rejected.is_empty() {
-            batch.remove(key.as_bytes());
-        } else {
-            let mut kept = entry.clone();
-            kept.item
-                .attachments
-                .iter_mut()
-                .for_each(|a| a.bytes.clear());
-            kept.state = EntryState::Delivered {
-                ticket: entry.item.ticket,
-                rejected,
-            };
-            kept.last_error = None;
-            batch.insert(key.as_bytes(), encode(&kept)?);
-        }
+        let batch = self.delivered_batch(entry, entry.item.ticket, rejected)?;
         self.db.apply_batch(batch)?;
         self.db.flush()?;
         Ok(())
@@ -424,25 +433,7 @@ impl Outbox {
     /// files were refused. One atomic batch.
     fn complete(&self, entry: &Entry, delivery: &Delivery, now_ms: i64) -> Result<(), OutboxError> {
         let id = entry.item.id;
-        let mut batch = sled::Batch::default();
-        for key in self.db.scan_prefix(blob_prefix(id)).keys() {
-            batch.remove(key?);
-        }
-        if delivery.rejected.is_empty() {
-            batch.remove(entry_key::<Report>(id).as_bytes());
-        } else {
-            let mut kept = entry.clone();
-            kept.item
-                .attachments
-                .iter_mut()
-                .for_each(|a| a.bytes.clear());
-            kept.state = EntryState::Delivered {
-                ticket: delivery.ticket,
-                rejected: delivery.rejected.clone(),
-            };
-            kept.last_error = None;
-            batch.insert(entry_key::<Report>(id).as_bytes(), encode(&kept)?);
-        }
+        let mut batch = self.delivered_batch(entry, delivery.ticket, delivery.rejected.clone())?;
         let record = SentRecord {
             id,
             ticket: delivery.ticket,

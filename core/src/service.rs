@@ -283,8 +283,17 @@ impl Guichet {
         unix_ms(self.clock.now())
     }
 
+    fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// Whether an outbox was ever created here (if not, nothing can be waiting in it).
+    pub fn has_outbox(&self) -> bool {
+        self.outbox_dir().exists()
+    }
+
     fn open_outbox(&self) -> Result<Outbox, OutboxError> {
-        Outbox::open(&self.data_dir.join("outbox"), OUTBOX_WAIT)
+        Outbox::open(&self.outbox_dir(), OUTBOX_WAIT)
     }
 
     /// The phone and location to pre-fill: remembered, else IT's defaults.
@@ -652,8 +661,7 @@ impl Guichet {
             return Ok(None);
         }
         let _turn = self.outbox_turn.lock().await;
-        let dir = self.data_dir.join("outbox");
-        if !dir.exists() {
+        if !self.has_outbox() {
             return Ok(None);
         }
         let outbox = self.open_outbox()?;

@@ -270,7 +270,7 @@ fn after_delivery(agent: &Agent, response: &Response) {
 /// when `ticket` is `None`: what "pending" means for a window.
 async fn pending_actions(agent: &Agent, ticket: Option<TicketId>) -> Vec<QueueItem> {
     // No outbox was ever created here: nothing can be pending, and no worker needs to start.
-    if !agent.guichet.data_dir().join("outbox").exists() {
+    if !agent.guichet.has_outbox() {
         return Vec::new();
     }
     match agent.outbox.call(&Request::QueueList).await {

@@ -43,9 +43,14 @@ export class Draft {
     this.screens = context.screens.map((preview) => ({ preview, included: true, annotations: [] }));
   }
 
+  /** How many screenshots will be sent. */
+  includedScreens(): number {
+    return this.screens.filter((s) => s.included).length;
+  }
+
   /** Screenshots and files together: the help desk's limit counts both. */
   attachmentCount(): number {
-    return this.screens.filter((s) => s.included).length + this.attachments.length;
+    return this.includedScreens() + this.attachments.length;
   }
 
   report(): ReportInput {

@@ -10,8 +10,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Benches fail loudly by design.
 
-use guichet_core::ipc::{Client, Request, Response};
-use guichet_core::service::ReportInput;
+use guichet_core::protocol::ipc::{Request, Response};
+use guichet_core::protocol::transport::Client;
+use guichet_core::report::ReportInput;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

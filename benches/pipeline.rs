@@ -9,9 +9,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
 use guichet_core::clock::SystemClock;
-use guichet_core::config::{ServerConfig, ServerKind};
-use guichet_core::connector::glpi::GlpiConnector;
-use guichet_core::facts::MachineFacts;
+use guichet_core::config::HttpConfig;
+use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, Outbox};
 use guichet_core::report::{Attachment, Report};
@@ -30,7 +29,7 @@ fn report(n: usize, attachment_len: usize) -> Report {
         category: None,
         phone: None,
         location: None,
-        facts: MachineFacts::gather(Vec::new()),
+        facts: guichet_core::facts::gather(Vec::new()),
         attachments: vec![Attachment {
             name: format!("capture{n}.png"),
             mime: "image/png".into(),
@@ -85,17 +84,13 @@ fn enqueue_latency() {
 
 fn drain_throughput() {
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
-    let server = ServerConfig {
-        kind: ServerKind::Glpi,
-        url: double.base_url(),
-        app_token: None,
-        user_token: Some("0123456789abcdef0123456789abcdef01234567".into()),
-        login: None,
-        password: None,
-        timeout_secs: 10,
-        connect_timeout_secs: 2,
-    };
-    let connector = Arc::new(GlpiConnector::new(&server).expect("connector"));
+    let connector = Arc::new(
+        GlpiConnector::new(
+            &HttpConfig::new(double.base_url(), 10, 2),
+            &GlpiConfig::with_user_token("0123456789abcdef0123456789abcdef01234567"),
+        )
+        .expect("connector"),
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
     const N: usize = 300;

@@ -3,9 +3,11 @@
 //! lock, so a notice printed here is not shown again by the agent, and the other way round.
 
 use crate::cli::{EXIT_FAILURE, EXIT_OK};
+use guichet_core::api::Guichet;
+use guichet_core::connector::ConnectorError;
 use guichet_core::follow::{next_delay, poll_stored, Notice, PollError};
 use guichet_core::i18n::t;
-use guichet_core::service::{ErrorInfo, Guichet};
+use guichet_core::protocol::ErrorInfo;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use std::time::Duration;
@@ -16,10 +18,7 @@ const IDLE_RECHECK: Duration = Duration::from_secs(60);
 pub async fn run(guichet: &Guichet, as_json: bool, once: bool) -> Result<u8, ErrorInfo> {
     let lang = guichet.lang();
     let Some(poller) = guichet.poller() else {
-        return Err(ErrorInfo::from_connector(
-            &guichet_core::connector::ConnectorError::NotConfigured,
-            lang,
-        ));
+        return Err(ConnectorError::NotConfigured.info(lang));
     };
     let settings = guichet.poll_settings();
     let store = guichet.follow_store();
@@ -40,7 +39,7 @@ pub async fn run(guichet: &Guichet, as_json: bool, once: bool) -> Result<u8, Err
                 }
             }
             Err(PollError::Connector(e, _)) => {
-                let info = ErrorInfo::from_connector(&e, lang);
+                let info = e.info(lang);
                 if once {
                     return Err(info);
                 }

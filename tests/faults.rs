@@ -7,8 +7,8 @@ mod common;
 
 use common::pseudo_random_bytes;
 use guichet_core::clock::SystemClock;
-use guichet_core::config::{ServerConfig, ServerKind};
-use guichet_core::connector::glpi::GlpiConnector;
+use guichet_core::config::HttpConfig;
+use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
 use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, Outbox};
@@ -35,17 +35,13 @@ async fn thirty_percent_failures_still_deliver_every_report_exactly_once() {
         seed: 30,
         delay: Duration::ZERO,
     }));
-    let server = ServerConfig {
-        kind: ServerKind::Glpi,
-        url: double.base_url(),
-        app_token: None,
-        user_token: Some(common::TOKEN.into()),
-        login: None,
-        password: None,
-        timeout_secs: 1,
-        connect_timeout_secs: 1,
-    };
-    let connector = Arc::new(GlpiConnector::new(&server).expect("connector"));
+    let connector = Arc::new(
+        GlpiConnector::new(
+            &HttpConfig::new(double.base_url(), 1, 1),
+            &GlpiConfig::with_user_token(common::TOKEN),
+        )
+        .expect("connector"),
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("outbox");
     let reports: Vec<Report> = (0..50)

@@ -11,7 +11,7 @@ use std::time::Duration;
 /// Environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "GUICHET_CONFIG";
 /// Environment variable naming the data directory (outbox, caches).
-pub const DATA_DIR_ENV: &str = "GUICHET_DATA_DIR";
+pub use guichet_protocol::transport::DATA_DIR_ENV;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -22,10 +22,21 @@ pub enum ConfigError {
     },
     #[error("the configuration file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("the configuration file {path} is not valid: {message}")]
-    Invalid { path: PathBuf, message: String },
+    #[error("the configuration file {path} is not valid: {problem}")]
+    Invalid { path: PathBuf, problem: Invalid },
     #[error("no data directory: set {DATA_DIR_ENV}")]
     NoDataDir,
+}
+
+/// A value that parses but cannot work; the message names the key.
+#[derive(Debug, thiserror::Error)]
+pub enum Invalid {
+    #[error("server.url must start with http:// or https:// (got {0:?})")]
+    UrlScheme(String),
+    #[error(transparent)]
+    Glpi(#[from] crate::connector::glpi::ConfigInvalid),
+    #[error(transparent)]
+    Limits(#[from] crate::report::LimitsError),
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -84,22 +95,26 @@ pub struct AgentConfig {
     pub shortcut: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ServerKind {
-    Glpi,
+/// The help desk: settings every kind shares (`url`, timeouts), then the section of the kind
+/// that `kind` names. In the file it is one flat `[server]` table:
+///
+/// ```toml
+/// [server]
+/// kind = "glpi"
+/// url = "https://assistance.example.org/apirest.php"
+/// user_token = "…"
+/// ```
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub http: HttpConfig,
+    pub desk: DeskConfig,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServerConfig {
-    pub kind: ServerKind,
-    /// For GLPI, the `…/apirest.php` base URL.
+/// How to reach a help desk, whatever its kind.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HttpConfig {
+    /// The API's base URL (for GLPI, the `…/apirest.php` URL).
     pub url: String,
-    pub app_token: Option<String>,
-    pub user_token: Option<String>,
-    pub login: Option<String>,
-    pub password: Option<String>,
     /// Whole-request timeout, seconds.
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
@@ -108,17 +123,72 @@ pub struct ServerConfig {
     pub connect_timeout_secs: u64,
 }
 
-// Credentials must never reach logs.
-impl std::fmt::Debug for ServerConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerConfig")
-            .field("kind", &self.kind)
-            .field("url", &self.url)
-            .field("app_token", &self.app_token.as_ref().map(|_| "…"))
-            .field("user_token", &self.user_token.as_ref().map(|_| "…"))
-            .field("login", &self.login)
-            .field("password", &self.password.as_ref().map(|_| "…"))
-            .finish()
+/// The settings of one kind of help desk, tagged by `server.kind`.
+#[derive(Debug, Clone)]
+pub enum DeskConfig {
+    Glpi(crate::connector::glpi::GlpiConfig),
+}
+
+impl DeskConfig {
+    /// The value of `server.kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DeskConfig::Glpi(_) => "glpi",
+        }
+    }
+
+    /// Checks the kind's own settings.
+    fn check(&self) -> Result<(), Invalid> {
+        match self {
+            DeskConfig::Glpi(glpi) => Ok(glpi.check()?),
+        }
+    }
+}
+
+const SHARED_KEYS: [&str; 3] = ["url", "timeout_secs", "connect_timeout_secs"];
+
+impl<'de> Deserialize<'de> for ServerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut table = toml::Table::deserialize(d)?;
+        let kind = match table.remove("kind") {
+            Some(toml::Value::String(kind)) => kind,
+            Some(_) => return Err(D::Error::custom("server.kind must be a string")),
+            None => return Err(D::Error::missing_field("kind")),
+        };
+        let mut shared = toml::Table::new();
+        for key in SHARED_KEYS {
+            if let Some(value) = table.remove(key) {
+                shared.insert(key.to_owned(), value);
+            }
+        }
+        let http = HttpConfig::deserialize(toml::Value::Table(shared)).map_err(D::Error::custom)?;
+        let rest = toml::Value::Table(table);
+        let desk = match kind.as_str() {
+            "glpi" => DeskConfig::Glpi(Deserialize::deserialize(rest).map_err(D::Error::custom)?),
+            other => {
+                return Err(D::Error::unknown_variant(other, &["glpi"]));
+            }
+        };
+        Ok(ServerConfig { http, desk })
+    }
+}
+
+impl Serialize for ServerConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut table = match toml::Value::try_from(&self.http).map_err(S::Error::custom)? {
+            toml::Value::Table(t) => t,
+            _ => toml::Table::new(),
+        };
+        table.insert("kind".into(), toml::Value::String(self.desk.kind().into()));
+        let desk = match &self.desk {
+            DeskConfig::Glpi(glpi) => toml::Value::try_from(glpi).map_err(S::Error::custom)?,
+        };
+        if let toml::Value::Table(desk) = desk {
+            table.extend(desk);
+        }
+        table.serialize(s)
     }
 }
 
@@ -130,6 +200,28 @@ fn default_connect_timeout() -> u64 {
 }
 
 impl ServerConfig {
+    /// A GLPI help desk at `http`.
+    pub fn glpi(http: HttpConfig, glpi: crate::connector::glpi::GlpiConfig) -> ServerConfig {
+        ServerConfig {
+            http,
+            desk: DeskConfig::Glpi(glpi),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.http.url
+    }
+}
+
+impl HttpConfig {
+    pub fn new(url: impl Into<String>, timeout_secs: u64, connect_timeout_secs: u64) -> HttpConfig {
+        HttpConfig {
+            url: url.into(),
+            timeout_secs,
+            connect_timeout_secs,
+        }
+    }
+
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.max(1))
     }
@@ -166,28 +258,22 @@ impl Config {
             path: path.to_owned(),
             message: e.to_string(),
         })?;
-        config.check().map_err(|message| ConfigError::Invalid {
+        config.check().map_err(|problem| ConfigError::Invalid {
             path: path.to_owned(),
-            message,
+            problem,
         })?;
         Ok(config)
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Invalid> {
         if let Some(server) = &self.server {
-            let url = server.url.trim();
+            let url = server.http.url.trim();
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!(
-                    "server.url must start with http:// or https:// (got {url:?})"
-                ));
+                return Err(Invalid::UrlScheme(url.to_owned()));
             }
-            let has_token = server.user_token.as_deref().is_some_and(|t| !t.is_empty());
-            let has_login = server.login.is_some() && server.password.is_some();
-            if !has_token && !has_login {
-                return Err("server needs user_token, or login and password".into());
-            }
+            server.desk.check()?;
         }
-        self.limits.check()
+        Ok(self.limits.check()?)
     }
 
     /// The interface language: the configured one, else the OS locale.
@@ -198,12 +284,7 @@ impl Config {
 
 /// Where Guichet keeps its outbox and caches.
 pub fn data_dir() -> Result<PathBuf, ConfigError> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    dirs::data_local_dir()
-        .map(|d| d.join("guichet"))
-        .ok_or(ConfigError::NoDataDir)
+    guichet_protocol::transport::data_dir().ok_or(ConfigError::NoDataDir)
 }
 
 #[cfg(test)]

@@ -1,133 +1,46 @@
-//! Machine facts gathered automatically (host name, system, session, uptime, memory, disk, IP
-//! addresses, screens), shown to the user and added to each ticket as a short block a technician
-//! reads at a glance. Gathering never fails: a fact that cannot be read is left out.
+//! Reading this machine's facts (host name, system, session, uptime, memory, disk, IP addresses,
+//! screens). Gathering never fails: a fact that cannot be read is left out. The types, and how
+//! they read, are the protocol's (`guichet_protocol::facts`).
 
-use crate::html::escape;
-use crate::i18n::{human_size, t, Lang};
-use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// One monitor, in physical pixels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ScreenInfo {
-    pub name: String,
-    pub width: u32,
-    pub height: u32,
-    pub scale: f32,
-}
+pub use guichet_protocol::facts::{MachineFacts, ScreenInfo};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct MachineFacts {
-    pub hostname: String,
-    pub os: String,
-    pub kernel: Option<String>,
-    pub user: String,
-    pub uptime_secs: u64,
-    pub memory_total_bytes: u64,
-    pub memory_available_bytes: u64,
-    pub disk_free_bytes: Option<u64>,
-    pub ip_addresses: Vec<String>,
-    /// Empty when there is no display, or when the caller runs headless.
-    pub screens: Vec<ScreenInfo>,
-}
-
-impl MachineFacts {
-    /// Reads the facts of this machine. `screens` come from the capture layer when a display is
-    /// in use; the headless CLI passes none so that it never opens a display connection.
-    pub fn gather(screens: Vec<ScreenInfo>) -> MachineFacts {
-        use sysinfo::{Disks, System};
-        let mut system = System::new();
-        system.refresh_memory();
-        let os = System::long_os_version()
-            .or_else(|| {
-                Some(format!(
-                    "{} {}",
-                    System::name()?,
-                    System::os_version().unwrap_or_default()
-                ))
-            })
-            .unwrap_or_else(|| std::env::consts::OS.to_owned());
-        let home = dirs::home_dir().unwrap_or_else(|| "/".into());
-        let disks = Disks::new_with_refreshed_list();
-        // The disk holding the user's home: the mount point that is the longest prefix of it.
-        let disk_free_bytes = disks
-            .list()
-            .iter()
-            .filter(|d| home.starts_with(d.mount_point()))
-            .max_by_key(|d| d.mount_point().as_os_str().len())
-            .map(|d| d.available_space());
-        MachineFacts {
-            hostname: System::host_name().unwrap_or_default(),
-            os: os.trim().to_owned(),
-            kernel: System::kernel_version(),
-            user: current_user(&home),
-            uptime_secs: System::uptime(),
-            memory_total_bytes: system.total_memory(),
-            memory_available_bytes: system.available_memory(),
-            disk_free_bytes,
-            ip_addresses: ip_addresses(),
-            screens,
-        }
-    }
-
-    /// Label and value pairs, in the order a technician reads them.
-    pub fn lines(&self, lang: Lang) -> Vec<(String, String)> {
-        let mut lines = vec![
-            (t(lang, "ticket.host", &[]), self.hostname.clone()),
-            (
-                t(lang, "ticket.os", &[]),
-                match &self.kernel {
-                    Some(k) => format!("{} (noyau {k})", self.os)
-                        .replace("noyau", if lang == Lang::En { "kernel" } else { "noyau" }),
-                    None => self.os.clone(),
-                },
-            ),
-            (t(lang, "ticket.user", &[]), self.user.clone()),
-            (
-                t(lang, "ticket.uptime", &[]),
-                duration(self.uptime_secs, lang),
-            ),
-            (
-                t(lang, "ticket.memory", &[]),
-                format!(
-                    "{} / {}",
-                    human_size(lang, self.memory_available_bytes),
-                    human_size(lang, self.memory_total_bytes)
-                ),
-            ),
-        ];
-        if let Some(free) = self.disk_free_bytes {
-            lines.push((t(lang, "ticket.disk", &[]), human_size(lang, free)));
-        }
-        if !self.ip_addresses.is_empty() {
-            lines.push((t(lang, "ticket.ip", &[]), self.ip_addresses.join(", ")));
-        }
-        if !self.screens.is_empty() {
-            let screens: Vec<String> = self
-                .screens
-                .iter()
-                .map(|s| format!("{} {}×{} @{}x", s.name, s.width, s.height, s.scale))
-                .collect();
-            lines.push((t(lang, "ticket.screens", &[]), screens.join(", ")));
-        }
-        lines.retain(|(_, v)| !v.trim().is_empty());
-        lines
-    }
-
-    /// The facts as an HTML block for the ticket body.
-    pub fn to_html(&self, lang: Lang) -> String {
-        let body: Vec<String> = self
-            .lines(lang)
-            .iter()
-            .map(|(label, value)| format!("<strong>{}</strong> : {}", escape(label), escape(value)))
-            .collect();
-        format!(
-            "<p><strong>{}</strong><br>{}</p>",
-            escape(&t(lang, "ticket.section.machine", &[])),
-            body.join("<br>")
-        )
+/// Reads the facts of this machine. `screens` come from the capture layer when a display is
+/// in use; the headless CLI passes none so that it never opens a display connection.
+pub fn gather(screens: Vec<ScreenInfo>) -> MachineFacts {
+    use sysinfo::{Disks, System};
+    let mut system = System::new();
+    system.refresh_memory();
+    let os = System::long_os_version()
+        .or_else(|| {
+            Some(format!(
+                "{} {}",
+                System::name()?,
+                System::os_version().unwrap_or_default()
+            ))
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_owned());
+    let home = dirs::home_dir().unwrap_or_else(|| "/".into());
+    let disks = Disks::new_with_refreshed_list();
+    // The disk holding the user's home: the mount point that is the longest prefix of it.
+    let disk_free_bytes = disks
+        .list()
+        .iter()
+        .filter(|d| home.starts_with(d.mount_point()))
+        .max_by_key(|d| d.mount_point().as_os_str().len())
+        .map(|d| d.available_space());
+    MachineFacts {
+        hostname: System::host_name().unwrap_or_default(),
+        os: os.trim().to_owned(),
+        kernel: System::kernel_version(),
+        user: current_user(&home),
+        uptime_secs: System::uptime(),
+        memory_total_bytes: system.total_memory(),
+        memory_available_bytes: system.available_memory(),
+        disk_free_bytes,
+        ip_addresses: ip_addresses(),
+        screens,
     }
 }
 
@@ -155,23 +68,14 @@ fn ip_addresses() -> Vec<String> {
     addrs.into_iter().map(|ip| ip.to_string()).collect()
 }
 
-fn duration(secs: u64, lang: Lang) -> String {
-    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
-    let d = if lang == Lang::En { "d" } else { "j" };
-    if days > 0 {
-        format!("{days} {d} {hours} h")
-    } else {
-        format!("{hours} h {minutes:02} min")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn gathered_facts_describe_this_machine() {
-        let facts = MachineFacts::gather(vec![]);
+        let facts = gather(vec![]);
         assert!(!facts.hostname.is_empty());
         assert!(!facts.os.is_empty());
         assert!(facts.memory_total_bytes > 0);
@@ -198,11 +102,11 @@ mod tests {
                 scale: 1.0,
             }],
         };
-        let html = facts.to_html(Lang::Fr);
+        let html = crate::html::facts_block(&facts, Lang::Fr);
         assert!(html.contains("SALLE12-PC03"));
         assert!(html.contains("Debian &lt;12&gt;"), "{html}");
         assert!(html.contains("1 j 1 h"));
         assert!(html.contains("HDMI-1 1920×1080"));
-        assert!(facts.to_html(Lang::En).contains("Computer name"));
+        assert!(crate::html::facts_block(&facts, Lang::En).contains("Computer name"));
     }
 }

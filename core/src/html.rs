@@ -73,7 +73,7 @@ pub fn ticket_body(report: &crate::report::Report) -> String {
             contact.join("<br>")
         ));
     }
-    html.push_str(&report.facts.to_html(lang));
+    html.push_str(&facts_block(&report.facts, lang));
     html.push_str(&format!(
         "<p><small>{} — {} : {}</small></p>",
         escape(&t(lang, "ticket.sent_by", &[])),
@@ -81,6 +81,20 @@ pub fn ticket_body(report: &crate::report::Report) -> String {
         report.id
     ));
     html
+}
+
+/// The machine facts as an HTML block for the ticket body.
+pub fn facts_block(facts: &crate::facts::MachineFacts, lang: crate::i18n::Lang) -> String {
+    let body: Vec<String> = facts
+        .lines(lang)
+        .iter()
+        .map(|(label, value)| format!("<strong>{}</strong> : {}", escape(label), escape(value)))
+        .collect();
+    format!(
+        "<p><strong>{}</strong><br>{}</p>",
+        escape(&crate::i18n::t(lang, "ticket.section.machine", &[])),
+        body.join("<br>")
+    )
 }
 
 /// Cleans HTML that comes from the help desk (followups, solutions, descriptions written in its

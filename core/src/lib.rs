@@ -1,18 +1,25 @@
 //! Guichet's core: everything that is not a window. It knows nothing of Tauri, so that the resident
-//! agent, the headless CLI, the window process and the tests all share one implementation.
+//! agent, the headless CLI, the outbox worker and the tests share one implementation. The types
+//! that cross between processes live in `guichet-protocol`, which the window process uses alone.
 //!
-//! - [`report`]: the report a user files, and its validation.
+//! - [`api`]: the one API ([`api::Guichet`]) and its one error type; [`api::dispatch`] answers the
+//!   IPC protocol's requests for the agent and the CLI alike.
+//! - [`report`]: validation of the report a user files; [`phone`]: phone numbers;
+//!   [`html`]: the ticket's body, escaped, and the sanitiser for the help desk's HTML.
 //! - [`facts`]: machine facts gathered automatically and added to every ticket.
-//! - [`connector`]: the help-desk back ends (GLPI today) behind one [`connector::Connector`] trait.
-//! - [`outbox`]: the durable sled queue that delivers each report exactly once.
-//! - [`action`]: what a user does on an existing ticket (followup, approve, refuse, rate).
+//! - [`connector`]: the help-desk trait, its errors, and one folder per help desk (`glpi/`).
+//! - [`outbox`]: the durable sled queue that delivers each report and action exactly once.
+//! - [`action`]: validation of what a user does on an existing ticket.
 //! - [`follow`]: which tickets are followed, the status poller and the notices it derives.
-//! - [`config`]: the TOML configuration and where data lives.
-//! - [`i18n`]: the French and English message catalogue shared by the CLI, tray and notifications.
+//! - [`config`]: the TOML configuration, one typed section per help-desk kind.
+//! - [`profile`]: the user's remembered phone and location.
+//! - [`capture`]: screenshots of every monitor, masks burned in, JPEG encoding.
+//! - [`platform`]: what differs between operating systems (one file each).
 //! - [`clock`]: injectable time, so back-off and polling are testable.
-//! - [`netwatch`]: the kernel's word that the network came back, so nothing waits for a back-off.
+//! - [`i18n`]: the message catalogue (from `guichet-protocol`).
 
 pub mod action;
+pub mod api;
 pub mod capture;
 pub mod clock;
 pub mod config;
@@ -20,15 +27,16 @@ pub mod connector;
 pub mod facts;
 pub mod follow;
 pub mod html;
-pub mod i18n;
-pub mod ipc;
-pub mod netwatch;
 pub mod outbox;
 pub mod phone;
+pub mod platform;
 pub mod profile;
 pub mod report;
-pub mod service;
 
+pub use guichet_protocol as protocol;
+pub use guichet_protocol::i18n;
+
+pub use api::{ApiError, Guichet};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
 pub use connector::{Connector, ConnectorError};

@@ -12,74 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-/// A help-desk category (GLPI `ITILCategory`), `name` being its full path ("Matériel > Imprimante").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct Category {
-    pub id: u64,
-    pub name: String,
-}
-
-/// The limits a report must respect. IT can change them in the configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default, deny_unknown_fields)]
-pub struct Limits {
-    pub subject_max: usize,
-    pub description_min: usize,
-    pub description_max: usize,
-    pub max_attachments: usize,
-    pub attachment_max_bytes: u64,
-    pub attachments_total_max_bytes: u64,
-    /// File extensions the help desk accepts, lower case, without the dot.
-    pub allowed_extensions: Vec<String>,
-}
-
-const MIB: u64 = 1024 * 1024;
-
-impl Default for Limits {
-    fn default() -> Self {
-        // GLPI's default uploadable document types, minus the rare ones; no WebP (GLPI 10 refuses it).
-        let allowed = [
-            "7z", "bmp", "csv", "doc", "docx", "eml", "gif", "gz", "html", "jpeg", "jpg", "json",
-            "log", "mp3", "mp4", "msg", "odg", "odp", "ods", "odt", "pdf", "png", "ppt", "pptx",
-            "rar", "rtf", "svg", "tar", "tgz", "tif", "tiff", "txt", "wav", "xls", "xlsx", "xml",
-            "zip",
-        ];
-        Limits {
-            subject_max: 120,
-            description_min: 15,
-            description_max: 5000,
-            max_attachments: 5,
-            attachment_max_bytes: 10 * MIB,
-            attachments_total_max_bytes: 20 * MIB,
-            allowed_extensions: allowed.iter().map(|s| (*s).to_owned()).collect(),
-        }
-    }
-}
-
-impl Limits {
-    pub(crate) fn check(&self) -> Result<(), String> {
-        if self.description_min > self.description_max {
-            return Err("limits.description_min is larger than limits.description_max".into());
-        }
-        if self.attachment_max_bytes > self.attachments_total_max_bytes {
-            return Err(
-                "limits.attachment_max_bytes is larger than limits.attachments_total_max_bytes"
-                    .into(),
-            );
-        }
-        Ok(())
-    }
-
-    fn allows(&self, name: &str) -> bool {
-        extension(name).is_some_and(|ext| {
-            self.allowed_extensions
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(&ext))
-        })
-    }
-}
+pub use guichet_protocol::report::{extension, Category, Field, Limits, LimitsError, ReportInput};
 
 /// Where an attachment comes from: a file the user named, or bytes the wizard already holds
 /// (a masked screenshot, a dropped file).
@@ -138,26 +71,6 @@ pub struct Report {
     pub location: Option<String>,
     pub facts: MachineFacts,
     pub attachments: Vec<Attachment>,
-}
-
-/// The part of the form a validation error belongs to, so the UI can show it beside that field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub enum Field {
-    Subject,
-    Description,
-    Category,
-    Phone,
-    Attachments,
-    /// A followup's text.
-    Message,
-    /// Why a solution is refused.
-    Reason,
-    /// An approval's or a survey's comment.
-    Comment,
-    /// A survey's score.
-    Score,
 }
 
 /// One problem with a draft.
@@ -529,11 +442,6 @@ fn read_file(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, Valida
         .map_err(unreadable)?;
     check_size(name, bytes.len() as u64, limits)?;
     Ok(bytes)
-}
-
-fn extension(name: &str) -> Option<String> {
-    let (stem, ext) = name.rsplit_once('.')?;
-    (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_ascii_lowercase())
 }
 
 /// The MIME type help desks expect for common attachment types.

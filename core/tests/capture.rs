@@ -482,7 +482,7 @@ fn the_display_is_captured_exactly_through_mit_shm_and_through_xcap() {
         .find(|(x, y, p)| *p != picture.get_pixel(*x, *y));
     assert!(wrong.is_none(), "first differing pixel: {wrong:?}");
     // That was the MIT-SHM path (Xvfb has it); xcap, the fallback, sees the same pixels.
-    let shm = guichet_core::capture::x11::capture_shm().expect("MIT-SHM on Xvfb");
+    let shm = guichet_core::platform::linux::shm_capture::capture_shm().expect("MIT-SHM on Xvfb");
     let reference = guichet_core::capture::capture_xcap().expect("xcap");
     assert_eq!(shm.screens.len(), 1);
     assert_eq!(reference.screens.len(), 1);

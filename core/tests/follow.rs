@@ -5,11 +5,15 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 use guichet_core::action::{ActionInput, ActionKind};
+use guichet_core::api::{ApiError, Guichet};
 use guichet_core::clock::SystemClock;
-use guichet_core::config::{Config, ServerConfig, ServerKind};
+use guichet_core::config::{Config, HttpConfig, ServerConfig};
+use guichet_core::connector::glpi::GlpiConfig;
 use guichet_core::connector::{SolutionStatus, TicketStatus, TimelineKind};
 use guichet_core::follow::{poll_stored, NoticeKind};
-use guichet_core::service::{ErrorCode, Guichet, ReportInput, SubmitOutcome};
+use guichet_core::protocol::view::SubmitOutcome;
+use guichet_core::protocol::ErrorCode;
+use guichet_core::report::ReportInput;
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble};
 use std::path::Path;
 use std::sync::Arc;
@@ -20,16 +24,10 @@ const REQUESTER: u64 = 7;
 
 fn guichet(url: &str, data: &Path) -> Guichet {
     let config = Config {
-        server: Some(ServerConfig {
-            kind: ServerKind::Glpi,
-            url: url.to_owned(),
-            app_token: None,
-            user_token: Some(TOKEN.into()),
-            login: None,
-            password: None,
-            timeout_secs: 5,
-            connect_timeout_secs: 2,
-        }),
+        server: Some(ServerConfig::glpi(
+            HttpConfig::new(url, 5, 2),
+            GlpiConfig::with_user_token(TOKEN),
+        )),
         ..Config::default()
     };
     Guichet::new(config, data.to_owned(), Arc::new(SystemClock)).unwrap()
@@ -182,7 +180,7 @@ async fn refusing_needs_a_reason_and_reopens_with_it() {
     let error = g
         .build_action(&input(ticket, ActionKind::Refuse { reason: " ".into() }))
         .unwrap_err();
-    let info = guichet_core::service::ErrorInfo::from_action(&error, g.lang());
+    let info = error.info(g.lang());
     assert_eq!(info.code, ErrorCode::Validation);
     assert_eq!(info.fields[0].key, "validation.reason.missing");
     assert!(requests_since(&double, before).is_empty(), "nothing sent");
@@ -246,15 +244,15 @@ async fn the_survey_takes_zero_to_five_and_stores_the_comment() {
     assert_eq!(poll(&g).await, vec![NoticeKind::Survey]);
     assert!(g.ticket(ticket).await.unwrap().survey_open());
 
-    let error = g
-        .build_action(&input(
-            ticket,
-            ActionKind::Rate {
-                score: 6,
-                comment: None,
-            },
-        ))
-        .unwrap_err();
+    let Err(ApiError::Action(error)) = g.build_action(&input(
+        ticket,
+        ActionKind::Rate {
+            score: 6,
+            comment: None,
+        },
+    )) else {
+        panic!("a score of 6 is refused as invalid input");
+    };
     assert_eq!(error.action[0].key(), "validation.score.range");
 
     let outcome = act(

@@ -2,9 +2,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
-use guichet_core::config::{ServerConfig, ServerKind};
+use guichet_core::config::HttpConfig;
 use guichet_core::connector::categories::{self, CategorySource};
-use guichet_core::connector::glpi::GlpiConnector;
+use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
 use guichet_core::connector::{Connector, ConnectorError};
 use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
@@ -14,25 +14,20 @@ use uuid::Uuid;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
 
-fn server(double: &GlpiDouble) -> ServerConfig {
+fn server(double: &GlpiDouble) -> (HttpConfig, GlpiConfig) {
     server_at(double.base_url())
 }
 
-fn server_at(url: String) -> ServerConfig {
-    ServerConfig {
-        kind: ServerKind::Glpi,
-        url,
-        app_token: None,
-        user_token: Some(TOKEN.into()),
-        login: None,
-        password: None,
-        timeout_secs: 5,
-        connect_timeout_secs: 2,
-    }
+fn server_at(url: String) -> (HttpConfig, GlpiConfig) {
+    (
+        HttpConfig::new(url, 5, 2),
+        GlpiConfig::with_user_token(TOKEN),
+    )
 }
 
 fn connector(double: &GlpiDouble) -> GlpiConnector {
-    GlpiConnector::new(&server(double)).expect("connector")
+    let (http, glpi) = server(double);
+    GlpiConnector::new(&http, &glpi).expect("connector")
 }
 
 fn report(attachments: Vec<Attachment>) -> Report {
@@ -128,12 +123,12 @@ async fn login_password_and_app_token_open_a_session() {
         ..DoubleConfig::default()
     })
     .expect("double");
-    let mut config = server(&double);
+    let (http, mut config) = server(&double);
     config.user_token = None;
     config.login = Some("prof".into());
     config.password = Some("secret".into());
     config.app_token = Some("apptok".into());
-    let delivery = GlpiConnector::new(&config)
+    let delivery = GlpiConnector::new(&http, &config)
         .expect("connector")
         .create_ticket(&report(vec![]))
         .await
@@ -147,7 +142,7 @@ async fn login_password_and_app_token_open_a_session() {
     );
 
     config.app_token = None;
-    let err = GlpiConnector::new(&config)
+    let err = GlpiConnector::new(&http, &config)
         .expect("connector")
         .create_ticket(&report(vec![]))
         .await
@@ -162,9 +157,9 @@ async fn login_password_and_app_token_open_a_session() {
 #[tokio::test]
 async fn bad_credentials_are_a_permanent_typed_error() {
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
-    let mut config = server(&double);
+    let (http, mut config) = server(&double);
     config.user_token = Some("f".repeat(40));
-    let err = GlpiConnector::new(&config)
+    let err = GlpiConnector::new(&http, &config)
         .expect("connector")
         .create_ticket(&report(vec![]))
         .await
@@ -176,7 +171,7 @@ async fn bad_credentials_are_a_permanent_typed_error() {
             message: "parameter user_token seems invalid".into()
         }
     );
-    assert_eq!(err.ipc_code(), "unauthorized");
+    assert_eq!(err.code(), guichet_core::protocol::ErrorCode::Unauthorized);
     assert!(double.tickets().is_empty());
 }
 
@@ -285,9 +280,9 @@ async fn categories_403_falls_back_to_configuration_and_admin_lists_are_cached()
     );
 
     // A read-only account IT configured may read them: the list is cached for offline use.
-    let mut admin = server(&double);
+    let (http, mut admin) = server(&double);
     admin.user_token = Some("a".repeat(40));
-    let admin = GlpiConnector::new(&admin).expect("connector");
+    let admin = GlpiConnector::new(&http, &admin).expect("connector");
     let list = categories::load(Some(&admin), &configured, dir.path()).await;
     assert_eq!(list.source, CategorySource::HelpDesk);
     assert!(
@@ -366,8 +361,8 @@ async fn server_errors_and_resets_are_transient() {
     assert!(matches!(err, ConnectorError::Unreachable { .. }), "{err:?}");
     let addr = double.addr();
     drop(double);
-    let config = server_at(format!("http://{addr}/apirest.php"));
-    let err = GlpiConnector::new(&config)
+    let (http, config) = server_at(format!("http://{addr}/apirest.php"));
+    let err = GlpiConnector::new(&http, &config)
         .expect("connector")
         .my_tickets()
         .await

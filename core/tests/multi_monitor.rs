@@ -94,7 +94,7 @@ fn two_monitors_of_different_sizes_each_come_out_in_their_own_pixels() {
     assert_shows(screen(&capture, "DUMMY1"), big, &desktop);
 
     // That was the MIT-SHM path: asked for directly, it gives the same two screens.
-    let shm = guichet_core::capture::x11::capture_shm().expect("MIT-SHM on Xorg");
+    let shm = guichet_core::platform::linux::shm_capture::capture_shm().expect("MIT-SHM on Xorg");
     assert_eq!(shm.screens.len(), 2, "{shm:?}");
     for name in ["DUMMY0", "DUMMY1"] {
         assert!(

@@ -11,8 +11,8 @@
 mod not_glpi;
 
 use guichet_core::action::{ActionKind, TicketAction};
-use guichet_core::config::{ServerConfig, ServerKind};
-use guichet_core::connector::glpi::{GlpiConnector, MAX_ANSWER_BYTES};
+use guichet_core::config::HttpConfig;
+use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector, MAX_ANSWER_BYTES};
 use guichet_core::connector::{Connector, ConnectorError};
 use guichet_core::i18n::Lang;
 use guichet_core::report::{Attachment, Report};
@@ -24,16 +24,10 @@ const PORTAL: &str = "<!DOCTYPE html><html><head><title>Connexion</title></head>
     </form></body></html>";
 
 fn connector(server: &NotGlpi) -> GlpiConnector {
-    GlpiConnector::new(&ServerConfig {
-        kind: ServerKind::Glpi,
-        url: server.base_url(),
-        app_token: None,
-        user_token: Some("0123456789abcdef0123456789abcdef01234567".into()),
-        login: None,
-        password: None,
-        timeout_secs: 5,
-        connect_timeout_secs: 2,
-    })
+    GlpiConnector::new(
+        &HttpConfig::new(server.base_url(), 5, 2),
+        &GlpiConfig::with_user_token("0123456789abcdef0123456789abcdef01234567"),
+    )
     .expect("connector")
 }
 
@@ -171,7 +165,7 @@ async fn a_login_portal_a_proxy_or_a_wrong_url_is_retried_later_never_a_panic() 
         matches!(e, ConnectorError::NotHelpDesk { status: 200, .. }),
         "{e:?}"
     );
-    assert_eq!(e.ipc_code(), "offline");
+    assert_eq!(e.code(), guichet_core::protocol::ErrorCode::Offline);
     let text = e.message(Lang::Fr);
     assert!(
         text.contains("Wi-Fi") && text.contains("réessaiera"),

@@ -4,13 +4,13 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
 use async_trait::async_trait;
-use guichet_core::action::TicketAction;
+use guichet_core::action::{ActionKind, TicketAction};
 use guichet_core::clock::{unix_ms, Clock, ManualClock};
-use guichet_core::config::{ServerConfig, ServerKind};
-use guichet_core::connector::glpi::GlpiConnector;
+use guichet_core::config::HttpConfig;
+use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
 use guichet_core::connector::{
-    Connector, ConnectorError, Delivery, RejectedFile, TicketDetail, TicketId, TicketState,
-    TicketSummary,
+    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectedFile, TicketDetail,
+    TicketId, TicketState, TicketSummary,
 };
 use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
@@ -23,27 +23,19 @@ use std::time::Duration;
 use time::macros::datetime;
 use uuid::Uuid;
 
-fn server_at(url: String, token: &str) -> ServerConfig {
-    ServerConfig {
-        kind: ServerKind::Glpi,
-        url,
-        app_token: None,
-        user_token: Some(token.into()),
-        login: None,
-        password: None,
-        timeout_secs: 5,
-        connect_timeout_secs: 1,
-    }
+fn glpi_at(url: String, token: &str) -> GlpiConnector {
+    GlpiConnector::new(
+        &HttpConfig::new(url, 5, 1),
+        &GlpiConfig::with_user_token(token),
+    )
+    .expect("connector")
 }
 
 fn glpi(double: &GlpiDouble) -> Arc<dyn Connector> {
-    Arc::new(
-        GlpiConnector::new(&server_at(
-            double.base_url(),
-            "0123456789abcdef0123456789abcdef01234567",
-        ))
-        .expect("connector"),
-    )
+    Arc::new(glpi_at(
+        double.base_url(),
+        "0123456789abcdef0123456789abcdef01234567",
+    ))
 }
 
 fn report(n: usize) -> Report {
@@ -135,8 +127,7 @@ async fn unreachable_help_desk_backs_off_on_the_injected_clock() {
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
     let url = double.base_url();
     drop(double); // Nobody listens on that port any more.
-    let connector: Arc<dyn Connector> =
-        Arc::new(GlpiConnector::new(&server_at(url, "x")).expect("connector"));
+    let connector: Arc<dyn Connector> = Arc::new(glpi_at(url, "x"));
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
     let clock = clock();
@@ -193,9 +184,7 @@ async fn unreachable_help_desk_backs_off_on_the_injected_clock() {
 #[tokio::test]
 async fn permanent_errors_stop_retries_and_stay_visible_until_retried() {
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
-    let bad: Arc<dyn Connector> = Arc::new(
-        GlpiConnector::new(&server_at(double.base_url(), &"f".repeat(40))).expect("connector"),
-    );
+    let bad: Arc<dyn Connector> = Arc::new(glpi_at(double.base_url(), &"f".repeat(40)));
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
     let clock = clock();
@@ -264,6 +253,15 @@ struct LosesFirstAnswer {
 
 #[async_trait]
 impl Connector for LosesFirstAnswer {
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+    fn effect(&self, action: &ActionKind) -> ActionEffect {
+        self.inner.effect(action)
+    }
+    fn dry_run(&self, report: &Report) -> serde_json::Value {
+        self.inner.dry_run(report)
+    }
     async fn categories(&self) -> Result<Vec<Category>, ConnectorError> {
         self.inner.categories().await
     }

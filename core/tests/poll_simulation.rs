@@ -11,10 +11,11 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 use async_trait::async_trait;
-use guichet_core::action::TicketAction;
+use guichet_core::action::{ActionKind, TicketAction};
 use guichet_core::connector::{
-    Connector, ConnectorError, Delivery, RejectedFile, SolutionStatus, TicketDetail, TicketId,
-    TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+    ActionEffect, Capabilities, ChangeStamp, Connector, ConnectorError, Delivery, RejectedFile,
+    SolutionStatus, TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary,
+    TimelineEntry, TimelineKind,
 };
 use guichet_core::follow::{next_delay, FollowState, PollSettings, StatusPoller};
 use guichet_core::report::{Category, Report};
@@ -77,6 +78,15 @@ fn stamp(ms: i64) -> String {
 
 #[async_trait]
 impl Connector for SimConnector {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::ALL
+    }
+    fn effect(&self, _: &ActionKind) -> ActionEffect {
+        unreachable!()
+    }
+    fn dry_run(&self, _: &Report) -> serde_json::Value {
+        unreachable!()
+    }
     async fn categories(&self) -> Result<Vec<Category>, ConnectorError> {
         unreachable!()
     }
@@ -105,7 +115,8 @@ impl Connector for SimConnector {
                 desk.tickets.get(id).map(|t| TicketState {
                     id: *id,
                     status: t.status,
-                    updated: stamp(t.updated_ms),
+                    stamp: ChangeStamp::new(stamp(t.updated_ms)),
+                    updated_at_ms: Some(t.updated_ms),
                 })
             })
             .collect())
@@ -127,6 +138,7 @@ impl Connector for SimConnector {
                 id: f,
                 kind: TimelineKind::Followup,
                 date: stamp(0),
+                at_ms: Some(0),
                 by_me: false,
                 html: String::new(),
                 solution_status: None,
@@ -137,6 +149,7 @@ impl Connector for SimConnector {
                 id: s,
                 kind: TimelineKind::Solution,
                 date: stamp(1),
+                at_ms: Some(1),
                 by_me: false,
                 html: String::new(),
                 solution_status: Some(if t.status == TicketStatus::Closed {
@@ -151,7 +164,9 @@ impl Connector for SimConnector {
             subject: format!("ticket {id}"),
             status: t.status,
             opened: stamp(0),
-            updated: stamp(t.updated_ms),
+            opened_at_ms: Some(0),
+            stamp: ChangeStamp::new(stamp(t.updated_ms)),
+            updated_at_ms: Some(t.updated_ms),
             description_html: String::new(),
             timeline,
             documents: Vec::new(),

@@ -3,13 +3,14 @@
 
 use crate::agent::AgentLink;
 use crate::launch::Launch;
-use guichet_core::action::ActionInput;
-use guichet_core::connector::TicketId;
-use guichet_core::ipc::{
-    IpcError, Request, Response, ScreenshotChoice, SettingsView, TicketView, WindowLaunch,
+use guichet_protocol::action::ActionInput;
+use guichet_protocol::ipc::{Request, Response};
+use guichet_protocol::report::ReportInput;
+use guichet_protocol::view::{
+    MyTickets, ScreenshotChoice, SettingsView, SubmitOutcome, TicketView, WindowLaunch,
     WizardContext,
 };
-use guichet_core::service::{ErrorInfo, MyTickets, ReportInput, SubmitOutcome};
+use guichet_protocol::{ErrorInfo, Lang, TicketId};
 use serde::Serialize;
 use std::time::Duration;
 use tauri::ipc::Invoke;
@@ -45,26 +46,11 @@ impl From<ErrorInfo> for CommandError {
     }
 }
 
-impl From<IpcError> for CommandError {
-    fn from(e: IpcError) -> Self {
-        tracing::warn!("agent: {e}");
-        CommandError(ErrorInfo::internal(e.to_string()))
-    }
-}
-
 impl From<tauri::Error> for CommandError {
     fn from(e: tauri::Error) -> Self {
         tracing::warn!("window: {e}");
-        CommandError(ErrorInfo::internal(e.to_string()))
+        CommandError(ErrorInfo::internal(Lang::from_env(), "error.window"))
     }
-}
-
-/// An answer that does not fit the request: the agent speaks another dialect of the protocol.
-fn unexpected(answer: &Response) -> CommandError {
-    let kind = serde_json::to_value(answer)
-        .ok()
-        .and_then(|v| v.get("type").cloned());
-    IpcError::Malformed(format!("unexpected answer {kind:?} from the agent")).into()
 }
 
 /// Which window this process was started for, and for "My tickets" which ticket to open.
@@ -78,7 +64,7 @@ pub fn launch(launch: State<'_, Launch>) -> WindowLaunch {
 pub async fn wizard_context(agent: State<'_, AgentLink>) -> Result<WizardContext, CommandError> {
     match agent.request(Request::WizardContext).await? {
         Response::WizardContext { context } => Ok(*context),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -90,8 +76,13 @@ pub async fn window_ready<R: Runtime>(
     agent: State<'_, AgentLink>,
 ) -> Result<(), CommandError> {
     let label = window.label();
-    let window = crate::window::from_label(label)
-        .ok_or_else(|| CommandError(ErrorInfo::internal(format!("unknown window `{label}`"))))?;
+    let Some(window) = crate::window::from_label(label) else {
+        tracing::warn!("window_ready from an unknown window `{label}`");
+        return Err(CommandError(ErrorInfo::internal(
+            agent.lang(),
+            "error.window",
+        )));
+    };
     agent.request(Request::WindowReady { window }).await?;
     Ok(())
 }
@@ -112,7 +103,7 @@ pub async fn recapture<R: Runtime>(
     window.set_focus()?;
     match answer? {
         Response::WizardContext { context } => Ok(*context),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -131,7 +122,7 @@ pub async fn submit(
         .await?
     {
         Response::Submitted { outcome } => Ok(outcome),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -140,7 +131,7 @@ pub async fn submit(
 pub async fn my_tickets(agent: State<'_, AgentLink>) -> Result<MyTickets, CommandError> {
     match agent.request(Request::MyTickets).await? {
         Response::MyTickets { view } => Ok(view),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -149,7 +140,7 @@ pub async fn my_tickets(agent: State<'_, AgentLink>) -> Result<MyTickets, Comman
 pub async fn ticket(agent: State<'_, AgentLink>, id: TicketId) -> Result<TicketView, CommandError> {
     match agent.request(Request::Ticket { id }).await? {
         Response::Ticket { view } => Ok(*view),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -161,7 +152,7 @@ pub async fn act(
 ) -> Result<SubmitOutcome, CommandError> {
     match agent.request(Request::Act { action }).await? {
         Response::Submitted { outcome } => Ok(outcome),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -170,7 +161,7 @@ pub async fn act(
 pub async fn settings(agent: State<'_, AgentLink>) -> Result<SettingsView, CommandError> {
     match agent.request(Request::Settings).await? {
         Response::Settings { view } => Ok(view),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -186,7 +177,7 @@ pub async fn save_profile(
         .await?
     {
         Response::Settings { view } => Ok(view),
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }
 
@@ -203,6 +194,6 @@ pub async fn await_ticket<R: Runtime>(
             window.set_focus()?;
             Ok(ticket)
         }
-        other => Err(unexpected(&other)),
+        other => Err(agent.unexpected(&other)),
     }
 }

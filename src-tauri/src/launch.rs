@@ -6,8 +6,8 @@
 //! ticket. Anything else (a WebDriver session, a user running the binary) may start it with no
 //! arguments: the wizard, with no capture yet.
 
-use guichet_core::connector::TicketId;
-use guichet_core::ipc::{WindowKind, WindowLaunch};
+use guichet_protocol::view::{WindowKind, WindowLaunch};
+use guichet_protocol::TicketId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Launch {

@@ -12,7 +12,7 @@ mod window;
 pub use agent::AgentLink;
 pub use launch::Launch;
 
-use guichet_core::ipc::Request;
+use guichet_protocol::ipc::Request;
 use std::time::Duration;
 use tauri::{Builder, Runtime};
 

@@ -2,7 +2,7 @@
 //! [`WindowKind`], whose [`arg`](WindowKind::arg) is both the Tauri label and the name on the
 //! command line, so the agent and this process cannot disagree on it.
 
-use guichet_core::ipc::WindowKind;
+use guichet_protocol::view::WindowKind;
 use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
 
 /// The window with this Tauri label, if it is one of ours.

@@ -3,15 +3,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use guichet_core::connector::categories::{CategoryList, CategorySource};
-use guichet_core::facts::MachineFacts;
-use guichet_core::ipc::{
-    Annotation, AnnotationKind, Listener, Rect, Request, Response, ScreenshotChoice, WindowKind,
-    WizardContext, PROTOCOL_VERSION,
+use guichet_protocol::annotation::{Annotation, AnnotationKind, Rect};
+use guichet_protocol::error::{ErrorCode, ErrorInfo, FieldError};
+use guichet_protocol::facts::MachineFacts;
+use guichet_protocol::i18n::t;
+use guichet_protocol::ipc::{Request, Response, PROTOCOL_VERSION};
+use guichet_protocol::report::{Field, Limits, ReportInput};
+use guichet_protocol::transport::Listener;
+use guichet_protocol::view::{
+    CategoryList, CategorySource, ScreenshotChoice, SubmitOutcome, WindowKind, WizardContext,
 };
-use guichet_core::report::{Field, Limits};
-use guichet_core::service::{ErrorCode, ErrorInfo, FieldError, ReportInput, SubmitOutcome};
-use guichet_core::Lang;
+use guichet_protocol::Lang;
 use guichet_ui::AgentLink;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -72,9 +74,13 @@ fn context() -> WizardContext {
 }
 
 fn app(socket: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    app_in(socket, Lang::Fr)
+}
+
+fn app_in(socket: &Path, lang: Lang) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = guichet_ui::configure(
         mock_builder(),
-        AgentLink::new(socket),
+        AgentLink::new(socket, lang),
         guichet_ui::Launch::parse(Vec::<String>::new()).unwrap().0,
     )
     .build(mock_context(noop_assets()))
@@ -232,14 +238,23 @@ fn an_agent_error_reaches_the_ui_as_code_message_and_fields() {
 }
 
 #[test]
-fn no_agent_is_an_internal_error() {
+fn no_agent_is_an_internal_error_in_the_users_language() {
     let dir = tempfile::tempdir().unwrap();
-    let (_app, window) = app(&dir.path().join("nobody.sock"));
+    for (lang, words) in [
+        (Lang::Fr, "programme principal"),
+        (Lang::En, "main program"),
+    ] {
+        let (_app, window) = app_in(&dir.path().join("nobody.sock"), lang);
 
-    let error = invoke(&window, "wizard_context", json!({})).unwrap_err();
+        let error = invoke(&window, "wizard_context", json!({})).unwrap_err();
 
-    assert_eq!(error["code"], "internal");
-    assert_eq!(error["message"], "no Guichet agent is running");
+        assert_eq!(error["code"], "internal");
+        assert_eq!(error["message"], t(lang, "error.agent", &[]));
+        assert!(
+            error["message"].as_str().unwrap().contains(words),
+            "{error}"
+        );
+    }
 }
 
 #[test]
@@ -252,8 +267,5 @@ fn an_answer_of_the_wrong_kind_is_an_internal_error() {
     let error = invoke(&window, "wizard_context", json!({})).unwrap_err();
 
     assert_eq!(error["code"], "internal");
-    assert!(
-        error["message"].as_str().unwrap().contains("\"done\""),
-        "{error}"
-    );
+    assert_eq!(error["message"], t(Lang::Fr, "error.agent", &[]));
 }

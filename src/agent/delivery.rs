@@ -6,7 +6,8 @@
 //! A report delivered here becomes a followed ticket: the follow-up loop is told to look again.
 
 use super::Agent;
-use guichet_core::ipc::{Request, Response};
+use guichet_core::api::worker::{WorkerRequest, WorkerResponse};
+use guichet_core::api::OutboxOwner;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,18 +18,17 @@ pub async fn run(agent: Arc<Agent>) {
     let mut now = false;
     loop {
         if std::mem::take(&mut now) {
-            if let response @ Response::Error { .. } = agent.outbox.call(&Request::QueueFlush).await
-            {
-                tracing::warn!("outbox delivery: {response:?}");
+            if let Err(e) = OutboxOwner::flush(agent.as_ref()).await {
+                tracing::warn!("outbox delivery: {e}");
             }
         }
-        let due = agent.outbox.call(&Request::DeliverDue).await;
+        let due = agent.outbox.call(&WorkerRequest::DeliverDue).await;
         // Something may have been delivered, hence followed from now on.
         agent.follow_changed.notify_one();
         let sleep = match due {
-            Response::NextDue {
+            Ok(WorkerResponse::NextDue {
                 at_ms: Some(next_ms),
-            } => {
+            }) => {
                 let wait = next_ms.saturating_sub(agent.guichet.now_ms()).max(0);
                 Some(
                     Duration::from_millis(u64::try_from(wait).unwrap_or(0))
@@ -36,9 +36,13 @@ pub async fn run(agent: Arc<Agent>) {
                 )
             }
             // Nothing waits: sleep until a report is queued.
-            Response::NextDue { at_ms: None } => None,
-            other => {
-                tracing::warn!("outbox delivery: {other:?}");
+            Ok(WorkerResponse::NextDue { at_ms: None }) => None,
+            Ok(other) => {
+                tracing::warn!("outbox delivery: unexpected answer `{}`", other.kind());
+                Some(Duration::from_secs(60))
+            }
+            Err(e) => {
+                tracing::warn!("outbox delivery: {e}");
                 Some(Duration::from_secs(60))
             }
         };

@@ -1,6 +1,6 @@
 //! The agent's follow-up loop: checks the open tickets with the core's [`StatusPoller`] and shows
-//! each notice as a desktop notification (notify-rust, on the same zbus as the tray). Clicking a
-//! notification opens "My tickets" on its ticket; the tray's menu counts the unread notices, for
+//! each notice as a desktop notification ([`crate::platform::notify`]). Clicking a notification
+//! opens "My tickets" on its ticket; the tray's menu counts the unread notices, for
 //! desktops whose notifications cannot carry actions.
 //!
 //! With no open ticket there is no timer at all. Otherwise the loop sleeps in steps of at most
@@ -9,10 +9,11 @@
 //! failed (`super::network`).
 
 use super::{Agent, Command};
+use crate::platform::Notification;
 use guichet_core::clock::unix_ms;
 use guichet_core::follow::{self, next_delay, poll_stored, Notice, PollError};
 use guichet_core::i18n::t;
-use guichet_core::ipc::WindowKind;
+use guichet_core::protocol::view::WindowKind;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use std::sync::Arc;
@@ -110,45 +111,21 @@ async fn wait(agent: &Agent, deadline: Option<Instant>) -> Wake {
     }
 }
 
-/// Desktop notifications interpret a little markup in their body: the user's subject must not.
-fn escape_markup(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Shows `notice`; activating it opens "My tickets" on its ticket.
 async fn show(agent: &Arc<Agent>, notice: &Notice) {
     let lang = agent.guichet.lang();
-    let body = follow::Notice {
-        subject: escape_markup(&notice.subject),
-        ..notice.clone()
-    }
-    .body(lang);
-    let shown = notify_rust::Notification::new()
-        .appname("Guichet")
-        .summary(&notice.title(lang))
-        .body(&body)
-        .icon("help-browser")
-        .action("default", &t(lang, "notice.open", &[]))
-        .show_async()
-        .await;
-    match shown {
-        Ok(handle) => {
-            tracing::info!("notified {}", notice.key());
-            let commands = agent.commands.clone();
-            let ticket = notice.ticket;
-            tokio::spawn(async move {
-                handle
-                    .wait_for_action_async(|response| {
-                        if !matches!(response, notify_rust::NotificationResponse::Closed(_)) {
-                            let _ = commands
-                                .send(Command::OpenWindow(WindowKind::MyTickets, Some(ticket)));
-                        }
-                    })
-                    .await;
-            });
-        }
+    let notification = Notification {
+        title: notice.title(lang),
+        body: notice.body(lang),
+        action: t(lang, "notice.open", &[]),
+    };
+    let commands = agent.commands.clone();
+    let ticket = notice.ticket;
+    let open = move || {
+        let _ = commands.send(Command::OpenWindow(WindowKind::MyTickets, Some(ticket)));
+    };
+    match crate::platform::notify(&notification, open).await {
+        Ok(()) => tracing::info!("notified {}", notice.key()),
         // The tray's unread count still says there is news.
         Err(e) => tracing::warn!("no desktop notification for {}: {e}", notice.key()),
     }

@@ -5,20 +5,22 @@
 
 mod delivery;
 mod follow;
-mod memory;
+pub mod menu;
 #[cfg(target_os = "linux")]
 mod network;
 mod outbox;
 mod screens;
 mod server;
 pub mod shortcut;
-mod tray;
 mod window;
 
+use crate::platform::TrayIcon;
+use guichet_core::api::Guichet;
 use guichet_core::clock::SystemClock;
-use guichet_core::connector::TicketId;
-use guichet_core::ipc::{self, Client, IpcError, Listener, Request, WindowKind};
-use guichet_core::service::Guichet;
+use guichet_core::protocol::ipc::{IpcError, Request};
+use guichet_core::protocol::transport::{self, Client, Listener};
+use guichet_core::protocol::view::WindowKind;
+use guichet_core::protocol::TicketId;
 use screens::Screens;
 use std::path::Path;
 use std::sync::Arc;
@@ -67,8 +69,8 @@ pub struct Agent {
 /// Runs the agent. With `open_wizard`, the wizard opens at once (`guichet --report`). When an
 /// agent already runs, it is asked to open the wizard instead and this process exits.
 pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
-    memory::pin_mmap_threshold();
-    let Some(socket) = ipc::socket_path() else {
+    crate::platform::tune_allocator();
+    let Some(socket) = transport::socket_path() else {
         eprintln!("guichet: no runtime directory for the agent's socket");
         return crate::cli::EXIT_FAILURE;
     };
@@ -123,7 +125,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     tokio::spawn(network::run(agent.clone()));
     let lang = guichet.lang();
     let mut unread = 0usize;
-    let mut tray = tray::spawn(lang, tx.clone(), unread).await;
+    let mut tray = TrayIcon::spawn(lang, tx.clone(), unread).await;
     let shortcut_text = guichet
         .config()
         .agent
@@ -134,7 +136,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         Ok(s) => {
             let tx = tx.clone();
             let text = s.to_string();
-            match shortcut::watch(s, move || {
+            match crate::platform::watch_shortcut(s, move || {
                 let _ = tx.send(Command::OpenWizard);
             }) {
                 Ok(()) => tracing::info!("global shortcut {text} ready"),
@@ -164,14 +166,14 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
                     tracing::info!("ticket handed to the open My tickets window");
                 } else if agent.window.is_running(kind) {
                     tracing::info!("the {} window is already open", kind.arg());
-                } else if let Err(e) = agent.window.open(kind, false, ticket, || {}).await {
+                } else if let Err(e) = agent.window.open(kind, lang, false, ticket, || {}).await {
                     tracing::warn!("{e}");
                 }
             }
             Some(Command::Unread(count)) => {
                 unread = count;
-                if let Some(handle) = &tray {
-                    handle.update(|t| t.unread = count).await;
+                if let Some(icon) = &tray {
+                    icon.set_unread(count).await;
                 }
             }
             Some(Command::RegisterTray) => {
@@ -181,13 +183,13 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
                 if let Some(old) = tray.take() {
                     old.shutdown().await;
                 }
-                tray = tray::spawn(lang, tx.clone(), unread).await;
+                tray = TrayIcon::spawn(lang, tx.clone(), unread).await;
             }
             Some(Command::Quit) | None => break,
         }
     }
-    if let Some(handle) = tray {
-        handle.shutdown().await;
+    if let Some(icon) = tray {
+        icon.shutdown().await;
     }
     crate::cli::EXIT_OK
 }
@@ -207,7 +209,13 @@ async fn open_wizard_now(agent: &Arc<Agent>) {
     };
     if let Err(e) = agent
         .window
-        .open(WindowKind::Wizard, true, None, on_exit)
+        .open(
+            WindowKind::Wizard,
+            agent.guichet.lang(),
+            true,
+            None,
+            on_exit,
+        )
         .await
     {
         tracing::warn!("{e}");

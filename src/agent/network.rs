@@ -4,7 +4,7 @@
 //! no wake-up while the network does not change.
 
 use super::Agent;
-use guichet_core::netwatch::NetWatch;
+use guichet_core::platform::NetWatch;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,13 +1,21 @@
-//! The agent's handle on its outbox worker (see `crate::worker`): started on demand, spoken to
-//! over a socket pair, replaced when it has exited. Calls are serialised.
+//! The agent's outbox: a handle on its outbox worker (see `crate::worker`), started on demand,
+//! spoken to over the platform's private channel, and replaced when it has exited; and the
+//! agent as the outbox's owner for [`dispatch`](guichet_core::api::dispatch), which also wakes
+//! the agent's loops after what it hands over.
 
-use guichet_core::ipc::{Connection, Request, Response};
-use guichet_core::service::ErrorInfo;
-use std::os::fd::OwnedFd;
+use super::Agent;
+use async_trait::async_trait;
+use guichet_core::action::TicketAction;
+use guichet_core::api::worker::{WorkerRequest, WorkerResponse};
+use guichet_core::api::{ApiError, OutboxOwner};
+use guichet_core::protocol::ipc::IpcError;
+use guichet_core::protocol::transport::Connection;
+use guichet_core::protocol::view::{FlushSummary, QueueItem, SubmitOutcome};
+use guichet_core::report::Report;
 use std::path::PathBuf;
-use std::process::Stdio;
 use tokio::process::Child;
 use tokio::sync::Mutex;
+use uuid::Uuid;
 
 #[derive(Debug)]
 pub struct OutboxWorker {
@@ -23,46 +31,40 @@ impl OutboxWorker {
         }
     }
 
-    fn spawn(&self) -> Result<(Child, Connection), String> {
-        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-        let (ours, theirs) = std::os::unix::net::UnixStream::pair().map_err(|e| e.to_string())?;
-        let mut cmd = tokio::process::Command::new(exe);
+    fn spawn(&self) -> Result<(Child, Connection), ApiError> {
+        let exe = std::env::current_exe().map_err(ApiError::Worker)?;
+        let mut command = tokio::process::Command::new(exe);
         if let Some(config) = &self.config_path {
-            cmd.arg("--config").arg(config);
+            command.arg("--config").arg(config);
         }
-        cmd.arg(crate::worker::SUBCOMMAND)
-            .stdin(Stdio::from(OwnedFd::from(theirs)))
-            .stdout(Stdio::null())
+        command
+            .arg(crate::worker::SUBCOMMAND)
+            .stdout(std::process::Stdio::null())
             .kill_on_drop(true);
-        let child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start the outbox worker: {e}"))?;
-        let connection = Connection::from_std(ours).map_err(|e| e.to_string())?;
-        Ok((child, connection))
+        crate::platform::spawn_worker(command).map_err(|e| match e {
+            crate::platform::PlatformError::Io { source, .. } => ApiError::Worker(source),
+            other => ApiError::Worker(std::io::Error::other(other.to_string())),
+        })
     }
 
     /// Sends `request` to the worker, starting one if needed. A worker that exited (idle) before
     /// answering is replaced and asked again: every outbox request is safe to repeat (enqueuing a
-    /// report twice keeps the first).
-    pub async fn call(&self, request: &Request) -> Response {
+    /// report twice keeps the first). The worker's own errors come back as `Reported`.
+    pub async fn call(&self, request: &WorkerRequest) -> Result<WorkerResponse, ApiError> {
         let mut guard = self.worker.lock().await;
         for _ in 0..2 {
             if guard.is_none() {
-                match self.spawn() {
-                    Ok(w) => *guard = Some(w),
-                    Err(e) => {
-                        return Response::Error {
-                            error: ErrorInfo::internal(e),
-                        }
-                    }
-                }
+                *guard = Some(self.spawn()?);
             }
             let Some((_, connection)) = guard.as_mut() else {
                 continue;
             };
             if connection.send(request).await.is_ok() {
-                if let Ok(Some(response)) = connection.receive::<Response>().await {
-                    return response;
+                if let Ok(Some(response)) = connection.receive::<WorkerResponse>().await {
+                    return match response {
+                        WorkerResponse::Error { error } => Err(ApiError::Reported(error)),
+                        response => Ok(response),
+                    };
                 }
             }
             // Gone: reap it and start a fresh one.
@@ -70,8 +72,89 @@ impl OutboxWorker {
                 let _ = child.wait().await;
             }
         }
-        Response::Error {
-            error: ErrorInfo::internal("the outbox worker stopped answering"),
+        Err(ApiError::Worker(std::io::Error::other(format!(
+            "stopped answering ({})",
+            request.kind()
+        ))))
+    }
+}
+
+/// An answer of the wrong kind from the worker: a protocol mismatch between two builds.
+fn unexpected(response: WorkerResponse) -> ApiError {
+    ApiError::Ipc(IpcError::Unexpected(response.kind()))
+}
+
+#[async_trait]
+impl OutboxOwner for Agent {
+    async fn submit(&self, report: Report) -> Result<SubmitOutcome, ApiError> {
+        match self.outbox.call(&WorkerRequest::submit(report)).await? {
+            WorkerResponse::Submitted { outcome } => {
+                self.after_delivery(&outcome);
+                Ok(outcome)
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    async fn act(&self, action: TicketAction) -> Result<SubmitOutcome, ApiError> {
+        match self.outbox.call(&WorkerRequest::act(action)).await? {
+            WorkerResponse::Submitted { outcome } => {
+                self.after_delivery(&outcome);
+                Ok(outcome)
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<QueueItem>, ApiError> {
+        // No outbox was ever created here: nothing can be pending, and no worker needs to start.
+        if !self.guichet.has_outbox() {
+            return Ok(Vec::new());
+        }
+        match self.outbox.call(&WorkerRequest::List).await? {
+            WorkerResponse::Queue { items } => Ok(items),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    async fn flush(&self) -> Result<FlushSummary, ApiError> {
+        match self.outbox.call(&WorkerRequest::Flush).await? {
+            WorkerResponse::Flushed { summary } => Ok(summary),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    async fn retry(&self, id: Uuid) -> Result<(), ApiError> {
+        match self.outbox.call(&WorkerRequest::Retry { id }).await? {
+            WorkerResponse::Done => {
+                self.outbox_changed.notify_one();
+                Ok(())
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    async fn dismiss(&self, id: Uuid) -> Result<bool, ApiError> {
+        match self.outbox.call(&WorkerRequest::Dismiss { id }).await? {
+            WorkerResponse::Dismissed { dismissed } => Ok(dismissed),
+            other => Err(unexpected(other)),
+        }
+    }
+}
+
+impl Agent {
+    /// After a report or an action went to the outbox worker: wake the delivery loop if it
+    /// waits, and the follow-up loop if a ticket is now followed or the help desk answered again.
+    fn after_delivery(&self, outcome: &SubmitOutcome) {
+        match outcome {
+            SubmitOutcome::Queued { .. } => self.outbox_changed.notify_one(),
+            SubmitOutcome::Sent { .. } => {
+                self.follow_changed.notify_one();
+                if self.guichet.follow_state().failures > 0 {
+                    self.network_back.notify_one();
+                }
+            }
+            SubmitOutcome::Failed { .. } => {}
         }
     }
 }

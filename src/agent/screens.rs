@@ -4,10 +4,10 @@
 
 use base64::Engine;
 use guichet_core::capture::{
-    self, Capture, DisplaySource, EncodeOptions, ScreenShot, ScreenSource,
+    self, Capture, CaptureError, DisplaySource, EncodeOptions, ScreenShot, ScreenSource,
 };
 use guichet_core::facts::ScreenInfo;
-use guichet_core::ipc::{ScreenPreview, ScreenshotChoice};
+use guichet_core::protocol::view::{ScreenPreview, ScreenshotChoice};
 use guichet_core::report::AttachmentSource;
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -100,14 +100,16 @@ impl Screens {
     pub async fn attachments(
         &self,
         choice: &ScreenshotChoice,
-        lang: guichet_core::i18n::Lang,
-    ) -> Result<(Vec<AttachmentSource>, Vec<ScreenInfo>), String> {
+    ) -> Result<(Vec<AttachmentSource>, Vec<ScreenInfo>), CaptureError> {
         let held = self.held.lock().await;
         let Some(capture) = held.as_ref() else {
-            return if choice.screens.is_empty() {
-                Ok((Vec::new(), Vec::new()))
-            } else {
-                Err("no screenshot was taken".into())
+            return match choice.screens.first() {
+                None => Ok((Vec::new(), Vec::new())),
+                // No screenshot was taken: the chosen screen does not exist.
+                Some(&index) => Err(CaptureError::NoSuchScreen {
+                    number: index + 1,
+                    count: 0,
+                }),
             };
         };
         let infos = capture.screens.iter().map(|s| s.info.clone()).collect();
@@ -144,8 +146,7 @@ impl Screens {
             )
         })
         .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.message(lang))?;
+        .map_err(|e| CaptureError::Encode(e.to_string()))??;
         Ok((attachments, infos))
     }
 

@@ -1,14 +1,13 @@
 //! The agent's side of the local IPC protocol: one task per connection, a `Hello` first, then
-//! requests answered in order. Every operation is a call into the shared [`Guichet`] service.
-//!
-//! [`Guichet`]: guichet_core::service::Guichet
+//! requests answered in order. The agent answers the desktop's requests itself (windows,
+//! screenshots); everything else goes to the one dispatch the CLI uses too
+//! ([`dispatch`](guichet_core::api::dispatch)), with the agent as the outbox's owner.
 
 use super::{Agent, Command};
-use guichet_core::connector::TicketId;
-use guichet_core::ipc::{
-    Connection, Listener, Request, Response, TicketView, WizardContext, PROTOCOL_VERSION,
-};
-use guichet_core::service::{ErrorInfo, QueueItem, SubmitOutcome};
+use guichet_core::api::{dispatch, ApiError, OutboxOwner};
+use guichet_core::protocol::ipc::{IpcError, Request, Response, PROTOCOL_VERSION};
+use guichet_core::protocol::transport::{Connection, Listener};
+use guichet_core::protocol::view::WizardContext;
 use std::sync::Arc;
 
 pub async fn serve(listener: Listener, agent: Arc<Agent>) {
@@ -25,20 +24,23 @@ pub async fn serve(listener: Listener, agent: Arc<Agent>) {
     }
 }
 
+/// The error answer for a failure of the exchange itself, in the user's language.
+fn exchange_error(agent: &Agent, e: IpcError) -> Response {
+    Response::Error {
+        error: ApiError::Ipc(e).report(agent.guichet.lang()),
+    }
+}
+
 async fn handle(mut connection: Connection, agent: Arc<Agent>) {
     match connection.receive::<Request>().await {
         Ok(Some(Request::Hello { version })) => {
-            let hello = Response::Hello {
-                version: PROTOCOL_VERSION,
-                agent: env!("CARGO_PKG_VERSION").to_owned(),
-            };
-            if connection.send(&hello).await.is_err() || version != PROTOCOL_VERSION {
+            if connection.send(&dispatch::hello()).await.is_err() || version != PROTOCOL_VERSION {
                 return;
             }
         }
         Ok(_) | Err(_) => {
-            let error = ErrorInfo::internal("the first message must be Hello");
-            let _ = connection.send(&Response::Error { error }).await;
+            let e = IpcError::Malformed("the first message must be Hello".into());
+            let _ = connection.send(&exchange_error(&agent, e)).await;
             return;
         }
     }
@@ -47,8 +49,7 @@ async fn handle(mut connection: Connection, agent: Arc<Agent>) {
             Ok(Some(r)) => r,
             Ok(None) => return,
             Err(e) => {
-                let error = ErrorInfo::internal(e.to_string());
-                let _ = connection.send(&Response::Error { error }).await;
+                let _ = connection.send(&exchange_error(&agent, e)).await;
                 return;
             }
         };
@@ -78,10 +79,6 @@ async fn handle(mut connection: Connection, agent: Arc<Agent>) {
 pub async fn answer(agent: &Agent, request: Request) -> Response {
     let guichet = &agent.guichet;
     match request {
-        Request::Hello { .. } => Response::Hello {
-            version: PROTOCOL_VERSION,
-            agent: env!("CARGO_PKG_VERSION").to_owned(),
-        },
         Request::OpenWizard => {
             let _ = agent.commands.send(Command::OpenWizard);
             Response::Done
@@ -112,177 +109,37 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
         Request::Submit {
             report,
             screenshots,
-        } => {
-            let (extra, screens) = match agent
-                .screens
-                .attachments(&screenshots, guichet.lang())
-                .await
-            {
-                Ok(x) => x,
-                Err(message) => {
-                    return Response::Error {
-                        error: ErrorInfo::internal(message),
-                    }
-                }
-            };
-            let report = match guichet.build_report(&report, extra, screens) {
-                Ok(r) => r,
-                Err(e) => {
-                    return Response::Error {
-                        error: ErrorInfo::from_validation(&e, guichet.lang()),
-                    }
-                }
-            };
-            let response = submit(agent, report).await;
-            if matches!(response, Response::Submitted { .. }) {
+        } => match submit_wizard(agent, &report, &screenshots).await {
+            Ok(outcome) => {
                 // The report is durable: the unmasked original must not outlive it.
                 agent.screens.forget().await;
+                Response::Submitted { outcome }
             }
+            Err(e) => Response::Error {
+                error: e.report(guichet.lang()),
+            },
+        },
+        request @ Request::Ticket { .. } => {
+            let response = dispatch::respond(guichet, agent, request).await;
+            // Opening a ticket marks its notices read: the tray's count goes down.
+            let unread = guichet.follow_state().unread.len();
+            let _ = agent.commands.send(Command::Unread(unread));
             response
         }
-        Request::Report {
-            report,
-            files,
-            screens,
-        } => {
-            let Some(extra) = files
-                .into_iter()
-                .map(guichet_core::ipc::InlineFile::into_source)
-                .collect::<Option<Vec<_>>>()
-            else {
-                return Response::Error {
-                    error: ErrorInfo::internal("an attached file arrived damaged"),
-                };
-            };
-            match guichet.build_report(&report, extra, screens) {
-                Ok(r) => submit(agent, r).await,
-                Err(e) => Response::Error {
-                    error: ErrorInfo::from_validation(&e, guichet.lang()),
-                },
-            }
-        }
-        request @ (Request::QueueList | Request::QueueFlush | Request::QueueDismiss { .. }) => {
-            agent.outbox.call(&request).await
-        }
-        request @ Request::QueueRetry { .. } => {
-            let response = agent.outbox.call(&request).await;
-            agent.outbox_changed.notify_one();
-            response
-        }
-        Request::MyTickets => Response::MyTickets {
-            view: guichet.my_tickets().await,
-        },
-        Request::Ticket { id } => match guichet.ticket(id).await {
-            Ok(detail) => {
-                let _ = agent
-                    .commands
-                    .send(Command::Unread(guichet.follow_state().unread.len()));
-                Response::Ticket {
-                    view: Box::new(TicketView {
-                        detail,
-                        pending: pending_actions(agent, Some(id)).await,
-                        limits: guichet.config().limits.clone(),
-                    }),
-                }
-            }
-            Err(e) => Response::Error {
-                error: ErrorInfo::from_connector(&e, guichet.lang()),
-            },
-        },
-        Request::Act { action } => match guichet.build_action(&action) {
-            Ok(action) => {
-                let (action, files) = guichet_core::ipc::action_to_wire(action);
-                let response = agent
-                    .outbox
-                    .call(&Request::ActBuilt {
-                        action: Box::new(action),
-                        files,
-                    })
-                    .await;
-                after_delivery(agent, &response);
-                response
-            }
-            Err(e) => Response::Error {
-                error: ErrorInfo::from_action(&e, guichet.lang()),
-            },
-        },
-        Request::Settings => Response::Settings {
-            view: guichet.settings(pending_actions(agent, None).await.len()),
-        },
-        Request::SaveProfile { phone, location } => match guichet.save_profile(phone, location) {
-            Ok(_) => Response::Settings {
-                view: guichet.settings(pending_actions(agent, None).await.len()),
-            },
-            Err(error) => Response::Error { error },
-        },
-        Request::AwaitTicket => Response::Done,
-        Request::SubmitBuilt { .. } | Request::ActBuilt { .. } | Request::DeliverDue => {
-            Response::Error {
-                error: ErrorInfo::internal("only the agent sends this to its outbox worker"),
-            }
-        }
-        Request::Tickets => match guichet.tickets().await {
-            Ok(tickets) => Response::Tickets { tickets },
-            Err(e) => Response::Error {
-                error: ErrorInfo::from_connector(&e, guichet.lang()),
-            },
-        },
-        Request::Categories => Response::Categories {
-            list: guichet.categories().await,
-        },
+        request => dispatch::respond(guichet, agent, request).await,
     }
 }
 
-/// Hands a validated report to the outbox worker, which makes it durable and tries it once.
-async fn submit(agent: &Agent, report: guichet_core::report::Report) -> Response {
-    let (report, files) = guichet_core::ipc::report_to_wire(report);
-    let response = agent
-        .outbox
-        .call(&Request::SubmitBuilt {
-            report: Box::new(report),
-            files,
-        })
-        .await;
-    after_delivery(agent, &response);
-    response
-}
-
-/// After a report or an action went to the outbox worker: wake the delivery loop if it waits,
-/// and the follow-up loop if a ticket is now followed or the help desk answered again.
-fn after_delivery(agent: &Agent, response: &Response) {
-    match response {
-        Response::Submitted {
-            outcome: SubmitOutcome::Queued { .. },
-        } => agent.outbox_changed.notify_one(),
-        Response::Submitted {
-            outcome: SubmitOutcome::Sent { .. },
-        } => {
-            agent.follow_changed.notify_one();
-            if agent.guichet.follow_state().failures > 0 {
-                agent.network_back.notify_one();
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The outbox's entries that are actions (on `ticket`, or on any ticket), and the reports too
-/// when `ticket` is `None`: what "pending" means for a window.
-async fn pending_actions(agent: &Agent, ticket: Option<TicketId>) -> Vec<QueueItem> {
-    // No outbox was ever created here: nothing can be pending, and no worker needs to start.
-    if !agent.guichet.has_outbox() {
-        return Vec::new();
-    }
-    match agent.outbox.call(&Request::QueueList).await {
-        Response::Queue { items } => items
-            .into_iter()
-            .filter(|i| ticket.is_none() || i.ticket == ticket)
-            .collect(),
-        other => {
-            tracing::warn!("outbox list: {other:?}");
-            Vec::new()
-        }
-    }
+/// The wizard's report: the chosen screens masked and encoded from the capture the agent holds,
+/// then validated and handed to the outbox worker.
+async fn submit_wizard(
+    agent: &Agent,
+    report: &guichet_core::report::ReportInput,
+    screenshots: &guichet_core::protocol::view::ScreenshotChoice,
+) -> Result<guichet_core::protocol::view::SubmitOutcome, ApiError> {
+    let (extra, screens) = agent.screens.attachments(screenshots).await?;
+    let report = agent.guichet.build_report(report, extra, screens)?;
+    OutboxOwner::submit(agent, report).await
 }
 
 async fn wizard_context(agent: &Agent) -> WizardContext {
@@ -293,7 +150,7 @@ async fn wizard_context(agent: &Agent) -> WizardContext {
         categories: guichet.offline_categories(),
         phone: profile.phone,
         location: profile.location,
-        facts: guichet_core::facts::MachineFacts::gather(infos),
+        facts: guichet_core::facts::gather(infos),
         limits: guichet.config().limits.clone(),
         screens,
         capture_failures: failures,

@@ -1,6 +1,6 @@
-//! The global shortcut ("Ctrl+Alt+G" by default, `[agent] shortcut` in the configuration). On X11
-//! it is a passive key grab on the root window, watched by a thread blocked on the X connection:
-//! an idle agent never wakes for it.
+//! The global shortcut's syntax ("Ctrl+Alt+G" by default, `[agent] shortcut` in the
+//! configuration), the same on every platform; grabbing it is the platform's
+//! ([`crate::platform::watch_shortcut`]).
 
 use std::fmt;
 
@@ -82,82 +82,7 @@ impl fmt::Display for Shortcut {
     }
 }
 
-pub const DEFAULT: &str = guichet_core::service::DEFAULT_SHORTCUT;
-
-/// Grabs `shortcut` and calls `on_press` on each press, from a dedicated thread. Returns an error
-/// when there is no X display or the key is taken; the agent then runs without a shortcut.
-#[cfg(target_os = "linux")]
-pub fn watch(shortcut: Shortcut, on_press: impl Fn() + Send + 'static) -> Result<(), String> {
-    use x11rb::connection::Connection;
-    use x11rb::protocol::xproto::{ConnectionExt, GrabMode, ModMask};
-    use x11rb::protocol::Event;
-
-    let (conn, screen) = x11rb::connect(None).map_err(|e| format!("no X display: {e}"))?;
-    let root = conn.setup().roots.get(screen).ok_or("no X screen")?.root;
-    let (min, max) = (conn.setup().min_keycode, conn.setup().max_keycode);
-    let mapping = conn
-        .get_keyboard_mapping(min, max - min + 1)
-        .map_err(|e| e.to_string())?
-        .reply()
-        .map_err(|e| e.to_string())?;
-    let per = usize::from(mapping.keysyms_per_keycode).max(1);
-    let keycode = mapping
-        .keysyms
-        .chunks(per)
-        .position(|syms| syms.contains(&shortcut.keysym))
-        .map(|i| min + u8::try_from(i).unwrap_or(0))
-        .ok_or_else(|| format!("no key produces {shortcut}"))?;
-    let mut mods = ModMask::from(0u16);
-    for (on, m) in [
-        (shortcut.control, ModMask::CONTROL),
-        (shortcut.alt, ModMask::M1),
-        (shortcut.shift, ModMask::SHIFT),
-        (shortcut.super_key, ModMask::M4),
-    ] {
-        if on {
-            mods |= m;
-        }
-    }
-    // The grab must also hold with Caps Lock (LOCK) and Num Lock (M2) on.
-    for extra in [
-        0u16,
-        u16::from(ModMask::LOCK),
-        u16::from(ModMask::M2),
-        u16::from(ModMask::LOCK | ModMask::M2),
-    ] {
-        conn.grab_key(
-            true,
-            root,
-            mods | ModMask::from(extra),
-            keycode,
-            GrabMode::ASYNC,
-            GrabMode::ASYNC,
-        )
-        .map_err(|e| e.to_string())?
-        .check()
-        .map_err(|e| format!("{shortcut} is already taken: {e:?}"))?;
-    }
-    conn.flush().map_err(|e| e.to_string())?;
-    std::thread::Builder::new()
-        .name("guichet-shortcut".into())
-        .spawn(move || loop {
-            match conn.wait_for_event() {
-                Ok(Event::KeyPress(_)) => on_press(),
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!("global shortcut stopped: {e}");
-                    return;
-                }
-            }
-        })
-        .map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-#[cfg(not(target_os = "linux"))]
-pub fn watch(_shortcut: Shortcut, _on_press: impl Fn() + Send + 'static) -> Result<(), String> {
-    Err("the global shortcut is not implemented on this platform yet".into())
-}
+pub const DEFAULT: &str = guichet_core::api::DEFAULT_SHORTCUT;
 
 #[cfg(test)]
 mod tests {

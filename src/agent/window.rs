@@ -2,8 +2,11 @@
 //! executable (`GUICHET_UI` overrides), and handed the socket's directory so that it talks to
 //! this agent. Its crash or exit never affects the agent or the outbox.
 
-use guichet_core::connector::TicketId;
-use guichet_core::ipc::{self, WindowKind};
+use guichet_core::i18n::LANG_ENV;
+use guichet_core::protocol::transport::{runtime_dir, RUNTIME_DIR_ENV};
+use guichet_core::protocol::view::WindowKind;
+use guichet_core::protocol::TicketId;
+use guichet_core::Lang;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -38,17 +41,20 @@ impl WindowProcess {
             .contains(&kind)
     }
 
-    /// Starts `guichet-ui` on `window` (on `ticket`, for "My tickets"). `captured` tells it the
-    /// screenshot is already taken. `on_exit` runs when the process ends, however it ends
-    /// (crash included).
+    /// Starts `guichet-ui` on `window` (on `ticket`, for "My tickets"), speaking `lang`.
+    /// `captured` tells it the screenshot is already taken. `on_exit` runs when the process
+    /// ends, however it ends (crash included).
     pub async fn open(
         &self,
         window: WindowKind,
+        lang: Lang,
         captured: bool,
         ticket: Option<TicketId>,
         on_exit: impl FnOnce() + Send + 'static,
-    ) -> Result<(), String> {
-        let binary = ui_binary().ok_or("cannot locate guichet-ui")?;
+    ) -> Result<(), std::io::Error> {
+        let binary = ui_binary().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "cannot locate guichet-ui")
+        })?;
         let mut cmd = tokio::process::Command::new(&binary);
         cmd.arg("--window").arg(window.arg());
         if captured {
@@ -57,13 +63,15 @@ impl WindowProcess {
         if let Some(ticket) = ticket {
             cmd.arg("--ticket").arg(ticket.to_string());
         }
-        if let Some(dir) = ipc::runtime_dir() {
-            cmd.env(ipc::RUNTIME_DIR_ENV, dir);
+        if let Some(dir) = runtime_dir() {
+            cmd.env(RUNTIME_DIR_ENV, dir);
         }
+        // The window speaks the agent's language, which the configuration may force.
+        cmd.env(LANG_ENV, lang.code());
         tracing::info!("starting the window process on {}", window.arg());
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let mut child = cmd.spawn().map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot start {}: {e}", binary.display()))
+        })?;
         self.running
             .lock()
             .unwrap_or_else(|p| p.into_inner())

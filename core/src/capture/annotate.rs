@@ -3,8 +3,8 @@
 
 use super::CaptureError;
 use image::{Rgba, RgbaImage};
-use serde::{Deserialize, Serialize};
-use std::fmt;
+
+pub use guichet_protocol::annotation::{Annotation, AnnotationKind, Rect};
 
 /// The colour of a solid mask.
 pub const MASK_COLOUR: Rgba<u8> = Rgba([0, 0, 0, 255]);
@@ -15,75 +15,34 @@ pub const HIGHLIGHT_WIDTH: u32 = 4;
 /// The smallest pixelation block: 16 px makes ordinary UI text (11–16 px high) unreadable.
 pub const PIXELATE_MIN_BLOCK: u32 = 16;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub enum AnnotationKind {
-    /// The rectangle becomes [`MASK_COLOUR`].
-    MaskSolid,
-    /// The rectangle becomes coarse uniform blocks (see [`pixelate_block`]).
-    MaskPixelate,
-    /// A [`HIGHLIGHT_WIDTH`] outline in [`HIGHLIGHT_COLOUR`] around the rectangle.
-    Highlight,
+/// Masks hide; highlights only point.
+fn is_mask(kind: AnnotationKind) -> bool {
+    matches!(
+        kind,
+        AnnotationKind::MaskSolid | AnnotationKind::MaskPixelate
+    )
 }
 
-impl AnnotationKind {
-    fn is_mask(self) -> bool {
-        matches!(
-            self,
-            AnnotationKind::MaskSolid | AnnotationKind::MaskPixelate
-        )
+/// The part of `rect` inside a `width`×`height` image. Empty rectangles and those entirely
+/// outside are errors: they would silently mask nothing.
+pub fn clip(rect: &Rect, width: u32, height: u32) -> Result<Rect, CaptureError> {
+    let rect = *rect;
+    if rect.w == 0 || rect.h == 0 {
+        return Err(CaptureError::EmptyRect { rect });
     }
-}
-
-/// A rectangle in one screen's physical pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct Rect {
-    pub x: u32,
-    pub y: u32,
-    pub w: u32,
-    pub h: u32,
-}
-
-impl fmt::Display for Rect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{},{},{}×{}", self.x, self.y, self.w, self.h)
+    if rect.x >= width || rect.y >= height {
+        return Err(CaptureError::OutsideImage {
+            rect,
+            width,
+            height,
+        });
     }
-}
-
-impl Rect {
-    /// The part of the rectangle inside a `width`×`height` image. Empty rectangles and those
-    /// entirely outside are errors: they would silently mask nothing.
-    pub fn clip(&self, width: u32, height: u32) -> Result<Rect, CaptureError> {
-        if self.w == 0 || self.h == 0 {
-            return Err(CaptureError::EmptyRect { rect: *self });
-        }
-        if self.x >= width || self.y >= height {
-            return Err(CaptureError::OutsideImage {
-                rect: *self,
-                width,
-                height,
-            });
-        }
-        Ok(Rect {
-            x: self.x,
-            y: self.y,
-            w: self.w.min(width - self.x),
-            h: self.h.min(height - self.y),
-        })
-    }
-}
-
-/// One annotation of one screen of a capture (`screen` indexes [`super::Capture::screens`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct Annotation {
-    pub screen: usize,
-    pub kind: AnnotationKind,
-    pub rect: Rect,
+    Ok(Rect {
+        x: rect.x,
+        y: rect.y,
+        w: rect.w.min(width - rect.x),
+        h: rect.h.min(height - rect.y),
+    })
 }
 
 /// The pixelation block for a (clipped) rectangle: at least [`PIXELATE_MIN_BLOCK`], and an eighth
@@ -99,15 +58,15 @@ pub fn apply(image: &mut RgbaImage, annotations: &[Annotation]) -> Result<(), Ca
     let (width, height) = image.dimensions();
     let clipped = annotations
         .iter()
-        .map(|a| Ok((a.kind, a.rect.clip(width, height)?)))
+        .map(|a| Ok((a.kind, clip(&a.rect, width, height)?)))
         .collect::<Result<Vec<_>, CaptureError>>()?;
-    for (kind, rect) in clipped.iter().filter(|(k, _)| k.is_mask()) {
+    for (kind, rect) in clipped.iter().filter(|(k, _)| is_mask(*k)) {
         match kind {
             AnnotationKind::MaskSolid => fill(image, rect, MASK_COLOUR),
             _ => pixelate(image, rect),
         }
     }
-    for (_, rect) in clipped.iter().filter(|(k, _)| !k.is_mask()) {
+    for (_, rect) in clipped.iter().filter(|(k, _)| !is_mask(*k)) {
         outline(image, rect);
     }
     Ok(())

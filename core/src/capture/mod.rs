@@ -17,8 +17,6 @@
 pub mod annotate;
 pub mod encode;
 pub mod source;
-#[cfg(target_os = "linux")]
-pub mod x11;
 
 pub use annotate::{apply, Annotation, AnnotationKind, Rect};
 pub use encode::{encode, EncodeOptions, EncodedImage};
@@ -207,7 +205,7 @@ pub fn screenshot_attachments(
             .screens
             .get(a.screen)
             .ok_or_else(|| no_such(a.screen))?;
-        a.rect.clip(shot.image.width(), shot.image.height())?;
+        annotate::clip(&a.rect, shot.image.width(), shot.image.height())?;
     }
     let mut out = Vec::with_capacity(selected.len());
     // Consuming the screens one by one frees each original right after its JPEG is made.

@@ -1,4 +1,5 @@
-//! The real display: on X11 through MIT-SHM when the server allows it (see [`super::x11`]),
+//! The real display: through the platform's fast path when there is one (MIT-SHM on X11, see
+//! [`crate::platform`]),
 //! otherwise through `xcap` (X11 through RandR monitors, Wayland through its portal, Windows,
 //! macOS).
 
@@ -22,25 +23,14 @@ pub fn display_available() -> bool {
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
-/// An X11 session (not Wayland, where X clients see only XWayland's part of the desktop).
-#[cfg(target_os = "linux")]
-fn is_x11() -> bool {
-    let set = |v: &str| std::env::var_os(v).is_some_and(|s| !s.is_empty());
-    set("DISPLAY")
-        && !set("WAYLAND_DISPLAY")
-        && std::env::var("XDG_SESSION_TYPE").map_or(true, |t| t != "wayland")
-}
-
 impl ScreenSource for DisplaySource {
     fn capture_all(&self) -> Result<Capture, CaptureError> {
         if !display_available() {
             return Err(CaptureError::NoDisplay);
         }
         #[cfg(target_os = "linux")]
-        if is_x11() {
-            if let Some(capture) = super::x11::capture_shm().filter(|c| !c.screens.is_empty()) {
-                return Ok(capture);
-            }
+        if let Some(capture) = crate::platform::fast_capture() {
+            return Ok(capture);
         }
         capture_xcap()
     }

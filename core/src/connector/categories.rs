@@ -4,25 +4,9 @@
 
 use super::{Connector, ConnectorError};
 use crate::report::Category;
-use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub enum CategorySource {
-    HelpDesk,
-    Cache,
-    Configuration,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct CategoryList {
-    pub categories: Vec<Category>,
-    pub source: CategorySource,
-}
+pub use guichet_protocol::view::{CategoryList, CategorySource};
 
 /// File name of the cache inside the data directory.
 pub const CACHE_FILE: &str = "categories.json";

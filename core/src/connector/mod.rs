@@ -1,19 +1,25 @@
-//! The help-desk back ends. Each one implements [`Connector`]; the outbox, the CLI and the agent
-//! only ever see the trait, so GLPI, Request Tracker and later ones are interchangeable.
+//! The help-desk back ends. Each one implements [`Connector`] in its own folder (`glpi/`), with
+//! its own configuration section, status vocabulary and request bodies; the outbox, the follow-up
+//! loop, the CLI and the agent only ever see the trait and the neutral ticket model
+//! ([`guichet_protocol::ticket`]), so GLPI, Request Tracker and later ones are interchangeable.
 
 pub mod categories;
 pub mod glpi;
 
 use crate::action::TicketAction;
-use crate::config::{ServerConfig, ServerKind};
+use crate::config::{DeskConfig, ServerConfig};
 use crate::i18n::{t, Lang};
 use crate::report::{Category, Report};
 use async_trait::async_trait;
+use guichet_protocol::action::ActionKind;
+use guichet_protocol::error::{ErrorCode, ErrorInfo};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// A ticket number, as the help desk shows it to people.
-pub type TicketId = u64;
+pub use guichet_protocol::ticket::{
+    Capabilities, ChangeStamp, RejectedFile, SolutionStatus, Survey, TicketDetail, TicketDocument,
+    TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+};
 
 /// What the help desk did with a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,175 +30,16 @@ pub struct Delivery {
     pub rejected: Vec<RejectedFile>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct RejectedFile {
-    pub name: String,
-    pub reason: String,
-}
-
-/// Where a ticket stands, in the help desk's common vocabulary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub enum TicketStatus {
-    New,
-    Assigned,
-    Planned,
-    Waiting,
-    Solved,
-    Closed,
-}
-
-impl TicketStatus {
-    /// GLPI's numeric status (1 New … 6 Closed).
-    pub fn from_glpi(code: i64) -> Option<TicketStatus> {
-        Some(match code {
-            1 => TicketStatus::New,
-            2 => TicketStatus::Assigned,
-            3 => TicketStatus::Planned,
-            4 => TicketStatus::Waiting,
-            5 => TicketStatus::Solved,
-            6 => TicketStatus::Closed,
-            _ => return None,
-        })
-    }
-
-    pub fn label(self, lang: Lang) -> String {
-        let key = match self {
-            TicketStatus::New => "status.new",
-            TicketStatus::Assigned => "status.assigned",
-            TicketStatus::Planned => "status.planned",
-            TicketStatus::Waiting => "status.waiting",
-            TicketStatus::Solved => "status.solved",
-            TicketStatus::Closed => "status.closed",
-        };
-        t(lang, key, &[])
-    }
-}
-
-/// One line of "My tickets".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct TicketSummary {
-    pub id: TicketId,
-    pub subject: String,
-    pub status: TicketStatus,
-    /// Last change, as the help desk reports it ("2026-11-28 13:30:00").
-    pub updated: String,
-}
-
-/// A ticket's status and last change, as one status poll sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TicketState {
-    pub id: TicketId,
-    pub status: TicketStatus,
-    /// The help desk's last-change stamp; any followup, solution or document changes it.
-    pub updated: String,
-}
-
-/// Where a proposed solution stands (GLPI `ITILSolution.status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub enum SolutionStatus {
-    /// Waiting for the requester to accept or refuse it.
-    Waiting,
-    Accepted,
-    Refused,
-}
-
-impl SolutionStatus {
-    /// GLPI's validation status (2 waiting, 3 accepted, 4 refused; 1 "none" counts as waiting).
-    pub fn from_glpi(code: i64) -> SolutionStatus {
-        match code {
-            3 => SolutionStatus::Accepted,
-            4 => SolutionStatus::Refused,
-            _ => SolutionStatus::Waiting,
-        }
-    }
-}
-
-/// What an entry of a ticket's timeline is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub enum TimelineKind {
-    Followup,
-    Solution,
-}
-
-/// One followup or solution, oldest first in [`TicketDetail::timeline`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct TimelineEntry {
-    pub id: u64,
-    pub kind: TimelineKind,
-    pub date: String,
-    /// Written by the user Guichet logs in as (not by a technician).
-    pub by_me: bool,
-    /// Sanitised HTML (see [`crate::html::sanitize`]): safe to show as is.
-    pub html: String,
-    /// For solutions only.
-    pub solution_status: Option<SolutionStatus>,
-}
-
-/// A file on a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct TicketDocument {
-    pub id: u64,
-    pub name: String,
-}
-
-/// The satisfaction survey of a closed ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct Survey {
-    /// 0–5 once answered.
-    pub score: Option<u8>,
-    pub comment: Option<String>,
-}
-
-/// Everything "My tickets" shows about one ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct TicketDetail {
-    pub id: TicketId,
-    pub subject: String,
-    pub status: TicketStatus,
-    pub opened: String,
-    pub updated: String,
-    /// Sanitised HTML of the original description.
-    pub description_html: String,
-    pub timeline: Vec<TimelineEntry>,
-    pub documents: Vec<TicketDocument>,
-    pub survey: Option<Survey>,
-}
-
-impl TicketDetail {
-    /// The solution waiting for the user's answer, if the ticket is solved.
-    pub fn waiting_solution(&self) -> Option<&TimelineEntry> {
-        if self.status != TicketStatus::Solved {
-            return None;
-        }
-        self.timeline
-            .iter()
-            .rev()
-            .find(|e| e.solution_status == Some(SolutionStatus::Waiting))
-    }
-
-    /// A survey the user has not answered yet.
-    pub fn survey_open(&self) -> bool {
-        self.survey.as_ref().is_some_and(|s| s.score.is_none())
-    }
+/// What a successful action does to the ticket, as this help desk's workflow has it: the
+/// follow-up loop records it at once, so that the user is not told about their own action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActionEffect {
+    /// The ticket's status afterwards, when the action changes it.
+    pub status: Option<TicketStatus>,
+    /// What becomes of the solution waiting for the user's answer.
+    pub solution: Option<SolutionStatus>,
+    /// The survey is answered.
+    pub survey_answered: bool,
 }
 
 /// Why a help-desk call failed. [`ConnectorError::is_transient`] decides whether the outbox
@@ -239,16 +86,21 @@ impl ConnectorError {
         )
     }
 
-    /// The code the UI branches on (closed set: offline, unauthorized, validation, server, internal).
-    pub fn ipc_code(&self) -> &'static str {
+    /// The code the UI branches on.
+    pub fn code(&self) -> ErrorCode {
         match self {
             ConnectorError::Unreachable { .. }
             | ConnectorError::NotHelpDesk { .. }
-            | ConnectorError::NotConfigured => "offline",
-            ConnectorError::Unauthorized { .. } => "unauthorized",
-            ConnectorError::Rejected { .. } => "validation",
-            ConnectorError::Server { .. } | ConnectorError::Protocol { .. } => "server",
+            | ConnectorError::NotConfigured => ErrorCode::Offline,
+            ConnectorError::Unauthorized { .. } => ErrorCode::Unauthorized,
+            ConnectorError::Rejected { .. } => ErrorCode::Validation,
+            ConnectorError::Server { .. } | ConnectorError::Protocol { .. } => ErrorCode::Server,
         }
+    }
+
+    /// The error as the user sees it.
+    pub fn info(&self, lang: Lang) -> ErrorInfo {
+        ErrorInfo::new(self.code(), self.message(lang))
     }
 
     /// What people can act on, in their language.
@@ -280,6 +132,16 @@ impl ConnectorError {
 /// A help desk.
 #[async_trait]
 pub trait Connector: Send + Sync + std::fmt::Debug {
+    /// What this help desk lets the user do; the windows hide what it cannot.
+    fn capabilities(&self) -> Capabilities;
+
+    /// What `action` does to a ticket once the help desk has taken it.
+    fn effect(&self, action: &ActionKind) -> ActionEffect;
+
+    /// The request [`Connector::create_ticket`] would send for `report`, files aside, as JSON
+    /// (`guichet report --dry-run` writes it and sends nothing).
+    fn dry_run(&self, report: &Report) -> serde_json::Value;
+
     /// The categories this account may choose from. May fail with `Rejected` (HTTP 403) when the
     /// account is not allowed to read them: see [`categories::load`] for the fallback.
     async fn categories(&self) -> Result<Vec<Category>, ConnectorError>;
@@ -312,7 +174,7 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
 
 /// Builds the connector the configuration names.
 pub fn from_config(server: &ServerConfig) -> Result<Arc<dyn Connector>, ConnectorError> {
-    match server.kind {
-        ServerKind::Glpi => Ok(Arc::new(glpi::GlpiConnector::new(server)?)),
+    match &server.desk {
+        DeskConfig::Glpi(glpi) => Ok(Arc::new(glpi::GlpiConnector::new(&server.http, glpi)?)),
     }
 }

@@ -3,6 +3,6 @@ import type { AnnotationKind } from "./AnnotationKind";
 import type { Rect } from "./Rect";
 
 /**
- * One annotation of one screen of a capture (`screen` indexes [`super::Capture::screens`]).
+ * One annotation of one screen of a capture (`screen` indexes the capture's screens).
  */
 export type Annotation = { screen: number, kind: AnnotationKind, rect: Rect, };

@@ -2,6 +2,6 @@
 import type { RejectedFile } from "./RejectedFile";
 
 /**
- * Where a queued report stands.
+ * Where a report or an action in the outbox stands.
  */
 export type EntryState = { "state": "pending" } | { "state": "failed" } | { "state": "delivered", ticket: number, rejected: Array<RejectedFile>, };

@@ -2,4 +2,7 @@
 import type { QueueItem } from "./QueueItem";
 import type { SentItem } from "./SentItem";
 
+/**
+ * What `queue flush` did: what left, what still waits, what needs a person.
+ */
 export type FlushSummary = { sent: Array<SentItem>, waiting: Array<QueueItem>, failed: Array<QueueItem>, };

@@ -3,6 +3,6 @@ import type { ErrorInfo } from "./ErrorInfo";
 import type { RejectedFile } from "./RejectedFile";
 
 /**
- * What became of a submitted report.
+ * What became of a submitted report or action.
  */
 export type SubmitOutcome = { "status": "sent", ticket: number, rejected: Array<RejectedFile>, } | { "status": "queued", id: string, reason: ErrorInfo, } | { "status": "failed", id: string, error: ErrorInfo, };

@@ -5,13 +5,21 @@ import type { TimelineKind } from "./TimelineKind";
 /**
  * One followup or solution, oldest first in [`TicketDetail::timeline`].
  */
-export type TimelineEntry = { id: number, kind: TimelineKind, date: string, 
+export type TimelineEntry = { id: number, kind: TimelineKind, 
+/**
+ * The help desk's own text of the date, as it wrote it.
+ */
+date: string, 
+/**
+ * The same moment, ms since the Unix epoch, when the connector could read it.
+ */
+atMs: number | null, 
 /**
  * Written by the user Guichet logs in as (not by a technician).
  */
 byMe: boolean, 
 /**
- * Sanitised HTML (see [`crate::html::sanitize`]): safe to show as is.
+ * Sanitised HTML: safe to show as is.
  */
 html: string, 
 /**

@@ -27,19 +27,12 @@ export const NOTICE_LABELS: Record<NoticeKind["type"], MessageKey> = {
   survey: "tickets.unread.survey",
 };
 
-/** The help desk's "2026-11-28 13:30:00" (its local time), or null when it reads otherwise. */
-function parse(text: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/u.exec(text.trim());
-  if (m === null) return null;
-  const [year, month, day, hours, minutes, seconds] = m.slice(1).map((part) => Number(part ?? 0));
-  const date = new Date(year, month - 1, day, hours, minutes, seconds);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/** A date as people read it in `lang`; the help desk's text as is when it cannot be read. */
-export function humanDate(text: string, lang: Lang): string {
-  const date = parse(text);
-  return date === null ? text : humanTime(date.getTime(), lang);
+/**
+ * A moment as people read it in `lang`. The help desk's connector gives the moment in ms since
+ * the epoch (`atMs`) when it could read its own date; otherwise its text is shown as it is.
+ */
+export function humanDate(atMs: number | null, text: string, lang: Lang): string {
+  return atMs === null ? text : humanTime(atMs, lang);
 }
 
 /** A moment in milliseconds since the epoch, as people read it in `lang`. */
@@ -47,7 +40,7 @@ export function humanTime(ms: number, lang: Lang): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(ms);
 }
 
-/** The `datetime` attribute of a `<time>` showing the help desk's `text`, when it is a date. */
-export function machineDate(text: string): string | undefined {
-  return parse(text) === null ? undefined : text.trim().replace(" ", "T");
+/** The `datetime` attribute of a `<time>` for a moment, when it is known. */
+export function machineDate(atMs: number | null): string | undefined {
+  return atMs === null ? undefined : new Date(atMs).toISOString();
 }

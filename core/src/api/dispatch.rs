@@ -1,0 +1,121 @@
+//! One function that answers the IPC protocol's requests: the agent calls it for everything but
+//! its desktop requests (windows, screenshots), and the CLI calls it in process when no agent
+//! runs. Both therefore give the same answers, built in one place.
+
+use super::{ApiError, Guichet, OutboxOwner};
+use crate::report::AttachmentSource;
+use guichet_protocol::ipc::{Request, Response, PROTOCOL_VERSION};
+use guichet_protocol::view::TicketView;
+
+/// The `Hello` every connection starts with.
+pub fn hello() -> Response {
+    Response::Hello {
+        version: PROTOCOL_VERSION,
+        agent: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
+/// Answers `request`, with `outbox` doing whatever needs the outbox. Requests about windows and
+/// screenshots are the agent's own: here they are `NeedsAgent`.
+pub async fn answer(
+    guichet: &Guichet,
+    outbox: &dyn OutboxOwner,
+    request: Request,
+) -> Result<Response, ApiError> {
+    Ok(match request {
+        Request::Hello { .. } => hello(),
+        Request::Report {
+            report,
+            files,
+            screens,
+        } => {
+            let extra = files
+                .into_iter()
+                .map(|f| {
+                    f.decode()
+                        .map(|(name, bytes)| AttachmentSource::Bytes { name, bytes })
+                        .ok_or(ApiError::DamagedFile)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let report = guichet.build_report(&report, extra, screens)?;
+            Response::Submitted {
+                outcome: outbox.submit(report).await?,
+            }
+        }
+        Request::Act { action } => Response::Submitted {
+            outcome: outbox.act(guichet.build_action(&action)?).await?,
+        },
+        Request::QueueList => Response::Queue {
+            items: outbox.list().await?,
+        },
+        Request::QueueFlush => Response::Flushed {
+            summary: outbox.flush().await?,
+        },
+        Request::QueueRetry { id } => {
+            outbox.retry(id).await?;
+            Response::Done
+        }
+        Request::QueueDismiss { id } => Response::Dismissed {
+            dismissed: outbox.dismiss(id).await?,
+        },
+        Request::Tickets => Response::Tickets {
+            tickets: guichet.tickets().await?,
+        },
+        Request::Categories => Response::Categories {
+            list: guichet.categories().await,
+        },
+        Request::MyTickets => Response::MyTickets {
+            view: guichet.my_tickets().await,
+        },
+        Request::Ticket { id } => {
+            let detail = guichet.ticket(id).await?;
+            let pending = pending(outbox)
+                .await
+                .into_iter()
+                .filter(|i| i.ticket == Some(id))
+                .collect();
+            Response::Ticket {
+                view: Box::new(TicketView {
+                    detail,
+                    pending,
+                    limits: guichet.config().limits.clone(),
+                    capabilities: guichet.capabilities(),
+                }),
+            }
+        }
+        Request::Settings => Response::Settings {
+            view: guichet.settings(pending(outbox).await.len()),
+        },
+        Request::SaveProfile { phone, location } => {
+            guichet.save_profile(phone, location)?;
+            Response::Settings {
+                view: guichet.settings(pending(outbox).await.len()),
+            }
+        }
+        request @ (Request::OpenWizard
+        | Request::OpenWindow { .. }
+        | Request::WindowReady { .. }
+        | Request::WizardContext
+        | Request::Recapture
+        | Request::Submit { .. }
+        | Request::AwaitTicket) => return Err(ApiError::NeedsAgent(request.kind())),
+    })
+}
+
+/// What waits in the outbox, for a view that is still worth showing when the outbox cannot be
+/// read (the failure is logged).
+async fn pending(outbox: &dyn OutboxOwner) -> Vec<guichet_protocol::view::QueueItem> {
+    outbox.list().await.unwrap_or_else(|e| {
+        tracing::warn!("outbox list: {e}");
+        Vec::new()
+    })
+}
+
+/// [`answer`], with an error as the `Error` response, worded in the user's language.
+pub async fn respond(guichet: &Guichet, outbox: &dyn OutboxOwner, request: Request) -> Response {
+    answer(guichet, outbox, request)
+        .await
+        .unwrap_or_else(|e| Response::Error {
+            error: e.report(guichet.lang()),
+        })
+}

@@ -1,0 +1,186 @@
+//! The messages between the agent and its outbox worker (`guichet outbox-worker`), the process
+//! that alone opens sled (see `src/worker.rs` for why), and the worker's side of them. A report
+//! or an action travels validated, with its attachments' bytes beside it as base64 so that the
+//! JSON stays one line.
+
+use super::{ApiError, Guichet, OutboxOwner};
+use crate::action::TicketAction;
+use crate::report::{Attachment, Report};
+use guichet_protocol::error::ErrorInfo;
+use guichet_protocol::view::{FlushSummary, QueueItem, SubmitOutcome};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum WorkerRequest {
+    /// Make this validated report durable, then try it once.
+    Submit {
+        report: Box<Report>,
+        files: Vec<FileBytes>,
+    },
+    /// Make this validated action durable, then try it once.
+    Act {
+        action: Box<TicketAction>,
+        files: Vec<FileBytes>,
+    },
+    /// Deliver what is due; answers `NextDue`.
+    DeliverDue,
+    List,
+    Flush,
+    Retry {
+        id: Uuid,
+    },
+    Dismiss {
+        id: Uuid,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum WorkerResponse {
+    Submitted {
+        outcome: SubmitOutcome,
+    },
+    Queue {
+        items: Vec<QueueItem>,
+    },
+    Flushed {
+        summary: FlushSummary,
+    },
+    Dismissed {
+        dismissed: bool,
+    },
+    Done,
+    /// When the next waiting entry is due, ms since the epoch (`None`: nothing waits).
+    NextDue {
+        at_ms: Option<i64>,
+    },
+    /// Worded by the worker, which speaks the user's language too.
+    Error {
+        error: ErrorInfo,
+    },
+}
+
+/// An attachment's bytes on the wire (base64), beside a report or action whose attachments carry
+/// only their names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileBytes {
+    pub base64: String,
+}
+
+/// Takes attachment bytes off for the wire.
+fn files_to_wire(attachments: &mut [Attachment]) -> Vec<FileBytes> {
+    use base64::Engine;
+    attachments
+        .iter_mut()
+        .map(|a| FileBytes {
+            base64: base64::engine::general_purpose::STANDARD.encode(std::mem::take(&mut a.bytes)),
+        })
+        .collect()
+}
+
+/// Puts the bytes back; `DamagedFile` when they do not match the attachments.
+fn files_from_wire(attachments: &mut [Attachment], files: Vec<FileBytes>) -> Result<(), ApiError> {
+    use base64::Engine;
+    if files.len() != attachments.len() {
+        return Err(ApiError::DamagedFile);
+    }
+    for (a, f) in attachments.iter_mut().zip(files) {
+        a.bytes = base64::engine::general_purpose::STANDARD
+            .decode(f.base64)
+            .map_err(|_| ApiError::DamagedFile)?;
+    }
+    Ok(())
+}
+
+impl WorkerRequest {
+    pub fn submit(mut report: Report) -> WorkerRequest {
+        let files = files_to_wire(&mut report.attachments);
+        WorkerRequest::Submit {
+            report: Box::new(report),
+            files,
+        }
+    }
+
+    pub fn act(mut action: TicketAction) -> WorkerRequest {
+        let files = files_to_wire(&mut action.attachments);
+        WorkerRequest::Act {
+            action: Box::new(action),
+            files,
+        }
+    }
+
+    /// The request's name, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WorkerRequest::Submit { .. } => "submit",
+            WorkerRequest::Act { .. } => "act",
+            WorkerRequest::DeliverDue => "deliverDue",
+            WorkerRequest::List => "list",
+            WorkerRequest::Flush => "flush",
+            WorkerRequest::Retry { .. } => "retry",
+            WorkerRequest::Dismiss { .. } => "dismiss",
+        }
+    }
+}
+
+impl WorkerResponse {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            WorkerResponse::Submitted { .. } => "submitted",
+            WorkerResponse::Queue { .. } => "queue",
+            WorkerResponse::Flushed { .. } => "flushed",
+            WorkerResponse::Dismissed { .. } => "dismissed",
+            WorkerResponse::Done => "done",
+            WorkerResponse::NextDue { .. } => "nextDue",
+            WorkerResponse::Error { .. } => "error",
+        }
+    }
+}
+
+/// The worker's side: one request, done on the outbox it owns.
+pub async fn answer(guichet: &Guichet, request: WorkerRequest) -> WorkerResponse {
+    match carry_out(guichet, request).await {
+        Ok(response) => response,
+        Err(e) => WorkerResponse::Error {
+            error: e.report(guichet.lang()),
+        },
+    }
+}
+
+async fn carry_out(guichet: &Guichet, request: WorkerRequest) -> Result<WorkerResponse, ApiError> {
+    Ok(match request {
+        WorkerRequest::Submit { report, files } => {
+            let mut report = *report;
+            files_from_wire(&mut report.attachments, files)?;
+            WorkerResponse::Submitted {
+                outcome: guichet.submit(report).await?,
+            }
+        }
+        WorkerRequest::Act { action, files } => {
+            let mut action = *action;
+            files_from_wire(&mut action.attachments, files)?;
+            WorkerResponse::Submitted {
+                outcome: guichet.act(action).await?,
+            }
+        }
+        WorkerRequest::DeliverDue => WorkerResponse::NextDue {
+            at_ms: guichet.deliver_due().await?,
+        },
+        WorkerRequest::List => WorkerResponse::Queue {
+            items: OutboxOwner::list(guichet).await?,
+        },
+        WorkerRequest::Flush => WorkerResponse::Flushed {
+            summary: guichet.flush().await?,
+        },
+        WorkerRequest::Retry { id } => {
+            guichet.retry(id).await?;
+            WorkerResponse::Done
+        }
+        WorkerRequest::Dismiss { id } => WorkerResponse::Dismissed {
+            dismissed: guichet.dismiss(id).await?,
+        },
+    })
+}

@@ -1,0 +1,113 @@
+//! The bodies GLPI is sent: a ticket's and a followup's `uploadManifest`, as JSON or as multipart
+//! with one distinct part per file, and what `upload_result` says about each file sent.
+
+use super::GlpiConnector;
+use crate::action::{ActionKind, TicketAction};
+use crate::html;
+use crate::report::{Attachment, Report};
+use reqwest::RequestBuilder;
+use serde_json::{json, Value};
+
+/// The `uploadManifest` / JSON body that creates a ticket for `report`, with `requester` being the
+/// caller's `glpiID`. Public so that `guichet report --dry-run` shows exactly what would be sent.
+pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
+    let mut input = json!({
+        "name": report.subject,
+        "content": html::ticket_body(report),
+        // Without it GLPI records no requester, and the ticket can never be approved.
+        "_users_id_requester": requester,
+    });
+    if let Some(category) = &report.category {
+        input["itilcategories_id"] = json!(category.id);
+    }
+    json!({ "input": input })
+}
+
+/// The followup that carries `action`: its text as paragraphs, then the client reference that
+/// makes retries exactly-once (see [`Connector::find_performed`]).
+pub fn followup_manifest(action: &TicketAction) -> Value {
+    use crate::i18n::t;
+    let lang = action.lang;
+    let text = match (&action.kind, action.text()) {
+        (_, Some(text)) => html::paragraphs(text),
+        (ActionKind::Approve { .. }, None) => {
+            format!(
+                "<p>{}</p>",
+                html::escape(&t(lang, "action.approved_text", &[]))
+            )
+        }
+        _ => String::new(),
+    };
+    let content = format!(
+        "{text}<p><small>{} : {}</small></p>",
+        html::escape(&t(lang, "ticket.reference", &[])),
+        action.id
+    );
+    let mut input = json!({
+        "itemtype": "Ticket",
+        "items_id": action.ticket,
+        "content": content,
+    });
+    // GLPI reads these flags by presence: send only the one meant.
+    match action.kind {
+        ActionKind::Approve { .. } => input["add_close"] = json!(1),
+        ActionKind::Refuse { .. } => input["add_reopen"] = json!(1),
+        _ => {}
+    }
+    json!({ "input": input })
+}
+
+/// GLPI's reason for refusing one file, as `upload_result` words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Refused(pub(super) String);
+
+/// What GLPI did with one file: `Ok` accepted, `Err` refused with its reason.
+pub(super) type FileResult = Result<(), Refused>;
+
+/// What `upload_result` of a 201 says about each file we sent: `Some(Ok)` accepted,
+/// `Some(Err(reason))` refused, `None` not mentioned.
+pub(super) fn upload_results(files: &[Attachment], body: &Value) -> Vec<Option<FileResult>> {
+    let results = &body["upload_result"];
+    (0..files.len())
+        .map(|i| {
+            let entry = &results[format!("file{i}")][0];
+            if entry.is_null() {
+                return None;
+            }
+            Some(
+                match entry
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .filter(|e| !e.is_empty())
+                {
+                    Some(error) => Err(Refused(error.to_owned())),
+                    None => Ok(()),
+                },
+            )
+        })
+        .collect()
+}
+
+impl GlpiConnector {
+    /// A JSON body, or the same manifest as multipart with one distinct part name per file
+    /// (GLPI 10 keeps only the first file of a part name).
+    pub(super) fn with_files(
+        &self,
+        rb: RequestBuilder,
+        manifest: &Value,
+        files: &[Attachment],
+    ) -> RequestBuilder {
+        if files.is_empty() {
+            return rb.json(manifest);
+        }
+        let mut form = reqwest::multipart::Form::new().text("uploadManifest", manifest.to_string());
+        for (i, a) in files.iter().enumerate() {
+            let part = reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone());
+            let part = part.mime_str(&a.mime).unwrap_or_else(|_| {
+                reqwest::multipart::Part::bytes(a.bytes.clone()).file_name(a.name.clone())
+            });
+            form = form.part(format!("file{i}"), part);
+        }
+        rb.multipart(form)
+    }
+}

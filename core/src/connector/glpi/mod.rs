@@ -1,0 +1,370 @@
+//! The GLPI 10 REST connector (`…/apirest.php`), following `shared/glpi-api.md` section V:
+//! sessions opened with a user token or login/password (plus an optional App-Token) and re-opened
+//! once when GLPI says `ERROR_SESSION_TOKEN_INVALID`; tickets created with their files in one
+//! multipart request; per-file `upload_result` errors reported, never taken as success; and
+//! idempotent retries by searching our own tickets for the report's client id (GLPI 10 has no
+//! `externalid`).
+//!
+//! - `config`: GLPI's part of `[server]`;
+//! - `session`: sessions, the raw exchange and its size bound;
+//! - `error`: GLPI's error arrays and what each one means;
+//! - `search`: the search engine's criteria and rows;
+//! - `body`: the ticket's and followup's manifests, multipart, `upload_result`;
+//! - `read`: GLPI's items into the neutral ticket model;
+//! - `status`: GLPI's statuses and workflow in the neutral vocabulary;
+//! - `text`: numbers as strings, HTML entities, local dates.
+
+mod body;
+mod config;
+mod error;
+mod read;
+mod search;
+mod session;
+mod status;
+mod text;
+
+pub use body::{followup_manifest, ticket_manifest};
+pub use config::{ConfigInvalid, GlpiConfig};
+pub use error::{GlpiCode, GlpiError};
+pub use session::MAX_ANSWER_BYTES;
+pub use status::effect;
+pub use text::{date_ms, decode_entities};
+
+use super::{
+    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectedFile, TicketDetail,
+    TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+};
+use crate::action::{ActionKind, TicketAction};
+use crate::config::HttpConfig;
+use crate::html;
+use crate::report::{Category, Report};
+use async_trait::async_trait;
+use reqwest::{Method, RequestBuilder};
+use serde_json::{json, Value};
+use session::Session;
+use text::{as_u64, date_ms as read_date, decode_entities as decode, text_of};
+use tokio::sync::Mutex;
+
+enum Credentials {
+    UserToken(String),
+    Login { login: String, password: String },
+}
+
+/// A GLPI server.
+pub struct GlpiConnector {
+    base: String,
+    client: reqwest::Client,
+    app_token: Option<String>,
+    credentials: Credentials,
+    session: Mutex<Option<Session>>,
+}
+
+impl std::fmt::Debug for GlpiConnector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlpiConnector")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a file the help desk did not list as refused may still be missing.
+const NOT_ON_TICKET: &str = "not found on the ticket";
+
+impl GlpiConnector {
+    pub fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<GlpiConnector, ConnectorError> {
+        let credentials = match (&config.user_token, &config.login, &config.password) {
+            (Some(token), _, _) if !token.is_empty() => Credentials::UserToken(token.clone()),
+            (_, Some(login), Some(password)) => Credentials::Login {
+                login: login.clone(),
+                password: password.clone(),
+            },
+            _ => return Err(ConnectorError::NotConfigured),
+        };
+        let client = reqwest::Client::builder()
+            .timeout(http.timeout())
+            .connect_timeout(http.connect_timeout())
+            .user_agent(concat!("Guichet/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ConnectorError::Protocol {
+                detail: format!("HTTP client: {e}"),
+            })?;
+        Ok(GlpiConnector {
+            base: http.url.trim_end_matches('/').to_owned(),
+            client,
+            app_token: config.app_token.clone().filter(|t| !t.is_empty()),
+            credentials,
+            session: Mutex::new(None),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.base, path)
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let rb = self.client.request(method, self.url(path));
+        match &self.app_token {
+            Some(app) => rb.header("App-Token", app),
+            None => rb,
+        }
+    }
+
+    /// A JSON list at `path`, every row (a requester's lists are small), texts unescaped.
+    async fn list(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, ConnectorError> {
+        let value = self
+            .call(|_| {
+                self.request(Method::GET, path)
+                    .query(query)
+                    .header("X-GLPI-Sanitized-Content", "false")
+            })
+            .await?
+            .json()?;
+        match value {
+            Value::Array(rows) => Ok(rows),
+            _ => Err(ConnectorError::Protocol {
+                detail: format!("{path} is not a list"),
+            }),
+        }
+    }
+
+    /// `GET /Ticket/:id/:sub` as raw HTML, every row.
+    async fn sub_items(&self, ticket: TicketId, sub: &str) -> Result<Vec<Value>, ConnectorError> {
+        self.list(&format!("Ticket/{ticket}/{sub}"), &[("range", "0-999")])
+            .await
+    }
+
+    /// One ticket with its documents, raw HTML.
+    async fn ticket(&self, id: TicketId) -> Result<Value, ConnectorError> {
+        self.call(|_| {
+            self.request(Method::GET, &format!("Ticket/{id}"))
+                .query(&[("with_documents", "true")])
+                .header("X-GLPI-Sanitized-Content", "false")
+        })
+        .await?
+        .json()
+    }
+
+    /// The file names of the documents on `ticket`, as its requester may read them
+    /// (`GET /Document_Item` is refused to Self-Service; `with_documents` is not).
+    async fn document_names(&self, ticket: TicketId) -> Result<Vec<String>, ConnectorError> {
+        let detail = self.ticket(ticket).await?;
+        Ok(read::documents(&detail)
+            .into_iter()
+            .map(|d| d.name)
+            .collect())
+    }
+}
+
+#[async_trait]
+impl Connector for GlpiConnector {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::ALL
+    }
+
+    fn effect(&self, action: &ActionKind) -> ActionEffect {
+        status::effect(action)
+    }
+
+    fn dry_run(&self, report: &Report) -> Value {
+        // The requester id is only known once a session is open; the placeholder says so.
+        let manifest = ticket_manifest(report, json!("<glpiID of the logged-in account>"));
+        json!({"method": "POST", "path": "Ticket", "uploadManifest": manifest})
+    }
+
+    async fn categories(&self) -> Result<Vec<Category>, ConnectorError> {
+        let rows = self
+            .list(
+                "ITILCategory",
+                &[("range", "0-999"), ("searchText[is_helpdeskvisible]", "1")],
+            )
+            .await?;
+        let mut categories: Vec<Category> = rows.iter().filter_map(read::category).collect();
+        categories.sort_by_key(|c| c.name.to_lowercase());
+        Ok(categories)
+    }
+
+    async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError> {
+        let answer = self
+            .call(|session| {
+                let manifest = ticket_manifest(report, json!(session.user_id));
+                self.with_files(
+                    self.request(Method::POST, "Ticket"),
+                    &manifest,
+                    &report.attachments,
+                )
+            })
+            .await?;
+        let body = answer.json()?;
+        let ticket = as_u64(&body["id"]).ok_or_else(|| ConnectorError::Protocol {
+            detail: format!("ticket created without an id: {body}"),
+        })?;
+        let results = body::upload_results(&report.attachments, &body);
+        // A file the answer does not mention is checked on the ticket itself, never assumed.
+        let on_ticket = if results.iter().any(Option::is_none) {
+            self.document_names(ticket).await?
+        } else {
+            Vec::new()
+        };
+        let rejected = report
+            .attachments
+            .iter()
+            .zip(results)
+            .filter_map(|(a, result)| {
+                let reason = match result {
+                    Some(Ok(())) => return None,
+                    Some(Err(refused)) => refused.0,
+                    None if on_ticket.contains(&a.name) => return None,
+                    None => NOT_ON_TICKET.to_owned(),
+                };
+                Some(RejectedFile {
+                    name: a.name.clone(),
+                    reason,
+                })
+            })
+            .collect();
+        Ok(Delivery { ticket, rejected })
+    }
+
+    async fn find_delivered(&self, report: &Report) -> Result<Option<Delivery>, ConnectorError> {
+        let ids = self.search_own(&report.id.to_string()).await?;
+        let Some(&ticket) = ids.iter().min() else {
+            return Ok(None);
+        };
+        if ids.len() > 1 {
+            tracing::warn!(
+                "report {} matches several tickets {ids:?}; keeping {ticket}",
+                report.id
+            );
+        }
+        let names = self.document_names(ticket).await?;
+        let rejected = report
+            .attachments
+            .iter()
+            .filter(|a| !names.iter().any(|n| n == &a.name))
+            .map(|a| RejectedFile {
+                name: a.name.clone(),
+                reason: NOT_ON_TICKET.into(),
+            })
+            .collect();
+        Ok(Some(Delivery { ticket, rejected }))
+    }
+
+    async fn my_tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError> {
+        let rows = self.list("Ticket", &[("range", "0-999")]).await?;
+        let mut tickets: Vec<TicketSummary> = rows.iter().filter_map(read::summary).collect();
+        tickets.sort_by_key(|t| std::cmp::Reverse(t.id));
+        Ok(tickets)
+    }
+
+    async fn ticket_states(&self, ids: &[TicketId]) -> Result<Vec<TicketState>, ConnectorError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.search_tickets(&search::states_query(ids)).await?;
+        Ok(rows.iter().filter_map(search::state_of).collect())
+    }
+
+    async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
+        let me = self.session().await?.user_id;
+        let ticket = self.ticket(id).await?;
+        let status = read::ticket_status(&ticket).ok_or_else(|| ConnectorError::Protocol {
+            detail: format!("ticket {id} has no known status"),
+        })?;
+        let mut timeline: Vec<TimelineEntry> = self
+            .sub_items(id, "ITILFollowup")
+            .await?
+            .iter()
+            .filter_map(|row| read::timeline_entry(row, TimelineKind::Followup, me))
+            .chain(
+                self.sub_items(id, "ITILSolution")
+                    .await?
+                    .iter()
+                    .filter_map(|row| read::timeline_entry(row, TimelineKind::Solution, me)),
+            )
+            .collect();
+        timeline.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+        // Surveys exist only on closed tickets: no request otherwise.
+        let survey = if status == TicketStatus::Closed {
+            self.sub_items(id, "TicketSatisfaction")
+                .await?
+                .first()
+                .map(read::survey)
+        } else {
+            None
+        };
+        let opened = text_of(&ticket["date"]);
+        let stamp = text_of(&ticket["date_mod"]);
+        Ok(TicketDetail {
+            id,
+            subject: decode(ticket["name"].as_str().unwrap_or_default()),
+            status,
+            opened_at_ms: read_date(&opened),
+            opened,
+            updated_at_ms: read_date(&stamp),
+            stamp: stamp.into(),
+            description_html: html::sanitize(&decode(
+                ticket["content"].as_str().unwrap_or_default(),
+            )),
+            timeline,
+            documents: read::documents(&ticket),
+            survey,
+        })
+    }
+
+    async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError> {
+        if let ActionKind::Rate { score, comment } = &action.kind {
+            // The index key of TicketSatisfaction is the ticket id, and `tickets_id` is required.
+            let body = json!({"input": {
+                "tickets_id": action.ticket,
+                "satisfaction": score,
+                "comment": comment.clone().unwrap_or_default(),
+            }});
+            self.call(|_| {
+                self.request(
+                    Method::PUT,
+                    &format!("TicketSatisfaction/{}", action.ticket),
+                )
+                .json(&body)
+            })
+            .await?;
+            return Ok(Vec::new());
+        }
+        let manifest = followup_manifest(action);
+        let answer = self
+            .call(|_| {
+                self.with_files(
+                    self.request(Method::POST, "ITILFollowup"),
+                    &manifest,
+                    &action.attachments,
+                )
+            })
+            .await?;
+        let body = answer.json()?;
+        let results = body::upload_results(&action.attachments, &body);
+        Ok(action
+            .attachments
+            .iter()
+            .zip(results)
+            .filter_map(|(a, result)| match result {
+                Some(Err(refused)) => Some(RejectedFile {
+                    name: a.name.clone(),
+                    reason: refused.0,
+                }),
+                _ => None,
+            })
+            .collect())
+    }
+
+    async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError> {
+        if matches!(action.kind, ActionKind::Rate { .. }) {
+            // Answering the survey is a PUT of the same values: repeating it is harmless.
+            return Ok(false);
+        }
+        let needle = action.id.to_string();
+        Ok(self
+            .sub_items(action.ticket, "ITILFollowup")
+            .await?
+            .iter()
+            .any(|row| row["content"].as_str().is_some_and(|c| c.contains(&needle))))
+    }
+}

@@ -1,0 +1,176 @@
+//! GLPI sessions and the raw exchange: `initSession` with a user token or login/password (plus
+//! the optional App-Token), one re-login when GLPI says `ERROR_SESSION_TOKEN_INVALID`, and
+//! answers read in pieces up to [`MAX_ANSWER_BYTES`].
+
+use super::error::{snippet, GlpiCode, GlpiError};
+use super::{Credentials, GlpiConnector};
+use crate::connector::ConnectorError;
+use base64::Engine;
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::Value;
+
+/// The largest answer read from the help desk. GLPI's answers here are JSON lists of a few
+/// tickets, followups or documents (no file is downloaded): a few hundred KiB at most.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub(super) struct Session {
+    pub(super) token: String,
+    pub(super) user_id: u64,
+}
+
+/// A raw answer: status and body, read completely.
+pub(super) struct Answer {
+    status: StatusCode,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    pub(super) fn json(&self) -> Result<Value, ConnectorError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            // A web page where JSON was due: a Wi-Fi login portal answering in GLPI's place.
+            if self.body.trim_ascii_start().starts_with(b"<") {
+                ConnectorError::NotHelpDesk {
+                    status: self.status.as_u16(),
+                    detail: snippet(&self.body),
+                }
+            } else {
+                ConnectorError::Protocol {
+                    detail: format!("invalid JSON: {e}"),
+                }
+            }
+        })
+    }
+
+    fn into_result(self) -> Result<Answer, ConnectorError> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(GlpiError::from_answer(self.status.as_u16(), &self.body).into())
+        }
+    }
+
+    fn is_session_invalid(&self) -> bool {
+        self.status == StatusCode::UNAUTHORIZED
+            && GlpiError::from_answer(401, &self.body).code == GlpiCode::SessionTokenInvalid
+    }
+}
+
+impl GlpiConnector {
+    pub(super) async fn send(&self, rb: RequestBuilder) -> Result<Answer, ConnectorError> {
+        let mut response = rb.send().await.map_err(transport_error)?;
+        let status = response.status();
+        // Read in pieces up to a bound: a broken or hostile server (or a portal streaming a
+        // page) must not be able to fill the agent's memory.
+        let too_large = || ConnectorError::Protocol {
+            detail: format!(
+                "the answer is larger than {} MiB, far more than any GLPI answer Guichet asks for",
+                MAX_ANSWER_BYTES / (1024 * 1024)
+            ),
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, body })
+    }
+
+    async fn open_session(&self) -> Result<Session, ConnectorError> {
+        let rb = self
+            .request(Method::GET, "initSession")
+            .query(&[("get_full_session", "true")]);
+        let rb = match &self.credentials {
+            Credentials::UserToken(token) => {
+                rb.header("Authorization", format!("user_token {token}"))
+            }
+            Credentials::Login { login, password } => {
+                let b64 =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
+                rb.header("Authorization", format!("Basic {b64}"))
+            }
+        };
+        let value = self.send(rb).await?.into_result()?.json()?;
+        let token = value["session_token"].as_str().filter(|t| !t.is_empty());
+        let user_id = value["session"]["glpiID"]
+            .as_u64()
+            .or_else(|| value["session"]["glpiID"].as_str()?.parse().ok());
+        match (token, user_id) {
+            (Some(token), Some(user_id)) => Ok(Session {
+                token: token.to_owned(),
+                user_id,
+            }),
+            _ => Err(ConnectorError::Protocol {
+                detail: "initSession answered without session_token or glpiID".into(),
+            }),
+        }
+    }
+
+    pub(super) async fn session(&self) -> Result<Session, ConnectorError> {
+        let mut guard = self.session.lock().await;
+        if let Some(s) = guard.as_ref() {
+            return Ok(s.clone());
+        }
+        let s = self.open_session().await?;
+        *guard = Some(s.clone());
+        Ok(s)
+    }
+
+    /// Sends an authenticated request built by `build`. On `ERROR_SESSION_TOKEN_INVALID` the
+    /// session is re-opened and the request sent again, once.
+    pub(super) async fn call<F>(&self, build: F) -> Result<Answer, ConnectorError>
+    where
+        F: Fn(&Session) -> RequestBuilder,
+    {
+        let session = self.session().await?;
+        let answer = self
+            .send(build(&session).header("Session-Token", &session.token))
+            .await?;
+        if !answer.is_session_invalid() {
+            return answer.into_result();
+        }
+        let fresh = {
+            let mut guard = self.session.lock().await;
+            // Another task may have re-opened it meanwhile.
+            match guard.as_ref() {
+                Some(s) if s.token != session.token => s.clone(),
+                _ => {
+                    let s = self.open_session().await?;
+                    *guard = Some(s.clone());
+                    s
+                }
+            }
+        };
+        let answer = self
+            .send(build(&fresh).header("Session-Token", &fresh.token))
+            .await?;
+        if answer.is_session_invalid() {
+            // A session refused right after it was opened is the server's trouble, not our
+            // credentials' (those were just accepted): retry later rather than give up.
+            return Err(ConnectorError::Protocol {
+                detail: "the help desk dropped a session it had just opened".into(),
+            });
+        }
+        answer.into_result()
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> ConnectorError {
+    // Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later".
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        detail.push_str(": ");
+        detail.push_str(&s.to_string());
+        source = s.source();
+    }
+    ConnectorError::Unreachable { detail }
+}

@@ -1,0 +1,507 @@
+//! The durable outbox: every report is written to sled and flushed to disk before any attempt to
+//! deliver it, and leaves the outbox only once the help desk has it.
+//!
+//! **Exactly once.** Delivery is at least once (a report stays until its ticket number is known)
+//! plus de-duplication: before an attempt, the attempt counter is flushed to disk; when a report
+//! that was already attempted is tried again, the connector first searches the help desk for the
+//! report's client id ([`Connector::find_delivered`]). A crash or a lost answer after the help
+//! desk created the ticket is therefore found, not repeated.
+//!
+//! **Never dropped silently.** Transient failures are retried with exponential back-off and
+//! jitter; permanent ones (credentials, a 4xx) stop the retries and leave the report visible with
+//! its error until someone retries or dismisses it. A report delivered with some files refused
+//! stays visible with what was refused.
+//!
+//! **One owner.** A lock file makes the outbox single-owner: the agent, or a CLI when no agent
+//! runs. sled itself costs ~12 wake-ups/s while open, so owners keep it open only while needed.
+//!
+//! **Actions too.** Followups, approvals, refusals and survey answers ([`TicketAction`]) go through
+//! the same queue with the same guarantees; their retries are de-duplicated with
+//! [`Connector::find_performed`].
+//!
+//! Layout (one sled tree, so that a batch is atomic): `e/<id>` a report's entry as JSON, `a/<id>`
+//! an action's, `b/<id>/<n>` the bytes of attachment n, `s/<id>` the record of a sent report.
+
+mod courier;
+
+pub use courier::{Backoff, Courier, FlushReport, Outcome, Outcomes};
+
+use crate::action::TicketAction;
+use crate::connector::{ConnectorError, Delivery, RejectedFile, TicketId};
+use crate::report::{Attachment, Report};
+use fs2::FileExt;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("the outbox at {path} is in use by another Guichet process")]
+    Busy { path: PathBuf },
+    #[error("cannot open the outbox at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("outbox storage error: {0}")]
+    Storage(#[from] sled::Error),
+    #[error("outbox entry {id} is damaged: {message}")]
+    Corrupt { id: String, message: String },
+    #[error("no report {0} in the outbox")]
+    NotFound(Uuid),
+}
+
+pub use guichet_protocol::view::EntryState;
+
+/// Something the outbox delivers: a report or an action on a ticket.
+pub trait Parcel: Serialize + DeserializeOwned + Clone + std::fmt::Debug {
+    /// The key prefix of this kind's entries.
+    const PREFIX: &'static str;
+    fn id(&self) -> Uuid;
+    fn created_at_ms(&self) -> i64;
+    fn attachments(&self) -> &[Attachment];
+    fn attachments_mut(&mut self) -> &mut [Attachment];
+}
+
+/// Reports and actions are stored the same way; only their key prefix differs.
+macro_rules! parcel {
+    ($type:ty, $prefix:literal) => {
+        impl Parcel for $type {
+            const PREFIX: &'static str = $prefix;
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn created_at_ms(&self) -> i64 {
+                self.created_at_ms
+            }
+            fn attachments(&self) -> &[Attachment] {
+                &self.attachments
+            }
+            fn attachments_mut(&mut self) -> &mut [Attachment] {
+                &mut self.attachments
+            }
+        }
+    };
+}
+
+parcel!(Report, "e/");
+parcel!(TicketAction, "a/");
+
+/// A report (or an action) in the outbox, without its attachment bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound = "T: Parcel")]
+pub struct Entry<T = Report> {
+    /// `report` in the outboxes written before actions existed.
+    #[serde(alias = "report")]
+    pub item: T,
+    pub state: EntryState,
+    /// Attempts started (flushed before each one: a non-zero count means "maybe delivered").
+    pub attempts: u32,
+    pub next_attempt_ms: i64,
+    pub last_error: Option<ConnectorError>,
+}
+
+/// A report that reached the help desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentRecord {
+    pub id: Uuid,
+    pub ticket: TicketId,
+    pub subject: String,
+    pub sent_at_ms: i64,
+}
+
+/// The outbox database, held open by exactly one process.
+#[derive(Debug)]
+pub struct Outbox {
+    db: sled::Db,
+    _lock: std::fs::File,
+    path: PathBuf,
+}
+
+/// How long to wait for sled to let go of a database this process just closed.
+const SLED_RELEASE_WAIT: Duration = Duration::from_secs(5);
+
+const BLOB: &str = "b/";
+const SENT: &str = "s/";
+
+fn entry_key<T: Parcel>(id: Uuid) -> String {
+    format!("{}{id}", T::PREFIX)
+}
+fn blob_prefix(id: Uuid) -> String {
+    format!("{BLOB}{id}/")
+}
+
+impl Outbox {
+    /// Opens the outbox in `dir`, waiting up to `wait` for another process to release it.
+    pub fn open(dir: &Path, wait: Duration) -> Result<Outbox, OutboxError> {
+        let open_err = |source| OutboxError::Open {
+            path: dir.to_owned(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(open_err)?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("outbox.lock"))
+            .map_err(open_err)?;
+        let deadline = Instant::now() + wait;
+        while lock.try_lock_exclusive().is_err() {
+            if Instant::now() >= deadline {
+                return Err(OutboxError::Busy {
+                    path: dir.to_owned(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let path = dir.join("outbox.sled");
+        // Every write is flushed explicitly, so sled's periodic flusher (and its wake-ups) is off.
+        let config = sled::Config::new().path(&path).flush_every_ms(None);
+        // We hold our own lock, so a busy sled lock can only be this process's previous handle:
+        // sled releases its file lock from background threads shortly after the `Db` is dropped.
+        let sled_deadline = Instant::now() + SLED_RELEASE_WAIT;
+        let db = loop {
+            match config.open() {
+                Err(sled::Error::Io(e))
+                    if e.to_string().contains("could not acquire lock")
+                        && Instant::now() < sled_deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other?,
+            }
+        };
+        Ok(Outbox {
+            db,
+            _lock: lock,
+            path,
+        })
+    }
+
+    /// [`Outbox::open`] on a blocking thread: waiting for another process (up to `wait`) must not
+    /// stall an async runtime, whose other tasks (the tray, the IPC socket) go on meanwhile.
+    pub async fn open_async(dir: &Path, wait: Duration) -> Result<Outbox, OutboxError> {
+        let dir = dir.to_owned();
+        tokio::task::spawn_blocking(move || Outbox::open(&dir, wait))
+            .await
+            .unwrap_or_else(|e| {
+                Err(OutboxError::Open {
+                    path: PathBuf::new(),
+                    source: std::io::Error::other(e),
+                })
+            })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Makes `report` durable: entry and attachments in one atomic batch, flushed to disk.
+    /// Enqueuing a report that is already there changes nothing (its attempt count, which
+    /// exactly-once relies on, is kept), so a caller may safely retry.
+    pub fn enqueue<T: Parcel>(&self, item: &T, now_ms: i64) -> Result<(), OutboxError> {
+        let id = item.id();
+        if self.db.contains_key(entry_key::<T>(id))? {
+            return Ok(());
+        }
+        let mut stored = item.clone();
+        let mut batch = sled::Batch::default();
+        for (n, attachment) in stored.attachments_mut().iter_mut().enumerate() {
+            batch.insert(
+                format!("{}{n:04}", blob_prefix(id)).as_bytes(),
+                std::mem::take(&mut attachment.bytes),
+            );
+        }
+        let entry = Entry {
+            item: stored,
+            state: EntryState::Pending,
+            attempts: 0,
+            next_attempt_ms: now_ms,
+            last_error: None,
+        };
+        batch.insert(entry_key::<T>(id).as_bytes(), encode(&entry)?);
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Every report, oldest first, without attachment bytes.
+    pub fn list(&self) -> Result<Vec<Entry>, OutboxError> {
+        self.entries()
+    }
+
+    /// Every action, oldest first, without attachment bytes.
+    pub fn actions(&self) -> Result<Vec<Entry<TicketAction>>, OutboxError> {
+        self.entries()
+    }
+
+    fn entries<T: Parcel>(&self) -> Result<Vec<Entry<T>>, OutboxError> {
+        let mut entries = self
+            .db
+            .scan_prefix(T::PREFIX)
+            .map(|kv| {
+                let (k, v) = kv?;
+                decode(&k, &v)
+            })
+            .collect::<Result<Vec<Entry<T>>, OutboxError>>()?;
+        entries.sort_by_key(|e| (e.item.created_at_ms(), e.item.id()));
+        Ok(entries)
+    }
+
+    /// True when nothing is left to deliver or show: the owner may close the database.
+    pub fn is_empty(&self) -> Result<bool, OutboxError> {
+        for prefix in [Report::PREFIX, TicketAction::PREFIX] {
+            if self.db.scan_prefix(prefix).next().transpose()?.is_some() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// One entry, without attachment bytes.
+    fn entry<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
+        let key = entry_key::<T>(id);
+        let value = self.db.get(&key)?.ok_or(OutboxError::NotFound(id))?;
+        decode(key.as_bytes(), &value)
+    }
+
+    /// One report, with its attachment bytes.
+    pub fn load(&self, id: Uuid) -> Result<Entry, OutboxError> {
+        self.load_of::<Report>(id)
+    }
+
+    /// One action, with its attachment bytes.
+    pub fn load_action(&self, id: Uuid) -> Result<Entry<TicketAction>, OutboxError> {
+        self.load_of::<TicketAction>(id)
+    }
+
+    fn load_of<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
+        let mut entry = self.entry::<T>(id)?;
+        let blobs = self
+            .db
+            .scan_prefix(blob_prefix(id))
+            .values()
+            .collect::<Result<Vec<_>, _>>()?;
+        if blobs.len() != entry.item.attachments().len() {
+            return Err(OutboxError::Corrupt {
+                id: id.to_string(),
+                message: "attachment count differs".into(),
+            });
+        }
+        for (attachment, bytes) in entry.item.attachments_mut().iter_mut().zip(blobs) {
+            attachment.bytes = bytes.to_vec();
+        }
+        Ok(entry)
+    }
+
+    /// Pending reports whose time has come (all pending ones with `ignore_backoff`).
+    pub fn due(&self, now_ms: i64, ignore_backoff: bool) -> Result<Vec<Uuid>, OutboxError> {
+        self.due_of::<Report>(now_ms, ignore_backoff)
+    }
+
+    /// Pending actions whose time has come (all pending ones with `ignore_backoff`).
+    pub fn due_actions(&self, now_ms: i64, ignore_backoff: bool) -> Result<Vec<Uuid>, OutboxError> {
+        self.due_of::<TicketAction>(now_ms, ignore_backoff)
+    }
+
+    fn due_of<T: Parcel>(
+        &self,
+        now_ms: i64,
+        ignore_backoff: bool,
+    ) -> Result<Vec<Uuid>, OutboxError> {
+        Ok(self
+            .entries::<T>()?
+            .into_iter()
+            .filter(|e| {
+                e.state == EntryState::Pending && (ignore_backoff || e.next_attempt_ms <= now_ms)
+            })
+            .map(|e| e.item.id())
+            .collect())
+    }
+
+    /// The earliest time a pending report or action is due, if any.
+    pub fn next_due_ms(&self) -> Result<Option<i64>, OutboxError> {
+        let reports = self.list()?;
+        let actions = self.actions()?;
+        Ok(reports
+            .iter()
+            .map(|e| (&e.state, e.next_attempt_ms))
+            .chain(actions.iter().map(|e| (&e.state, e.next_attempt_ms)))
+            .filter(|(state, _)| **state == EntryState::Pending)
+            .map(|(_, ms)| ms)
+            .min())
+    }
+
+    /// Reports already delivered, newest first.
+    pub fn sent(&self) -> Result<Vec<SentRecord>, OutboxError> {
+        let mut records = self
+            .db
+            .scan_prefix(SENT)
+            .map(|kv| {
+                let (k, v) = kv?;
+                decode(&k, &v)
+            })
+            .collect::<Result<Vec<SentRecord>, OutboxError>>()?;
+        records.sort_by_key(|r| std::cmp::Reverse(r.sent_at_ms));
+        Ok(records)
+    }
+
+    fn update<T: Parcel>(
+        &self,
+        id: Uuid,
+        change: impl FnOnce(&mut Entry<T>),
+    ) -> Result<Entry<T>, OutboxError> {
+        let mut entry = self.entry::<T>(id)?;
+        change(&mut entry);
+        self.db
+            .insert(entry_key::<T>(id).as_bytes(), encode(&entry)?)?;
+        self.db.flush()?;
+        Ok(entry)
+    }
+
+    /// Records, durably, that an attempt is starting.
+    fn begin_attempt<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
+        self.update::<T>(id, |e| e.attempts += 1)
+    }
+
+    fn reschedule<T: Parcel>(
+        &self,
+        id: Uuid,
+        next_attempt_ms: i64,
+        error: ConnectorError,
+    ) -> Result<(), OutboxError> {
+        self.update::<T>(id, |e| {
+            e.next_attempt_ms = next_attempt_ms;
+            e.last_error = Some(error);
+        })
+        .map(drop)
+    }
+
+    fn fail<T: Parcel>(&self, id: Uuid, error: ConnectorError) -> Result<(), OutboxError> {
+        self.update::<T>(id, |e| {
+            e.state = EntryState::Failed;
+            e.last_error = Some(error);
+        })
+        .map(drop)
+    }
+
+    /// What delivering `entry` to `ticket` changes, as one batch: its file bytes go, and the
+    /// entry goes too unless some files were refused (then it stays visible, bytes cleared).
+    fn delivered_batch<T: Parcel>(
+        &self,
+        entry: &Entry<T>,
+        ticket: TicketId,
+        rejected: Vec<RejectedFile>,
+    ) -> Result<sled::Batch, OutboxError> {
+        let id = entry.item.id();
+        let mut batch = sled::Batch::default();
+        for key in self.db.scan_prefix(blob_prefix(id)).keys() {
+            batch.remove(key?);
+        }
+        let key = entry_key::<T>(id);
+        if rejected.is_empty() {
+            batch.remove(key.as_bytes());
+        } else {
+            let mut kept = entry.clone();
+            kept.item
+                .attachments_mut()
+                .iter_mut()
+                .for_each(|a| a.bytes.clear());
+            kept.state = EntryState::Delivered { ticket, rejected };
+            kept.last_error = None;
+            batch.insert(key.as_bytes(), encode(&kept)?);
+        }
+        Ok(batch)
+    }
+
+    /// The help desk performed the action: drop it, or keep it visible with the files refused.
+    fn complete_action(
+        &self,
+        entry: &Entry<TicketAction>,
+        rejected: Vec<RejectedFile>,
+    ) -> Result<(), OutboxError> {
+        let batch = self.delivered_batch(entry, entry.item.ticket, rejected)?;
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The help desk has the ticket: record it, drop the bytes, and keep the entry only if some
+    /// files were refused. One atomic batch.
+    fn complete(&self, entry: &Entry, delivery: &Delivery, now_ms: i64) -> Result<(), OutboxError> {
+        let id = entry.item.id;
+        let mut batch = self.delivered_batch(entry, delivery.ticket, delivery.rejected.clone())?;
+        let record = SentRecord {
+            id,
+            ticket: delivery.ticket,
+            subject: entry.item.subject.clone(),
+            sent_at_ms: now_ms,
+        };
+        batch.insert(format!("{SENT}{id}").as_bytes(), encode(&record)?);
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Whether `id` is an action (rather than a report).
+    fn is_action(&self, id: Uuid) -> Result<bool, OutboxError> {
+        Ok(self.db.contains_key(entry_key::<TicketAction>(id))?)
+    }
+
+    /// Puts a failed report or action back in line, due now.
+    pub fn retry(&self, id: Uuid, now_ms: i64) -> Result<(), OutboxError> {
+        fn again<T>(e: &mut Entry<T>, now_ms: i64) {
+            if e.state == EntryState::Failed {
+                e.state = EntryState::Pending;
+                e.next_attempt_ms = now_ms;
+            }
+        }
+        if self.is_action(id)? {
+            self.update::<TicketAction>(id, |e| again(e, now_ms))
+                .map(drop)
+        } else {
+            self.update::<Report>(id, |e| again(e, now_ms)).map(drop)
+        }
+    }
+
+    /// Removes an entry the user has seen: a failed one they give up on, or a delivered one whose
+    /// refused files they have noted. Pending entries cannot be dismissed: they are still owed.
+    pub fn dismiss(&self, id: Uuid) -> Result<bool, OutboxError> {
+        let (state, key) = if self.is_action(id)? {
+            (
+                self.entry::<TicketAction>(id)?.state,
+                entry_key::<TicketAction>(id),
+            )
+        } else {
+            (self.entry::<Report>(id)?.state, entry_key::<Report>(id))
+        };
+        if state == EntryState::Pending {
+            return Ok(false);
+        }
+        let mut batch = sled::Batch::default();
+        for key in self.db.scan_prefix(blob_prefix(id)).keys() {
+            batch.remove(key?);
+        }
+        batch.remove(key.as_bytes());
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(true)
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, OutboxError> {
+    serde_json::to_vec(value).map_err(|e| OutboxError::Corrupt {
+        id: String::new(),
+        message: e.to_string(),
+    })
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(key: &[u8], value: &[u8]) -> Result<T, OutboxError> {
+    serde_json::from_slice(value).map_err(|e| OutboxError::Corrupt {
+        id: String::from_utf8_lossy(key).into_owned(),
+        message: e.to_string(),
+    })
+}

@@ -1,0 +1,32 @@
+//! What crosses between Guichet's processes, and nothing that needs a network, a database or a
+//! display: the window process (`guichet-ui`) depends on this crate alone.
+//!
+//! - [`ticket`]: the help-desk-neutral ticket model (statuses, timeline, solution, survey,
+//!   documents, change stamps and timestamps, capabilities); connectors map their own vocabulary
+//!   onto it.
+//! - [`report`]: what a user fills in, the limits it must respect, and the form's fields.
+//! - [`facts`]: the machine facts shown to the user and added to each ticket.
+//! - [`action`]: what a user can do on an existing ticket.
+//! - [`annotation`]: the rectangles drawn on a screenshot.
+//! - [`notice`]: what the follow-up loop tells the user about their tickets.
+//! - [`view`]: what the windows and the CLI show (outbox items, "My tickets", settings, wizard).
+//! - [`error`]: errors as people see them: a code from a closed set and a message in their language.
+//! - [`i18n`]: the French and English message catalogue.
+//! - [`ipc`]: the versioned request and response types.
+//! - [`transport`]: the user-only local channel that carries them (one file per platform).
+
+pub mod action;
+pub mod annotation;
+pub mod error;
+pub mod facts;
+pub mod i18n;
+pub mod ipc;
+pub mod notice;
+pub mod report;
+pub mod ticket;
+pub mod transport;
+pub mod view;
+
+pub use error::{ErrorCode, ErrorInfo, FieldError};
+pub use i18n::Lang;
+pub use ticket::TicketId;

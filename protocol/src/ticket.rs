@@ -1,0 +1,257 @@
+//! The help-desk-neutral ticket model: what Guichet shows and remembers of a ticket, whatever
+//! help desk holds it. Each connector maps its own statuses, dates and texts onto these types in
+//! its own folder (`core/src/connector/<name>/`); nothing here knows GLPI or RT.
+//!
+//! Two kinds of time travel with a ticket: a [`ChangeStamp`], opaque, only ever compared for
+//! equality ("did anything change since the last check?"), and timestamps in milliseconds since
+//! the Unix epoch (`*_at_ms`), which the windows show in the user's locale. The help desk's own
+//! date texts (`opened`, `date`, the stamp) stay in the JSON that scripts read.
+
+use crate::i18n::{t, Lang};
+use serde::{Deserialize, Serialize};
+
+/// A ticket number, as the help desk shows it to people.
+pub type TicketId = u64;
+
+/// A help desk's last-change marker for a ticket. Opaque: two stamps are equal or they are not;
+/// nothing orders or parses them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(transparent)]
+pub struct ChangeStamp(pub String);
+
+impl ChangeStamp {
+    pub fn new(text: impl Into<String>) -> ChangeStamp {
+        ChangeStamp(text.into())
+    }
+    /// The help desk's own text, for people and scripts.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// No check has seen the ticket yet.
+    pub fn is_unknown(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<String> for ChangeStamp {
+    fn from(text: String) -> ChangeStamp {
+        ChangeStamp(text)
+    }
+}
+
+impl std::fmt::Display for ChangeStamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a ticket stands, in a vocabulary every help desk maps onto.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum TicketStatus {
+    New,
+    Assigned,
+    Planned,
+    Waiting,
+    Solved,
+    Closed,
+}
+
+impl TicketStatus {
+    pub fn label(self, lang: Lang) -> String {
+        let key = match self {
+            TicketStatus::New => "status.new",
+            TicketStatus::Assigned => "status.assigned",
+            TicketStatus::Planned => "status.planned",
+            TicketStatus::Waiting => "status.waiting",
+            TicketStatus::Solved => "status.solved",
+            TicketStatus::Closed => "status.closed",
+        };
+        t(lang, key, &[])
+    }
+
+    /// Nothing more will happen to the ticket: it is no longer followed.
+    pub fn is_closed(self) -> bool {
+        self == TicketStatus::Closed
+    }
+}
+
+/// Where a proposed solution stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum SolutionStatus {
+    /// Waiting for the requester to accept or refuse it.
+    Waiting,
+    Accepted,
+    Refused,
+}
+
+/// What an entry of a ticket's timeline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum TimelineKind {
+    Followup,
+    Solution,
+}
+
+/// One followup or solution, oldest first in [`TicketDetail::timeline`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub id: u64,
+    pub kind: TimelineKind,
+    /// The help desk's own text of the date, as it wrote it.
+    pub date: String,
+    /// The same moment, ms since the Unix epoch, when the connector could read it.
+    #[serde(default)]
+    pub at_ms: Option<i64>,
+    /// Written by the user Guichet logs in as (not by a technician).
+    pub by_me: bool,
+    /// Sanitised HTML: safe to show as is.
+    pub html: String,
+    /// For solutions only.
+    pub solution_status: Option<SolutionStatus>,
+}
+
+/// A file on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TicketDocument {
+    pub id: u64,
+    pub name: String,
+}
+
+/// The satisfaction survey of a closed ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Survey {
+    /// 0–5 once answered.
+    pub score: Option<u8>,
+    pub comment: Option<String>,
+}
+
+/// One line of "My tickets".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TicketSummary {
+    pub id: TicketId,
+    pub subject: String,
+    pub status: TicketStatus,
+    /// The last change, as the help desk marks it ("2026-11-28 13:30:00" for GLPI).
+    #[serde(rename = "updated")]
+    pub stamp: ChangeStamp,
+    /// The last change, ms since the Unix epoch, for display.
+    #[serde(default)]
+    pub updated_at_ms: Option<i64>,
+}
+
+/// A ticket's status and last change, as one status poll sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketState {
+    pub id: TicketId,
+    pub status: TicketStatus,
+    /// Any followup, solution or document changes it.
+    #[serde(rename = "updated")]
+    pub stamp: ChangeStamp,
+    /// The last change, ms since the Unix epoch, for display.
+    #[serde(default)]
+    pub updated_at_ms: Option<i64>,
+}
+
+/// Everything "My tickets" shows about one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct TicketDetail {
+    pub id: TicketId,
+    pub subject: String,
+    pub status: TicketStatus,
+    /// When it was opened, as the help desk wrote it.
+    pub opened: String,
+    #[serde(default)]
+    pub opened_at_ms: Option<i64>,
+    #[serde(rename = "updated")]
+    pub stamp: ChangeStamp,
+    #[serde(default)]
+    pub updated_at_ms: Option<i64>,
+    /// Sanitised HTML of the original description.
+    pub description_html: String,
+    pub timeline: Vec<TimelineEntry>,
+    pub documents: Vec<TicketDocument>,
+    pub survey: Option<Survey>,
+}
+
+impl TicketDetail {
+    /// The solution waiting for the user's answer, if the ticket is solved.
+    pub fn waiting_solution(&self) -> Option<&TimelineEntry> {
+        if self.status != TicketStatus::Solved {
+            return None;
+        }
+        self.timeline
+            .iter()
+            .rev()
+            .find(|e| e.solution_status == Some(SolutionStatus::Waiting))
+    }
+
+    /// The latest solution: by time where both are known, else by id (ids grow).
+    pub fn latest_solution(&self) -> Option<&TimelineEntry> {
+        self.timeline
+            .iter()
+            .filter(|e| e.kind == TimelineKind::Solution)
+            .max_by(|a, b| a.at_ms.cmp(&b.at_ms).then(a.id.cmp(&b.id)))
+    }
+
+    /// A survey the user has not answered yet.
+    pub fn survey_open(&self) -> bool {
+        self.survey.as_ref().is_some_and(|s| s.score.is_none())
+    }
+}
+
+/// A file the help desk refused while still accepting the ticket or followup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedFile {
+    pub name: String,
+    pub reason: String,
+}
+
+/// What a help desk can do, so that the follow-up loop and the windows ask instead of assuming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// The requester accepts or refuses a proposed solution.
+    pub solution_approval: bool,
+    /// Closed tickets carry a satisfaction survey.
+    pub satisfaction_survey: bool,
+    /// The help desk lists categories to choose from.
+    pub categories: bool,
+    /// A followup may carry files.
+    pub followup_files: bool,
+}
+
+impl Capabilities {
+    /// What Guichet offers when no help desk is configured: everything, queued locally.
+    pub const ALL: Capabilities = Capabilities {
+        solution_approval: true,
+        satisfaction_survey: true,
+        categories: true,
+        followup_files: true,
+    };
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Capabilities::ALL
+    }
+}

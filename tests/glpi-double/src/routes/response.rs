@@ -1,0 +1,80 @@
+//! Answers: JSON and text bodies with GLPI's content types, headers, the CORS preflight, and the
+//! fault layer's 500.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{self, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Response, StatusCode};
+use serde::Serialize;
+use serde_json::json;
+
+use super::HttpResponse;
+
+/// The answer of the fault `ServerError`.
+pub(crate) fn server_error() -> HttpResponse {
+    json_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &json!(["ERROR", "Internal server error"]),
+    )
+}
+
+pub(super) fn cors_preflight(headers: &HeaderMap) -> HttpResponse {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    set_header(
+        &mut response,
+        "access-control-expose-headers",
+        "content-type, content-range, accept-range",
+    );
+    if headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
+        set_header(
+            &mut response,
+            "access-control-allow-methods",
+            "PUT, GET, POST, DELETE, OPTIONS",
+        );
+    }
+    if headers.contains_key(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+        set_header(
+            &mut response,
+            "access-control-allow-headers",
+            "origin, content-type, accept, session-token, authorization, app-token",
+        );
+    }
+    response
+}
+
+/// A JSON answer with GLPI's content type.
+pub(super) fn json_response(status: StatusCode, body: &impl Serialize) -> HttpResponse {
+    let bytes = serde_json::to_vec(body)
+        .unwrap_or_else(|_| br#"["ERROR","serialization failed"]"#.to_vec());
+    let mut response = Response::new(Full::new(Bytes::from(bytes)));
+    *response.status_mut() = status;
+    set_header(
+        &mut response,
+        "content-type",
+        "application/json; charset=UTF-8",
+    );
+    response
+}
+
+pub(super) fn text_response(
+    status: StatusCode,
+    content_type: &str,
+    text: &'static str,
+) -> HttpResponse {
+    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *response.status_mut() = status;
+    set_header(&mut response, "content-type", content_type);
+    response
+}
+
+pub(super) fn set_header(response: &mut HttpResponse, name: &'static str, value: &str) {
+    if let Ok(value) = HeaderValue::from_bytes(value.as_bytes()) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(name), value);
+    }
+}
+
+pub(super) const INLINE_DOC: &str =
+    "<!DOCTYPE html><html><head><title>GLPI REST API (test double)</title></head>\
+<body><h1>GLPI REST API</h1><p>This is Guichet's GLPI 10 test double.</p></body></html>";

@@ -29,14 +29,26 @@ rm -rf "$fresh"
 step "web UI: install, type-check, build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent check && npm run --silent build)
 
-step "lints (core, agent, GLPI double, window process)"
-cargo clippy --locked -p guichet-core -p guichet -p guichet-glpi-double -p guichet-ui --all-targets -- -D warnings
+step "code rules: no Result<_, String>, no Rust file over 600 lines"
+if grep -rnE 'Result<[^;{]*, *String>' --include=*.rs --exclude-dir=target --exclude-dir=node_modules .; then
+  echo "errors are typed here: no Result<_, String>" >&2; exit 1
+fi
+long="$(find . -name '*.rs' -not -path './target/*' -not -path '*/node_modules/*' -exec wc -l {} + \
+  | awk '$2 != "total" && $1 > 600')"
+if [ -n "$long" ]; then echo "Rust files over 600 lines:" >&2; echo "$long" >&2; exit 1; fi
+
+step "lints (protocol, core, agent, GLPI double, window process)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
 step "core stays free of Tauri"
 if cargo tree --locked -p guichet-core -e normal | grep -Eq '^.* (tauri|wry|webkit2gtk|gtk) v'; then
   echo "guichet-core depends on Tauri/GTK: it must not" >&2; exit 1
 fi
 if cargo tree --locked -p guichet -e normal | grep -Eq ' (tauri|wry|webkit2gtk|gtk) v'; then
   echo "the guichet agent links GTK/WebKit: it must not" >&2; exit 1
+fi
+step "the window process needs only the protocol"
+if cargo tree --locked -p guichet-ui -e normal | grep -Eq ' (guichet-core|sled|reqwest|xcap|turbojpeg) v'; then
+  echo "guichet-ui depends on the core's heavy crates: it must use guichet-protocol only" >&2; exit 1
 fi
 
 step "build the whole workspace (agent, core, window process, benches)"

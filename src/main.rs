@@ -3,6 +3,7 @@
 
 mod agent;
 mod cli;
+mod exit;
 mod platform;
 mod screenshot;
 mod watch;

@@ -77,9 +77,9 @@ impl ScreenshotError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             ScreenshotError::Capture(CaptureError::Resize(_) | CaptureError::Encode(_)) => {
-                crate::cli::EXIT_FAILURE
+                crate::exit::EXIT_FAILURE
             }
-            _ => crate::cli::EXIT_INVALID,
+            _ => crate::exit::EXIT_INVALID,
         }
     }
 }
@@ -333,14 +333,14 @@ mod tests {
             err.to_string(),
             "--mask 5000,10,40,20: this rectangle covers no screen (screens: HDMI-1 1920×1080 at 0,0; DP-1 2560×1440 at 1920,0)"
         );
-        assert_eq!(err.exit_code(), crate::cli::EXIT_INVALID);
+        assert_eq!(err.exit_code(), crate::exit::EXIT_INVALID);
     }
 
     #[test]
     fn bad_masks_are_refused_before_the_display_is_opened() {
         let err = take(&Unreachable, &["1,2,3".into()], &Limits::default()).unwrap_err();
         assert!(err.to_string().contains("expected X,Y,W,H"), "{err}");
-        assert_eq!(err.exit_code(), crate::cli::EXIT_INVALID);
+        assert_eq!(err.exit_code(), crate::exit::EXIT_INVALID);
     }
 
     #[test]

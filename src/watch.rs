@@ -2,7 +2,7 @@
 //! JSON object per line with `--json`). It shares the follow-up state with the agent, under its
 //! lock, so a notice printed here is not shown again by the agent, and the other way round.
 
-use crate::cli::{EXIT_FAILURE, EXIT_OK};
+use crate::exit::{EXIT_FAILURE, EXIT_OK};
 use guichet_core::api::Guichet;
 use guichet_core::connector::ConnectorError;
 use guichet_core::follow::{next_delay, poll_stored, Notice, PollError};

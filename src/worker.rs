@@ -23,29 +23,29 @@ pub async fn run(config_path: Option<&Path>) -> u8 {
         Ok(g) => g,
         Err(e) => {
             eprintln!("guichet outbox-worker: {e}");
-            return crate::cli::EXIT_INVALID;
+            return crate::exit::EXIT_INVALID;
         }
     };
     let mut connection = match crate::platform::worker_connection() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("guichet outbox-worker: {e}");
-            return crate::cli::EXIT_FAILURE;
+            return crate::exit::EXIT_FAILURE;
         }
     };
     loop {
         let request =
             match tokio::time::timeout(IDLE_EXIT, connection.receive::<WorkerRequest>()).await {
                 Ok(Ok(Some(r))) => r,
-                Ok(Ok(None)) | Err(_) => return crate::cli::EXIT_OK,
+                Ok(Ok(None)) | Err(_) => return crate::exit::EXIT_OK,
                 Ok(Err(e)) => {
                     tracing::warn!("outbox worker: {e}");
-                    return crate::cli::EXIT_FAILURE;
+                    return crate::exit::EXIT_FAILURE;
                 }
             };
         let response = worker::answer(&guichet, request).await;
         if connection.send(&response).await.is_err() {
-            return crate::cli::EXIT_OK;
+            return crate::exit::EXIT_OK;
         }
     }
 }

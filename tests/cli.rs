@@ -444,3 +444,39 @@ fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
     }
     assert!(masked > 184 * 80, "{masked} masked pixels checked");
 }
+
+#[test]
+fn an_outbox_that_cannot_be_opened_is_explained_in_the_users_language() {
+    let ws = Workstation::new(None);
+    std::fs::create_dir_all(&ws.data).expect("data dir");
+    // Something else where the outbox's folder should be: it cannot be created nor opened.
+    std::fs::write(ws.data.join("outbox"), b"not a folder").expect("blocker");
+    for (lang, expected) in [
+        (
+            "fr_FR.UTF-8",
+            "La file d'attente de ce poste ne peut pas être ouverte",
+        ),
+        ("en_GB.UTF-8", "The queue on this computer cannot be opened"),
+    ] {
+        let out = ws
+            .command(&[
+                "report",
+                "--subject",
+                "Imprimante",
+                "--description",
+                DESCRIPTION,
+            ])
+            .env("LANG", lang)
+            .output()
+            .expect("run guichet");
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{lang}: {}", stderr(&out));
+        let out = ws
+            .command(&["queue", "list"])
+            .env("LANG", lang)
+            .output()
+            .expect("run guichet");
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{lang}: {}", stderr(&out));
+    }
+}

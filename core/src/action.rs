@@ -4,9 +4,9 @@
 //! that reads like a refusal is questioned once) and reads its attachments. Built actions travel
 //! through the outbox like reports, so they are offline-safe and performed exactly once.
 
-use crate::connector::TicketId;
 use crate::i18n::Lang;
 use crate::report::{read_attachments, Attachment, AttachmentSource, Field, Limits};
+use guichet_protocol::TicketId;
 use serde::{Deserialize, Serialize};
 
 pub use guichet_protocol::action::{ActionInput, ActionKind};

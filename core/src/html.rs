@@ -153,6 +153,10 @@ pub fn to_text(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::facts::{MachineFacts, ScreenInfo};
+    use crate::i18n::Lang;
+
     #[test]
     fn html_becomes_readable_text() {
         assert_eq!(
@@ -160,8 +164,6 @@ mod tests {
             "Bonjour,\nc'est réparé & testé.\nFin"
         );
     }
-
-    use super::*;
 
     #[test]
     fn server_html_is_sanitised() {
@@ -197,5 +199,32 @@ mod tests {
             "<p>one<br>two</p><p>three</p>"
         );
         assert_eq!(paragraphs("  \n\n"), "");
+    }
+
+    #[test]
+    fn the_block_is_short_escaped_and_translated() {
+        let facts = MachineFacts {
+            hostname: "SALLE12-PC03".into(),
+            os: "Debian <12>".into(),
+            kernel: None,
+            user: "prof".into(),
+            uptime_secs: 90_061,
+            memory_total_bytes: 8 << 30,
+            memory_available_bytes: 2 << 30,
+            disk_free_bytes: Some(50 << 30),
+            ip_addresses: vec!["192.0.2.7".into()],
+            screens: vec![ScreenInfo {
+                name: "HDMI-1".into(),
+                width: 1920,
+                height: 1080,
+                scale: 1.0,
+            }],
+        };
+        let html = facts_block(&facts, Lang::Fr);
+        assert!(html.contains("SALLE12-PC03"));
+        assert!(html.contains("Debian &lt;12&gt;"), "{html}");
+        assert!(html.contains("1 j 1 h"));
+        assert!(html.contains("HDMI-1 1920×1080"));
+        assert!(facts_block(&facts, Lang::En).contains("Computer name"));
     }
 }

@@ -10,7 +10,7 @@ mod xvfb;
 use guichet_core::capture::annotate::MASK_COLOUR;
 use guichet_core::capture::{
     capture_monitors, encode, screenshot_attachments, Annotation, AnnotationKind, Capture,
-    CaptureError, DisplaySource, EncodeOptions, Monitor, Rect, ScreenSource,
+    CaptureError, DisplaySource, EncodeOptions, GrabError, Monitor, Rect, ScreenSource,
 };
 use guichet_core::report::AttachmentSource;
 use image::{ImageFormat, Rgba, RgbaImage};
@@ -243,10 +243,10 @@ impl Monitor for FakeMonitor {
     fn name(&self) -> String {
         self.name.into()
     }
-    fn grab(&self) -> Result<RgbaImage, String> {
+    fn grab(&self) -> Result<RgbaImage, GrabError> {
         self.picture
             .clone()
-            .ok_or_else(|| "the monitor went to sleep".to_owned())
+            .ok_or_else(|| GrabError("the monitor went to sleep".to_owned()))
     }
     fn origin(&self) -> (i32, i32) {
         self.origin

@@ -1,6 +1,6 @@
 //! The link to the resident agent: every command of this process is one request on its socket.
 
-use crate::commands::CommandError;
+use crate::error::CommandError;
 use guichet_protocol::ipc::{IpcError, Request, Response};
 use guichet_protocol::transport::{self, Client};
 use guichet_protocol::Lang;

@@ -2,6 +2,7 @@
 //! sends one request to the agent and returns its answer; errors cross as one [`CommandError`].
 
 use crate::agent::AgentLink;
+pub use crate::error::CommandError;
 use crate::launch::Launch;
 use guichet_protocol::action::ActionInput;
 use guichet_protocol::ipc::{Request, Response};
@@ -10,8 +11,7 @@ use guichet_protocol::view::{
     MyTickets, ScreenshotChoice, SettingsView, SubmitOutcome, TicketView, WindowLaunch,
     WizardContext,
 };
-use guichet_protocol::{ErrorInfo, Lang, TicketId};
-use serde::Serialize;
+use guichet_protocol::{ErrorInfo, TicketId};
 use std::time::Duration;
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State, WebviewWindow};
@@ -31,26 +31,6 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         settings,
         save_profile
     ]
-}
-
-/// An error as the UI receives it: `{code, message, fields}`, with a code from the closed set the
-/// UI branches on (offline, unauthorized, validation, server, internal).
-#[derive(Debug, thiserror::Error, Serialize)]
-#[serde(transparent)]
-#[error("{}", .0.message)]
-pub struct CommandError(pub ErrorInfo);
-
-impl From<ErrorInfo> for CommandError {
-    fn from(info: ErrorInfo) -> Self {
-        CommandError(info)
-    }
-}
-
-impl From<tauri::Error> for CommandError {
-    fn from(e: tauri::Error) -> Self {
-        tracing::warn!("window: {e}");
-        CommandError(ErrorInfo::internal(Lang::from_env(), "error.window"))
-    }
 }
 
 /// Which window this process was started for, and for "My tickets" which ticket to open.

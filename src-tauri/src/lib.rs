@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod commands;
+mod error;
 pub mod launch;
 mod window;
 

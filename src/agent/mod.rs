@@ -5,15 +5,15 @@
 
 mod delivery;
 mod follow;
-pub mod menu;
 #[cfg(target_os = "linux")]
 mod network;
 mod outbox;
 mod screens;
 mod server;
-pub mod shortcut;
 mod window;
 
+use crate::platform::menu::{MenuId, TrayEvent, TrayEvents};
+use crate::platform::shortcut;
 use crate::platform::TrayIcon;
 use guichet_core::api::Guichet;
 use guichet_core::clock::SystemClock;
@@ -72,17 +72,21 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     crate::platform::tune_allocator();
     let Some(socket) = transport::socket_path() else {
         eprintln!("guichet: no runtime directory for the agent's socket");
-        return crate::cli::EXIT_FAILURE;
+        return crate::exit::EXIT_FAILURE;
     };
     match Client::connect(&socket).await {
         Ok(mut client) => {
             // Single instance: a second `guichet` (with or without `--report`) asks the running
             // agent to open the wizard.
             return match client.request(&Request::OpenWizard).await {
-                Ok(_) => crate::cli::EXIT_OK,
+                Ok(_) => crate::exit::EXIT_OK,
                 Err(e) => {
-                    eprintln!("guichet: {e}");
-                    crate::cli::EXIT_FAILURE
+                    tracing::warn!("the running agent: {e}");
+                    eprintln!(
+                        "guichet: {}",
+                        e.info(guichet_core::Lang::from_env()).message
+                    );
+                    crate::exit::EXIT_FAILURE
                 }
             };
         }
@@ -93,14 +97,14 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         Ok(g) => Arc::new(g),
         Err(e) => {
             eprintln!("guichet: {e}");
-            return crate::cli::EXIT_INVALID;
+            return crate::exit::EXIT_INVALID;
         }
     };
     let listener = match Listener::bind(&socket).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("guichet: cannot listen on {}: {e}", socket.display());
-            return crate::cli::EXIT_FAILURE;
+            return crate::exit::EXIT_FAILURE;
         }
     };
     let (tx, mut rx) = unbounded_channel();
@@ -125,7 +129,8 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     tokio::spawn(network::run(agent.clone()));
     let lang = guichet.lang();
     let mut unread = 0usize;
-    let mut tray = TrayIcon::spawn(lang, tx.clone(), unread).await;
+    let events = tray_events(tx.clone());
+    let mut tray = TrayIcon::spawn(lang, events.clone(), unread).await;
     let shortcut_text = guichet
         .config()
         .agent
@@ -183,7 +188,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
                 if let Some(old) = tray.take() {
                     old.shutdown().await;
                 }
-                tray = TrayIcon::spawn(lang, tx.clone(), unread).await;
+                tray = TrayIcon::spawn(lang, events.clone(), unread).await;
             }
             Some(Command::Quit) | None => break,
         }
@@ -191,7 +196,23 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     if let Some(icon) = tray {
         icon.shutdown().await;
     }
-    crate::cli::EXIT_OK
+    crate::exit::EXIT_OK
+}
+
+/// What the tray's events ask the agent to do.
+fn tray_events(commands: UnboundedSender<Command>) -> TrayEvents {
+    Arc::new(move |event| {
+        let command = match event {
+            TrayEvent::Activated | TrayEvent::Chosen(MenuId::Report) => Command::OpenWizard,
+            TrayEvent::Chosen(MenuId::MyTickets) => {
+                Command::OpenWindow(WindowKind::MyTickets, None)
+            }
+            TrayEvent::Chosen(MenuId::Settings) => Command::OpenWindow(WindowKind::Settings, None),
+            TrayEvent::Chosen(MenuId::Quit) => Command::Quit,
+            TrayEvent::HostLost => Command::RegisterTray,
+        };
+        let _ = commands.send(command);
+    })
 }
 
 /// Capture first, window second: the wizard must never be in its own screenshot.

@@ -2,7 +2,8 @@
 //! (a documented interface: keep its names stable).
 
 use super::backend::Backend;
-use super::{input, ReportArgs, EXIT_FAILURE, EXIT_OK, EXIT_STOPPED};
+use super::{input, ReportArgs};
+use crate::exit::{EXIT_FAILURE, EXIT_OK, EXIT_STOPPED};
 use crate::screenshot::Screenshots;
 use guichet_core::action::ActionInput;
 use guichet_core::api::Guichet;

@@ -18,10 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILURE: u8 = 1;
-pub const EXIT_INVALID: u8 = 2;
-pub const EXIT_STOPPED: u8 = 3;
+use crate::exit::{EXIT_FAILURE, EXIT_INVALID};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -2,10 +2,11 @@
 //! (`linux/` today; `windows/` and `macos/` provide the same names when they come). The agent's
 //! logic (`crate::agent`) only ever calls these:
 //!
-//! - [`TrayIcon`]: the tray icon with the agent's menu ([`crate::agent::menu`]): `spawn`,
-//!   `set_unread`, `shutdown`. Linux: a StatusNotifierItem (ksni).
-//! - [`watch_shortcut`]: the global shortcut, calling back on each press. Linux: a passive X11
-//!   key grab on a thread blocked on the X connection.
+//! - [`TrayIcon`]: the tray icon with the menu of [`menu`], reporting [`menu::TrayEvent`]s:
+//!   `spawn`, `set_unread`, `shutdown`. Linux: a StatusNotifierItem (ksni).
+//! - [`watch_shortcut`]: the global shortcut ([`shortcut::Shortcut`], the same syntax
+//!   everywhere), calling back on each press. Linux: a passive X11 key grab on a thread blocked
+//!   on the X connection.
 //! - [`notify`]: a desktop notification whose activation calls back. Linux: the freedesktop
 //!   notification service over D-Bus (notify-rust, on the same zbus as the tray).
 //! - [`tune_allocator`]: keeps the idle agent small after a capture. Linux/glibc: `mallopt`.
@@ -14,6 +15,9 @@
 //!
 //! The core has its own seams (`guichet_core::platform`: fast capture, network watch) and the
 //! IPC transport is `guichet_protocol::transport`'s.
+
+pub mod menu;
+pub mod shortcut;
 
 #[cfg(target_os = "linux")]
 mod linux;

@@ -3,7 +3,7 @@
 //! (so nothing is auto-started behind the test's back).
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// A child process killed and reaped on drop (PID 1 here does not reap).
@@ -53,6 +53,16 @@ impl Xvfb {
     }
 }
 
+/// Why a `dbus-send` call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DbusSendError {
+    #[error("cannot run dbus-send: {0}")]
+    Spawn(#[from] std::io::Error),
+    /// `dbus-send` ran and failed (no such name, no reply, an error reply…); `stderr` says why.
+    #[error("dbus-send failed ({status}): {stderr}")]
+    Failed { status: ExitStatus, stderr: String },
+}
+
 pub struct SessionBus {
     pub address: String,
     _child: Guard,
@@ -98,17 +108,19 @@ impl SessionBus {
     }
 
     /// `dbus-send --print-reply` on this bus; the reply as text.
-    pub fn send(&self, args: &[&str]) -> Result<String, String> {
+    pub fn send(&self, args: &[&str]) -> Result<String, DbusSendError> {
         let out = Command::new("dbus-send")
             .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
             .args(["--session", "--print-reply", "--reply-timeout=2000"])
             .args(args)
-            .output()
-            .map_err(|e| e.to_string())?;
+            .output()?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+            Err(DbusSendError::Failed {
+                status: out.status,
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            })
         }
     }
 }

@@ -55,6 +55,7 @@ impl Workstation {
             .env("GUICHET_DATA_DIR", &self.data)
             .env("GUICHET_CONFIG", &self.config)
             .env("LANG", "en_US.UTF-8")
+            .env_remove("GUICHET_LANG")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env_remove("DISPLAY")

@@ -22,43 +22,96 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// One WebDriver request; the response's `value`, or the error text.
-fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-    let mut stream = TcpStream::connect(addr).map_err(|e| format!("connect {addr}: {e}"))?;
+/// Why a WebDriver request failed. `request` is the method and path, e.g. `POST /session`.
+#[derive(Debug, thiserror::Error)]
+pub enum WebDriverError {
+    #[error("connect {addr}: {source}")]
+    Connect {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{request}: {source}")]
+    Io {
+        request: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{request}: {problem}")]
+    MalformedResponse {
+        request: String,
+        problem: &'static str,
+    },
+    #[error("{request}: {source}")]
+    Json {
+        request: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The driver answered with an error status; `value` is the response's `value` (W3C's
+    /// `error`, `message`, `stacktrace`).
+    #[error("{request}: HTTP {status}: {value}")]
+    Http {
+        request: String,
+        status: u16,
+        value: Value,
+    },
+    #[error("no sessionId in {0}")]
+    NoSessionId(Value),
+}
+
+/// One WebDriver request; the response's `value`, or what went wrong.
+fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Result<Value, WebDriverError> {
+    let request = || format!("{method} {path}");
+    let io = |source| WebDriverError::Io {
+        request: request(),
+        source,
+    };
+    let malformed = |problem| WebDriverError::MalformedResponse {
+        request: request(),
+        problem,
+    };
+    let mut stream =
+        TcpStream::connect(addr).map_err(|source| WebDriverError::Connect { addr, source })?;
     stream
         .set_read_timeout(Some(Duration::from_secs(120)))
-        .map_err(|e| e.to_string())?;
+        .map_err(io)?;
     let body = body.map(Value::to_string).unwrap_or_default();
-    let request = format!(
+    let message = format!(
         "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
+    stream.write_all(message.as_bytes()).map_err(io)?;
     let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("{method} {path}: {e}"))?;
+    stream.read_to_end(&mut raw).map_err(io)?;
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .ok_or("no HTTP header end")?;
+        .ok_or_else(|| malformed("no HTTP header end"))?;
     let head = String::from_utf8_lossy(&raw[..split]);
     let status: u16 = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or("no HTTP status")?;
+        .ok_or_else(|| malformed("no HTTP status"))?;
     let value: Value =
-        serde_json::from_slice(&raw[split + 4..]).map_err(|e| format!("{method} {path}: {e}"))?;
+        serde_json::from_slice(&raw[split + 4..]).map_err(|source| WebDriverError::Json {
+            request: request(),
+            source,
+        })?;
     if status == 200 {
         Ok(value["value"].clone())
     } else {
-        Err(format!(
-            "{method} {path}: HTTP {status}: {}",
-            value["value"]
-        ))
+        Err(WebDriverError::Http {
+            request: request(),
+            status,
+            value: value["value"].clone(),
+        })
     }
 }
 
@@ -131,21 +184,25 @@ impl TauriDriver {
     }
 
     /// Opens a session on the Tauri app `application`, started with no arguments.
-    pub fn session(&self, application: &Path) -> Result<Session, String> {
+    pub fn session(&self, application: &Path) -> Result<Session, WebDriverError> {
         self.session_with(application, &[])
     }
 
     /// Opens a session on the Tauri app `application`, started with `args`.
-    pub fn session_with(&self, application: &Path, args: &[String]) -> Result<Session, String> {
+    pub fn session_with(
+        &self,
+        application: &Path,
+        args: &[String],
+    ) -> Result<Session, WebDriverError> {
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
                 "tauri:options": { "application": application, "args": args }
             } }
         });
         let value = http(self.addr, "POST", "/session", Some(&capabilities))?;
-        let id = value["sessionId"]
-            .as_str()
-            .ok_or(format!("no sessionId in {value}"))?;
+        let Some(id) = value["sessionId"].as_str() else {
+            return Err(WebDriverError::NoSessionId(value));
+        };
         Ok(Session {
             addr: self.addr,
             id: id.to_owned(),
@@ -213,7 +270,12 @@ pub struct Session {
 }
 
 impl Session {
-    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, WebDriverError> {
         http(
             self.addr,
             method,
@@ -283,7 +345,7 @@ impl Session {
 
     /// Clicks the element matching `css` like a user: scrolled into view, and only once the page
     /// has painted (WebKit's click lands on stale coordinates while a scroll is pending).
-    pub fn try_click(&self, css: &str) -> Result<(), String> {
+    pub fn try_click(&self, css: &str) -> Result<(), WebDriverError> {
         let element = self.wait(css, Duration::from_secs(10));
         self.execute_async(
             "const [css, done] = arguments;

@@ -22,7 +22,9 @@ pub use annotate::{apply, Annotation, AnnotationKind, Rect};
 pub use encode::{encode, EncodeOptions, EncodedImage};
 /// The `image` crate whose [`RgbaImage`] this API uses, for callers that build or read images.
 pub use image;
-pub use source::{capture_monitors, capture_xcap, display_available, DisplaySource, Monitor};
+pub use source::{
+    capture_monitors, capture_xcap, display_available, DisplaySource, GrabError, Monitor,
+};
 
 use crate::facts::ScreenInfo;
 use crate::report::AttachmentSource;

@@ -43,13 +43,18 @@ pub fn capture_xcap() -> Result<Capture, CaptureError> {
     Ok(capture_monitors(&monitors))
 }
 
+/// Why one monitor could not be captured, as the display system said it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct GrabError(pub String);
+
 /// One monitor, as [`capture_monitors`] needs it. Implemented by `xcap`'s monitors, and by fakes
 /// in tests.
 pub trait Monitor {
     /// Its name (`HDMI-1`), or empty when it cannot be read.
     fn name(&self) -> String;
     /// Its pixels now, physical.
-    fn grab(&self) -> Result<RgbaImage, String>;
+    fn grab(&self) -> Result<RgbaImage, GrabError>;
     /// Its top-left corner on the desktop, in physical pixels.
     fn origin(&self) -> (i32, i32);
     fn scale(&self) -> f32;
@@ -78,7 +83,7 @@ pub fn capture_monitors<M: Monitor>(monitors: &[M]) -> Capture {
                     image,
                 });
             }
-            Err(reason) => {
+            Err(GrabError(reason)) => {
                 tracing::warn!("cannot capture monitor {name:?}: {reason}");
                 capture.failures.push(ScreenFailure { name, reason });
             }
@@ -92,8 +97,8 @@ impl Monitor for xcap::Monitor {
         xcap::Monitor::name(self).unwrap_or_default()
     }
 
-    fn grab(&self) -> Result<RgbaImage, String> {
-        self.capture_image().map_err(|e| e.to_string())
+    fn grab(&self) -> Result<RgbaImage, GrabError> {
+        self.capture_image().map_err(|e| GrabError(e.to_string()))
     }
 
     fn origin(&self) -> (i32, i32) {

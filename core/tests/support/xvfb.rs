@@ -69,13 +69,28 @@ pub fn missing(why: &str, checks: &str) {
     );
 }
 
+/// Why an X server gave no display number.
+#[derive(Debug)]
+pub enum DisplayFdError {
+    /// It was started without a pipe on its standard output.
+    NoStdout,
+    /// It wrote nothing in time (or exited): what was read, if anything.
+    NoAnswer(String),
+}
+
+impl std::fmt::Display for DisplayFdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DisplayFdError::NoStdout => f.write_str("no stdout to read the display from"),
+            DisplayFdError::NoAnswer(read) => write!(f, "no display number: {read}"),
+        }
+    }
+}
+
 /// The `:N` display of an X server started with `-displayfd 1`, which writes its number on
 /// stdout once it accepts clients. On failure the server is stopped.
-pub fn displayfd(child: &mut Child, within: Duration) -> Result<String, String> {
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or("no stdout to read the display from")?;
+pub fn displayfd(child: &mut Child, within: Duration) -> Result<String, DisplayFdError> {
+    let stdout = child.stdout.take().ok_or(DisplayFdError::NoStdout)?;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut line = String::new();
@@ -87,7 +102,7 @@ pub fn displayfd(child: &mut Child, within: Duration) -> Result<String, String> 
         other => {
             let _ = child.kill();
             let _ = child.wait();
-            Err(format!("{other:?}"))
+            Err(DisplayFdError::NoAnswer(format!("{other:?}")))
         }
     }
 }

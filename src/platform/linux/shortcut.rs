@@ -2,7 +2,7 @@
 //! blocked on the X connection, so an idle agent never wakes for it (global-hotkey polls its X
 //! connection every 50 ms).
 
-use crate::agent::shortcut::Shortcut;
+use crate::platform::shortcut::Shortcut;
 use crate::platform::PlatformError;
 
 fn display(e: impl std::fmt::Display) -> PlatformError {

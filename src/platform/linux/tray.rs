@@ -3,34 +3,40 @@
 //!
 //! ksni registers with the `org.kde.StatusNotifierWatcher` once. When the watcher (the desktop's
 //! tray host) starts after the agent, that registration can fail with `UnknownObject` and ksni
-//! does not retry, so the icon would never appear: [`Tray`] then asks the agent to register again.
+//! does not retry, so the icon would never appear: [`Tray`] then reports `HostLost`, and the agent
+//! shows the icon again.
 
-use crate::agent::menu::{self, MenuId};
-use crate::agent::Command;
+use crate::platform::menu::{self, MenuId, TrayEvent, TrayEvents};
 use guichet_core::i18n::{t, Lang};
 use ksni::TrayMethods;
-use tokio::sync::mpsc::UnboundedSender;
 
-#[derive(Debug)]
 struct Tray {
     lang: Lang,
-    commands: UnboundedSender<Command>,
+    events: TrayEvents,
     /// Notices not looked at yet: shown in the menu, and as "needs attention" (the badge of
     /// desktops whose notifications cannot carry actions).
     unread: usize,
 }
 
 impl Tray {
-    fn new(lang: Lang, commands: UnboundedSender<Command>, unread: usize) -> Tray {
+    fn new(lang: Lang, events: TrayEvents, unread: usize) -> Tray {
         Tray {
             lang,
-            commands,
+            events,
             unread,
         }
     }
 
     fn label(&self, id: MenuId) -> String {
         menu::label(self.lang, id, self.unread)
+    }
+}
+
+impl std::fmt::Debug for Tray {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tray")
+            .field("unread", &self.unread)
+            .finish()
     }
 }
 
@@ -96,7 +102,7 @@ impl ksni::Tray for Tray {
 
     /// A left click reports a problem: the main thing people come for.
     fn activate(&mut self, _x: i32, _y: i32) {
-        let _ = self.commands.send(Command::OpenWizard);
+        (self.events)(TrayEvent::Activated);
     }
 
     fn menu(&self) -> Vec<ksni::MenuItem<Self>> {
@@ -106,7 +112,7 @@ impl ksni::Tray for Tray {
                 ksni::menu::StandardItem {
                     label: self.label(id),
                     activate: Box::new(move |tray: &mut Self| {
-                        let _ = tray.commands.send(id.command());
+                        (tray.events)(TrayEvent::Chosen(id));
                     }),
                     ..Default::default()
                 }
@@ -122,7 +128,7 @@ impl ksni::Tray for Tray {
             // is not retried by ksni: the agent registers again.
             if !format!("{e:?}").contains("ServiceUnknown") {
                 tracing::info!("tray registration failed ({e:?}); registering again shortly");
-                let _ = self.commands.send(Command::RegisterTray);
+                (self.events)(TrayEvent::HostLost);
             }
         }
         true
@@ -140,12 +146,8 @@ impl std::fmt::Debug for TrayIcon {
 
 impl TrayIcon {
     /// Shows the tray icon; `None` when there is no session bus at all.
-    pub async fn spawn(
-        lang: Lang,
-        commands: UnboundedSender<Command>,
-        unread: usize,
-    ) -> Option<TrayIcon> {
-        match Tray::new(lang, commands, unread)
+    pub async fn spawn(lang: Lang, events: TrayEvents, unread: usize) -> Option<TrayIcon> {
+        match Tray::new(lang, events, unread)
             .assume_sni_available(true)
             .spawn()
             .await

@@ -308,6 +308,31 @@ pub struct RequestRecord {
     pub fault: Option<String>,
 }
 
+/// GLPI's message when the item does not exist.
+const ITEM_NOT_FOUND: &str = "Item not found";
+/// GLPI's message when a solution is added to a solved ticket.
+const ALREADY_SOLVED: &str = "The item is already solved, did anyone pushed a solution before you?";
+/// GLPI's message when a followup has no content.
+const EMPTY_FOLLOWUP: &str = "You can't add a followup without description";
+
+/// Why a technician action ([`GlpiDouble::add_solution`], [`GlpiDouble::add_tech_followup`]) was
+/// refused. The messages are GLPI's own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TechActionError {
+    /// No ticket has this id.
+    #[error("{}", ITEM_NOT_FOUND)]
+    NoSuchTicket(u64),
+    /// The ticket already waits for the approval of a solution.
+    #[error("{}", ALREADY_SOLVED)]
+    AlreadySolved(u64),
+    /// The ticket is closed: nothing can be added any more.
+    #[error("{}", error::NO_PERMISSION)]
+    Closed(u64),
+    /// A followup without content.
+    #[error("{}", EMPTY_FOLLOWUP)]
+    EmptyContent,
+}
+
 /// State shared by the handle and the server thread.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -412,13 +437,13 @@ impl GlpiDouble {
 
     /// A technician solves the ticket: status 5, `solvedate` set, the solution waits for approval
     /// (status 2). Errors like GLPI when the ticket is already solved.
-    pub fn add_solution(&self, ticket_id: u64, content: &str) -> Result<u64, String> {
+    pub fn add_solution(&self, ticket_id: u64, content: &str) -> Result<u64, TechActionError> {
         lock(&self.shared.store).add_solution(ticket_id, content)
     }
 
     /// A technician adds a public followup. The ticket then counts as having an assigned
     /// technician (a refused solution sends it back to status 2 instead of 1).
-    pub fn add_tech_followup(&self, ticket_id: u64, content: &str) -> Result<u64, String> {
+    pub fn add_tech_followup(&self, ticket_id: u64, content: &str) -> Result<u64, TechActionError> {
         lock(&self.shared.store).add_tech_followup(ticket_id, content)
     }
 

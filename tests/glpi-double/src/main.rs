@@ -34,40 +34,53 @@ struct Options {
     watch_stdin: bool,
 }
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
+/// Why the command line was not understood (or was a request for help).
+#[derive(Debug, thiserror::Error)]
+enum ArgsError {
+    /// `-h` or `--help`: print the usage, and succeed.
+    #[error("help requested")]
+    Help,
+    #[error("unknown argument: {0}")]
+    UnknownFlag(String),
+    #[error("{0} needs a value")]
+    MissingValue(&'static str),
+    #[error("{flag}: {source}")]
+    BadInteger {
+        flag: &'static str,
+        #[source]
+        source: std::num::ParseIntError,
+    },
+    #[error("--fault-rate: {0}")]
+    BadRate(#[source] std::num::ParseFloatError),
+    #[error("--fault-rate must be between 0 and 1, not {0}")]
+    RateOutOfRange(f64),
+}
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, ArgsError> {
     let mut options = Options {
         watch_stdin: true,
         ..Options::default()
     };
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        let mut value = |flag: &'static str| args.next().ok_or(ArgsError::MissingValue(flag));
+        let bad_integer = |flag| move |source| ArgsError::BadInteger { flag, source };
         match arg.as_str() {
-            "--port" => {
-                options.port = value("--port")?
-                    .parse()
-                    .map_err(|e| format!("--port: {e}"))?
-            }
+            "--port" => options.port = value("--port")?.parse().map_err(bad_integer("--port"))?,
             "--categories-open" => options.categories_open = true,
             "--surveys" => options.surveys = true,
             "--fault-rate" => {
-                let rate: f64 = value("--fault-rate")?
-                    .parse()
-                    .map_err(|e| format!("--fault-rate: {e}"))?;
+                let rate: f64 = value("--fault-rate")?.parse().map_err(ArgsError::BadRate)?;
                 if !(0.0..=1.0).contains(&rate) {
-                    return Err("--fault-rate must be between 0 and 1".to_owned());
+                    return Err(ArgsError::RateOutOfRange(rate));
                 }
                 options.fault_rate = Some(rate);
             }
-            "--seed" => {
-                options.seed = value("--seed")?
-                    .parse()
-                    .map_err(|e| format!("--seed: {e}"))?
-            }
+            "--seed" => options.seed = value("--seed")?.parse().map_err(bad_integer("--seed"))?,
             "--app-token" => options.app_token = Some(value("--app-token")?),
             "--no-stdin" => options.watch_stdin = false,
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument: {other}")),
+            "-h" | "--help" => return Err(ArgsError::Help),
+            other => return Err(ArgsError::UnknownFlag(other.to_owned())),
         }
     }
     Ok(options)
@@ -76,16 +89,14 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
 fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
         Ok(options) => options,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("glpi-double: {message}");
-            }
+        Err(ArgsError::Help) => {
             eprintln!("{USAGE}");
-            return if message.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!("glpi-double: {error}");
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
         }
     };
     let config = DoubleConfig {
@@ -143,7 +154,7 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Options, String> {
+    fn parse(args: &[&str]) -> Result<Options, ArgsError> {
         parse_args(args.iter().map(|s| (*s).to_owned()))
     }
 

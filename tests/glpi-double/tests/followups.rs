@@ -55,7 +55,9 @@ async fn approve_closes_and_accepts_the_solution() {
     let solution = double.add_solution(ticket, "Redémarrez").unwrap();
     assert_eq!(double.ticket(ticket).unwrap().status, 5);
     assert_eq!(
-        double.add_solution(ticket, "again"),
+        double
+            .add_solution(ticket, "again")
+            .map_err(|e| e.to_string()),
         Err("The item is already solved, did anyone pushed a solution before you?".to_owned())
     );
 
@@ -251,7 +253,9 @@ async fn technician_followups_are_visible_to_the_requester() {
         .await;
     assert_eq!(raw.body["content"], "Je passe à 14h <b>demain</b>");
     assert_eq!(
-        double.add_tech_followup(999, "x"),
+        double
+            .add_tech_followup(999, "x")
+            .map_err(|e| e.to_string()),
         Err("Item not found".to_owned())
     );
 }

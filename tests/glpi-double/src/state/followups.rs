@@ -9,7 +9,7 @@ use crate::encode::encode_html;
 use crate::error::{ApiError, NO_PERMISSION};
 use crate::params::{json_int, json_text};
 use crate::upload::AcceptedFile;
-use crate::Profile;
+use crate::{Profile, TechActionError};
 
 impl Store {
     /// `POST /ITILFollowup`, with GLPI's approve (`add_close`) and refuse (`add_reopen`) rules.
@@ -108,21 +108,16 @@ impl Store {
     }
 
     /// The technician's solution (`ITILSolution` add).
-    pub fn add_solution(&mut self, ticket_id: u64, content: &str) -> Result<u64, String> {
+    pub fn add_solution(&mut self, ticket_id: u64, content: &str) -> Result<u64, TechActionError> {
         let technician = self.technician_id();
         let solution_id = self.ids.solution + 1;
         let ticket = self
             .tickets
             .get_mut(&ticket_id)
-            .ok_or_else(|| "Item not found".to_owned())?;
+            .ok_or(TechActionError::NoSuchTicket(ticket_id))?;
         match ticket.status {
-            status::SOLVED => {
-                return Err(
-                    "The item is already solved, did anyone pushed a solution before you?"
-                        .to_owned(),
-                )
-            }
-            status::CLOSED => return Err(NO_PERMISSION.to_owned()),
+            status::SOLVED => return Err(TechActionError::AlreadySolved(ticket_id)),
+            status::CLOSED => return Err(TechActionError::Closed(ticket_id)),
             _ => {}
         }
         self.ids.solution = solution_id;
@@ -144,18 +139,22 @@ impl Store {
     }
 
     /// A technician's public followup.
-    pub fn add_tech_followup(&mut self, ticket_id: u64, content: &str) -> Result<u64, String> {
+    pub fn add_tech_followup(
+        &mut self,
+        ticket_id: u64,
+        content: &str,
+    ) -> Result<u64, TechActionError> {
         let technician = self.technician_id();
         let followup_id = self.ids.followup + 1;
         let ticket = self
             .tickets
             .get_mut(&ticket_id)
-            .ok_or_else(|| "Item not found".to_owned())?;
+            .ok_or(TechActionError::NoSuchTicket(ticket_id))?;
         if ticket.status == status::CLOSED {
-            return Err(NO_PERMISSION.to_owned());
+            return Err(TechActionError::Closed(ticket_id));
         }
         if content.is_empty() {
-            return Err("You can't add a followup without description".to_owned());
+            return Err(TechActionError::EmptyContent);
         }
         self.ids.followup = followup_id;
         ticket.followups.push(Followup {

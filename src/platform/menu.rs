@@ -1,9 +1,22 @@
-//! The agent's menu, the same on every platform: what each entry says and what it does. The
-//! platform's tray ([`crate::platform::TrayIcon`]) shows it.
+//! The tray's menu, the same on every platform: its entries and what they say. What they do is
+//! the agent's (`crate::agent`): the tray only reports a [`TrayEvent`].
 
-use super::Command;
 use guichet_core::i18n::{t, Lang};
-use guichet_core::protocol::view::WindowKind;
+use std::sync::Arc;
+
+/// What the user did with the tray icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrayEvent {
+    /// A menu entry was chosen.
+    Chosen(MenuId),
+    /// The icon itself was clicked: report a problem, the main thing people come for.
+    Activated,
+    /// The desktop's tray host appeared after the icon was shown: show it again.
+    HostLost,
+}
+
+/// Where the tray reports its events; called on the tray's own task.
+pub type TrayEvents = Arc<dyn Fn(TrayEvent) + Send + Sync>;
 
 /// The tray menu's entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,15 +41,6 @@ impl MenuId {
             MenuId::MyTickets => "action.my_tickets",
             MenuId::Settings => "action.settings",
             MenuId::Quit => "action.quit",
-        }
-    }
-
-    pub fn command(self) -> Command {
-        match self {
-            MenuId::Report => Command::OpenWizard,
-            MenuId::MyTickets => Command::OpenWindow(WindowKind::MyTickets, None),
-            MenuId::Settings => Command::OpenWindow(WindowKind::Settings, None),
-            MenuId::Quit => Command::Quit,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The global shortcut's syntax ("Ctrl+Alt+G" by default, `[agent] shortcut` in the
-//! configuration), the same on every platform; grabbing it is the platform's
+//! configuration), the same on every platform; each platform grabs it in its own way
 //! ([`crate::platform::watch_shortcut`]).
 
 use std::fmt;

@@ -349,4 +349,32 @@ mod tests {
             .to_string()
             .contains("user_token"));
     }
+
+    #[test]
+    fn the_kind_selects_a_typed_section() {
+        let (_d, path) = write(
+            "[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\nlogin = \"prof\"\npassword = \"p\"\ntimeout_secs = 7\n",
+        );
+        let server = Config::from_file(&path)
+            .expect("valid")
+            .server
+            .expect("server");
+        assert_eq!(server.http.timeout_secs, 7);
+        assert_eq!(server.http.connect_timeout_secs, 5, "shared default");
+        let DeskConfig::Glpi(glpi) = &server.desk;
+        assert_eq!(glpi.login.as_deref(), Some("prof"));
+        assert_eq!(server.desk.kind(), "glpi");
+
+        let (_d, path) = write("[server]\nkind = \"otrs\"\nurl = \"https://x/\"\n");
+        let err = Config::from_file(&path).expect_err("no such kind");
+        assert!(err.to_string().contains("otrs"), "{err}");
+        let (_d, path) = write("[server]\nurl = \"https://x/\"\nuser_token = \"t\"\n");
+        let err = Config::from_file(&path).expect_err("no kind");
+        assert!(err.to_string().contains("kind"), "{err}");
+        // A key of another kind's section is a typo here, caught like any other.
+        let (_d, path) =
+            write("[server]\nkind = \"glpi\"\nurl = \"https://x/\"\nuser_token = \"t\"\nqueue = \"General\"\n");
+        let err = Config::from_file(&path).expect_err("unknown key");
+        assert!(err.to_string().contains("queue"), "{err}");
+    }
 }

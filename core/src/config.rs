@@ -36,6 +36,8 @@ pub enum Invalid {
     #[error(transparent)]
     Glpi(#[from] crate::connector::glpi::ConfigInvalid),
     #[error(transparent)]
+    Rt(#[from] crate::connector::rt::ConfigInvalid),
+    #[error(transparent)]
     Limits(#[from] crate::report::LimitsError),
 }
 
@@ -127,6 +129,7 @@ pub struct HttpConfig {
 #[derive(Debug, Clone)]
 pub enum DeskConfig {
     Glpi(crate::connector::glpi::GlpiConfig),
+    Rt(crate::connector::rt::RtConfig),
 }
 
 impl DeskConfig {
@@ -134,6 +137,7 @@ impl DeskConfig {
     pub fn kind(&self) -> &'static str {
         match self {
             DeskConfig::Glpi(_) => "glpi",
+            DeskConfig::Rt(_) => "rt",
         }
     }
 
@@ -141,6 +145,7 @@ impl DeskConfig {
     fn check(&self) -> Result<(), Invalid> {
         match self {
             DeskConfig::Glpi(glpi) => Ok(glpi.check()?),
+            DeskConfig::Rt(rt) => Ok(rt.check()?),
         }
     }
 }
@@ -166,8 +171,9 @@ impl<'de> Deserialize<'de> for ServerConfig {
         let rest = toml::Value::Table(table);
         let desk = match kind.as_str() {
             "glpi" => DeskConfig::Glpi(Deserialize::deserialize(rest).map_err(D::Error::custom)?),
+            "rt" => DeskConfig::Rt(Deserialize::deserialize(rest).map_err(D::Error::custom)?),
             other => {
-                return Err(D::Error::unknown_variant(other, &["glpi"]));
+                return Err(D::Error::unknown_variant(other, &["glpi", "rt"]));
             }
         };
         Ok(ServerConfig { http, desk })
@@ -184,6 +190,7 @@ impl Serialize for ServerConfig {
         table.insert("kind".into(), toml::Value::String(self.desk.kind().into()));
         let desk = match &self.desk {
             DeskConfig::Glpi(glpi) => toml::Value::try_from(glpi).map_err(S::Error::custom)?,
+            DeskConfig::Rt(rt) => toml::Value::try_from(rt).map_err(S::Error::custom)?,
         };
         if let toml::Value::Table(desk) = desk {
             table.extend(desk);
@@ -200,6 +207,14 @@ fn default_connect_timeout() -> u64 {
 }
 
 impl ServerConfig {
+    /// A Request Tracker at `http`.
+    pub fn rt(http: HttpConfig, rt: crate::connector::rt::RtConfig) -> ServerConfig {
+        ServerConfig {
+            http,
+            desk: DeskConfig::Rt(rt),
+        }
+    }
+
     /// A GLPI help desk at `http`.
     pub fn glpi(http: HttpConfig, glpi: crate::connector::glpi::GlpiConfig) -> ServerConfig {
         ServerConfig {
@@ -361,7 +376,9 @@ mod tests {
             .expect("server");
         assert_eq!(server.http.timeout_secs, 7);
         assert_eq!(server.http.connect_timeout_secs, 5, "shared default");
-        let DeskConfig::Glpi(glpi) = &server.desk;
+        let DeskConfig::Glpi(glpi) = &server.desk else {
+            panic!("a GLPI section: {:?}", server.desk);
+        };
         assert_eq!(glpi.login.as_deref(), Some("prof"));
         assert_eq!(server.desk.kind(), "glpi");
 

@@ -83,6 +83,32 @@ pub fn ticket_body(report: &crate::report::Report) -> String {
     html
 }
 
+/// The text an action on a ticket carries (a followup's message, a refusal's reason, an
+/// approval's comment or "Solution accepted"), then the client reference that makes retries
+/// exactly-once (see [`crate::connector::Connector::find_performed`]).
+pub fn action_body(action: &crate::action::TicketAction) -> String {
+    use crate::action::ActionKind;
+    use crate::i18n::t;
+    let lang = action.lang;
+    let text = match (&action.kind, action.text()) {
+        (ActionKind::Rate { score, comment }, _) => format!(
+            "<p>{}</p>{}",
+            escape(&t(lang, "action.rated_text", &[("score", score)])),
+            comment.as_deref().map(paragraphs).unwrap_or_default()
+        ),
+        (_, Some(text)) => paragraphs(text),
+        (ActionKind::Approve { .. }, None) => {
+            format!("<p>{}</p>", escape(&t(lang, "action.approved_text", &[])))
+        }
+        _ => String::new(),
+    };
+    format!(
+        "{text}<p><small>{} : {}</small></p>",
+        escape(&t(lang, "ticket.reference", &[])),
+        action.id
+    )
+}
+
 /// The machine facts as an HTML block for the ticket body.
 pub fn facts_block(facts: &crate::facts::MachineFacts, lang: crate::i18n::Lang) -> String {
     let body: Vec<String> = facts

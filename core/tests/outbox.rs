@@ -3,21 +3,19 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
-use async_trait::async_trait;
-use guichet_core::action::{ActionKind, TicketAction};
+#[path = "support/lossy.rs"]
+mod lossy;
+
 use guichet_core::clock::{unix_ms, Clock, ManualClock};
 use guichet_core::config::HttpConfig;
 use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
-use guichet_core::connector::{
-    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectedFile, TicketDetail,
-    TicketId, TicketState, TicketSummary,
-};
+use guichet_core::connector::{Connector, ConnectorError};
 use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, EntryState, Outbox, OutboxError, Outcome};
 use guichet_core::report::{Attachment, Category, Report};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
-use std::sync::atomic::{AtomicBool, Ordering};
+use lossy::LosesFirstAnswer;
 use std::sync::Arc;
 use std::time::Duration;
 use time::macros::datetime;
@@ -244,63 +242,10 @@ async fn a_delivery_with_refused_files_stays_visible_with_what_was_refused() {
     assert!(outbox.is_empty().expect("empty"));
 }
 
-/// Creates the ticket, then pretends the answer was lost: the worst case for exactly-once.
-#[derive(Debug)]
-struct LosesFirstAnswer {
-    inner: Arc<dyn Connector>,
-    lost: AtomicBool,
-}
-
-#[async_trait]
-impl Connector for LosesFirstAnswer {
-    fn capabilities(&self) -> Capabilities {
-        self.inner.capabilities()
-    }
-    fn effect(&self, action: &ActionKind) -> ActionEffect {
-        self.inner.effect(action)
-    }
-    fn dry_run(&self, report: &Report) -> serde_json::Value {
-        self.inner.dry_run(report)
-    }
-    async fn categories(&self) -> Result<Vec<Category>, ConnectorError> {
-        self.inner.categories().await
-    }
-    async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError> {
-        let delivery = self.inner.create_ticket(report).await?;
-        if !self.lost.swap(true, Ordering::SeqCst) {
-            return Err(ConnectorError::Unreachable {
-                detail: "connection reset after the request was sent".into(),
-            });
-        }
-        Ok(delivery)
-    }
-    async fn find_delivered(&self, report: &Report) -> Result<Option<Delivery>, ConnectorError> {
-        self.inner.find_delivered(report).await
-    }
-    async fn my_tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError> {
-        self.inner.my_tickets().await
-    }
-    async fn ticket_states(&self, ids: &[TicketId]) -> Result<Vec<TicketState>, ConnectorError> {
-        self.inner.ticket_states(ids).await
-    }
-    async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
-        self.inner.ticket_detail(id).await
-    }
-    async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError> {
-        self.inner.perform(action).await
-    }
-    async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError> {
-        self.inner.find_performed(action).await
-    }
-}
-
 #[tokio::test]
 async fn a_lost_answer_never_creates_a_second_ticket() {
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
-    let connector = Arc::new(LosesFirstAnswer {
-        inner: glpi(&double),
-        lost: AtomicBool::new(false),
-    });
+    let connector = Arc::new(LosesFirstAnswer::new(glpi(&double)));
     let dir = tempfile::tempdir().expect("tempdir");
     let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
     let r = report(1);

@@ -5,6 +5,8 @@
 
 pub mod categories;
 pub mod glpi;
+pub mod http;
+pub mod rt;
 
 use crate::action::TicketAction;
 use crate::config::{DeskConfig, ServerConfig};
@@ -176,5 +178,6 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
 pub fn from_config(server: &ServerConfig) -> Result<Arc<dyn Connector>, ConnectorError> {
     match &server.desk {
         DeskConfig::Glpi(glpi) => Ok(Arc::new(glpi::GlpiConnector::new(&server.http, glpi)?)),
+        DeskConfig::Rt(rt) => Ok(Arc::new(rt::RtConnector::new(&server.http, rt)?)),
     }
 }

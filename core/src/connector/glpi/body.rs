@@ -26,27 +26,10 @@ pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
 /// The followup that carries `action`: its text as paragraphs, then the client reference that
 /// makes retries exactly-once (see [`Connector::find_performed`]).
 pub fn followup_manifest(action: &TicketAction) -> Value {
-    use crate::i18n::t;
-    let lang = action.lang;
-    let text = match (&action.kind, action.text()) {
-        (_, Some(text)) => html::paragraphs(text),
-        (ActionKind::Approve { .. }, None) => {
-            format!(
-                "<p>{}</p>",
-                html::escape(&t(lang, "action.approved_text", &[]))
-            )
-        }
-        _ => String::new(),
-    };
-    let content = format!(
-        "{text}<p><small>{} : {}</small></p>",
-        html::escape(&t(lang, "ticket.reference", &[])),
-        action.id
-    );
     let mut input = json!({
         "itemtype": "Ticket",
         "items_id": action.ticket,
-        "content": content,
+        "content": html::action_body(action),
     });
     // GLPI reads these flags by presence: send only the one meant.
     match action.kind {

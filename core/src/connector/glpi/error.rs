@@ -2,6 +2,7 @@
 //! maps onto a [`ConnectorError`] (what is retried, what needs IT, what is the user's to fix).
 //! An error answer that is not GLPI's array comes from something else at the help desk's address.
 
+use crate::connector::http::snippet;
 use crate::connector::ConnectorError;
 use serde_json::Value;
 
@@ -92,13 +93,6 @@ impl GlpiCode {
             GlpiCode::Other(s) => s,
         }
     }
-}
-
-/// The start of an answer, for an error message (never the whole of a portal's page).
-pub(super) fn snippet(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(200)])
-        .trim()
-        .to_owned()
 }
 
 /// The code prefix of an error answer that is not GLPI's `[CODE, message]` array.

@@ -23,10 +23,10 @@ mod session;
 mod status;
 mod text;
 
+pub use crate::connector::http::MAX_ANSWER_BYTES;
 pub use body::{followup_manifest, ticket_manifest};
 pub use config::{ConfigInvalid, GlpiConfig};
 pub use error::{GlpiCode, GlpiError};
-pub use session::MAX_ANSWER_BYTES;
 pub use status::effect;
 pub use text::{date_ms, decode_entities};
 
@@ -80,14 +80,7 @@ impl GlpiConnector {
             },
             _ => return Err(ConnectorError::NotConfigured),
         };
-        let client = reqwest::Client::builder()
-            .timeout(http.timeout())
-            .connect_timeout(http.connect_timeout())
-            .user_agent(concat!("Guichet/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ConnectorError::Protocol {
-                detail: format!("HTTP client: {e}"),
-            })?;
+        let client = super::http::client(http)?;
         Ok(GlpiConnector {
             base: http.url.trim_end_matches('/').to_owned(),
             client,

@@ -1,17 +1,12 @@
 //! GLPI sessions and the raw exchange: `initSession` with a user token or login/password (plus
-//! the optional App-Token), one re-login when GLPI says `ERROR_SESSION_TOKEN_INVALID`, and
-//! answers read in pieces up to [`MAX_ANSWER_BYTES`].
+//! the optional App-Token), and one re-login when GLPI says `ERROR_SESSION_TOKEN_INVALID`.
 
-use super::error::{snippet, GlpiCode, GlpiError};
+use super::error::{GlpiCode, GlpiError};
 use super::{Credentials, GlpiConnector};
+use crate::connector::http::{self, Answer};
 use crate::connector::ConnectorError;
 use base64::Engine;
 use reqwest::{Method, RequestBuilder, StatusCode};
-use serde_json::Value;
-
-/// The largest answer read from the help desk. GLPI's answers here are JSON lists of a few
-/// tickets, followups or documents (no file is downloaded): a few hundred KiB at most.
-pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub(super) struct Session {
@@ -19,29 +14,13 @@ pub(super) struct Session {
     pub(super) user_id: u64,
 }
 
-/// A raw answer: status and body, read completely.
-pub(super) struct Answer {
-    status: StatusCode,
-    body: Vec<u8>,
+/// GLPI's reading of an answer: success, or its error array typed.
+trait GlpiAnswer: Sized {
+    fn into_result(self) -> Result<Self, ConnectorError>;
+    fn is_session_invalid(&self) -> bool;
 }
 
-impl Answer {
-    pub(super) fn json(&self) -> Result<Value, ConnectorError> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            // A web page where JSON was due: a Wi-Fi login portal answering in GLPI's place.
-            if self.body.trim_ascii_start().starts_with(b"<") {
-                ConnectorError::NotHelpDesk {
-                    status: self.status.as_u16(),
-                    detail: snippet(&self.body),
-                }
-            } else {
-                ConnectorError::Protocol {
-                    detail: format!("invalid JSON: {e}"),
-                }
-            }
-        })
-    }
-
+impl GlpiAnswer for Answer {
     fn into_result(self) -> Result<Answer, ConnectorError> {
         if self.status.is_success() {
             Ok(self)
@@ -58,30 +37,7 @@ impl Answer {
 
 impl GlpiConnector {
     pub(super) async fn send(&self, rb: RequestBuilder) -> Result<Answer, ConnectorError> {
-        let mut response = rb.send().await.map_err(transport_error)?;
-        let status = response.status();
-        // Read in pieces up to a bound: a broken or hostile server (or a portal streaming a
-        // page) must not be able to fill the agent's memory.
-        let too_large = || ConnectorError::Protocol {
-            detail: format!(
-                "the answer is larger than {} MiB, far more than any GLPI answer Guichet asks for",
-                MAX_ANSWER_BYTES / (1024 * 1024)
-            ),
-        };
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
-        {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Answer { status, body })
+        http::send(rb).await
     }
 
     async fn open_session(&self) -> Result<Session, ConnectorError> {
@@ -161,16 +117,4 @@ impl GlpiConnector {
         }
         answer.into_result()
     }
-}
-
-fn transport_error(e: reqwest::Error) -> ConnectorError {
-    // Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later".
-    let mut detail = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        detail.push_str(": ");
-        detail.push_str(&s.to_string());
-        source = s.source();
-    }
-    ConnectorError::Unreachable { detail }
 }

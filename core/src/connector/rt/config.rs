@@ -1,0 +1,85 @@
+//! Request Tracker's part of the `[server]` section (`kind = "rt"`): the personal token, the
+//! queue, the requester's e-mail address, and the names of the custom fields Guichet uses.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RtConfig {
+    /// A personal authentication token (RT's "Auth tokens" page), sent as `Authorization: token`.
+    pub token: String,
+    /// The queue new tickets go to.
+    #[serde(default = "default_queue")]
+    pub queue: String,
+    /// The user's e-mail address: always sent as the ticket's `Requestor`, without which the
+    /// user could not read their own ticket.
+    pub requestor: String,
+    /// A free-form custom field that holds each report's client reference, searched for before
+    /// a report is sent again (RT does not enforce uniqueness).
+    #[serde(default = "default_idempotency_field")]
+    pub idempotency_field: String,
+    /// A custom field set when the user accepts a solution. Without it the acceptance is only a
+    /// comment, which a requester cannot read back: the ticket then stays "solved" here.
+    pub acceptance_field: Option<String>,
+    /// A custom field for the satisfaction score (0–5). Without it there is no survey.
+    pub satisfaction_field: Option<String>,
+}
+
+fn default_queue() -> String {
+    "General".to_owned()
+}
+
+fn default_idempotency_field() -> String {
+    "IdempotencyKey".to_owned()
+}
+
+/// An RT section that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigInvalid {
+    #[error("server.token is empty: RT needs a personal authentication token")]
+    NoToken,
+    #[error("server.requestor must be the user's e-mail address (got {0:?})")]
+    Requestor(String),
+    #[error("server.{0} must name a custom field")]
+    EmptyField(&'static str),
+}
+
+impl RtConfig {
+    pub fn check(&self) -> Result<(), ConfigInvalid> {
+        if self.token.trim().is_empty() {
+            return Err(ConfigInvalid::NoToken);
+        }
+        // RT silently creates a ticket without requester for anything that is not an address.
+        let requestor = self.requestor.trim();
+        let valid = requestor
+            .split_once('@')
+            .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+        if !valid || requestor.contains(char::is_whitespace) {
+            return Err(ConfigInvalid::Requestor(self.requestor.clone()));
+        }
+        for (key, value) in [
+            ("idempotency_field", Some(&self.idempotency_field)),
+            ("acceptance_field", self.acceptance_field.as_ref()),
+            ("satisfaction_field", self.satisfaction_field.as_ref()),
+        ] {
+            if value.is_some_and(|v| v.trim().is_empty()) {
+                return Err(ConfigInvalid::EmptyField(key));
+            }
+        }
+        Ok(())
+    }
+}
+
+// The token must never reach logs.
+impl std::fmt::Debug for RtConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RtConfig")
+            .field("token", &"…")
+            .field("queue", &self.queue)
+            .field("requestor", &self.requestor)
+            .field("idempotency_field", &self.idempotency_field)
+            .field("acceptance_field", &self.acceptance_field)
+            .field("satisfaction_field", &self.satisfaction_field)
+            .finish()
+    }
+}

@@ -15,7 +15,7 @@ pkgs=(build-essential pkg-config curl ca-certificates
 if [ "$profile" = test ]; then
   # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon;
   # Xorg with the dummy driver for a real multi-monitor desktop (Xvfb has one RandR monitor).
-  pkgs+=(webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
+  pkgs+=(curl webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
          xserver-xorg-core xserver-xorg-video-dummy)
 fi
 
@@ -34,5 +34,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
     -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
+fi
+# A real Request Tracker 5 for the connector conformance suite and the RT end-to-end tests (and
+# `scripts/demo.sh`): Debian's packages, on SQLite, with its standalone server.
+if [ "$profile" = test ]; then
+  "$(dirname "$0")/rt/server.sh" install
 fi
 command -v cargo >/dev/null || { echo "install-deps: cargo not found; install Rust with rustup first" >&2; exit 1; }

@@ -326,57 +326,11 @@ fn a_malformed_mask_is_refused_before_any_capture() {
     );
 }
 
-/// An Xvfb of this test's own (stopped on drop), `width`×`height`, tiled with 32 px squares of
-/// `FG` and `BG` (see [`painted_colour`]).
-fn painted_display(dir: &std::path::Path, width: u32, height: u32) -> common::desktop::Xvfb {
-    use std::process::Command;
-    let screen = common::desktop::Xvfb::start(width, height);
-    // A 64×64 XBM: bit set (foreground) where (x / 32 + y / 32) is odd. Bits are LSB first.
-    let mut bits = Vec::new();
-    for y in 0..64 {
-        for byte in 0..8 {
-            let x = byte * 8;
-            bits.push(if (x / 32 + y / 32) % 2 == 1 {
-                "0xff"
-            } else {
-                "0x00"
-            });
-        }
-    }
-    let xbm = dir.join("checker.xbm");
-    std::fs::write(
-        &xbm,
-        format!(
-            "#define checker_width 64\n#define checker_height 64\nstatic unsigned char checker_bits[] = {{\n{}}};\n",
-            bits.join(", ")
-        ),
-    )
-    .expect("xbm");
-    let painted = Command::new("xsetroot")
-        .env("DISPLAY", &screen.display)
-        .arg("-bitmap")
-        .arg(&xbm)
-        .args(["-fg", "#c03020", "-bg", "#2060d0"])
-        .status();
-    let status =
-        painted.expect("xsetroot is installed (x11-xserver-utils, scripts/install-deps.sh)");
-    assert!(status.success(), "xsetroot failed: {status}");
-    screen
-}
-
-fn painted_colour(x: u32, y: u32) -> [u8; 3] {
-    if (x / 32 + y / 32) % 2 == 1 {
-        [0xc0, 0x30, 0x20]
-    } else {
-        [0x20, 0x60, 0xd0]
-    }
-}
-
 #[test]
 fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
     let ws = Workstation::new(None);
     let (width, height) = (1024, 768);
-    let screen = painted_display(ws.dir.path(), width, height);
+    let screen = common::desktop::painted_display(ws.dir.path(), width, height);
     let out_dir = ws.dir.path().join("out");
     // The second mask starts left of the desktop: only its visible part counts.
     let masks = [(104i64, 64i64, 200i64, 96i64), (-50, 600, 100, 100)];
@@ -434,7 +388,7 @@ fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
         } else if in_mask(xi, yi, 8) {
             continue;
         } else {
-            painted_colour(x, y)
+            common::desktop::painted_colour(x, y)
         };
         let diff = (0..3)
             .map(|c| p.0[c].abs_diff(expected[c]))

@@ -168,3 +168,49 @@ pub fn read_file(path: &std::path::Path) -> String {
     }
     s
 }
+
+/// An Xvfb of this test's own (stopped on drop), `width`×`height`, tiled with 32 px squares of
+/// `FG` and `BG` (see [`painted_colour`]).
+pub fn painted_display(dir: &std::path::Path, width: u32, height: u32) -> Xvfb {
+    use std::process::Command;
+    let screen = Xvfb::start(width, height);
+    // A 64×64 XBM: bit set (foreground) where (x / 32 + y / 32) is odd. Bits are LSB first.
+    let mut bits = Vec::new();
+    for y in 0..64 {
+        for byte in 0..8 {
+            let x = byte * 8;
+            bits.push(if (x / 32 + y / 32) % 2 == 1 {
+                "0xff"
+            } else {
+                "0x00"
+            });
+        }
+    }
+    let xbm = dir.join("checker.xbm");
+    std::fs::write(
+        &xbm,
+        format!(
+            "#define checker_width 64\n#define checker_height 64\nstatic unsigned char checker_bits[] = {{\n{}}};\n",
+            bits.join(", ")
+        ),
+    )
+    .expect("xbm");
+    let painted = Command::new("xsetroot")
+        .env("DISPLAY", &screen.display)
+        .arg("-bitmap")
+        .arg(&xbm)
+        .args(["-fg", "#c03020", "-bg", "#2060d0"])
+        .status();
+    let status =
+        painted.expect("xsetroot is installed (x11-xserver-utils, scripts/install-deps.sh)");
+    assert!(status.success(), "xsetroot failed: {status}");
+    screen
+}
+
+pub fn painted_colour(x: u32, y: u32) -> [u8; 3] {
+    if (x / 32 + y / 32) % 2 == 1 {
+        [0xc0, 0x30, 0x20]
+    } else {
+        [0x20, 0x60, 0xd0]
+    }
+}

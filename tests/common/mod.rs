@@ -31,6 +31,14 @@ impl Workstation {
         ws
     }
 
+    /// A workstation configured with `server`, a whole `[server]` section (another help desk
+    /// than GLPI).
+    pub fn with_server(server: &str) -> Workstation {
+        let ws = Workstation::new(None);
+        ws.append_config(server);
+        ws
+    }
+
     /// Rewrites the configuration, as IT would when the help desk moves.
     pub fn configure(&self, url: Option<&str>, token: &str) {
         let mut text = String::from("[[categories]]\nid = 1\nname = \"Matériel\"\n[[categories]]\nid = 2\nname = \"Réseau\"\n");

@@ -7,6 +7,17 @@ use crate::report::{Attachment, Report};
 use base64::Engine;
 use serde_json::{json, Value};
 
+/// The type RT is told a file has. RT re-encodes `text/*` parts into UTF-8 (a Latin-1 log, or
+/// any byte that is not UTF-8, comes back changed), so text files travel as plain bytes; other
+/// types are stored as sent.
+pub(super) fn file_type(mime: &str) -> &str {
+    if mime.starts_with("text/") {
+        "application/octet-stream"
+    } else {
+        mime
+    }
+}
+
 /// Files as RT's `Attachments` (`FileType` is required: RT answers 400 without it).
 fn attachments(files: &[Attachment]) -> Vec<Value> {
     files
@@ -14,7 +25,7 @@ fn attachments(files: &[Attachment]) -> Vec<Value> {
         .map(|a| {
             json!({
                 "FileName": a.name,
-                "FileType": a.mime,
+                "FileType": file_type(&a.mime),
                 "FileContent": base64::engine::general_purpose::STANDARD.encode(&a.bytes),
             })
         })

@@ -230,7 +230,7 @@ impl Connector for RtConnector {
         body["Attachments"] = json!(report
             .attachments
             .iter()
-            .map(|a| json!({"FileName": a.name, "FileType": a.mime}))
+            .map(|a| json!({"FileName": a.name, "FileType": body::file_type(&a.mime)}))
             .collect::<Vec<_>>());
         json!({"method": "POST", "path": "REST/2.0/ticket", "body": body})
     }

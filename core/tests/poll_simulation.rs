@@ -2,7 +2,7 @@
 //! hours, 5 % of them holding an open ticket at any time, all talking to one simulated help desk.
 //! Each workstation runs the real poller logic ([`StatusPoller::poll`], [`next_delay`]); the help
 //! desk counts the HTTP requests the GLPI connector would send for each call (one search for a
-//! status check; three GETs for a detail fetch, four once closed).
+//! status check; two GETs for the activity of a changed ticket, three once closed).
 //!
 //! Goal (docs/PERFORMANCE.md): ≤ 20 requests/s on average, and none from workstations with nothing
 //! open. Prints its figures; `cargo test -p guichet-core --release --test poll_simulation --
@@ -122,15 +122,28 @@ impl Connector for SimConnector {
             .collect())
     }
 
+    async fn ticket_activity(&self, state: &TicketState) -> Result<TicketDetail, ConnectorError> {
+        // Followups and solutions; and the survey once closed (see GlpiConnector).
+        self.0
+            .lock()
+            .unwrap()
+            .count(if state.status == TicketStatus::Closed {
+                3
+            } else {
+                2
+            });
+        self.detail(state.id)
+    }
+
     async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
-        let mut desk = self.0.lock().unwrap();
+        unreachable!("the poller asks for {id}'s activity only")
+    }
+}
+
+impl SimConnector {
+    fn detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
+        let desk = self.0.lock().unwrap();
         let t = desk.tickets.get(&id).cloned().unwrap();
-        // Ticket, followups, solutions; and the survey once closed (see GlpiConnector).
-        desk.count(if t.status == TicketStatus::Closed {
-            4
-        } else {
-            3
-        });
         let mut timeline: Vec<TimelineEntry> = t
             .followups
             .iter()
@@ -361,5 +374,120 @@ fn one_hundred_thousand_workstations_stay_under_twenty_requests_per_second() {
     assert!(
         (4000..=6000).contains(&following),
         "about 5 % open at the end: {following}"
+    );
+}
+
+/// Share of the open tickets a technician changed while the school slept (evening and early
+/// morning work: a followup or a solution); the rest are as the workstation last saw them.
+const CHANGED_OVERNIGHT: f64 = 1.0 / 3.0;
+/// The whole school starts within this window after 8:00.
+const BOOT_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// The morning: every workstation starts within ten minutes, and each one holding an open ticket
+/// makes its first check `first(rng)` after it starts (then follows `next_delay`). Returns the
+/// busiest minute in requests per second, and the longest wait from a workstation's start to the
+/// notice of what changed overnight.
+fn morning(
+    changed_share: f64,
+    first: impl Fn(&PollSettings, &mut StdRng) -> Duration,
+) -> (f64, i64) {
+    let settings = PollSettings::new(INTERVAL);
+    let desk = Arc::new(Mutex::new(Desk::default()));
+    let poller = StatusPoller::new(Arc::new(SimConnector(desk.clone())));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut rng = StdRng::seed_from_u64(808);
+    let open = (WORKSTATIONS as f64 * OPEN_SHARE) as usize;
+    // Yesterday: each open ticket was seen as it stands (a check with the counters reset after).
+    let mut states = vec![FollowState::default(); open];
+    for (ws, state) in states.iter_mut().enumerate() {
+        let id = ws as TicketId + 1;
+        desk.lock().unwrap().tickets.insert(
+            id,
+            SimTicket {
+                owner: ws,
+                status: TicketStatus::Assigned,
+                updated_ms: -DAY_MS,
+                followups: Vec::new(),
+                solution: None,
+            },
+        );
+        state.track(id, "sim");
+        runtime.block_on(poller.poll(state, -DAY_MS)).unwrap();
+    }
+    let mut changed = Vec::new();
+    {
+        let mut d = desk.lock().unwrap();
+        *d = Desk {
+            tickets: std::mem::take(&mut d.tickets),
+            ..Desk::default()
+        };
+        for (id, t) in d.tickets.iter_mut() {
+            if rng.gen_bool(changed_share) {
+                t.solution = Some(id * 10 + 1);
+                t.status = TicketStatus::Solved;
+                t.updated_ms = -DAY_MS / 2;
+                changed.push(*id);
+            }
+        }
+    }
+    // Every workstation starts; the 95 % with nothing open set no timer (checked above).
+    let mut queue: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+    let mut boot = vec![0i64; open];
+    for (ws, b) in boot.iter_mut().enumerate() {
+        *b = rng.gen_range(0..BOOT_WINDOW_MS);
+        let at = *b + i64::try_from(first(&settings, &mut rng).as_millis()).unwrap();
+        queue.push(Reverse((at, ws)));
+    }
+    let mut longest_wait = 0i64;
+    let mut announced = 0usize;
+    let end = BOOT_WINDOW_MS + 4 * i64::try_from(INTERVAL.as_millis()).unwrap();
+    while let Some(Reverse((now, ws))) = queue.pop() {
+        if now >= end {
+            break;
+        }
+        desk.lock().unwrap().now_ms = now;
+        desk.lock().unwrap().caller_has_open = true;
+        let notices = runtime.block_on(poller.poll(&mut states[ws], now)).unwrap();
+        if !notices.is_empty() {
+            announced += 1;
+            longest_wait = longest_wait.max(now - boot[ws]);
+        }
+        if let Some(d) = next_delay(&settings, &states[ws], &mut rng) {
+            queue.push(Reverse((now + i64::try_from(d.as_millis()).unwrap(), ws)));
+        }
+    }
+    assert_eq!(announced, changed.len(), "every overnight change announced");
+    let d = desk.lock().unwrap();
+    let peak = f64::from(d.per_minute.iter().copied().max().unwrap_or(0)) / 60.0;
+    (peak, longest_wait)
+}
+
+#[test]
+fn a_school_booting_at_eight_is_spread_over_the_interval() {
+    let (peak, wait) = morning(CHANGED_OVERNIGHT, |settings, rng| settings.first(rng));
+    // For comparison: the first check one jittered interval after start, as before.
+    let (old_peak, old_wait) = morning(CHANGED_OVERNIGHT, |settings, rng| {
+        let mut state = FollowState::default();
+        state.track(1, "x");
+        next_delay(settings, &state, rng).unwrap()
+    });
+    // And the worst night: every open ticket changed.
+    let (all_peak, _) = morning(1.0, |settings, rng| settings.first(rng));
+    eprintln!(
+        "morning simulation: {WORKSTATIONS} workstations starting within {} min, {:.0} % of the \
+         open tickets changed overnight: busiest minute {peak:.2} req/s, news after at most \
+         {:.0} s (first check one jittered interval after start: {old_peak:.2} req/s, {:.0} s; \
+         every ticket changed: {all_peak:.2} req/s)",
+        BOOT_WINDOW_MS / 60_000,
+        CHANGED_OVERNIGHT * 100.0,
+        wait as f64 / 1e3,
+        old_wait as f64 / 1e3,
+    );
+    assert!(peak <= 25.0, "busiest minute {peak:.2} req/s");
+    assert!(
+        wait <= i64::try_from(INTERVAL.as_millis()).unwrap(),
+        "news from the night within one interval of arrival: {wait} ms"
     );
 }

@@ -5,7 +5,8 @@
 //!
 //! With no open ticket there is no timer at all. Otherwise the loop sleeps in steps of at most
 //! [`STEP`] so that it notices a suspend (the wall clock jumped ahead of the monotonic one) and
-//! checks again soon after the machine wakes, or after the network comes back if the last checks
+//! checks within one interval after the machine wakes (at random, like after start-up), and soon
+//! after the network comes back if the last checks
 //! failed (`super::network`).
 
 use super::{Agent, Command};
@@ -27,8 +28,10 @@ const STEP: Duration = Duration::from_secs(60);
 enum Wake {
     /// The delay is over.
     Due,
-    /// The machine slept, or the help desk answered again: check soon.
+    /// The help desk answered again, or the network came back: check soon.
     Soon,
+    /// The machine slept: check within one interval, at random (the whole school wakes too).
+    Woke,
     /// The set of watched tickets changed: compute the delay again.
     Changed,
 }
@@ -47,16 +50,24 @@ pub async fn run(agent: Arc<Agent>) {
     // When the next check is due. Kept while tickets come and go, so that news of a ticket
     // (one filed, one delivered from the outbox) never postpones the check of the others.
     let mut deadline: Option<Instant> = None;
+    // The first check after start-up comes anywhere within one interval (`PollSettings::first`).
+    let mut started = true;
     loop {
         let state = store.read();
         if state.tickets.is_empty() {
             deadline = None;
         } else if deadline.is_none() {
-            deadline = next_delay(&settings, &state, &mut rng).map(|d| Instant::now() + d);
+            let delay = if std::mem::take(&mut started) {
+                Some(settings.first(&mut rng))
+            } else {
+                next_delay(&settings, &state, &mut rng)
+            };
+            deadline = delay.map(|d| Instant::now() + d);
         }
         match wait(&agent, deadline).await {
             Wake::Changed => continue,
             Wake::Soon => tokio::time::sleep(settings.soon(&mut rng)).await,
+            Wake::Woke => tokio::time::sleep(settings.first(&mut rng)).await,
             Wake::Due => {}
         }
         deadline = None;
@@ -105,8 +116,8 @@ async fn wait(agent: &Agent, deadline: Option<Instant>) -> Wake {
             }
         }
         if follow::woke_from_sleep(wall.elapsed().unwrap_or_default(), mono.elapsed()) {
-            tracing::info!("the machine woke up: checking tickets soon");
-            return Wake::Soon;
+            tracing::info!("the machine woke up: checking tickets within one interval");
+            return Wake::Woke;
         }
     }
 }

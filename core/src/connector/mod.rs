@@ -165,6 +165,14 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
     /// One ticket with its timeline, documents and survey, HTML sanitised.
     async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError>;
 
+    /// What the follow-up loop needs of a ticket whose change stamp moved (`state`, as
+    /// [`Connector::ticket_states`] saw it): its timeline and survey. The subject, description
+    /// and documents may be left empty. A help desk that can answer this with fewer requests than
+    /// [`Connector::ticket_detail`] does so: it is what a whole school's polling costs.
+    async fn ticket_activity(&self, state: &TicketState) -> Result<TicketDetail, ConnectorError> {
+        self.ticket_detail(state.id).await
+    }
+
     /// Performs a followup, an approval, a refusal or a survey answer.
     /// Returns the files the help desk refused (the followup itself exists).
     async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError>;

@@ -226,6 +226,11 @@ impl FollowState {
                     // the ticket again (its stamp differs from the one kept).
                     continue;
                 }
+                let mut snapshot = snapshot;
+                if snapshot.subject.is_empty() {
+                    // A ticket's activity may come without its subject (`ticket_activity`).
+                    snapshot.subject.clone_from(&watched.seen.subject);
+                }
                 found.extend(notices(id, &watched.seen, &snapshot));
                 watched.seen = snapshot;
                 watched.missing = 0;

@@ -27,6 +27,15 @@ impl PollSettings {
         }
     }
 
+    /// The first check after the agent starts, or after the machine wakes from a sleep: anywhere
+    /// in one interval, at random. A school boots (or wakes) within minutes at 8:00; spread over
+    /// the interval, its checks do not arrive together, and news from the night still comes
+    /// within one interval of the user's arrival.
+    pub fn first(&self, rng: &mut impl Rng) -> Duration {
+        let max = u64::try_from(self.interval.as_millis()).unwrap_or(u64::MAX);
+        Duration::from_millis(rng.gen_range(0..=max))
+    }
+
     /// A short random delay for "check again soon" (the network came back, the machine woke):
     /// up to a tenth of the interval, at most 30 s, so that a whole school waking at 8:00 does
     /// not check in the same second.
@@ -113,7 +122,7 @@ impl StatusPoller {
                 seen.unchanged.push(*id);
                 continue;
             }
-            match self.connector.ticket_detail(*id).await {
+            match self.connector.ticket_activity(now).await {
                 Ok(detail) => {
                     seen.fetched
                         .push((*id, watched.revision, Snapshot::from_detail(&detail)));

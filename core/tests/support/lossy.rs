@@ -61,6 +61,9 @@ impl Connector for LosesFirstAnswer {
     async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
         self.inner.ticket_detail(id).await
     }
+    async fn ticket_activity(&self, state: &TicketState) -> Result<TicketDetail, ConnectorError> {
+        self.inner.ticket_activity(state).await
+    }
     async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError> {
         self.inner.perform(action).await
     }

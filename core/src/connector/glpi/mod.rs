@@ -14,11 +14,11 @@
 //! - `status`: GLPI's statuses and workflow in the neutral vocabulary;
 //! - `text`: numbers as strings, HTML entities, local dates.
 
-mod body;
+pub(crate) mod body;
 mod config;
 mod error;
-mod read;
-mod search;
+pub(crate) mod read;
+pub(crate) mod search;
 mod session;
 mod status;
 mod text;
@@ -135,6 +135,38 @@ impl GlpiConnector {
         })
         .await?
         .json()
+    }
+
+    /// A ticket's followups and solutions, oldest first, and its survey once closed.
+    async fn activity(
+        &self,
+        id: TicketId,
+        status: TicketStatus,
+    ) -> Result<(Vec<TimelineEntry>, Option<super::Survey>), ConnectorError> {
+        let me = self.session().await?.user_id;
+        let mut timeline: Vec<TimelineEntry> = self
+            .sub_items(id, "ITILFollowup")
+            .await?
+            .iter()
+            .filter_map(|row| read::timeline_entry(row, TimelineKind::Followup, me))
+            .chain(
+                self.sub_items(id, "ITILSolution")
+                    .await?
+                    .iter()
+                    .filter_map(|row| read::timeline_entry(row, TimelineKind::Solution, me)),
+            )
+            .collect();
+        timeline.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+        // Surveys exist only on closed tickets: no request otherwise.
+        let survey = if status == TicketStatus::Closed {
+            self.sub_items(id, "TicketSatisfaction")
+                .await?
+                .first()
+                .map(read::survey)
+        } else {
+            None
+        };
+        Ok((timeline, survey))
     }
 
     /// The file names of the documents on `ticket`, as its requester may read them
@@ -258,33 +290,11 @@ impl Connector for GlpiConnector {
     }
 
     async fn ticket_detail(&self, id: TicketId) -> Result<TicketDetail, ConnectorError> {
-        let me = self.session().await?.user_id;
         let ticket = self.ticket(id).await?;
         let status = read::ticket_status(&ticket).ok_or_else(|| ConnectorError::Protocol {
             detail: format!("ticket {id} has no known status"),
         })?;
-        let mut timeline: Vec<TimelineEntry> = self
-            .sub_items(id, "ITILFollowup")
-            .await?
-            .iter()
-            .filter_map(|row| read::timeline_entry(row, TimelineKind::Followup, me))
-            .chain(
-                self.sub_items(id, "ITILSolution")
-                    .await?
-                    .iter()
-                    .filter_map(|row| read::timeline_entry(row, TimelineKind::Solution, me)),
-            )
-            .collect();
-        timeline.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
-        // Surveys exist only on closed tickets: no request otherwise.
-        let survey = if status == TicketStatus::Closed {
-            self.sub_items(id, "TicketSatisfaction")
-                .await?
-                .first()
-                .map(read::survey)
-        } else {
-            None
-        };
+        let (timeline, survey) = self.activity(id, status).await?;
         let opened = text_of(&ticket["date"]);
         let stamp = text_of(&ticket["date_mod"]);
         Ok(TicketDetail {
@@ -300,6 +310,24 @@ impl Connector for GlpiConnector {
             )),
             timeline,
             documents: read::documents(&ticket),
+            survey,
+        })
+    }
+
+    /// Followups, solutions and survey: two requests (three once closed), not the ticket too.
+    async fn ticket_activity(&self, state: &TicketState) -> Result<TicketDetail, ConnectorError> {
+        let (timeline, survey) = self.activity(state.id, state.status).await?;
+        Ok(TicketDetail {
+            id: state.id,
+            subject: String::new(),
+            status: state.status,
+            opened: String::new(),
+            opened_at_ms: None,
+            stamp: state.stamp.clone(),
+            updated_at_ms: state.updated_at_ms,
+            description_html: String::new(),
+            timeline,
+            documents: Vec::new(),
             survey,
         })
     }

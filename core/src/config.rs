@@ -280,7 +280,7 @@ impl Config {
         Ok(config)
     }
 
-    fn check(&self) -> Result<(), Invalid> {
+    pub(crate) fn check(&self) -> Result<(), Invalid> {
         if let Some(server) = &self.server {
             let url = server.http.url.trim();
             if !(url.starts_with("http://") || url.starts_with("https://")) {

@@ -298,3 +298,42 @@ async fn with_no_help_desk_configured_reports_wait_locally() {
         "nothing was attempted"
     );
 }
+
+#[tokio::test]
+async fn a_help_desk_asking_to_come_back_later_is_left_alone_that_long() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    // The first request (opening the session) meets maintenance.
+    double.push_fault(guichet_glpi_double::Fault::Unavailable {
+        retry_after_secs: 900,
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let r = report(1);
+    outbox.enqueue(&r, 0).expect("enqueue");
+    let clock = clock();
+    let courier = Courier::new(Some(glpi(&double)), clock.clone(), Backoff::default());
+    let Outcome::Waiting {
+        error,
+        next_attempt_ms,
+    } = courier.deliver(&outbox, r.id).await.expect("attempt")
+    else {
+        panic!("a 503 is worth retrying");
+    };
+    assert_eq!(
+        error.retry_after(),
+        Some(Duration::from_secs(900)),
+        "{error:?}"
+    );
+    let now = unix_ms(clock.now());
+    assert!(
+        next_attempt_ms >= now + 900_000,
+        "not before the help desk's Retry-After (the back-off alone is 15–30 s): {}",
+        next_attempt_ms - now
+    );
+    assert!(outbox.due(now + 600_000, false).expect("due").is_empty());
+    assert_eq!(outbox.due(now + 900_000, false).expect("due"), vec![r.id]);
+    let Outcome::Sent(_) = courier.deliver(&outbox, r.id).await.expect("second") else {
+        panic!("delivered once the help desk is back");
+    };
+    assert_eq!(double.tickets().len(), 1);
+}

@@ -6,6 +6,7 @@ use super::ConnectorError;
 use crate::config::HttpConfig;
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::Value;
+use std::time::Duration;
 
 /// The largest answer read from a help desk. Answers here are JSON lists of a few tickets,
 /// followups or documents (no file is downloaded): a few hundred KiB at most.
@@ -28,6 +29,25 @@ pub fn client(http: &HttpConfig) -> Result<reqwest::Client, ConnectorError> {
 pub struct Answer {
     pub status: StatusCode,
     pub body: Vec<u8>,
+    /// When the server asked to be tried again (`Retry-After`, in seconds or as a date).
+    pub retry_after: Option<Duration>,
+}
+
+/// The longest `Retry-After` taken into account: a server asking for more is asked again then.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// A `Retry-After` value: delta-seconds, or an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`).
+pub fn retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+            let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
+            Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 impl Answer {
@@ -54,6 +74,11 @@ impl Answer {
 pub async fn send(rb: RequestBuilder) -> Result<Answer, ConnectorError> {
     let mut response = rb.send().await.map_err(transport_error)?;
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(retry_after);
     let too_large = || ConnectorError::Protocol {
         detail: format!(
             "the answer is larger than {} MiB, far more than any answer Guichet asks for",
@@ -73,7 +98,11 @@ pub async fn send(rb: RequestBuilder) -> Result<Answer, ConnectorError> {
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Answer { status, body })
+    Ok(Answer {
+        status,
+        body,
+        retry_after,
+    })
 }
 
 /// The start of an answer, for an error message (never the whole of a portal's page).
@@ -93,4 +122,25 @@ pub fn transport_error(e: reqwest::Error) -> ConnectorError {
         source = s.source();
     }
     ConnectorError::Unreachable { detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_is_bounded() {
+        assert_eq!(retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 "), Some(Duration::ZERO));
+        assert_eq!(retry_after("99999999"), Some(MAX_RETRY_AFTER));
+        let soon = chrono::Utc::now() + chrono::Duration::seconds(90);
+        let wait = retry_after(&soon.to_rfc2822()).expect("a date");
+        assert!((80..=91).contains(&wait.as_secs()), "{wait:?}");
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO),
+            "past"
+        );
+        assert_eq!(retry_after("soon"), None);
+    }
 }

@@ -56,6 +56,9 @@ pub enum ConnectorError {
         status: u16,
         code: String,
         message: String,
+        /// The help desk asked to be tried again after this many seconds (`Retry-After`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_secs: Option<u64>,
     },
     #[error("the help desk refused the credentials ({code}): {message}")]
     Unauthorized { code: String, message: String },
@@ -86,6 +89,35 @@ impl ConnectorError {
                 | ConnectorError::NotHelpDesk { .. }
                 | ConnectorError::NotConfigured
         )
+    }
+
+    /// How long the help desk asked to be left alone before the next attempt.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            ConnectorError::Server {
+                retry_after_secs: Some(secs),
+                ..
+            } => Some(std::time::Duration::from_secs(*secs)),
+            _ => None,
+        }
+    }
+
+    /// The same error, remembering the `Retry-After` of the answer that caused it.
+    pub fn with_retry_after(self, wait: Option<std::time::Duration>) -> ConnectorError {
+        match self {
+            ConnectorError::Server {
+                status,
+                code,
+                message,
+                retry_after_secs,
+            } => ConnectorError::Server {
+                status,
+                code,
+                message,
+                retry_after_secs: wait.map(|w| w.as_secs()).or(retry_after_secs),
+            },
+            other => other,
+        }
     }
 
     /// The code the UI branches on.

@@ -206,10 +206,15 @@ impl Courier {
     ) -> Result<Outcome, OutboxError> {
         let id = entry.item.id();
         if error.is_transient() {
-            let delay = {
+            let backoff = {
                 let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
                 self.backoff.delay(entry.attempts.max(1), &mut *rng)
             };
+            // The help desk's own `Retry-After` wins when it asks for longer (never shorter:
+            // the back-off also spreads the schools).
+            let delay = error
+                .retry_after()
+                .map_or(backoff, |wait| wait.max(backoff));
             let next_attempt_ms =
                 self.now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
             outbox.reschedule::<T>(id, next_attempt_ms, error.clone())?;

@@ -69,6 +69,9 @@ impl Fault {
             Fault::Delay(d) => format!("Delay({d:?})"),
             Fault::ExpireSession => "ExpireSession".to_owned(),
             Fault::LoseAnswer => "LoseAnswer".to_owned(),
+            Fault::BadGateway => "BadGateway".to_owned(),
+            Fault::Unavailable { retry_after_secs } => format!("Unavailable({retry_after_secs}s)"),
+            Fault::TruncateAnswer => "TruncateAnswer".to_owned(),
         }
     }
 }

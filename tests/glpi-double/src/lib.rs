@@ -212,6 +212,13 @@ pub enum Fault {
     /// Handle the request normally, then drop the connection without answering: the client
     /// cannot know that the change was made.
     LoseAnswer,
+    /// 502 with a proxy's HTML page (the help desk behind it is down).
+    BadGateway,
+    /// 503 with `Retry-After: <seconds>` (maintenance, overload).
+    Unavailable { retry_after_secs: u64 },
+    /// Handle the request normally, then send only the first half of the answer's body (with a
+    /// matching `Content-Length`): the change was made, the client reads broken JSON.
+    TruncateAnswer,
 }
 
 /// Seeded random faults: every request (`initSession` included) is independently faulted with

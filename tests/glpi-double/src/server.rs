@@ -127,6 +127,14 @@ async fn handle(
             let _ = routes::handle(&shared, request).await;
             return Err(ResetConnection);
         }
+        Some(Fault::BadGateway) => return Ok(routes::bad_gateway()),
+        Some(Fault::Unavailable { retry_after_secs }) => {
+            return Ok(routes::unavailable(retry_after_secs))
+        }
+        Some(Fault::TruncateAnswer) => {
+            let answer = routes::handle(&shared, request).await;
+            return Ok(routes::truncated(answer).await);
+        }
         None => {}
     }
     Ok(routes::handle(&shared, request).await)

@@ -42,14 +42,14 @@ pub fn followup_manifest(action: &TicketAction) -> Value {
 
 /// GLPI's reason for refusing one file, as `upload_result` words it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Refused(pub(super) String);
+pub(crate) struct Refused(pub(crate) String);
 
 /// What GLPI did with one file: `Ok` accepted, `Err` refused with its reason.
-pub(super) type FileResult = Result<(), Refused>;
+pub(crate) type FileResult = Result<(), Refused>;
 
 /// What `upload_result` of a 201 says about each file we sent: `Some(Ok)` accepted,
 /// `Some(Err(reason))` refused, `None` not mentioned.
-pub(super) fn upload_results(files: &[Attachment], body: &Value) -> Vec<Option<FileResult>> {
+pub(crate) fn upload_results(files: &[Attachment], body: &Value) -> Vec<Option<FileResult>> {
     let results = &body["upload_result"];
     (0..files.len())
         .map(|i| {

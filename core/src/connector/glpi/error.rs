@@ -147,11 +147,13 @@ impl From<GlpiError> for ConnectorError {
                 status,
                 code,
                 message,
+                retry_after_secs: None,
             },
             (_, status) if status >= 500 => ConnectorError::Server {
                 status,
                 code,
                 message,
+                retry_after_secs: None,
             },
             // Not GLPI's error array: a Wi-Fi login portal, a filtering proxy or a misrouted URL
             // answered, not the help desk. Nothing it says is final: retry later, and show why.

@@ -11,7 +11,7 @@ use crate::report::Category;
 use serde_json::Value;
 
 /// A row of `GET /ITILCategory`.
-pub(super) fn category(row: &Value) -> Option<Category> {
+pub(crate) fn category(row: &Value) -> Option<Category> {
     let id = as_u64(&row["id"])?;
     let name = row["completename"]
         .as_str()
@@ -23,7 +23,7 @@ pub(super) fn category(row: &Value) -> Option<Category> {
 }
 
 /// A row of `GET /Ticket`; `None` without an id or a known status.
-pub(super) fn summary(row: &Value) -> Option<TicketSummary> {
+pub(crate) fn summary(row: &Value) -> Option<TicketSummary> {
     let stamp = text_of(&row["date_mod"]);
     Some(TicketSummary {
         id: as_u64(&row["id"])?,
@@ -35,12 +35,12 @@ pub(super) fn summary(row: &Value) -> Option<TicketSummary> {
 }
 
 /// The ticket's status, which every detail needs.
-pub(super) fn ticket_status(ticket: &Value) -> Option<TicketStatus> {
+pub(crate) fn ticket_status(ticket: &Value) -> Option<TicketStatus> {
     as_i64(&ticket["status"]).and_then(status::ticket_status)
 }
 
 /// A followup (`ITILFollowup`) or solution (`ITILSolution`) row; `me` is the logged-in user's id.
-pub(super) fn timeline_entry(row: &Value, kind: TimelineKind, me: u64) -> Option<TimelineEntry> {
+pub(crate) fn timeline_entry(row: &Value, kind: TimelineKind, me: u64) -> Option<TimelineEntry> {
     let date = match kind {
         TimelineKind::Followup => &row["date"],
         TimelineKind::Solution => &row["date_creation"],
@@ -61,7 +61,7 @@ pub(super) fn timeline_entry(row: &Value, kind: TimelineKind, me: u64) -> Option
 }
 
 /// A `TicketSatisfaction` row.
-pub(super) fn survey(row: &Value) -> Survey {
+pub(crate) fn survey(row: &Value) -> Survey {
     Survey {
         score: as_i64(&row["satisfaction"]).and_then(|s| u8::try_from(s).ok()),
         comment: row["comment"]
@@ -72,7 +72,7 @@ pub(super) fn survey(row: &Value) -> Survey {
 }
 
 /// The `_documents` of a ticket read `with_documents`.
-pub(super) fn documents(ticket: &Value) -> Vec<TicketDocument> {
+pub(crate) fn documents(ticket: &Value) -> Vec<TicketDocument> {
     ticket["_documents"]
         .as_array()
         .map(|docs| {

@@ -63,7 +63,7 @@ pub(super) fn states_query(ids: &[TicketId]) -> Vec<(String, String)> {
 }
 
 /// A row of [`states_query`]'s answer; `None` when it lacks an id or a known status.
-pub(super) fn state_of(row: &Value) -> Option<TicketState> {
+pub(crate) fn state_of(row: &Value) -> Option<TicketState> {
     let stamp = text_of(&row["19"]);
     Some(TicketState {
         id: as_u64(&row["2"])?,

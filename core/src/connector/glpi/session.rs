@@ -25,7 +25,9 @@ impl GlpiAnswer for Answer {
         if self.status.is_success() {
             Ok(self)
         } else {
-            Err(GlpiError::from_answer(self.status.as_u16(), &self.body).into())
+            let error: ConnectorError =
+                GlpiError::from_answer(self.status.as_u16(), &self.body).into();
+            Err(error.with_retry_after(self.retry_after))
         }
     }
 

@@ -12,8 +12,8 @@
 
 mod body;
 mod config;
-mod read;
-mod rest;
+pub(crate) mod read;
+pub(crate) mod rest;
 
 pub use config::{ConfigInvalid, RtConfig};
 

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 const SAME_MOMENT_MS: i64 = 2_000;
 
 /// RT's lifecycle in the neutral vocabulary; `accepted` when the user accepted the solution.
-pub(super) fn status(text: &str, accepted: bool) -> Option<TicketStatus> {
+pub(crate) fn status(text: &str, accepted: bool) -> Option<TicketStatus> {
     Some(match text {
         "new" => TicketStatus::New,
         "open" => TicketStatus::Assigned,
@@ -27,7 +27,7 @@ pub(super) fn status(text: &str, accepted: bool) -> Option<TicketStatus> {
 }
 
 /// An RT date ("2026-12-05T23:21:08Z") as ms since the epoch; RT writes the epoch for "never".
-pub(super) fn date_ms(text: &str) -> Option<i64> {
+pub(crate) fn date_ms(text: &str) -> Option<i64> {
     let ms = chrono::DateTime::parse_from_rfc3339(text.trim())
         .ok()?
         .timestamp_millis();
@@ -44,7 +44,7 @@ fn text(v: &Value) -> String {
 }
 
 /// The first value of custom field `name` on a ticket read with its `CustomFields`.
-pub(super) fn custom_field(ticket: &Value, name: &str) -> Option<String> {
+pub(crate) fn custom_field(ticket: &Value, name: &str) -> Option<String> {
     ticket["CustomFields"]
         .as_array()?
         .iter()
@@ -57,7 +57,7 @@ pub(super) fn custom_field(ticket: &Value, name: &str) -> Option<String> {
 }
 
 /// A row of `GET /tickets` with `Subject,Status,LastUpdated[,CustomFields]`.
-pub(super) fn summary(row: &Value, acceptance: Option<&str>) -> Option<TicketSummary> {
+pub(crate) fn summary(row: &Value, acceptance: Option<&str>) -> Option<TicketSummary> {
     let state = state(row, acceptance)?;
     Some(TicketSummary {
         id: state.id,
@@ -69,7 +69,7 @@ pub(super) fn summary(row: &Value, acceptance: Option<&str>) -> Option<TicketSum
 }
 
 /// A row of `GET /tickets` with `Status,LastUpdated[,CustomFields]`.
-pub(super) fn state(row: &Value, acceptance: Option<&str>) -> Option<TicketState> {
+pub(crate) fn state(row: &Value, acceptance: Option<&str>) -> Option<TicketState> {
     let accepted = acceptance.is_some_and(|f| custom_field(row, f).is_some());
     let updated = text(&row["LastUpdated"]);
     Some(TicketState {
@@ -82,7 +82,7 @@ pub(super) fn state(row: &Value, acceptance: Option<&str>) -> Option<TicketState
 
 /// The message bodies of a ticket's attachments, by transaction: sanitised HTML, or plain text
 /// made HTML (an HTML part wins over its plain twin).
-pub(super) fn bodies(attachments: &[Value]) -> HashMap<u64, String> {
+pub(crate) fn bodies(attachments: &[Value]) -> HashMap<u64, String> {
     let mut out: HashMap<u64, (bool, String)> = HashMap::new();
     for a in attachments {
         if !text(&a["Filename"]).is_empty() {
@@ -108,7 +108,7 @@ pub(super) fn bodies(attachments: &[Value]) -> HashMap<u64, String> {
 }
 
 /// The files on a ticket.
-pub(super) fn documents(attachments: &[Value]) -> Vec<TicketDocument> {
+pub(crate) fn documents(attachments: &[Value]) -> Vec<TicketDocument> {
     attachments
         .iter()
         .filter_map(|a| {
@@ -145,7 +145,7 @@ fn transaction(row: &Value) -> Option<Transaction> {
 }
 
 /// What [`timeline`] reads of a ticket besides its history.
-pub(super) struct Reading<'a> {
+pub(crate) struct Reading<'a> {
     /// Message bodies by transaction ([`bodies`]).
     pub bodies: &'a HashMap<u64, String>,
     /// The user names of the ticket's requesters: what they wrote is "by me".
@@ -156,7 +156,7 @@ pub(super) struct Reading<'a> {
 
 /// The original description (the body of the `Create` transaction) and the timeline: followups
 /// (correspondence) and solutions (changes to `resolved`), oldest first.
-pub(super) fn timeline(history: &[Value], reading: &Reading<'_>) -> (String, Vec<TimelineEntry>) {
+pub(crate) fn timeline(history: &[Value], reading: &Reading<'_>) -> (String, Vec<TimelineEntry>) {
     let mut txns: Vec<Transaction> = history.iter().filter_map(transaction).collect();
     txns.sort_by_key(|t| t.id);
     let body = |id: u64| reading.bodies.get(&id).cloned().unwrap_or_default();
@@ -221,7 +221,7 @@ pub(super) fn timeline(history: &[Value], reading: &Reading<'_>) -> (String, Vec
 }
 
 /// The survey of a closed ticket, when a satisfaction field is configured.
-pub(super) fn survey(ticket: &Value, field: &str) -> Survey {
+pub(crate) fn survey(ticket: &Value, field: &str) -> Survey {
     Survey {
         score: custom_field(ticket, field).and_then(|s| s.trim().parse().ok()),
         comment: None,

@@ -64,7 +64,7 @@ impl RtConnector {
 
 /// What an unsuccessful answer means. RT's own errors carry `{"message": …}`; anything else at a
 /// 4xx (a portal's or a proxy's page) is something other than the help desk, retried later.
-fn error_of(answer: &Answer) -> ConnectorError {
+pub(crate) fn error_of(answer: &Answer) -> ConnectorError {
     let status = answer.status.as_u16();
     let message = serde_json::from_slice::<Value>(&answer.body)
         .ok()
@@ -75,6 +75,7 @@ fn error_of(answer: &Answer) -> ConnectorError {
             status,
             code,
             message: message.unwrap_or_else(|| snippet(&answer.body)),
+            retry_after_secs: answer.retry_after.map(|w| w.as_secs()),
         },
         (401, Some(message)) => ConnectorError::Unauthorized { code, message },
         (_, Some(message)) => ConnectorError::Rejected {
@@ -90,7 +91,7 @@ fn error_of(answer: &Answer) -> ConnectorError {
 }
 
 /// A list of result messages of which one says the change was refused.
-fn refusal_in_messages(status: u16, value: &Value) -> Option<ConnectorError> {
+pub(crate) fn refusal_in_messages(status: u16, value: &Value) -> Option<ConnectorError> {
     let refused = value
         .as_array()?
         .iter()
@@ -150,6 +151,7 @@ mod tests {
         let answer = |status: u16, body: &str| Answer {
             status: reqwest::StatusCode::from_u16(status).expect("status"),
             body: body.as_bytes().to_vec(),
+            retry_after: None,
         };
         let e = error_of(&answer(401, r#"{"message":"Unauthorized"}"#));
         assert!(matches!(e, ConnectorError::Unauthorized { .. }) && !e.is_transient());

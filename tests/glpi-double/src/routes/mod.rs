@@ -32,7 +32,7 @@ use response::{cors_preflight, json_response, text_response, INLINE_DOC};
 use search::search;
 use session::{check_app_token, init_session, profile_json, session_json};
 
-pub(crate) use response::server_error;
+pub(crate) use response::{bad_gateway, server_error, truncated, unavailable};
 
 /// The API's entry point (GLPI's `url_base_api` ends with it).
 pub(crate) const API_PREFIX: &str = "/apirest.php";

@@ -18,6 +18,45 @@ pub(crate) fn server_error() -> HttpResponse {
     )
 }
 
+/// What a reverse proxy answers when GLPI behind it is down.
+pub(crate) fn bad_gateway() -> HttpResponse {
+    text_page(
+        StatusCode::BAD_GATEWAY,
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    )
+}
+
+/// GLPI under maintenance: 503, and when to come back.
+pub(crate) fn unavailable(retry_after_secs: u64) -> HttpResponse {
+    let mut response = text_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "<html><body><h1>503 Service Unavailable</h1></body></html>",
+    );
+    set_header(&mut response, "retry-after", &retry_after_secs.to_string());
+    response
+}
+
+/// `answer` with only the first half of its body, and a `Content-Length` that says so.
+pub(crate) async fn truncated(answer: HttpResponse) -> HttpResponse {
+    use http_body_util::BodyExt;
+    let (mut parts, body) = answer.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Full::new(half))
+}
+
+fn text_page(status: StatusCode, html: &'static str) -> HttpResponse {
+    let mut response = Response::new(Full::new(Bytes::from_static(html.as_bytes())));
+    *response.status_mut() = status;
+    set_header(&mut response, "content-type", "text/html");
+    response
+}
+
 pub(super) fn cors_preflight(headers: &HeaderMap) -> HttpResponse {
     let mut response = Response::new(Full::new(Bytes::new()));
     set_header(

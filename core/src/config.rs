@@ -60,6 +60,36 @@ pub struct Config {
     pub agent: AgentConfig,
     #[serde(default)]
     pub poll: PollConfig,
+    #[serde(default)]
+    pub retention: RetentionConfig,
+}
+
+/// How long this computer remembers what it no longer needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Hours a delivered report's record (its ticket number, which also keeps a report handed
+    /// over twice from becoming two tickets) stays in the outbox. Default 720 (30 days).
+    #[serde(default = "default_retention_hours")]
+    pub sent_hours: u64,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            sent_hours: default_retention_hours(),
+        }
+    }
+}
+
+fn default_retention_hours() -> u64 {
+    720
+}
+
+impl RetentionConfig {
+    pub fn sent(&self) -> Duration {
+        Duration::from_secs(self.sent_hours.saturating_mul(3600))
+    }
 }
 
 /// How often open tickets are checked (see [`crate::follow`]).

@@ -337,3 +337,36 @@ async fn a_help_desk_asking_to_come_back_later_is_left_alone_that_long() {
     };
     assert_eq!(double.tickets().len(), 1);
 }
+
+#[tokio::test]
+async fn a_delivered_report_enqueued_again_is_not_sent_again_until_its_record_expires() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let r = report(1);
+    outbox.enqueue(&r, 0).expect("enqueue");
+    let courier = Courier::new(Some(glpi(&double)), clock(), Backoff::default());
+    let Outcome::Sent(delivery) = courier.deliver(&outbox, r.id).await.expect("sent") else {
+        panic!("delivered");
+    };
+    // The agent's worker died before answering; the agent asks a fresh one again.
+    outbox.enqueue(&r, 10).expect("enqueue again");
+    assert!(
+        outbox.is_empty().expect("empty"),
+        "not queued a second time"
+    );
+    assert_eq!(
+        outbox.sent_record(r.id).expect("record").map(|s| s.ticket),
+        Some(delivery.ticket)
+    );
+    assert_eq!(double.tickets().len(), 1);
+    // Retention: records older than the cut-off go, younger ones stay.
+    let sent_at = outbox
+        .sent_record(r.id)
+        .expect("record")
+        .expect("kept")
+        .sent_at_ms;
+    assert_eq!(outbox.expire_sent(sent_at).expect("expire"), 0);
+    assert_eq!(outbox.expire_sent(sent_at + 1).expect("expire"), 1);
+    assert_eq!(outbox.sent_record(r.id).expect("record"), None);
+}

@@ -196,6 +196,14 @@ impl Guichet {
     pub async fn submit(&self, report: Report) -> Result<SubmitOutcome, ApiError> {
         let _turn = self.outbox_turn.lock().await;
         let outbox = self.open_outbox().await?;
+        if let Some(sent) = outbox.sent_record(report.id)? {
+            // Submitted again after it was delivered (a worker that died before answering):
+            // the same ticket, not a second one.
+            return Ok(SubmitOutcome::Sent {
+                ticket: sent.ticket,
+                rejected: Vec::new(),
+            });
+        }
         outbox.enqueue(&report, self.now_ms())?;
         let id = report.id;
         let subject = report.subject.clone();
@@ -254,6 +262,11 @@ impl Guichet {
             .collect();
         let actions: Vec<TicketAction> = outbox.actions()?.into_iter().map(|e| e.item).collect();
         let result = self.courier.flush(outbox, ignore_backoff).await?;
+        let keep_ms = i64::try_from(self.config.retention.sent().as_millis()).unwrap_or(i64::MAX);
+        let expired = outbox.expire_sent(self.now_ms().saturating_sub(keep_ms))?;
+        if expired > 0 {
+            tracing::info!("forgot {expired} delivered report(s) past their retention");
+        }
         for (id, delivery) in &result.reports.sent {
             tracing::info!("report {id} delivered as ticket {}", delivery.ticket);
             if let Some((_, subject)) = reports.iter().find(|(r, _)| r == id) {

@@ -204,7 +204,11 @@ impl Outbox {
     /// exactly-once relies on, is kept), so a caller may safely retry.
     pub fn enqueue<T: Parcel>(&self, item: &T, now_ms: i64) -> Result<(), OutboxError> {
         let id = item.id();
-        if self.db.contains_key(entry_key::<T>(id))? {
+        // Already waiting, or already delivered (the agent asks a fresh worker again when the
+        // last one died before answering): never a second copy.
+        if self.db.contains_key(entry_key::<T>(id))?
+            || self.db.contains_key(format!("{SENT}{id}"))?
+        {
             return Ok(());
         }
         let mut stored = item.clone();
@@ -333,6 +337,39 @@ impl Outbox {
             .filter(|(state, _)| **state == EntryState::Pending)
             .map(|(_, ms)| ms)
             .min())
+    }
+
+    /// The record of report `id` if it was delivered (and not yet expired).
+    pub fn sent_record(&self, id: Uuid) -> Result<Option<SentRecord>, OutboxError> {
+        let key = format!("{SENT}{id}");
+        self.db
+            .get(key.as_bytes())?
+            .map(|v| decode(key.as_bytes(), &v))
+            .transpose()
+    }
+
+    /// Forgets the records of reports delivered before `before_ms` (the retention IT sets);
+    /// returns how many. Without it the outbox would grow by one record per report, forever.
+    pub fn expire_sent(&self, before_ms: i64) -> Result<usize, OutboxError> {
+        let old: Vec<sled::IVec> = self
+            .db
+            .scan_prefix(SENT)
+            .filter_map(|kv| {
+                let (k, v) = kv.ok()?;
+                let record: SentRecord = decode(&k, &v).ok()?;
+                (record.sent_at_ms < before_ms).then_some(k)
+            })
+            .collect();
+        if old.is_empty() {
+            return Ok(0);
+        }
+        let mut batch = sled::Batch::default();
+        for key in &old {
+            batch.remove(key);
+        }
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(old.len())
     }
 
     /// Reports already delivered, newest first.

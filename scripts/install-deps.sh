@@ -15,7 +15,7 @@ pkgs=(build-essential pkg-config curl ca-certificates
 if [ "$profile" = test ]; then
   # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon;
   # Xorg with the dummy driver for a real multi-monitor desktop (Xvfb has one RandR monitor).
-  pkgs+=(curl webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
+  pkgs+=(curl openssl webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
          xserver-xorg-core xserver-xorg-video-dummy)
 fi
 

@@ -215,6 +215,18 @@ impl RtServer {
             .to_owned()
     }
 
+    /// Every ticket whose subject is `subject` (no quote in it).
+    pub fn tickets_with_subject(&self, subject: &str) -> Vec<u64> {
+        let query = format!("Subject = '{subject}'");
+        let answer = self.tech(
+            "GET",
+            "tickets",
+            &[("query", &query), ("per_page", "100")],
+            None,
+        );
+        ids(&answer["items"])
+    }
+
     /// Every ticket whose idempotency field is `key`.
     pub fn tickets_with_key(&self, key: &str) -> Vec<u64> {
         let query = format!("CF.{{IdempotencyKey}} = '{key}'");

@@ -370,3 +370,20 @@ async fn a_delivered_report_enqueued_again_is_not_sent_again_until_its_record_ex
     assert_eq!(outbox.expire_sent(sent_at + 1).expect("expire"), 1);
     assert_eq!(outbox.sent_record(r.id).expect("record"), None);
 }
+
+#[test]
+fn a_snapshot_cut_short_is_rebuilt_from_the_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = report(1);
+    {
+        let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+        outbox.enqueue(&r, 0).expect("enqueue");
+    }
+    // What a full disk left when it struck while sled wrote a snapshot (seen in
+    // tests/disk_full.rs): an empty snapshot file, which sled then refuses to open with.
+    let db = dir.path().join("outbox.sled");
+    std::fs::write(db.join("snap.00000000000000A0"), b"").expect("an empty snapshot");
+    let outbox = Outbox::open(dir.path(), Duration::from_secs(5)).expect("reopened");
+    let entry = outbox.load(r.id).expect("the report is intact");
+    assert_eq!(entry.item.attachments[0].bytes, r.attachments[0].bytes);
+}

@@ -74,6 +74,7 @@ impl ApiError {
             ApiError::Reported(info) => info.clone(),
             ApiError::Ipc(e) => e.info(lang),
             ApiError::Outbox(OutboxError::Busy { .. }) => internal("error.outbox_busy"),
+            ApiError::Outbox(e) if e.is_disk_full() => internal("error.disk_full"),
             ApiError::Outbox(_) | ApiError::Worker(_) => internal("error.outbox"),
             ApiError::Follow(_) => internal("error.follow"),
             ApiError::Config(_) => internal("error.config"),

@@ -47,6 +47,14 @@ pub enum OutboxError {
     },
     #[error("outbox storage error: {0}")]
     Storage(#[from] sled::Error),
+    /// Too little room left where the outbox lives to write safely (sled, on a full disk, may
+    /// leave a truncated snapshot behind): refused before anything is written.
+    #[error("only {available} bytes free for the outbox at {path}, {needed} needed")]
+    Full {
+        path: PathBuf,
+        available: u64,
+        needed: u64,
+    },
     #[error("outbox entry {id} is damaged: {message}")]
     Corrupt { id: String, message: String },
     #[error("no report {0} in the outbox")]
@@ -134,6 +142,20 @@ fn blob_prefix(id: Uuid) -> String {
     format!("{BLOB}{id}/")
 }
 
+impl OutboxError {
+    /// The disk (or the user's quota) is full: nothing was written.
+    pub fn is_disk_full(&self) -> bool {
+        let io = match self {
+            OutboxError::Full { .. } => return true,
+            OutboxError::Storage(sled::Error::Io(e)) | OutboxError::Open { source: e, .. } => e,
+            _ => return false,
+        };
+        io.kind() == std::io::ErrorKind::StorageFull
+            || io.kind() == std::io::ErrorKind::QuotaExceeded
+            || io.raw_os_error() == Some(28)
+    }
+}
+
 impl Outbox {
     /// Opens the outbox in `dir`, waiting up to `wait` for another process to release it.
     pub fn open(dir: &Path, wait: Duration) -> Result<Outbox, OutboxError> {
@@ -158,6 +180,7 @@ impl Outbox {
             std::thread::sleep(Duration::from_millis(50));
         }
         let path = dir.join("outbox.sled");
+        room(dir, 0)?;
         // Every write is flushed explicitly, so sled's periodic flusher (and its wake-ups) is off.
         let config = sled::Config::new().path(&path).flush_every_ms(None);
         // We hold our own lock, so a busy sled lock can only be this process's previous handle:
@@ -170,6 +193,11 @@ impl Outbox {
                         && Instant::now() < sled_deadline =>
                 {
                     std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(sled::Error::Corruption { .. }) if set_snapshots_aside(&path) => {
+                    // A snapshot cut short (a crash or a full disk while sled wrote it): sled
+                    // rebuilds it from its log, where every flushed write is.
+                    tracing::warn!("outbox snapshot damaged: rebuilding it from the log");
                 }
                 other => break other?,
             }
@@ -211,6 +239,12 @@ impl Outbox {
         {
             return Ok(());
         }
+        let bytes: u64 = item
+            .attachments()
+            .iter()
+            .map(|a| a.bytes.len() as u64)
+            .sum();
+        room(self.path.parent().unwrap_or(&self.path), bytes)?;
         let mut stored = item.clone();
         let mut batch = sled::Batch::default();
         for (n, attachment) in stored.attachments_mut().iter_mut().enumerate() {
@@ -527,6 +561,37 @@ impl Outbox {
         self.db.flush()?;
         Ok(true)
     }
+}
+
+/// What sled needs free beside the data it is given: room for a new log segment and snapshot.
+const HEADROOM: u64 = 4 * 1024 * 1024;
+
+/// Refuses to write `bytes` (three times over: log, snapshot, page cache flush) when the file
+/// system where `dir` lives cannot take them with [`HEADROOM`] to spare.
+fn room(dir: &Path, bytes: u64) -> Result<(), OutboxError> {
+    let needed = HEADROOM + bytes.saturating_mul(3);
+    match fs2::available_space(dir) {
+        Ok(available) if available < needed => Err(OutboxError::Full {
+            path: dir.to_owned(),
+            available,
+            needed,
+        }),
+        // Unknown (a file system that does not say): try, and let the write fail if it must.
+        _ => Ok(()),
+    }
+}
+
+/// Moves sled's snapshot files aside (`snap.*` → `damaged-snap.*`, a name sled does not read);
+/// whether there was any.
+fn set_snapshots_aside(db: &Path) -> bool {
+    let mut moved = false;
+    for entry in std::fs::read_dir(db).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("snap.") {
+            moved |= std::fs::rename(entry.path(), db.join(format!("damaged-{name}"))).is_ok();
+        }
+    }
+    moved
 }
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, OutboxError> {

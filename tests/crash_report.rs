@@ -20,7 +20,8 @@ use rand::{Rng, SeedableRng};
 use std::time::Duration;
 
 const REPORTS: usize = 200;
-/// Against the real RT: enough kills to land in every phase, within the CI budget of its tests.
+/// Against the real RT in CI: enough kills to land in every phase, within the CI budget of its
+/// tests. `GUICHET_RT_CRASH_REPORTS=200` runs the long version (docs/RELIABILITY.md).
 const RT_REPORTS: usize = 40;
 
 /// What the user was told about one report.
@@ -211,7 +212,11 @@ fn killing_report_and_flush_anywhere_never_loses_or_duplicates_on_request_tracke
         return;
     };
     let ws = Workstation::with_server(&rt.config_toml());
-    let told = file_reports(&ws, RT_REPORTS, 2027);
+    let reports = std::env::var("GUICHET_RT_CRASH_REPORTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(RT_REPORTS);
+    let told = file_reports(&ws, reports, 2027);
     let kills = flush_with_kills(&ws, 8);
     eprintln!("queue flush killed {kills} times");
     check(&rt, &told);

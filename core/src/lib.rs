@@ -26,6 +26,8 @@ pub mod config;
 pub mod connector;
 pub mod facts;
 pub mod follow;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod html;
 pub mod outbox;
 pub mod phone;

@@ -1,0 +1,7 @@
+//! Request Tracker's answers: error bodies, and JSON through every reader of the RT connector.
+//! The checks are in `guichet_core::fuzz::rt`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| guichet_core::fuzz::rt(data));

@@ -72,10 +72,35 @@ pub fn t(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Stri
         .or_else(|| catalogue(Lang::Fr).get(key))
         .map(String::as_str)
         .unwrap_or(key);
-    let mut out = template.to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    substitute(template, args)
+}
+
+/// Replaces each `{name}` of `template` by its value in one pass over the template, so that a
+/// value containing braces (a file named `{max}.pdf`) is never itself substituted. A brace that
+/// opens no known name is kept as written.
+fn substitute(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((value.to_string(), close))
+        });
+        match value {
+            Some((text, close)) => {
+                out.push_str(&text);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -114,6 +139,19 @@ pub fn human_size(lang: Lang, bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_with_braces_is_never_substituted_again() {
+        let name = "{max}.pdf";
+        let got = substitute(
+            "« {name} » dépasse {max} ({size})",
+            &[("name", &name), ("max", &"10 Mio"), ("size", &"12 Mio")],
+        );
+        assert_eq!(got, "« {max}.pdf » dépasse 10 Mio (12 Mio)");
+        assert_eq!(substitute("{unknown} and { open", &[("x", &1)]), "{unknown} and { open");
+        assert_eq!(substitute("tail {x", &[("x", &1)]), "tail {x");
+        assert_eq!(substitute("{x}{x}", &[("x", &"é")]), "éé");
+    }
 
     #[test]
     fn catalogues_parse_and_have_the_same_keys() {

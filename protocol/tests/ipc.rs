@@ -1,6 +1,7 @@
 //! The local IPC protocol, tested directly: framing, the versioned handshake, the user-only
 //! socket, the single-instance lock, and refusal of malformed or oversized messages.
 
+#![cfg(unix)] // The socket; the Windows pipe is tested in pipe.rs.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 use guichet_protocol::error::{ErrorCode, ErrorInfo};

@@ -5,7 +5,7 @@
 
 mod delivery;
 mod follow;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", windows))]
 mod network;
 mod outbox;
 mod screens;
@@ -107,6 +107,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
             return crate::exit::EXIT_FAILURE;
         }
     };
+    tracing::info!("listening on {}", socket.display());
     let (tx, mut rx) = unbounded_channel();
     let agent = Arc::new(Agent {
         guichet: guichet.clone(),
@@ -125,7 +126,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     tokio::spawn(server::serve(listener, agent.clone()));
     tokio::spawn(delivery::run(agent.clone()));
     tokio::spawn(follow::run(agent.clone()));
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows))]
     tokio::spawn(network::run(agent.clone()));
     let lang = guichet.lang();
     let mut unread = 0usize;

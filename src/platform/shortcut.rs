@@ -84,6 +84,33 @@ impl fmt::Display for Shortcut {
 
 pub const DEFAULT: &str = guichet_core::api::DEFAULT_SHORTCUT;
 
+/// Windows' names for the same shortcut (`RegisterHotKey`): the modifier flags and the
+/// virtual-key code. Pure, so that it is tested on every platform.
+#[cfg_attr(not(windows), allow(dead_code))]
+impl Shortcut {
+    /// `MOD_ALT` 1, `MOD_CONTROL` 2, `MOD_SHIFT` 4, `MOD_WIN` 8, and `MOD_NOREPEAT` (0x4000), so
+    /// that holding the keys down does not open a wizard per key repeat.
+    pub fn windows_modifiers(&self) -> u32 {
+        [
+            (self.alt, 0x1),
+            (self.control, 0x2),
+            (self.shift, 0x4),
+            (self.super_key, 0x8),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0x4000, |mods, (_, flag)| mods | flag)
+    }
+
+    /// The virtual-key code: `A`–`Z` are 0x41–0x5A, `0`–`9` 0x30–0x39, F1–F12 0x70–0x7B.
+    pub fn windows_virtual_key(&self) -> u32 {
+        match self.keysym {
+            k @ 0xffbe..=0xffc9 => 0x70 + (k - 0xffbe),
+            k => u32::from(char::from_u32(k).unwrap_or('?').to_ascii_uppercase()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +131,19 @@ mod tests {
         for bad in ["G", "Ctrl+", "Ctrl+Hyper+G", "Ctrl+F13", "Ctrl+Alt+GG", ""] {
             assert!(bad.parse::<Shortcut>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn windows_gets_the_same_keys() {
+        let s: Shortcut = "Ctrl+Alt+G".parse().expect("default parses");
+        assert_eq!(s.windows_modifiers(), 0x4000 | 0x2 | 0x1);
+        assert_eq!(s.windows_virtual_key(), 0x47);
+        let f: Shortcut = "Shift+Win+F12".parse().expect("F-key");
+        assert_eq!(f.windows_modifiers(), 0x4000 | 0x4 | 0x8);
+        assert_eq!(f.windows_virtual_key(), 0x7B);
+        let d: Shortcut = "Ctrl+7".parse().expect("digit");
+        assert_eq!(d.windows_virtual_key(), 0x37);
+        let one: Shortcut = "Alt+F1".parse().expect("F1");
+        assert_eq!(one.windows_virtual_key(), 0x70);
     }
 }

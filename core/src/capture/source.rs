@@ -32,6 +32,8 @@ impl ScreenSource for DisplaySource {
         if let Some(capture) = crate::platform::fast_capture() {
             return Ok(capture);
         }
+        #[cfg(windows)]
+        crate::platform::per_monitor_dpi_aware();
         capture_xcap()
     }
 }

@@ -1,14 +1,21 @@
 //! The user-only local channel that carries the IPC protocol, and where it lives. One file per
-//! platform: `unix.rs` (a Unix socket, mode 0600 in a 0700 directory) serves Linux and macOS; a
-//! Windows named pipe goes beside it as `windows.rs`. Every platform offers the same three types:
-//! [`Connection`] (framed JSON, one value per line, at most [`crate::ipc::MAX_MESSAGE_BYTES`]),
-//! `Listener` (the agent's side, also its single-instance lock) and [`Client`] (checks the
-//! protocol version on connect).
+//! platform: `unix.rs` (a Unix socket, mode 0600 in a 0700 directory) serves Linux and macOS;
+//! `windows/` is a named pipe per user, with an ACL for that user only. Every platform offers the
+//! same three types: [`Connection`] (framed JSON, one value per line, at most
+//! [`crate::ipc::MAX_MESSAGE_BYTES`], `framed.rs`), `Listener` (the agent's side, also its
+//! single-instance lock) and [`Client`] (checks the protocol version on connect).
 
+mod framed;
 #[cfg(unix)]
 mod unix;
+#[cfg(windows)]
+pub mod windows;
+
+pub use framed::{Client, Connection};
 #[cfg(unix)]
-pub use unix::{Client, Connection, Listener};
+pub use unix::Listener;
+#[cfg(windows)]
+pub use windows::Listener;
 
 use std::path::PathBuf;
 
@@ -38,7 +45,16 @@ pub fn runtime_dir() -> Option<PathBuf> {
         .or_else(|| data_dir().map(|d| d.join("run")))
 }
 
-/// The agent's address for this user.
+/// The agent's address for this user: a socket in [`runtime_dir`] (Unix), or the user's named
+/// pipe (Windows; one of its own when `GUICHET_RUNTIME_DIR` gives tests a private agent).
 pub fn socket_path() -> Option<PathBuf> {
-    runtime_dir().map(|d| d.join("agent.sock"))
+    #[cfg(unix)]
+    {
+        runtime_dir().map(|d| unix::address_in(&d))
+    }
+    #[cfg(windows)]
+    {
+        let private = std::env::var_os(RUNTIME_DIR_ENV).filter(|v| !v.is_empty());
+        windows::pipe_name(private.as_deref().map(std::path::Path::new))
+    }
 }

@@ -1,64 +1,17 @@
 //! The Unix side of the transport (Linux, macOS): a stream socket only its user can reach.
 
-use crate::ipc::{IpcError, Request, Response, MAX_MESSAGE_BYTES, PROTOCOL_VERSION};
-use serde::{Deserialize, Serialize};
+use super::{Client, Connection};
+use crate::ipc::IpcError;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::path::PathBuf;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
+use std::path::{Path, PathBuf};
 use tokio::net::{UnixListener, UnixStream};
 
-/// One framed connection: JSON values, one per line.
-#[derive(Debug)]
-pub struct Connection {
-    reader: BufReader<OwnedReadHalf>,
-    writer: OwnedWriteHalf,
-}
-
 impl Connection {
-    fn new(stream: UnixStream) -> Connection {
-        let (r, w) = stream.into_split();
-        Connection {
-            reader: BufReader::new(r),
-            writer: w,
-        }
-    }
-
     /// Wraps one end of a socket pair (the agent's outbox worker gets its end as stdin).
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> Result<Connection, IpcError> {
         stream.set_nonblocking(true)?;
-        Ok(Connection::new(UnixStream::from_std(stream)?))
-    }
-
-    pub async fn send<T: Serialize>(&mut self, message: &T) -> Result<(), IpcError> {
-        let mut line =
-            serde_json::to_vec(message).map_err(|e| IpcError::Malformed(e.to_string()))?;
-        line.push(b'\n');
-        self.writer.write_all(&line).await?;
-        self.writer.flush().await?;
-        Ok(())
-    }
-
-    /// The next message; `None` when the peer closed the connection cleanly.
-    pub async fn receive<T: for<'de> Deserialize<'de>>(&mut self) -> Result<Option<T>, IpcError> {
-        let mut line = Vec::new();
-        let limit = (MAX_MESSAGE_BYTES + 1) as u64;
-        let n = (&mut self.reader)
-            .take(limit)
-            .read_until(b'\n', &mut line)
-            .await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        if line.last() != Some(&b'\n') {
-            return Err(IpcError::Malformed(format!(
-                "message over {MAX_MESSAGE_BYTES} bytes or cut short"
-            )));
-        }
-        serde_json::from_slice(&line)
-            .map(Some)
-            .map_err(|e| IpcError::Malformed(e.to_string()))
+        let (reader, writer) = UnixStream::from_std(stream)?.into_split();
+        Ok(Connection::from_halves(reader, writer))
     }
 }
 
@@ -96,7 +49,8 @@ impl Listener {
 
     pub async fn accept(&self) -> Result<Connection, IpcError> {
         let (stream, _) = self.listener.accept().await?;
-        Ok(Connection::new(stream))
+        let (reader, writer) = stream.into_split();
+        Ok(Connection::from_halves(reader, writer))
     }
 
     pub fn path(&self) -> &Path {
@@ -108,12 +62,6 @@ impl Drop for Listener {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
     }
-}
-
-/// A client of the agent.
-#[derive(Debug)]
-pub struct Client {
-    connection: Connection,
 }
 
 impl Client {
@@ -131,26 +79,12 @@ impl Client {
             }
             Err(e) => return Err(e.into()),
         };
-        let mut client = Client {
-            connection: Connection::new(stream),
-        };
-        match client
-            .request(&Request::Hello {
-                version: PROTOCOL_VERSION,
-            })
-            .await?
-        {
-            Response::Hello { version, .. } if version == PROTOCOL_VERSION => Ok(client),
-            Response::Hello { version, .. } => Err(IpcError::Version {
-                agent: version,
-                ours: PROTOCOL_VERSION,
-            }),
-            other => Err(IpcError::Unexpected(other.kind())),
-        }
+        let (reader, writer) = stream.into_split();
+        Client::greet(Connection::from_halves(reader, writer)).await
     }
+}
 
-    pub async fn request(&mut self, request: &Request) -> Result<Response, IpcError> {
-        self.connection.send(request).await?;
-        self.connection.receive().await?.ok_or(IpcError::Closed)
-    }
+/// The agent's address under `runtime_dir`.
+pub(super) fn address_in(runtime_dir: &Path) -> PathBuf {
+    runtime_dir.join("agent.sock")
 }

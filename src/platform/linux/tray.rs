@@ -40,32 +40,24 @@ impl std::fmt::Debug for Tray {
     }
 }
 
-/// The icon, 32×32 ARGB32 (network byte order), drawn from the PNG shipped in `icons/`.
+/// The icon as ksni wants it: ARGB32 in network byte order.
 fn icon() -> Vec<ksni::Icon> {
-    const PNG: &[u8] = include_bytes!("../../../icons/32x32.png");
-    match image_from_png(PNG) {
-        Some(icon) => vec![icon],
-        None => Vec::new(),
-    }
-}
-
-fn image_from_png(png: &[u8]) -> Option<ksni::Icon> {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png));
-    let mut reader = decoder.read_info().ok()?;
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).ok()?;
-    if info.color_type != png::ColorType::Rgba || info.bit_depth != png::BitDepth::Eight {
-        return None;
-    }
-    let data = buf[..info.buffer_size()]
+    let Some(icon) = crate::platform::icon::tray() else {
+        return Vec::new();
+    };
+    let (Ok(width), Ok(height)) = (i32::try_from(icon.width), i32::try_from(icon.height)) else {
+        return Vec::new();
+    };
+    let data = icon
+        .pixels
         .chunks_exact(4)
         .flat_map(|p| [p[3], p[0], p[1], p[2]])
         .collect();
-    Some(ksni::Icon {
-        width: i32::try_from(info.width).ok()?,
-        height: i32::try_from(info.height).ok()?,
+    vec![ksni::Icon {
+        width,
+        height,
         data,
-    })
+    }]
 }
 
 impl ksni::Tray for Tray {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the Windows tests of guichet-protocol (the named pipe, its security descriptor, the pipe
+# names) for x86_64-pc-windows-gnu and runs them under Wine, in a throw-away WINEPREFIX.
+#
+#   scripts/cross/wine-unit-tests.sh
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+target=x86_64-pc-windows-gnu
+target_dir="${GUICHET_CROSS_TARGET_DIR:-$root/target/cross}"
+cd "$root"
+
+# The test harness needs unwinding, so std is built with its default panic runtime here.
+executables="$(env -i HOME="$HOME" PATH=/usr/bin:/bin LANG=C.UTF-8 \
+  CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" CARGO_TARGET_DIR="$target_dir" RUSTC_BOOTSTRAP=1 \
+  /usr/bin/cargo test --locked -Zbuild-std --target "$target" -p guichet-protocol --no-run \
+  --message-format=json \
+  | python3 -c 'import json,sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
+        print(m["executable"])')"
+
+dll="$("$root/scripts/cross/build-windows.sh" | tail -1)/bcryptprimitives.dll"
+prefix="$(mktemp -d)"
+trap 'WINEPREFIX="$prefix" wineserver -k 2>/dev/null || true; rm -rf "$prefix"' EXIT
+export WINEPREFIX="$prefix" WINEDEBUG=-all
+failed=0
+for exe in $executables; do
+  cp "$dll" "$(dirname "$exe")/"
+  echo "== wine $(basename "$exe")"
+  if ! (unset DISPLAY; timeout 300 wine "$exe" --test-threads=2); then failed=1; fi
+done
+[[ -n "$executables" ]] || { echo "no test executable was built" >&2; exit 1; }
+exit "$failed"

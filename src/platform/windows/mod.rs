@@ -1,0 +1,15 @@
+//! Windows: `tray-icon` tray, `RegisterHotKey` shortcut, toasts, the worker on standard
+//! input and output.
+
+mod notify;
+mod shortcut;
+mod tray;
+mod worker_channel;
+
+pub use notify::notify;
+pub use shortcut::watch_shortcut;
+pub use tray::TrayIcon;
+pub use worker_channel::{spawn_worker, worker_connection};
+
+/// Nothing to tune: Windows' heap gives large blocks back when they are freed.
+pub fn tune_allocator() {}

@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
 # Installs, on a fresh Debian 12 / Ubuntu machine, the system packages Guichet needs to build, run and
 # be tested. Idempotent: packages already present are skipped, so a second run costs a few seconds.
-# Usage: scripts/install-deps.sh [run|test]   (default: test, the superset)
+# Usage: scripts/install-deps.sh [run|cross|test]   (default: test, the superset)
+#   cross: only what builds and checks Guichet for Windows and macOS (README, "Operating systems")
 set -euo pipefail
 profile=${1:-test}
+
+# Windows and macOS from this machine: Debian's rustc-web/cargo-web (which can build the standard
+# library for other targets from rust-web-src), its clippy, mingw to link for Windows, and Wine to
+# run the result (shared/cross-platform.md).
+cross_pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64 wine wine64)
 
 # Build and run: WebKitGTK for the window process, appindicator (Tauri's tray panics without it),
 # xcap's capture back ends (PipeWire via bindgen needs libclang; libgbm for linking); cmake and
 # nasm build the bundled SIMD libjpeg-turbo that encodes screenshots.
-pkgs=(build-essential pkg-config curl ca-certificates
+pkgs=(build-essential pkg-config curl ca-certificates cmake nasm
       libwebkit2gtk-4.1-dev libayatana-appindicator3-1 libayatana-appindicator3-dev
       libpipewire-0.3-dev libclang1-14 libclang-common-14-dev libxcb-randr0-dev libgbm-dev
-      libdbus-1-dev nodejs npm cmake nasm)
+      libdbus-1-dev nodejs npm)
+if [ "$profile" = cross ]; then
+  pkgs=(build-essential cmake nasm xvfb x11-xserver-utils "${cross_pkgs[@]}")
+fi
 if [ "$profile" = test ]; then
+  pkgs+=("${cross_pkgs[@]}")
   # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon;
   # Xorg with the dummy driver for a real multi-monitor desktop (Xvfb has one RandR monitor).
   pkgs+=(curl openssl webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils

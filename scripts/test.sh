@@ -56,3 +56,11 @@ cargo build --locked --workspace --all-targets
 
 step "tests"
 cargo test --locked --workspace
+
+step "Windows and macOS: clippy -D warnings for four targets (Debian's rustc-web, std built per target)"
+scripts/cross/check.sh
+
+step "Windows: guichet.exe built with mingw, its tests run under Wine"
+windows_build="$(scripts/cross/build-windows.sh | tail -1)"
+scripts/cross/wine-unit-tests.sh
+GUICHET_WINDOWS_BUILD="$windows_build" cargo test --locked -p guichet --test wine -- --ignored --test-threads=1

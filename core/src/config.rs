@@ -1,4 +1,5 @@
-//! Guichet's configuration: a TOML file named by `--config` or `GUICHET_CONFIG`, and where data
+//! Guichet's configuration: a TOML file named by `--config` or `GUICHET_CONFIG`, else the system-wide
+//! file IT deploys ([`system_config_path`]), and where data
 //! lives (`GUICHET_DATA_DIR`, else the OS data directory). Everything has a default, so Guichet
 //! runs with no file at all: with no help desk configured, reports wait in the local outbox.
 
@@ -283,12 +284,14 @@ pub struct UserDefaults {
 }
 
 impl Config {
-    /// Loads the file named by `explicit`, else by `GUICHET_CONFIG`; with neither, the defaults.
+    /// Loads the file named by `explicit`, else by `GUICHET_CONFIG`, else the system-wide file IT
+    /// deploys ([`system_config_path`]) if there is one; with none, the defaults.
     pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
         let from_env = std::env::var_os(CONFIG_ENV)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
-        match explicit.map(Path::to_path_buf).or(from_env) {
+        let system = || system_config_path().filter(|path| path.is_file());
+        match explicit.map(Path::to_path_buf).or(from_env).or_else(system) {
             Some(path) => Config::from_file(&path),
             None => Ok(Config::default()),
         }
@@ -327,6 +330,26 @@ impl Config {
     }
 }
 
+/// Where IT puts the configuration of every user of a computer: `/etc/guichet/config.toml` on
+/// Linux, `%ProgramData%\Guichet\config.toml` on Windows, `/Library/Application
+/// Support/Guichet/config.toml` on macOS.
+pub fn system_config_path() -> Option<PathBuf> {
+    if cfg!(windows) {
+        let base = std::env::var_os("ProgramData")
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| PathBuf::from(r"C:\ProgramData"), PathBuf::from);
+        Some(base.join("Guichet").join("config.toml"))
+    } else if cfg!(target_os = "macos") {
+        Some(PathBuf::from(
+            "/Library/Application Support/Guichet/config.toml",
+        ))
+    } else if cfg!(unix) {
+        Some(PathBuf::from("/etc/guichet/config.toml"))
+    } else {
+        None
+    }
+}
+
 /// Where Guichet keeps its outbox and caches.
 pub fn data_dir() -> Result<PathBuf, ConfigError> {
     guichet_protocol::transport::data_dir().ok_or(ConfigError::NoDataDir)
@@ -335,6 +358,17 @@ pub fn data_dir() -> Result<PathBuf, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_system_file_is_where_it_belongs_on_this_os() {
+        let path = system_config_path().expect("a system path");
+        #[cfg(target_os = "linux")]
+        assert_eq!(path, Path::new("/etc/guichet/config.toml"));
+        #[cfg(windows)]
+        assert!(path.ends_with(r"Guichet\config.toml"), "{}", path.display());
+        #[cfg(target_os = "macos")]
+        assert!(path.starts_with("/Library/Application Support/Guichet"));
+    }
 
     fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("tempdir");

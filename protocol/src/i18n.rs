@@ -148,7 +148,10 @@ mod tests {
             &[("name", &name), ("max", &"10 Mio"), ("size", &"12 Mio")],
         );
         assert_eq!(got, "« {max}.pdf » dépasse 10 Mio (12 Mio)");
-        assert_eq!(substitute("{unknown} and { open", &[("x", &1)]), "{unknown} and { open");
+        assert_eq!(
+            substitute("{unknown} and { open", &[("x", &1)]),
+            "{unknown} and { open"
+        );
         assert_eq!(substitute("tail {x", &[("x", &1)]), "tail {x");
         assert_eq!(substitute("{x}{x}", &[("x", &"é")]), "éé");
     }

@@ -18,7 +18,7 @@ if [[ "${1:-}" == "--release" ]]; then profile=release; args+=(--release); fi
 cd "$root"
 env -i HOME="$HOME" PATH=/usr/bin:/bin LANG=C.UTF-8 \
   CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" CARGO_TARGET_DIR="$target_dir" RUSTC_BOOTSTRAP=1 \
-  /usr/bin/cargo build --locked -Zbuild-std=std,panic_abort --target "$target" -p guichet "${args[@]}" >&2
+  /usr/bin/cargo build --locked -Zbuild-std --target "$target" -p guichet "${args[@]}" >&2
 
 out="$target_dir/$target/$profile"
 dll="$out/bcryptprimitives.dll"

@@ -10,16 +10,12 @@ target=x86_64-pc-windows-gnu
 target_dir="${GUICHET_CROSS_TARGET_DIR:-$root/target/cross}"
 cd "$root"
 
-# The test harness needs unwinding, so std is built with its default panic runtime here.
+# The test executables, from cargo's JSON messages: artifacts with an "executable" built as tests.
 executables="$(env -i HOME="$HOME" PATH=/usr/bin:/bin LANG=C.UTF-8 \
   CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" CARGO_TARGET_DIR="$target_dir" RUSTC_BOOTSTRAP=1 \
   /usr/bin/cargo test --locked -Zbuild-std --target "$target" -p guichet-protocol --no-run \
   --message-format=json \
-  | python3 -c 'import json,sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
-        print(m["executable"])')"
+  | grep '"test":true' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')"
 
 dll="$("$root/scripts/cross/build-windows.sh" | tail -1)/bcryptprimitives.dll"
 prefix="$(mktemp -d)"

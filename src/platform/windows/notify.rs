@@ -43,16 +43,8 @@ fn register_app_id() -> Result<(), u32> {
     }
     let bytes = u32::try_from(value.len() * 2).unwrap_or(u32::MAX);
     // SAFETY: an open key; the value is `bytes` long, NUL included.
-    let status = unsafe {
-        RegSetValueExW(
-            key,
-            name.as_ptr(),
-            0,
-            REG_SZ,
-            value.as_ptr().cast(),
-            bytes,
-        )
-    };
+    let status =
+        unsafe { RegSetValueExW(key, name.as_ptr(), 0, REG_SZ, value.as_ptr().cast(), bytes) };
     // SAFETY: opened above, closed once.
     unsafe { RegCloseKey(key) };
     if status != 0 {

@@ -80,12 +80,7 @@ impl TrayIcon {
 
 /// The tray thread: builds the icon and menu, says it is ready (with its thread id), then runs
 /// the message loop until told to quit.
-fn run(
-    lang: Lang,
-    events: TrayEvents,
-    unread: usize,
-    ready: mpsc::Sender<Result<u32, String>>,
-) {
+fn run(lang: Lang, events: TrayEvents, unread: usize, ready: mpsc::Sender<Result<u32, String>>) {
     // SAFETY: plain Win32 calls on this thread; PeekMessage creates its message queue so that
     // messages posted before the loop starts are kept.
     let thread_id = unsafe {

@@ -66,7 +66,13 @@ impl NetWatch {
         // SAFETY: the callback and its context outlive the subscription (cancelled in Drop
         // before the context is freed); `handle` is written on success.
         let status = unsafe {
-            NotifyIpInterfaceChange(AF_UNSPEC, Some(on_change), sender.cast(), false, &mut handle)
+            NotifyIpInterfaceChange(
+                AF_UNSPEC,
+                Some(on_change),
+                sender.cast(),
+                false,
+                &mut handle,
+            )
         };
         if status != NO_ERROR {
             // SAFETY: never handed to Windows, freed once.

@@ -120,7 +120,9 @@ fn pipe_exists(name: &Path) -> bool {
 
 fn create(name: &Path, security: &PipeSecurity, first: bool) -> std::io::Result<NamedPipeServer> {
     let mut options = ServerOptions::new();
-    options.first_pipe_instance(first).reject_remote_clients(true);
+    options
+        .first_pipe_instance(first)
+        .reject_remote_clients(true);
     security.create(&options, name)
 }
 
@@ -131,10 +133,14 @@ impl Client {
         let pipe = loop {
             match ClientOptions::new().open(name) {
                 Ok(pipe) => break pipe,
-                Err(e) if e.raw_os_error() == Some(ERROR_PIPE_BUSY) && Instant::now() < deadline => {
+                Err(e)
+                    if e.raw_os_error() == Some(ERROR_PIPE_BUSY) && Instant::now() < deadline =>
+                {
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(IpcError::NoAgent),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(IpcError::NoAgent)
+                }
                 Err(e) => return Err(e.into()),
             }
         };

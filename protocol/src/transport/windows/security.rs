@@ -138,7 +138,10 @@ impl PipeSecurity {
         // SAFETY: `attributes` is a valid SECURITY_ATTRIBUTES for the duration of the call, and
         // its descriptor lives as long as `self`.
         unsafe {
-            options.create_with_security_attributes_raw(name, (&mut attributes as *mut SECURITY_ATTRIBUTES).cast())
+            options.create_with_security_attributes_raw(
+                name,
+                (&mut attributes as *mut SECURITY_ATTRIBUTES).cast(),
+            )
         }
     }
 }

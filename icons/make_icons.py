@@ -31,6 +31,8 @@ def main() -> None:
     for name, px in [("32x32.png", 32), ("128x128.png", 128), ("128x128@2x.png", 256), ("icon.png", 512)]:
         big.resize((px, px), Image.LANCZOS).save(out / name, optimize=True)
     big.save(out / "icon.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (256, 256)])
+    # macOS bundles (.app, .dmg): every size from 16 to 1024, Retina pairs included.
+    big.save(out / "icon.icns")
 
 
 if __name__ == "__main__":

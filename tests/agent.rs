@@ -9,6 +9,8 @@ mod common;
 
 use common::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
 use common::{json, stderr, Workstation};
+use guichet_core::protocol::ipc::{Request, Response};
+use guichet_core::protocol::transport::Client;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -133,6 +135,27 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
         Some(read_file(&agent.record)).filter(|r| !r.is_empty())
     });
     assert_eq!(started.trim(), "--window wizard --captured");
+    // Nothing could be captured (no display here): the wizard is told why, in the user's
+    // language, and goes on without a screenshot.
+    let context = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let socket = agent.runtime.join("agent.sock");
+            let mut client = Client::connect(&socket).await.expect("connect");
+            client.request(&Request::WizardContext).await.expect("context")
+        });
+    match context {
+        Response::WizardContext { context } => {
+            assert!(context.screens.is_empty());
+            assert_eq!(
+                context.capture_problem.as_deref(),
+                Some("No display to capture: neither DISPLAY nor WAYLAND_DISPLAY is set."),
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
     let log = agent.log();
     let captured = log.find("captured").expect("capture logged");
     let window = log

@@ -225,6 +225,10 @@ pub struct WizardContext {
     pub screens: Vec<ScreenPreview>,
     /// Screens that could not be captured, by name.
     pub capture_failures: Vec<String>,
+    /// Why nothing could be captured at all (no display, the permission refused), in the user's
+    /// language; the wizard says it and goes on without a screenshot.
+    #[serde(default)]
+    pub capture_problem: Option<String>,
     pub language: Lang,
 }
 

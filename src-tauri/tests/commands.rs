@@ -69,6 +69,7 @@ fn context() -> WizardContext {
         limits: Limits::default(),
         screens: Vec::new(),
         capture_failures: Vec::new(),
+        capture_problem: None,
         language: Lang::Fr,
     }
 }

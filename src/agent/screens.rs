@@ -19,6 +19,9 @@ const PREVIEW_WIDTH: u32 = 1280;
 pub struct Screens {
     source: Arc<dyn ScreenSource>,
     held: Mutex<Option<Capture>>,
+    /// Why the last capture got nothing at all (no display, the permission refused), for the
+    /// wizard to say; `None` when it worked.
+    problem: Mutex<Option<CaptureError>>,
 }
 
 impl Default for Screens {
@@ -26,6 +29,7 @@ impl Default for Screens {
         Screens {
             source: Arc::new(DisplaySource),
             held: Mutex::new(None),
+            problem: Mutex::new(None),
         }
     }
 }
@@ -35,11 +39,14 @@ impl Screens {
     pub async fn capture(&self) {
         let started = std::time::Instant::now();
         let source = self.source.clone();
+        let mut problem = None;
         let capture = match tokio::task::spawn_blocking(move || source.capture_all()).await {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => {
-                // No display at all: the report goes ahead without a screenshot.
+                // No display at all, or no permission: the report goes ahead without a
+                // screenshot, and the wizard says why.
                 tracing::warn!("screen capture failed: {e}");
+                problem = Some(e);
                 Capture::default()
             }
             Err(e) => {
@@ -56,6 +63,12 @@ impl Screens {
             started.elapsed().as_secs_f64() * 1e3
         );
         *self.held.lock().await = Some(capture);
+        *self.problem.lock().await = problem;
+    }
+
+    /// Why the last capture got nothing at all, in `lang`; `None` when it worked.
+    pub async fn problem(&self, lang: guichet_core::i18n::Lang) -> Option<String> {
+        self.problem.lock().await.as_ref().map(|e| e.message(lang))
     }
 
     /// Previews for the wizard, the names of failed screens, and the screens' facts.

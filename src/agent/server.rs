@@ -154,6 +154,7 @@ async fn wizard_context(agent: &Agent) -> WizardContext {
         limits: guichet.config().limits.clone(),
         screens,
         capture_failures: failures,
+        capture_problem: agent.screens.problem(guichet.lang()).await,
         language: guichet.lang(),
     }
 }

@@ -36,6 +36,10 @@ use std::fmt;
 pub enum CaptureError {
     #[error("no display to capture: neither DISPLAY nor WAYLAND_DISPLAY is set")]
     NoDisplay,
+    /// The system refuses to let this program see the screen (macOS: the Screen Recording
+    /// permission, System Settings › Privacy & Security).
+    #[error("the screen recording permission is not granted")]
+    PermissionDenied,
     #[error("cannot list the monitors: {0}")]
     Monitors(String),
     #[error("no monitor could be captured{}", failures_suffix(.0))]
@@ -64,6 +68,7 @@ impl CaptureError {
         use crate::i18n::{human_size, t};
         match self {
             CaptureError::NoDisplay => t(lang, "capture.no_display", &[]),
+            CaptureError::PermissionDenied => t(lang, "capture.permission", &[]),
             CaptureError::Monitors(detail) => t(lang, "capture.monitors", &[("detail", detail)]),
             CaptureError::NothingCaptured(failures) => t(
                 lang,

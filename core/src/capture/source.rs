@@ -34,6 +34,10 @@ impl ScreenSource for DisplaySource {
         }
         #[cfg(windows)]
         crate::platform::per_monitor_dpi_aware();
+        #[cfg(target_os = "macos")]
+        if !crate::platform::screen_capture_allowed() {
+            return Err(CaptureError::PermissionDenied);
+        }
         capture_xcap()
     }
 }

@@ -1,5 +1,5 @@
 //! What differs between operating systems in the core, behind one small API; one folder per OS
-//! (`linux/`, `windows/`):
+//! (`linux/`, `windows/`, `macos/`):
 //!
 //! - `fast_capture() -> Option<Capture>`: a capture of every monitor faster than `xcap`'s where
 //!   the OS allows it (Linux/X11: MIT-SHM); `None` sends the caller to `xcap`, the portable path.
@@ -8,6 +8,8 @@
 //!   today), the outbox's back-off still delivers.
 //! - Windows only: `per_monitor_dpi_aware()`, called before a capture, so that each monitor comes
 //!   out in its physical pixels.
+//! - macOS only: `screen_capture_allowed()`, the Screen Recording permission, checked before a
+//!   capture (without it macOS returns the wallpaper alone).
 //!
 //! The local IPC channel and the data and runtime directories are `guichet_protocol::transport`'s.
 
@@ -20,3 +22,8 @@ pub use linux::{fast_capture, NetWatch};
 pub mod windows;
 #[cfg(windows)]
 pub use windows::{per_monitor_dpi_aware, NetWatch};
+
+#[cfg(target_os = "macos")]
+pub mod macos;
+#[cfg(target_os = "macos")]
+pub use macos::screen_capture_allowed;

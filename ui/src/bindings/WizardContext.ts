@@ -12,4 +12,9 @@ export type WizardContext = { categories: CategoryList, phone: string | null, lo
 /**
  * Screens that could not be captured, by name.
  */
-captureFailures: Array<string>, language: Lang, };
+captureFailures: Array<string>, 
+/**
+ * Why nothing could be captured at all (no display, the permission refused), in the user's
+ * language; the wizard says it and goes on without a screenshot.
+ */
+captureProblem: string | null, language: Lang, };

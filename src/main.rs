@@ -21,15 +21,24 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = cli::Args::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("guichet: cannot start: {e}");
-            return ExitCode::from(1);
-        }
+    // macOS: AppKit's objects (the tray's status item, the shortcut's hot key, the answers to
+    // notifications) belong to the main thread, which must run the application's event loop; the
+    // agent's runtime runs beside it. The CLI touches no AppKit and runs here, as everywhere.
+    #[cfg(target_os = "macos")]
+    if args.command.is_none() {
+        return platform::run_agent(move || {
+            let Some(runtime) = runtime() else {
+                return exit::EXIT_FAILURE;
+            };
+            let code = runtime.block_on(agent::run(args.config.as_deref(), args.report));
+            // A notification still waiting for its click holds a blocking thread: not waited for,
+            // the process is ending.
+            runtime.shutdown_background();
+            code
+        });
+    }
+    let Some(runtime) = runtime() else {
+        return ExitCode::from(exit::EXIT_FAILURE);
     };
     let code = runtime.block_on(async {
         match args.command {
@@ -39,4 +48,19 @@ fn main() -> ExitCode {
         }
     });
     ExitCode::from(code)
+}
+
+/// The runtime the agent, the worker and each command run on: the thread that builds it (and
+/// tokio's pool for blocking work).
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            eprintln!("guichet: cannot start: {e}");
+            None
+        }
+    }
 }

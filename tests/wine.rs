@@ -106,6 +106,13 @@ fn json(output: &Output) -> serde_json::Value {
 
 const DESCRIPTION: &str = "L'imprimante de la salle 12 ne répond plus depuis ce matin.";
 
+/// `report --subject <subject> --description <DESCRIPTION>`, then `more`.
+fn report<'a>(subject: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["report", "--subject", subject, "--description", DESCRIPTION];
+    args.extend_from_slice(more);
+    args
+}
+
 #[test]
 #[ignore = "needs the Windows build; run by scripts/test.sh"]
 fn version_facts_and_dry_run() {
@@ -133,18 +140,16 @@ fn version_facts_and_dry_run() {
     let out = ws.dir.path().join("dry");
     let dry = wine.run(
         &ws,
-        &[
-            "report",
-            "--subject",
+        &report(
             "Imprimante",
-            "--description",
-            DESCRIPTION,
-            "--attach",
-            &windows_path(&attachment),
-            "--dry-run",
-            "--out",
-            &windows_path(&out),
-        ],
+            &[
+                "--attach",
+                &windows_path(&attachment),
+                "--dry-run",
+                "--out",
+                &windows_path(&out),
+            ],
+        ),
     );
     assert!(dry.status.success(), "{dry:?}");
     let request: serde_json::Value =
@@ -172,17 +177,15 @@ fn a_report_with_a_file_and_a_screenshot_reaches_the_help_desk() {
         &wine
             .guichet(
                 &ws,
-                &[
-                    "report",
-                    "--subject",
+                &report(
                     "Imprimante",
-                    "--description",
-                    DESCRIPTION,
-                    "--attach",
-                    &windows_path(&attachment),
-                    "--screenshot",
-                    "--json",
-                ],
+                    &[
+                        "--attach",
+                        &windows_path(&attachment),
+                        "--screenshot",
+                        "--json",
+                    ],
+                ),
             )
             .env("DISPLAY", &screen.display)
             .output()
@@ -245,16 +248,7 @@ fn queued_offline_then_delivered_exactly_once_despite_kills() {
         let subject = format!("Panne n°{n}");
         let queued = json(&wine.run(
             &ws,
-            &[
-                "report",
-                "--subject",
-                &subject,
-                "--description",
-                DESCRIPTION,
-                "--attach",
-                &windows_path(&path),
-                "--json",
-            ],
+            &report(&subject, &["--attach", &windows_path(&path), "--json"]),
         ));
         assert_eq!(queued["status"], "queued", "{queued}");
         files.push((subject, format!("journal{n}.txt"), bytes));
@@ -339,17 +333,7 @@ fn the_agent_serves_its_pipe_and_runs_once() {
     // The CLI finds the agent's pipe and files through it.
     let sent = json(
         &wine
-            .guichet(
-                &ws,
-                &[
-                    "report",
-                    "--subject",
-                    "Wi-Fi",
-                    "--description",
-                    DESCRIPTION,
-                    "--json",
-                ],
-            )
+            .guichet(&ws, &report("Wi-Fi", &["--json"]))
             .env("GUICHET_RUNTIME_DIR", &private)
             .output()
             .expect("wine"),
@@ -412,16 +396,7 @@ fn configuration_and_data_live_where_windows_keeps_them() {
         &wine
             .guichet(
                 &ws,
-                &[
-                    "report",
-                    "--subject",
-                    "Écran",
-                    "--description",
-                    DESCRIPTION,
-                    "--phone",
-                    "01 23 45 67 89",
-                    "--json",
-                ],
+                &report("Écran", &["--phone", "01 23 45 67 89", "--json"]),
             )
             .env_remove("GUICHET_CONFIG")
             .env_remove("GUICHET_DATA_DIR")

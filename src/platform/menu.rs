@@ -37,6 +37,13 @@ impl MenuId {
         MenuId::Quit,
     ];
 
+    /// The entry whose catalogue key is `key` (menus that report entries by a text id use the
+    /// key as that id: Windows and macOS).
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    pub fn from_label_key(key: &str) -> Option<MenuId> {
+        MenuId::ALL.into_iter().find(|id| id.label_key() == key)
+    }
+
     pub fn label_key(self) -> &'static str {
         match self {
             MenuId::Report => "action.report",
@@ -53,5 +60,31 @@ pub fn label(lang: Lang, id: MenuId, unread: usize) -> String {
         t(lang, "action.my_tickets_unread", &[("count", &unread)])
     } else {
         t(lang, id.label_key(), &[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_comes_back_from_its_key() {
+        for id in MenuId::ALL {
+            assert_eq!(MenuId::from_label_key(id.label_key()), Some(id));
+        }
+        assert_eq!(MenuId::from_label_key("something else"), None);
+    }
+
+    #[test]
+    fn my_tickets_counts_the_unread_notices() {
+        assert_ne!(
+            label(Lang::En, MenuId::MyTickets, 2),
+            label(Lang::En, MenuId::MyTickets, 0)
+        );
+        assert!(label(Lang::En, MenuId::MyTickets, 2).contains('2'));
+        assert_eq!(
+            label(Lang::Fr, MenuId::Report, 5),
+            label(Lang::Fr, MenuId::Report, 0)
+        );
     }
 }

@@ -4,17 +4,23 @@
 //!
 //! - [`TrayIcon`]: the tray icon with the menu of [`menu`], reporting [`menu::TrayEvent`]s:
 //!   `spawn`, `set_unread`, `shutdown`. Linux: a StatusNotifierItem (ksni). Windows: `tray-icon`
-//!   on a thread running the message loop.
+//!   on a thread running the message loop. macOS: `tray-icon`'s status item, on the main thread.
 //! - [`watch_shortcut`]: the global shortcut ([`shortcut::Shortcut`], the same syntax
 //!   everywhere), calling back on each press. Linux: a passive X11 key grab on a thread blocked
-//!   on the X connection. Windows: `RegisterHotKey` on a thread blocked in `GetMessageW`.
+//!   on the X connection. Windows: `RegisterHotKey` on a thread blocked in `GetMessageW`. macOS:
+//!   a Carbon hot key (global-hotkey), registered on the main thread.
 //! - [`notify`]: a desktop notification whose activation calls back. Linux: the freedesktop
 //!   notification service over D-Bus (notify-rust, on the same zbus as the tray). Windows: a
-//!   toast under the agent's registered AppUserModelID.
+//!   toast under the agent's registered AppUserModelID. macOS: NSUserNotificationCenter
+//!   (mac-notification-sys), its answer waited for on a blocking task.
 //! - [`tune_allocator`]: keeps the idle agent small after a capture. Linux/glibc: `mallopt`.
+//!   Windows and macOS: nothing to do.
 //! - [`spawn_worker`] and [`worker_connection`]: the private channel between the agent and its
 //!   outbox worker. Linux: a socket pair, the worker's end on its standard input. Windows: the
-//!   worker's standard input and output.
+//!   worker's standard input and output. macOS: the same socket pair as Linux (`unix_worker`).
+//! - `run_agent` (macOS only): the agent's runtime on a thread of its own, the main thread given
+//!   to the AppKit event loop that the tray, the shortcut and notifications need there (`main`
+//!   calls it for the agent, never for the CLI).
 //!
 //! The core has its own seams (`guichet_core::platform`: fast capture, network watch) and the
 //! IPC transport is `guichet_protocol::transport`'s.
@@ -36,6 +42,21 @@ mod windows;
 pub use windows::{
     notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, TrayIcon,
 };
+
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "macos")]
+pub use macos::{
+    notify, run_agent, spawn_worker, tune_allocator, watch_shortcut, worker_connection, TrayIcon,
+};
+
+/// The outbox worker's channel on Linux and macOS.
+#[cfg(unix)]
+mod unix_worker;
+
+/// The `tray-icon` menu, picture and events shared by the Windows and macOS trays.
+#[cfg(any(windows, target_os = "macos"))]
+mod tray_icon_menu;
 
 /// What a platform back end can fail with. The agent goes on without the part that failed (no
 /// tray, no shortcut, no notification); the message is for the log.

@@ -111,6 +111,23 @@ impl Shortcut {
     }
 }
 
+/// The key's name in the W3C UI Events list of key codes ("KeyG", "Digit7", "F12"), which
+/// `global-hotkey` takes on macOS. Pure, so that it is tested on every platform.
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+impl Shortcut {
+    /// `None` for a keysym that is not a letter, a digit or F1–F12 (parsing never makes one).
+    pub fn key_code(&self) -> Option<String> {
+        match self.keysym {
+            k @ 0xffbe..=0xffc9 => Some(format!("F{}", k - 0xffbe + 1)),
+            k @ (0x41..=0x5a | 0x61..=0x7a) => {
+                char::from_u32(k).map(|c| format!("Key{}", c.to_ascii_uppercase()))
+            }
+            k @ 0x30..=0x39 => char::from_u32(k).map(|c| format!("Digit{c}")),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +162,29 @@ mod tests {
         assert_eq!(d.windows_virtual_key(), 0x37);
         let one: Shortcut = "Alt+F1".parse().expect("F1");
         assert_eq!(one.windows_virtual_key(), 0x70);
+    }
+
+    #[test]
+    fn macos_gets_the_same_keys() {
+        for (text, code) in [
+            ("Ctrl+Alt+G", "KeyG"),
+            ("Ctrl+a", "KeyA"),
+            ("Ctrl+z", "KeyZ"),
+            ("Ctrl+0", "Digit0"),
+            ("Ctrl+7", "Digit7"),
+            ("Alt+F1", "F1"),
+            ("Shift+Win+F12", "F12"),
+        ] {
+            let s: Shortcut = text.parse().expect("valid shortcut");
+            assert_eq!(s.key_code().as_deref(), Some(code), "{text}");
+        }
+        let odd = Shortcut {
+            control: true,
+            alt: false,
+            shift: false,
+            super_key: false,
+            keysym: u32::from(b'-'),
+        };
+        assert_eq!(odd.key_code(), None);
     }
 }

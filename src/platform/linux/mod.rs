@@ -1,13 +1,13 @@
-//! Linux: ksni tray, X11 key grab, D-Bus notifications, glibc tuning, socket-pair worker channel.
+//! Linux: ksni tray, X11 key grab, D-Bus notifications, glibc tuning, socket-pair worker channel
+//! (`super::unix_worker`, shared with macOS).
 
 mod memory;
 mod notify;
 mod shortcut;
 mod tray;
-mod worker_channel;
 
+pub use super::unix_worker::{spawn_worker, worker_connection};
 pub use memory::tune_allocator;
 pub use notify::notify;
 pub use shortcut::watch_shortcut;
 pub use tray::TrayIcon;
-pub use worker_channel::{spawn_worker, worker_connection};

@@ -3,11 +3,10 @@
 //! thread with thread messages: a new unread count, or quit.
 #![allow(unsafe_code)]
 
-use crate::platform::menu::{self, MenuId, TrayEvent, TrayEvents};
-use guichet_core::i18n::{t, Lang};
+use crate::platform::menu::{self, MenuId, TrayEvents};
+use crate::platform::tray_icon_menu::{builder, show_events};
+use guichet_core::i18n::Lang;
 use std::sync::mpsc;
-use tray_icon::menu::{Menu, MenuEvent, MenuItem};
-use tray_icon::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use windows_sys::Win32::System::Threading::GetCurrentThreadId;
 use windows_sys::Win32::UI::WindowsAndMessaging::{
     DispatchMessageW, GetMessageW, PeekMessageW, PostThreadMessageW, TranslateMessage, MSG,
@@ -16,15 +15,6 @@ use windows_sys::Win32::UI::WindowsAndMessaging::{
 
 /// "Show this unread count" (`wParam`).
 const WM_UNREAD: u32 = WM_APP + 1;
-
-/// The menu entry's id, as the menu reports it back.
-fn id_text(id: MenuId) -> &'static str {
-    id.label_key()
-}
-
-fn menu_id(text: &str) -> Option<MenuId> {
-    MenuId::ALL.into_iter().find(|id| id_text(*id) == text)
-}
 
 /// The tray icon while it is shown: its thread, and how to reach it.
 #[derive(Debug)]
@@ -88,83 +78,30 @@ fn run(lang: Lang, events: TrayEvents, unread: usize, ready: mpsc::Sender<Result
         PeekMessageW(&mut msg, std::ptr::null_mut(), 0, 0, PM_NOREMOVE);
         GetCurrentThreadId()
     };
-    let items: Vec<(MenuId, MenuItem)> = MenuId::ALL
-        .into_iter()
-        .map(|id| {
-            let item = MenuItem::with_id(id_text(id), menu::label(lang, id, unread), true, None);
-            (id, item)
-        })
-        .collect();
-    let menu = Menu::new();
-    for (_, item) in &items {
-        if let Err(e) = menu.append(item) {
-            let _ = ready.send(Err(e.to_string()));
-            return;
-        }
-    }
-    let mut builder = TrayIconBuilder::new()
-        .with_menu(Box::new(menu))
-        .with_menu_on_left_click(false)
-        .with_tooltip(format!("Guichet — {}", t(lang, "action.report", &[])));
-    if let Some(icon) = crate::platform::icon::tray() {
-        match tray_icon::Icon::from_rgba(icon.pixels, icon.width, icon.height) {
-            Ok(icon) => builder = builder.with_icon(icon),
-            Err(e) => tracing::warn!("tray picture refused: {e}"),
-        }
-    }
-    let menu_events = events.clone();
-    MenuEvent::set_event_handler(Some(move |event: MenuEvent| {
-        if let Some(id) = menu_id(&event.id.0) {
-            menu_events(TrayEvent::Chosen(id));
-        }
-    }));
-    TrayIconEvent::set_event_handler(Some(move |event: TrayIconEvent| {
-        if let TrayIconEvent::Click {
-            button: MouseButton::Left,
-            button_state: MouseButtonState::Up,
-            ..
-        } = event
-        {
-            events(TrayEvent::Activated);
-        }
-    }));
-    let tray = match builder.build() {
-        Ok(tray) => tray,
+    let tray = match builder(lang, unread).and_then(|(builder, my_tickets)| {
+        Ok((builder.build().map_err(|e| e.to_string())?, my_tickets))
+    }) {
+        Ok(shown) => shown,
         Err(e) => {
-            let _ = ready.send(Err(e.to_string()));
+            let _ = ready.send(Err(e));
             return;
         }
     };
+    show_events(Some(events));
     let _ = ready.send(Ok(thread_id));
     // SAFETY: the standard message loop of this thread; `msg` is written by GetMessageW.
     unsafe {
         let mut msg: MSG = std::mem::zeroed();
         while GetMessageW(&mut msg, std::ptr::null_mut(), 0, 0) > 0 {
             if msg.hwnd.is_null() && msg.message == WM_UNREAD {
-                let count = msg.wParam;
-                for (id, item) in &items {
-                    item.set_text(menu::label(lang, *id, count));
-                }
+                tray.1
+                    .set_text(menu::label(lang, MenuId::MyTickets, msg.wParam));
                 continue;
             }
             TranslateMessage(&msg);
             DispatchMessageW(&msg);
         }
     }
-    MenuEvent::set_event_handler(None::<fn(MenuEvent)>);
-    TrayIconEvent::set_event_handler(None::<fn(TrayIconEvent)>);
+    show_events(None);
     drop(tray);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_entry_comes_back_from_its_id() {
-        for id in MenuId::ALL {
-            assert_eq!(menu_id(id_text(id)), Some(id));
-        }
-        assert_eq!(menu_id("something else"), None);
-    }
 }

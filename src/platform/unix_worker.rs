@@ -1,5 +1,6 @@
-//! The agent's private channel to its outbox worker: one end of a Unix socket pair, handed to the
-//! child as its standard input, so no path or name is exposed to other processes.
+//! The agent's private channel to its outbox worker on Unix (Linux and macOS alike): one end of a
+//! Unix socket pair, handed to the child as its standard input, so no path or name is exposed to
+//! other processes.
 
 use crate::platform::PlatformError;
 use guichet_core::protocol::transport::Connection;

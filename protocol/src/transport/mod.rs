@@ -35,10 +35,16 @@ pub fn data_dir() -> Option<PathBuf> {
 }
 
 /// The directory holding the agent's socket: `$GUICHET_RUNTIME_DIR`, else
-/// `$XDG_RUNTIME_DIR/guichet`, else `<data dir>/run`. Only the user can enter it.
+/// `$XDG_RUNTIME_DIR/guichet` (Linux), else the user's own temporary directory (`$TMPDIR/guichet`
+/// on macOS, where `$TMPDIR` is per user), else `<data dir>/run`. Only the user can enter it.
 pub fn runtime_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(RUNTIME_DIR_ENV).filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(dir));
+    }
+    if cfg!(target_os = "macos") {
+        if let Some(tmp) = std::env::var_os("TMPDIR").filter(|v| !v.is_empty()) {
+            return Some(PathBuf::from(tmp).join("guichet"));
+        }
     }
     dirs::runtime_dir()
         .map(|d| d.join("guichet"))

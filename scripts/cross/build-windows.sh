@@ -10,7 +10,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target=x86_64-pc-windows-gnu
-target_dir="${GUICHET_CROSS_TARGET_DIR:-$root/target/cross}"
+target_dir="${GUICHET_CROSS_TARGET_DIR:-${CARGO_TARGET_DIR:-$root/target}/cross}"
 profile=debug
 args=()
 if [[ "${1:-}" == "--release" ]]; then profile=release; args+=(--release); fi

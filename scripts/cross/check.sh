@@ -15,8 +15,8 @@
 # is told to link a prebuilt library (`TURBOJPEG_SOURCE=explicit`) instead of building one. The
 # Rust code of every crate is type-checked and linted in full either way.
 #
-# Build output goes to $GUICHET_CROSS_TARGET_DIR (default: target/cross), which can be kept between
-# runs: a second run with nothing changed takes seconds.
+# Build output goes to $GUICHET_CROSS_TARGET_DIR (default: cross/ in $CARGO_TARGET_DIR or target/),
+# which can be kept between runs: a second run with nothing changed takes seconds.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -24,7 +24,7 @@ targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(x86_64-pc-windows-gnu x86_64-pc-windows-msvc aarch64-apple-darwin x86_64-apple-darwin)
 fi
-target_dir="${GUICHET_CROSS_TARGET_DIR:-$root/target/cross}"
+target_dir="${GUICHET_CROSS_TARGET_DIR:-${CARGO_TARGET_DIR:-$root/target}/cross}"
 
 for tool in /usr/bin/cargo /usr/bin/rustc /usr/bin/cargo-clippy; do
   [[ -x "$tool" ]] || { echo "missing $tool: run scripts/install-deps.sh cross" >&2; exit 1; }

@@ -7,7 +7,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target=x86_64-pc-windows-gnu
-target_dir="${GUICHET_CROSS_TARGET_DIR:-$root/target/cross}"
+target_dir="${GUICHET_CROSS_TARGET_DIR:-${CARGO_TARGET_DIR:-$root/target}/cross}"
 cd "$root"
 
 # The test executables, from cargo's JSON messages: artifacts with an "executable" built as tests.

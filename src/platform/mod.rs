@@ -74,6 +74,10 @@ pub enum PlatformError {
     Display(String),
     #[error("desktop notification: {0}")]
     Notification(String),
+    /// The tray library or the shell refused the icon or its menu.
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    #[error("tray icon: {0}")]
+    Tray(String),
     #[error("{what}: {source}")]
     Io {
         what: &'static str,

@@ -4,6 +4,7 @@
 //! are installed once and forward to the icon shown now ([`show_events`]).
 
 use crate::platform::menu::{self, MenuId, TrayEvent, TrayEvents};
+use crate::platform::PlatformError;
 use guichet_core::i18n::{t, Lang};
 use std::sync::{Mutex, Once};
 use tray_icon::menu::{Menu, MenuEvent, MenuItem};
@@ -48,17 +49,18 @@ pub fn show_events(events: Option<TrayEvents>) {
 
 /// The tray's builder, with its menu, picture and tooltip; and the "My tickets" entry, whose
 /// label counts the unread notices ([`menu::label`]).
-pub fn builder(lang: Lang, unread: usize) -> Result<(TrayIconBuilder, MenuItem), String> {
+pub fn builder(lang: Lang, unread: usize) -> Result<(TrayIconBuilder, MenuItem), PlatformError> {
     let menu = Menu::new();
     let mut my_tickets = None;
     for id in MenuId::ALL {
         let item = MenuItem::with_id(id.label_key(), menu::label(lang, id, unread), true, None);
-        menu.append(&item).map_err(|e| e.to_string())?;
+        menu.append(&item).map_err(tray_error)?;
         if id == MenuId::MyTickets {
             my_tickets = Some(item);
         }
     }
-    let my_tickets = my_tickets.ok_or("the menu has no My tickets entry")?;
+    let my_tickets =
+        my_tickets.ok_or_else(|| PlatformError::Tray("the menu has no My tickets entry".into()))?;
     let mut builder = TrayIconBuilder::new()
         .with_menu(Box::new(menu))
         .with_menu_on_left_click(false)
@@ -70,4 +72,9 @@ pub fn builder(lang: Lang, unread: usize) -> Result<(TrayIconBuilder, MenuItem),
         }
     }
     Ok((builder, my_tickets))
+}
+
+/// A refusal of the tray library, as the agent logs it.
+pub fn tray_error(e: impl std::fmt::Display) -> PlatformError {
+    PlatformError::Tray(e.to_string())
 }

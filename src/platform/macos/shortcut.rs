@@ -19,7 +19,7 @@ static PRESSES: Mutex<Presses> = Mutex::new(Vec::new());
 
 /// The hot-key manager: made on the main thread the first time it is needed, then kept for the
 /// process's life (dropping it would unregister the keys).
-static MANAGER: OnceLock<Result<GlobalHotKeyManager, String>> = OnceLock::new();
+static MANAGER: OnceLock<Result<GlobalHotKeyManager, global_hotkey::Error>> = OnceLock::new();
 
 fn install_handler() {
     static INSTALLED: Once = Once::new();
@@ -74,11 +74,11 @@ pub fn watch_shortcut(
     // Short work: the calling thread (the agent's) waits for the main thread to do it.
     let registered = dispatch2::run_on_main(|_mtm| {
         let manager = MANAGER
-            .get_or_init(|| GlobalHotKeyManager::new().map_err(|e| e.to_string()))
+            .get_or_init(GlobalHotKeyManager::new)
             .as_ref()
             .map_err(|e| PlatformError::Io {
                 what: "cannot install the hot-key handler",
-                source: std::io::Error::other(e.clone()),
+                source: std::io::Error::other(e.to_string()),
             })?;
         manager.register(hotkey).map_err(|e| {
             tracing::info!("RegisterEventHotKey refused {text}: {e}");

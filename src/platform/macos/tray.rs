@@ -8,7 +8,8 @@
 
 use super::app::on_main;
 use crate::platform::menu::{self, MenuId, TrayEvents};
-use crate::platform::tray_icon_menu::{builder, show_events};
+use crate::platform::tray_icon_menu::{builder, show_events, tray_error};
+use crate::platform::PlatformError;
 use dispatch2::MainThreadBound;
 use guichet_core::i18n::Lang;
 use objc2::MainThreadMarker;
@@ -84,9 +85,9 @@ fn build(
     lang: Lang,
     events: TrayEvents,
     unread: usize,
-) -> Result<MainThreadBound<Shown>, String> {
+) -> Result<MainThreadBound<Shown>, PlatformError> {
     let (builder, my_tickets) = builder(lang, unread)?;
-    let tray = builder.build().map_err(|e| e.to_string())?;
+    let tray = builder.build().map_err(tray_error)?;
     show_events(Some(events));
     Ok(MainThreadBound::new(
         Shown {

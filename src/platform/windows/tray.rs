@@ -4,7 +4,8 @@
 #![allow(unsafe_code)]
 
 use crate::platform::menu::{self, MenuId, TrayEvents};
-use crate::platform::tray_icon_menu::{builder, show_events};
+use crate::platform::tray_icon_menu::{builder, show_events, tray_error};
+use crate::platform::PlatformError;
 use guichet_core::i18n::Lang;
 use std::sync::mpsc;
 use windows_sys::Win32::System::Threading::GetCurrentThreadId;
@@ -70,7 +71,12 @@ impl TrayIcon {
 
 /// The tray thread: builds the icon and menu, says it is ready (with its thread id), then runs
 /// the message loop until told to quit.
-fn run(lang: Lang, events: TrayEvents, unread: usize, ready: mpsc::Sender<Result<u32, String>>) {
+fn run(
+    lang: Lang,
+    events: TrayEvents,
+    unread: usize,
+    ready: mpsc::Sender<Result<u32, PlatformError>>,
+) {
     // SAFETY: plain Win32 calls on this thread; PeekMessage creates its message queue so that
     // messages posted before the loop starts are kept.
     let thread_id = unsafe {
@@ -78,9 +84,9 @@ fn run(lang: Lang, events: TrayEvents, unread: usize, ready: mpsc::Sender<Result
         PeekMessageW(&mut msg, std::ptr::null_mut(), 0, 0, PM_NOREMOVE);
         GetCurrentThreadId()
     };
-    let tray = match builder(lang, unread).and_then(|(builder, my_tickets)| {
-        Ok((builder.build().map_err(|e| e.to_string())?, my_tickets))
-    }) {
+    let tray = match builder(lang, unread)
+        .and_then(|(builder, my_tickets)| Ok((builder.build().map_err(tray_error)?, my_tickets)))
+    {
         Ok(shown) => shown,
         Err(e) => {
             let _ = ready.send(Err(e));

@@ -182,8 +182,13 @@ fn a_login_portal_in_the_way_keeps_reports_waiting_then_they_leave_once() {
     let addr = portal.addr();
     drop(portal);
 
-    // Someone logged in to the portal: the help desk answers at the same address.
-    let double = GlpiDouble::start_on(DoubleConfig::default(), addr).expect("double");
+    // Someone logged in to the portal: the help desk answers at the same address (once the
+    // portal's server thread has let it go).
+    let double = common::desktop::wait_for(
+        "the portal's address to be free",
+        std::time::Duration::from_secs(10),
+        || GlpiDouble::start_on(DoubleConfig::default(), addr).ok(),
+    );
     let flush = ws.run(&["queue", "flush", "--json"]);
     assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
     assert_eq!(json(&flush)["sent"].as_array().map(Vec::len), Some(1));

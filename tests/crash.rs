@@ -12,7 +12,6 @@ use guichet_core::i18n::Lang;
 use guichet_core::outbox::Outbox;
 use guichet_core::report::{Attachment, Report};
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
-use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 use std::time::Duration;
 use uuid::Uuid;
@@ -65,24 +64,17 @@ fn sigkill_during_flush_never_loses_or_duplicates_a_report() {
     }));
     let ws = Workstation::new(Some(&double.base_url()));
     let reports = queue_reports(&ws);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
-
-    let mut kills = 0;
-    for _ in 0..KILLS {
-        let mut child = ws
-            .command(&["queue", "flush"])
-            .spawn()
-            .expect("spawn flush");
-        std::thread::sleep(Duration::from_millis(rng.gen_range(100..900)));
-        if child.try_wait().expect("wait").is_none() {
-            child.kill().expect("SIGKILL");
-            kills += 1;
-        }
-        child.wait().expect("reap");
-        if double.tickets().len() >= REPORTS {
-            break;
-        }
-    }
+    let kills = common::kill_flushes(
+        || {
+            ws.command(&["queue", "flush"])
+                .spawn()
+                .expect("spawn flush")
+        },
+        KILLS,
+        100..900,
+        2026,
+        || double.tickets().len() >= REPORTS,
+    );
     assert!(
         kills >= 2,
         "the test must really interrupt flushes (only {kills} kills)"

@@ -114,17 +114,13 @@ fn file_reports(ws: &Workstation, reports: usize, seed: u64) -> Vec<Told> {
 
 /// `queue flush` killed at random moments, then one that runs to the end.
 fn flush_with_kills(ws: &Workstation, seed: u64) -> usize {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let mut kills = 0;
-    for _ in 0..6 {
-        let mut child = ws.command(&["queue", "flush"]).spawn().expect("flush");
-        std::thread::sleep(Duration::from_millis(rng.gen_range(50..800)));
-        if child.try_wait().expect("wait").is_none() {
-            child.kill().expect("SIGKILL");
-            kills += 1;
-        }
-        child.wait().expect("reap");
-    }
+    let kills = common::kill_flushes(
+        || ws.command(&["queue", "flush"]).spawn().expect("flush"),
+        6,
+        50..800,
+        seed,
+        || false,
+    );
     let last = ws.run(&["queue", "flush"]);
     assert_eq!(
         last.status.code(),

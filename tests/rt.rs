@@ -13,7 +13,6 @@ mod xvfb;
 
 use common::{json, pseudo_random_bytes, stderr, Workstation};
 use guichet_core::outbox::Outbox;
-use rand::{Rng, SeedableRng};
 use rt::RtServer;
 use std::time::Duration;
 
@@ -174,20 +173,17 @@ fn sigkill_during_flush_never_loses_or_duplicates_a_report_on_a_real_request_tra
     }
     std::fs::rename(&offline.data, &ws.data).expect("the queue moves to the RT workstation");
 
-    let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
-    let mut kills = 0;
-    for _ in 0..6 {
-        let mut child = ws
-            .command(&["queue", "flush"])
-            .spawn()
-            .expect("spawn flush");
-        std::thread::sleep(Duration::from_millis(rng.gen_range(300..1500)));
-        if child.try_wait().expect("wait").is_none() {
-            child.kill().expect("SIGKILL");
-            kills += 1;
-        }
-        child.wait().expect("reap");
-    }
+    let kills = common::kill_flushes(
+        || {
+            ws.command(&["queue", "flush"])
+                .spawn()
+                .expect("spawn flush")
+        },
+        6,
+        300..1500,
+        2026,
+        || false,
+    );
     assert!(
         kills >= 2,
         "the flushes were really interrupted ({kills} kills)"

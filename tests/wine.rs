@@ -14,7 +14,6 @@ use common::desktop::{painted_colour, painted_display, read_file, wait_for, Guar
 use common::{pseudo_random_bytes, Workstation};
 use guichet_core::capture::image;
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
-use rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -263,25 +262,19 @@ fn queued_offline_then_delivered_exactly_once_despite_kills() {
         delay: Duration::from_millis(150),
     }));
     ws.configure(Some(&double.base_url()), common::TOKEN);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(2027);
-    let mut kills = 0;
-    for _ in 0..6 {
-        let mut flush = wine
-            .guichet(&ws, &["queue", "flush"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("flush");
-        std::thread::sleep(Duration::from_millis(rng.gen_range(600..2_500)));
-        if flush.try_wait().expect("wait").is_none() {
-            flush.kill().expect("SIGKILL");
-            kills += 1;
-        }
-        flush.wait().expect("reap");
-        if double.tickets().len() >= REPORTS {
-            break;
-        }
-    }
+    let kills = common::kill_flushes(
+        || {
+            wine.guichet(&ws, &["queue", "flush"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("flush")
+        },
+        6,
+        600..2_500,
+        2027,
+        || double.tickets().len() >= REPORTS,
+    );
     assert!(
         kills >= 2,
         "the flushes must really be interrupted ({kills} kills)"

@@ -164,3 +164,33 @@ pub fn pseudo_random_bytes(seed: u64, len: usize) -> Vec<u8> {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// Starts `flush` (a `queue flush`) up to `rounds` times, each SIGKILLed at a random moment in
+/// `window_ms` if it is still running, and stops early once `done()`; returns how many were
+/// really killed. The crash tests assert that enough were, then run one last flush to the end.
+pub fn kill_flushes(
+    mut flush: impl FnMut() -> std::process::Child,
+    rounds: usize,
+    window_ms: std::ops::Range<u64>,
+    seed: u64,
+    done: impl Fn() -> bool,
+) -> usize {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut kills = 0;
+    for _ in 0..rounds {
+        let mut child = flush();
+        std::thread::sleep(std::time::Duration::from_millis(
+            rng.gen_range(window_ms.clone()),
+        ));
+        if child.try_wait().expect("wait").is_none() {
+            child.kill().expect("SIGKILL");
+            kills += 1;
+        }
+        child.wait().expect("reap");
+        if done() {
+            break;
+        }
+    }
+    kills
+}

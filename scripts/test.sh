@@ -62,5 +62,5 @@ scripts/cross/check.sh
 
 step "Windows: guichet.exe built with mingw, its tests run under Wine"
 windows_build="$(scripts/cross/build-windows.sh | tail -1)"
-scripts/cross/wine-unit-tests.sh
+GUICHET_WINDOWS_BUILD="$windows_build" scripts/cross/wine-unit-tests.sh
 GUICHET_WINDOWS_BUILD="$windows_build" cargo test --locked -p guichet --test wine -- --ignored --test-threads=1

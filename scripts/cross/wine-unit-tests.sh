@@ -2,7 +2,7 @@
 # Builds the Windows tests of guichet-protocol (the named pipe, its security descriptor, the pipe
 # names) for x86_64-pc-windows-gnu and runs them under Wine, in a throw-away WINEPREFIX.
 #
-#   scripts/cross/wine-unit-tests.sh
+#   [GUICHET_WINDOWS_BUILD=<folder of guichet.exe>] scripts/cross/wine-unit-tests.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -17,7 +17,10 @@ executables="$(env -i HOME="$HOME" PATH=/usr/bin:/bin LANG=C.UTF-8 \
   --message-format=json \
   | grep '"test":true' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')"
 
-dll="$("$root/scripts/cross/build-windows.sh" | tail -1)/bcryptprimitives.dll"
+# Wine's shim DLL comes with the Windows build: the one given (scripts/test.sh has just made it),
+# else built now.
+build="${GUICHET_WINDOWS_BUILD:-$("$root/scripts/cross/build-windows.sh" | tail -1)}"
+dll="$build/bcryptprimitives.dll"
 prefix="$(mktemp -d)"
 trap 'WINEPREFIX="$prefix" wineserver -k 2>/dev/null || true; rm -rf "$prefix"' EXIT
 export WINEPREFIX="$prefix" WINEDEBUG=-all

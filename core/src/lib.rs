@@ -24,11 +24,14 @@ pub mod capture;
 pub mod clock;
 pub mod config;
 pub mod connector;
+pub mod credentials;
+pub mod doctor;
 pub mod facts;
 pub mod follow;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod html;
+pub mod net;
 pub mod outbox;
 pub mod phone;
 pub mod platform;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Bumped on any incompatible change of [`Request`] or [`Response`].
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Longest accepted message (a screenshot preview is the largest).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -89,6 +89,41 @@ pub enum Request {
         phone: Option<String>,
         location: Option<String>,
     },
+    /// The connection doctor (Settings, "Test the connection"; `guichet doctor`).
+    Doctor,
+    /// Signs in to the help desk (the setup screen): checked with the help desk, then kept in the
+    /// OS keyring. Answered with the new `Settings`.
+    SignIn {
+        sign_in: SignInInput,
+    },
+    /// Forgets the credentials (removed from the keyring). Answered with the new `Settings`.
+    SignOut,
+}
+
+/// What the setup screen sends to sign in: the help desk's address when IT configured none, and
+/// either a login and password (the académie's, which GLPI checks against the directory) or a
+/// personal API token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SignInInput {
+    pub url: Option<String>,
+    pub login: Option<String>,
+    pub password: Option<Secret>,
+    pub token: Option<Secret>,
+}
+
+/// A password or token: it travels over the user-only channel but never shows in a log
+/// (`Debug` hides it).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 impl Request {
@@ -115,6 +150,9 @@ impl Request {
             Request::AwaitTicket => "awaitTicket",
             Request::Settings => "settings",
             Request::SaveProfile { .. } => "saveProfile",
+            Request::Doctor => "doctor",
+            Request::SignIn { .. } => "signIn",
+            Request::SignOut => "signOut",
         }
     }
 }
@@ -158,6 +196,9 @@ pub enum Response {
     Settings {
         view: SettingsView,
     },
+    Doctor {
+        report: crate::doctor::DoctorReport,
+    },
     /// Show this ticket (the answer to `AwaitTicket`).
     OpenTicket {
         ticket: TicketId,
@@ -183,6 +224,7 @@ impl Response {
             Response::MyTickets { .. } => "myTickets",
             Response::Ticket { .. } => "ticket",
             Response::Settings { .. } => "settings",
+            Response::Doctor { .. } => "doctor",
             Response::OpenTicket { .. } => "openTicket",
             Response::Error { .. } => "error",
         }

@@ -17,6 +17,7 @@
 
 pub mod action;
 pub mod annotation;
+pub mod doctor;
 pub mod error;
 pub mod facts;
 pub mod i18n;

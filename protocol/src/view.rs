@@ -148,6 +148,28 @@ pub struct SettingsView {
     /// Reports and actions waiting in the outbox.
     pub queued: usize,
     pub version: String,
+    /// The kind of help desk (`glpi`, `rt`), when one is configured.
+    pub server_kind: Option<String>,
+    /// Settings IT locked in the system configuration (`server`, `defaults.phone`,
+    /// `agent.shortcut`…): shown read-only.
+    pub locked: Vec<String>,
+    /// Who is signed in, when someone is.
+    pub account: Option<AccountView>,
+    /// Problems in the configuration files, each naming its file, line and key.
+    pub config_problems: Vec<String>,
+}
+
+/// The account Guichet signs in with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    /// `password` (a login and password) or `token` (a personal API token).
+    pub method: String,
+    /// The login, for a password sign-in.
+    pub login: Option<String>,
+    /// Whether IT's configuration file holds the credentials (then there is nothing to sign out).
+    pub from_config: bool,
 }
 
 /// A window of the window process.

@@ -29,7 +29,7 @@ pub async fn run(agent: Arc<Agent>) {
             Ok(WorkerResponse::NextDue {
                 at_ms: Some(next_ms),
             }) => {
-                let wait = next_ms.saturating_sub(agent.guichet.now_ms()).max(0);
+                let wait = next_ms.saturating_sub(agent.guichet().now_ms()).max(0);
                 Some(
                     Duration::from_millis(u64::try_from(wait).unwrap_or(0))
                         .clamp(Duration::from_secs(1), MAX_SLEEP),

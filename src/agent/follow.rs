@@ -37,12 +37,12 @@ enum Wake {
 }
 
 pub async fn run(agent: Arc<Agent>) {
-    let Some(poller) = agent.guichet.poller() else {
+    let Some(poller) = agent.guichet().poller() else {
         tracing::info!("no help desk configured: tickets are not followed");
         return;
     };
-    let settings = agent.guichet.poll_settings();
-    let store = agent.guichet.follow_store().clone();
+    let settings = agent.guichet().poll_settings();
+    let store = agent.guichet().follow_store().clone();
     let mut rng = StdRng::from_entropy();
     let _ = agent
         .commands
@@ -71,7 +71,7 @@ pub async fn run(agent: Arc<Agent>) {
             Wake::Due => {}
         }
         deadline = None;
-        let now = agent.guichet.clock().now();
+        let now = agent.guichet().clock().now();
         match poll_stored(&poller, &store, now).await {
             Ok((notices, state)) => {
                 for notice in &notices {
@@ -109,7 +109,7 @@ async fn wait(agent: &Agent, deadline: Option<Instant>) -> Wake {
             _ = agent.follow_changed.notified() => return Wake::Changed,
             _ = agent.network_back.notified() => {
                 // Worth an early check only if the last ones failed.
-                if agent.guichet.follow_state().failures > 0 {
+                if agent.guichet().follow_state().failures > 0 {
                     tracing::info!("the help desk may be reachable again: checking tickets soon");
                     return Wake::Soon;
                 }
@@ -124,7 +124,7 @@ async fn wait(agent: &Agent, deadline: Option<Instant>) -> Wake {
 
 /// Shows `notice`; activating it opens "My tickets" on its ticket.
 async fn show(agent: &Arc<Agent>, notice: &Notice) {
-    let lang = agent.guichet.lang();
+    let lang = agent.guichet().lang();
     let notification = Notification {
         title: notice.title(lang),
         body: notice.body(lang),

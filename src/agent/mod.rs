@@ -45,7 +45,10 @@ pub enum Command {
 /// State shared by the agent's tasks.
 #[derive(Debug)]
 pub struct Agent {
-    pub guichet: Arc<Guichet>,
+    /// Loaded again after a sign-in or sign-out (`reload`): read it with `guichet()`.
+    guichet: std::sync::RwLock<Arc<Guichet>>,
+    /// Wakes what depends on the configuration (the follow-up loop) after a reload.
+    pub config_changed: Notify,
     /// The only way the agent touches the outbox (see `crate::worker` for why).
     pub outbox: outbox::OutboxWorker,
     pub screens: Screens,
@@ -64,6 +67,44 @@ pub struct Agent {
     pub open_ticket: tokio::sync::broadcast::Sender<TicketId>,
     /// When the wizard was last asked for, to measure how soon it is ready.
     pub last_trigger: tokio::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl Agent {
+    /// The API as last loaded.
+    pub fn guichet(&self) -> Arc<Guichet> {
+        self.guichet
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Loads the configuration again (after a sign-in or a sign-out): new credentials for the
+    /// agent's own requests, a fresh outbox worker for delivery, the follow-up loop restarted.
+    pub async fn reload(&self) {
+        match self.guichet().reloaded() {
+            Ok(fresh) => {
+                *self
+                    .guichet
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(fresh);
+                self.outbox.restart().await;
+                self.config_changed.notify_waiters();
+                self.outbox_changed.notify_one();
+                tracing::info!("configuration loaded again");
+            }
+            Err(e) => tracing::warn!("cannot load the configuration again: {e}"),
+        }
+    }
+}
+
+/// The follow-up loop, started again whenever the configuration changes.
+async fn follow_supervised(agent: Arc<Agent>) {
+    loop {
+        tokio::select! {
+            () = follow::run(agent.clone()) => agent.config_changed.notified().await,
+            () = agent.config_changed.notified() => {}
+        }
+    }
 }
 
 /// Runs the agent. With `open_wizard`, the wizard opens at once (`guichet --report`). When an
@@ -110,7 +151,8 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
     tracing::info!("listening on {}", socket.display());
     let (tx, mut rx) = unbounded_channel();
     let agent = Arc::new(Agent {
-        guichet: guichet.clone(),
+        guichet: std::sync::RwLock::new(guichet.clone()),
+        config_changed: Notify::new(),
         outbox: outbox::OutboxWorker::new(config_path.map(Path::to_path_buf)),
         screens: Screens::default(),
         window: WindowProcess::default(),
@@ -125,7 +167,7 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
 
     tokio::spawn(server::serve(listener, agent.clone()));
     tokio::spawn(delivery::run(agent.clone()));
-    tokio::spawn(follow::run(agent.clone()));
+    tokio::spawn(follow_supervised(agent.clone()));
     #[cfg(any(target_os = "linux", windows))]
     tokio::spawn(network::run(agent.clone()));
     let lang = guichet.lang();
@@ -233,7 +275,7 @@ async fn open_wizard_now(agent: &Arc<Agent>) {
         .window
         .open(
             WindowKind::Wizard,
-            agent.guichet.lang(),
+            agent.guichet().lang(),
             true,
             None,
             on_exit,

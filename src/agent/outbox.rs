@@ -47,6 +47,15 @@ impl OutboxWorker {
         })
     }
 
+    /// Stops the current worker, if any: the next request starts one that reads the
+    /// configuration again. The outbox is crash-safe, so stopping mid-operation loses nothing.
+    pub async fn restart(&self) {
+        if let Some((mut child, _)) = self.worker.lock().await.take() {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
+        }
+    }
+
     /// Sends `request` to the worker, starting one if needed. A worker that exited (idle) before
     /// answering is replaced and asked again: every outbox request is safe to repeat (enqueuing a
     /// report twice keeps the first). The worker's own errors come back as `Reported`.
@@ -108,7 +117,7 @@ impl OutboxOwner for Agent {
 
     async fn list(&self) -> Result<Vec<QueueItem>, ApiError> {
         // No outbox was ever created here: nothing can be pending, and no worker needs to start.
-        if !self.guichet.has_outbox() {
+        if !self.guichet().has_outbox() {
             return Ok(Vec::new());
         }
         match self.outbox.call(&WorkerRequest::List).await? {
@@ -150,7 +159,7 @@ impl Agent {
             SubmitOutcome::Queued { .. } => self.outbox_changed.notify_one(),
             SubmitOutcome::Sent { .. } => {
                 self.follow_changed.notify_one();
-                if self.guichet.follow_state().failures > 0 {
+                if self.guichet().follow_state().failures > 0 {
                     self.network_back.notify_one();
                 }
             }

@@ -27,7 +27,7 @@ pub async fn serve(listener: Listener, agent: Arc<Agent>) {
 /// The error answer for a failure of the exchange itself, in the user's language.
 fn exchange_error(agent: &Agent, e: IpcError) -> Response {
     Response::Error {
-        error: ApiError::Ipc(e).report(agent.guichet.lang()),
+        error: ApiError::Ipc(e).report(agent.guichet().lang()),
     }
 }
 
@@ -77,7 +77,7 @@ async fn handle(mut connection: Connection, agent: Arc<Agent>) {
 }
 
 pub async fn answer(agent: &Agent, request: Request) -> Response {
-    let guichet = &agent.guichet;
+    let guichet = &agent.guichet();
     match request {
         Request::OpenWizard => {
             let _ = agent.commands.send(Command::OpenWizard);
@@ -126,6 +126,13 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             let _ = agent.commands.send(Command::Unread(unread));
             response
         }
+        request @ (Request::SignIn { .. } | Request::SignOut) => {
+            let response = dispatch::respond(guichet, agent, request).await;
+            if matches!(response, Response::Settings { .. }) {
+                agent.reload().await;
+            }
+            response
+        }
         request => dispatch::respond(guichet, agent, request).await,
     }
 }
@@ -138,12 +145,12 @@ async fn submit_wizard(
     screenshots: &guichet_core::protocol::view::ScreenshotChoice,
 ) -> Result<guichet_core::protocol::view::SubmitOutcome, ApiError> {
     let (extra, screens) = agent.screens.attachments(screenshots).await?;
-    let report = agent.guichet.build_report(report, extra, screens)?;
+    let report = agent.guichet().build_report(report, extra, screens)?;
     OutboxOwner::submit(agent, report).await
 }
 
 async fn wizard_context(agent: &Agent) -> WizardContext {
-    let guichet = &agent.guichet;
+    let guichet = &agent.guichet();
     let profile = guichet.profile();
     let (screens, failures, infos) = agent.screens.previews().await;
     WizardContext {

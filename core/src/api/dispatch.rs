@@ -92,6 +92,21 @@ pub async fn answer(
                 view: guichet.settings(pending(outbox).await.len()),
             }
         }
+        Request::Doctor => Response::Doctor {
+            report: guichet.doctor().await,
+        },
+        Request::SignIn { sign_in } => {
+            guichet.sign_in(sign_in).await?;
+            Response::Settings {
+                view: guichet.reloaded()?.settings(pending(outbox).await.len()),
+            }
+        }
+        Request::SignOut => {
+            guichet.sign_out().await?;
+            Response::Settings {
+                view: guichet.reloaded()?.settings(pending(outbox).await.len()),
+            }
+        }
         request @ (Request::OpenWizard
         | Request::OpenWindow { .. }
         | Request::WindowReady { .. }

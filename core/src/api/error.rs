@@ -34,6 +34,8 @@ pub enum ApiError {
     Ipc(#[from] IpcError),
     #[error("cannot save the user's settings: {0}")]
     Profile(std::io::Error),
+    #[error(transparent)]
+    SignIn(#[from] super::SignInError),
     /// The agent's outbox worker could not be started, or stopped answering.
     #[error("the outbox worker: {0}")]
     Worker(#[source] std::io::Error),
@@ -72,6 +74,14 @@ impl ApiError {
             ),
             ApiError::Capture(e) => ErrorInfo::new(ErrorCode::Internal, e.message(lang)),
             ApiError::Reported(info) => info.clone(),
+            ApiError::SignIn(e @ (super::SignInError::Keyring(_) | super::SignInError::Save(_))) => {
+                tracing::warn!("{e}");
+                ErrorInfo::new(ErrorCode::Internal, e.message(lang))
+            }
+            ApiError::SignIn(super::SignInError::Refused { message }) => {
+                ErrorInfo::new(ErrorCode::Unauthorized, message.clone())
+            }
+            ApiError::SignIn(e) => ErrorInfo::new(ErrorCode::Validation, e.message(lang)),
             ApiError::Ipc(e) => e.info(lang),
             ApiError::Outbox(OutboxError::Busy { .. }) => internal("error.outbox_busy"),
             ApiError::Outbox(e) if e.is_disk_full() => internal("error.disk_full"),

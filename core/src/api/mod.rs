@@ -9,12 +9,14 @@
 //! - `worker`: the agent ↔ outbox-worker messages and the worker's side of them;
 //! - `queue`: outbox entries as the lists show them.
 
+mod account;
 pub mod dispatch;
 mod error;
 mod owner;
 mod queue;
 pub mod worker;
 
+pub use account::SignInError;
 pub use error::ApiError;
 pub use owner::OutboxOwner;
 
@@ -56,6 +58,8 @@ pub struct Guichet {
     /// The outbox is opened per operation and closed after, so that an idle agent holds no sled
     /// threads; this serialises the operations of one process.
     outbox_turn: tokio::sync::Mutex<()>,
+    /// Where the configuration came from, and what was wrong with it (see `account`).
+    sources: account::Sources,
 }
 
 impl Guichet {
@@ -64,8 +68,23 @@ impl Guichet {
         data_dir: PathBuf,
         clock: Arc<dyn Clock>,
     ) -> Result<Guichet, ApiError> {
+        let sources = account::Sources::single(&data_dir);
+        Guichet::with_sources(config, sources, data_dir, clock)
+    }
+
+    fn with_sources(
+        config: Config,
+        sources: account::Sources,
+        data_dir: PathBuf,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Guichet, ApiError> {
         let connector = match &config.server {
-            Some(server) => Some(connector::from_config(server)?),
+            // Not signed in yet: reports wait in the outbox, as with no help desk at all.
+            Some(server) => match connector::from_config(server) {
+                Ok(connector) => Some(connector),
+                Err(ConnectorError::NotConfigured) => None,
+                Err(e) => return Err(e.into()),
+            },
             None => None,
         };
         let courier = Courier::new(connector.clone(), clock.clone(), Backoff::default());
@@ -78,15 +97,44 @@ impl Guichet {
             clock,
             courier,
             outbox_turn: tokio::sync::Mutex::new(()),
+            sources,
         })
     }
 
-    /// The configuration named by `--config` / `GUICHET_CONFIG`, data under `GUICHET_DATA_DIR`.
+    /// The configuration in its layers (IT's file named by `--config` / `GUICHET_CONFIG`, else
+    /// the system's; the user's settings), data under `GUICHET_DATA_DIR`, secrets in the OS
+    /// keyring. A configuration file that is not valid is left out and reported
+    /// ([`Guichet::config_problems`]), so that Guichet still starts.
     pub fn from_environment(
         config_path: Option<&Path>,
         clock: Arc<dyn Clock>,
     ) -> Result<Guichet, ApiError> {
-        Guichet::new(Config::load(config_path)?, config::data_dir()?, clock)
+        let data_dir = config::data_dir()?;
+        let secrets: Arc<dyn crate::credentials::SecretStore> =
+            Arc::new(crate::credentials::OsKeyring);
+        Guichet::from_layers(config_path, data_dir, clock, secrets)
+    }
+
+    /// [`Guichet::from_environment`] with the data directory and the secret store given.
+    pub fn from_layers(
+        config_path: Option<&Path>,
+        data_dir: PathBuf,
+        clock: Arc<dyn Clock>,
+        secrets: Arc<dyn crate::credentials::SecretStore>,
+    ) -> Result<Guichet, ApiError> {
+        let loaded = config::layers::load(config_path, &data_dir);
+        let (config, sources) = account::Sources::resolve(loaded, config_path, secrets);
+        Guichet::with_sources(config, sources, data_dir, clock)
+    }
+
+    /// This Guichet loaded again from the same places (after a sign-in or a sign-out).
+    pub fn reloaded(&self) -> Result<Guichet, ApiError> {
+        Guichet::from_layers(
+            self.sources.config_path.as_deref(),
+            self.data_dir.clone(),
+            self.clock.clone(),
+            self.sources.secrets.clone(),
+        )
     }
 
     pub fn lang(&self) -> Lang {
@@ -120,7 +168,15 @@ impl Guichet {
 
     /// The phone and location to pre-fill: remembered, else IT's defaults.
     pub fn profile(&self) -> Profile {
-        Profile::load(&self.data_dir, &self.config.defaults)
+        let mut profile = Profile::load(&self.data_dir, &self.config.defaults);
+        // IT's value wins for a key it locked.
+        if self.config.is_locked("defaults.phone") {
+            profile.phone = self.config.defaults.phone.clone();
+        }
+        if self.config.is_locked("defaults.location") {
+            profile.location = self.config.defaults.location.clone();
+        }
+        profile
     }
 
     /// Categories for the wizard and validation, without touching the network.
@@ -412,6 +468,10 @@ impl Guichet {
             poll_interval_secs: self.config.poll.interval().as_secs(),
             queued,
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            server_kind: self.config.server.as_ref().map(|s| s.desk.kind().to_owned()),
+            locked: self.config.locked.clone(),
+            account: self.account_view(),
+            config_problems: self.config_problems(),
         }
     }
 

@@ -12,9 +12,21 @@ use std::time::Duration;
 /// followups or documents (no file is downloaded): a few hundred KiB at most.
 pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
-/// The HTTP client for `http`: its timeouts, and a user agent that names Guichet.
+/// The HTTP client for `http`: its timeouts, the authorities this computer and IT trust, the
+/// proxy [`crate::net::proxy::proxy_for`] picks for each request, and a user agent that names
+/// Guichet.
 pub fn client(http: &HttpConfig) -> Result<reqwest::Client, ConnectorError> {
+    let setup = |e: crate::net::NetError| ConnectorError::Protocol {
+        detail: e.to_string(),
+    };
+    let tls = crate::net::tls::client_config(&http.net.tls).map_err(setup)?;
+    let proxies = http.net.proxy.clone();
+    let proxy = reqwest::Proxy::custom(move |url| {
+        crate::net::proxy::proxy_for(&proxies, url).map(|choice| choice.url)
+    });
     reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .proxy(proxy)
         .timeout(http.timeout())
         .connect_timeout(http.connect_timeout())
         .user_agent(concat!("Guichet/", env!("CARGO_PKG_VERSION")))

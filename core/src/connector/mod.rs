@@ -221,3 +221,11 @@ pub fn from_config(server: &ServerConfig) -> Result<Arc<dyn Connector>, Connecto
         DeskConfig::Rt(rt) => Ok(Arc::new(rt::RtConnector::new(&server.http, rt)?)),
     }
 }
+
+/// The doctor's help-desk steps (API, credentials, rights) for the configured kind.
+pub async fn diagnose(server: &ServerConfig) -> Vec<crate::doctor::Finding> {
+    match &server.desk {
+        DeskConfig::Glpi(glpi) => glpi::diagnose::run(&server.http, glpi).await,
+        DeskConfig::Rt(rt) => rt::diagnose::run(&server.http, rt).await,
+    }
+}

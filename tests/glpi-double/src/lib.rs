@@ -422,6 +422,11 @@ impl GlpiDouble {
         lock(&self.shared.store).categories_open = open;
     }
 
+    /// Turns GLPI's REST API off or on (Setup > General > API).
+    pub fn set_api_enabled(&self, enabled: bool) {
+        lock(&self.shared.store).api_enabled = enabled;
+    }
+
     /// Snapshot of all stored tickets, in id order.
     pub fn tickets(&self) -> Vec<TicketView> {
         lock(&self.shared.store).ticket_views()

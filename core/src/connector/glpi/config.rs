@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlpiConfig {
     pub app_token: Option<String>,
@@ -15,8 +15,8 @@ pub struct GlpiConfig {
 /// A GLPI section that cannot log in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigInvalid {
-    #[error("server needs user_token, or login and password")]
-    NoCredentials,
+    #[error("server.password is set without server.login")]
+    PasswordWithoutLogin,
 }
 
 impl GlpiConfig {
@@ -28,14 +28,19 @@ impl GlpiConfig {
         }
     }
 
+    /// Credentials are optional here: without them the user signs in, and the secret is kept
+    /// in the OS keyring (IT may still write a token for a shared kiosk account).
     pub fn check(&self) -> Result<(), ConfigInvalid> {
-        let has_token = self.user_token.as_deref().is_some_and(|t| !t.is_empty());
-        let has_login = self.login.is_some() && self.password.is_some();
-        if has_token || has_login {
-            Ok(())
-        } else {
-            Err(ConfigInvalid::NoCredentials)
+        if self.password.is_some() && self.login.is_none() {
+            return Err(ConfigInvalid::PasswordWithoutLogin);
         }
+        Ok(())
+    }
+
+    /// Whether the file itself holds what signs in.
+    pub fn has_credentials(&self) -> bool {
+        self.user_token.as_deref().is_some_and(|t| !t.is_empty())
+            || (self.login.is_some() && self.password.is_some())
     }
 }
 

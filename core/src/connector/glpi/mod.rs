@@ -16,6 +16,7 @@
 
 pub(crate) mod body;
 mod config;
+pub(crate) mod diagnose;
 mod error;
 pub(crate) mod read;
 pub(crate) mod search;

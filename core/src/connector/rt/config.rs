@@ -3,10 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RtConfig {
     /// A personal authentication token (RT's "Auth tokens" page), sent as `Authorization: token`.
+    /// Empty in the file when the user signs in (the token is then in the OS keyring).
+    #[serde(default)]
     pub token: String,
     /// The queue new tickets go to.
     #[serde(default = "default_queue")]
@@ -36,8 +38,6 @@ fn default_idempotency_field() -> String {
 /// An RT section that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigInvalid {
-    #[error("server.token is empty: RT needs a personal authentication token")]
-    NoToken,
     #[error("server.requestor must be the user's e-mail address (got {0:?})")]
     Requestor(String),
     #[error("server.{0} must name a custom field")]
@@ -46,9 +46,6 @@ pub enum ConfigInvalid {
 
 impl RtConfig {
     pub fn check(&self) -> Result<(), ConfigInvalid> {
-        if self.token.trim().is_empty() {
-            return Err(ConfigInvalid::NoToken);
-        }
         // RT silently creates a ticket without requester for anything that is not an address.
         let requestor = self.requestor.trim();
         let valid = requestor

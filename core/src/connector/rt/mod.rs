@@ -12,6 +12,7 @@
 
 mod body;
 mod config;
+pub(crate) mod diagnose;
 pub(crate) mod read;
 pub(crate) mod rest;
 

@@ -93,6 +93,9 @@ pub(crate) struct Store {
     pub base_url: String,
     /// Every profile may read `ITILCategory`.
     pub categories_open: bool,
+    /// GLPI's "Enable Rest API" setting (off in a fresh GLPI): when off, every call answers
+    /// 400 `["ERROR","API disabled"]`.
+    pub api_enabled: bool,
     /// Closing a ticket creates its satisfaction survey.
     pub surveys: bool,
     sessions: HashMap<String, Session>,
@@ -108,6 +111,7 @@ impl Store {
             config,
             base_url,
             categories_open: false,
+            api_enabled: true,
             surveys: false,
             sessions: HashMap::new(),
             tickets: BTreeMap::new(),

@@ -4,10 +4,14 @@
 //! runs with no file at all: with no help desk configured, reports wait in the local outbox.
 
 use crate::i18n::Lang;
+use crate::net::{NetSettings, ProxyConfig, TlsConfig};
 use crate::report::{Category, Limits};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+pub mod layers;
+pub use layers::{ConfigProblem, Loaded, UserSettings};
 
 /// Environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "GUICHET_CONFIG";
@@ -40,11 +44,37 @@ pub enum Invalid {
     Rt(#[from] crate::connector::rt::ConfigInvalid),
     #[error(transparent)]
     Limits(#[from] crate::report::LimitsError),
+    #[error(transparent)]
+    Net(#[from] crate::net::NetError),
+    #[error("locked: {0:?} is not a key that can be locked (one of: {all})", all = layers::LOCKABLE.join(", "))]
+    UnknownLock(String),
+}
+
+impl Invalid {
+    /// The key to fix.
+    pub fn key(&self) -> &'static str {
+        use crate::connector::rt::ConfigInvalid as Rt;
+        use crate::net::NetError;
+        match self {
+            Invalid::UrlScheme(_) => "server.url",
+            Invalid::Glpi(_) => "server",
+            Invalid::Rt(Rt::Requestor(_)) => "server.requestor",
+            Invalid::Rt(_) => "server",
+            Invalid::Limits(_) => "limits",
+            Invalid::Net(NetError::ProxyUrl(_)) => "proxy.url",
+            Invalid::Net(_) => "tls.extra_ca",
+            Invalid::UnknownLock(_) => "locked",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Keys IT locks (system file only): the user's own value for them is ignored, and the
+    /// windows show them read-only. One of [`layers::LOCKABLE`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locked: Vec<String>,
     /// The help desk. Absent: reports are queued locally until IT configures one.
     pub server: Option<ServerConfig>,
     /// Categories offered when the help desk does not let this account read its own.
@@ -63,6 +93,12 @@ pub struct Config {
     pub poll: PollConfig,
     #[serde(default)]
     pub retention: RetentionConfig,
+    /// Certificate authorities to trust besides the system's.
+    #[serde(default)]
+    pub tls: TlsConfig,
+    /// The proxy to the help desk, when the environment's is not the right one.
+    #[serde(default)]
+    pub proxy: ProxyConfig,
 }
 
 /// How long this computer remembers what it no longer needs.
@@ -121,11 +157,24 @@ impl PollConfig {
 }
 
 /// Settings of the resident agent.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentConfig {
     /// The global shortcut that opens the wizard, e.g. "Ctrl+Alt+G" (the default).
     pub shortcut: Option<String>,
+}
+
+impl AgentConfig {
+    pub fn is_empty(&self) -> bool {
+        *self == AgentConfig::default()
+    }
+
+    /// The user's agent settings over IT's, except the keys IT locked.
+    pub fn merge_user(&mut self, user: &AgentConfig, locked: impl Fn(&str) -> bool) {
+        if !locked("agent.shortcut") && user.shortcut.is_some() {
+            self.shortcut = user.shortcut.clone();
+        }
+    }
 }
 
 /// The help desk: settings every kind shares (`url`, timeouts), then the section of the kind
@@ -137,14 +186,14 @@ pub struct AgentConfig {
 /// url = "https://assistance.example.org/apirest.php"
 /// user_token = "…"
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfig {
     pub http: HttpConfig,
     pub desk: DeskConfig,
 }
 
 /// How to reach a help desk, whatever its kind.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HttpConfig {
     /// The API's base URL (for GLPI, the `…/apirest.php` URL).
     pub url: String,
@@ -154,10 +203,13 @@ pub struct HttpConfig {
     /// TCP connect timeout, seconds: how long `report` may wait before saying "queued".
     #[serde(default = "default_connect_timeout")]
     pub connect_timeout_secs: u64,
+    /// The configuration's `[tls]` and `[proxy]`, copied here when it is loaded.
+    #[serde(skip)]
+    pub net: NetSettings,
 }
 
 /// The settings of one kind of help desk, tagged by `server.kind`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DeskConfig {
     Glpi(crate::connector::glpi::GlpiConfig),
     Rt(crate::connector::rt::RtConfig),
@@ -265,6 +317,7 @@ impl HttpConfig {
             url: url.into(),
             timeout_secs,
             connect_timeout_secs,
+            net: NetSettings::default(),
         }
     }
 
@@ -304,12 +357,14 @@ impl Config {
         })?;
         let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
-            message: e.to_string(),
+            message: layers::parse_problem(path, &text, &e).to_string(),
         })?;
         config.check().map_err(|problem| ConfigError::Invalid {
             path: path.to_owned(),
             problem,
         })?;
+        let mut config = config;
+        config.share_network_settings();
         Ok(config)
     }
 
@@ -321,7 +376,33 @@ impl Config {
             }
             server.desk.check()?;
         }
+        if let Some(lock) = self.locked.iter().find(|k| !layers::LOCKABLE.contains(&k.as_str())) {
+            return Err(Invalid::UnknownLock(lock.clone()));
+        }
+        NetSettings {
+            tls: self.tls.clone(),
+            proxy: self.proxy.clone(),
+        }
+        .check()?;
         Ok(self.limits.check()?)
+    }
+
+    /// Whether IT locked `key` (locking `server` locks every `server.…` key).
+    pub fn is_locked(&self, key: &str) -> bool {
+        self.locked.iter().any(|lock| {
+            key == lock || key.strip_prefix(lock.as_str()).is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
+    /// Gives the help desk's HTTP settings the configuration's `[tls]` and `[proxy]`.
+    pub fn share_network_settings(&mut self) {
+        let net = NetSettings {
+            tls: self.tls.clone(),
+            proxy: self.proxy.clone(),
+        };
+        if let Some(server) = &mut self.server {
+            server.http.net = net;
+        }
     }
 
     /// The interface language: the configured one, else the OS locale.

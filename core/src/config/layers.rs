@@ -1,0 +1,412 @@
+//! The configuration in layers: built-in defaults, then IT's system file, then the user's own
+//! settings (`settings.toml` in the data directory, written by Guichet). IT can lock keys
+//! (`locked = ["server", "agent.shortcut"]`): the user's value for a locked key is ignored and
+//! the windows show it read-only.
+//!
+//! A file that is not valid does not stop Guichet: its layer is left out, and the problem, which
+//! names the file, the line and the key, is shown in Settings and by `guichet doctor` (the CLI's
+//! other commands refuse to run on it, for IT's scripts).
+
+use super::{AgentConfig, Config, ServerConfig};
+use crate::i18n::{t, Lang};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The user's settings file, in the data directory.
+pub const SETTINGS_FILE: &str = "settings.toml";
+
+/// The keys IT can lock; the others are IT's alone anyway (the user's file cannot hold them).
+pub const LOCKABLE: [&str; 6] = [
+    "server",
+    "language",
+    "agent.shortcut",
+    "agent.autostart",
+    "defaults.phone",
+    "defaults.location",
+];
+
+/// What the user changed, as Guichet writes it. Never a secret: those are in the OS keyring.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSettings {
+    pub language: Option<Lang>,
+    /// The help desk the user entered on the setup screen (when IT configured none).
+    pub server: Option<ServerConfig>,
+    #[serde(default, skip_serializing_if = "AgentConfig::is_empty")]
+    pub agent: AgentConfig,
+    /// How the user signed in; the secret itself is in the keyring.
+    pub account: Option<Account>,
+}
+
+/// How the user signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub method: SignInMethod,
+    /// The login, for a password sign-in (not a secret: the help desk shows it to technicians).
+    pub login: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInMethod {
+    Password,
+    Token,
+}
+
+impl SignInMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::Token => "token",
+        }
+    }
+}
+
+/// A configuration file that is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}{}: {detail}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default(), key.as_ref().map(|k| format!(", key {k}")).unwrap_or_default())]
+pub struct ConfigProblem {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub detail: String,
+}
+
+impl ConfigProblem {
+    /// The problem for a person: the file, the line and the key, then what is wrong.
+    pub fn message(&self, lang: Lang) -> String {
+        let path = self.path.display();
+        let line = self.line.map_or_else(|| "?".to_owned(), |l| l.to_string());
+        let key = self.key.clone().unwrap_or_else(|| "?".to_owned());
+        t(
+            lang,
+            "config.problem",
+            &[("path", &path), ("line", &line), ("key", &key), ("detail", &self.detail)],
+        )
+    }
+}
+
+/// Every layer, merged.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    pub user: UserSettings,
+    pub problems: Vec<ConfigProblem>,
+    /// IT's file, when one was read.
+    pub system_file: Option<PathBuf>,
+    pub settings_file: PathBuf,
+}
+
+impl Loaded {
+    pub fn is_locked(&self, key: &str) -> bool {
+        self.config.is_locked(key)
+    }
+}
+
+/// IT's file: `explicit` (`--config`), else `GUICHET_CONFIG`, else [`super::system_config_path`]
+/// when it exists.
+pub fn system_file(explicit: Option<&Path>) -> Option<PathBuf> {
+    let from_env = std::env::var_os(super::CONFIG_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let system = || super::system_config_path().filter(|path| path.is_file());
+    explicit.map(Path::to_path_buf).or(from_env).or_else(system)
+}
+
+/// Loads and merges the layers. Never fails: a file that cannot be used is a problem.
+pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Loaded {
+    let mut problems = Vec::new();
+    let system_path = system_file(explicit);
+    let system = match &system_path {
+        Some(path) => match read_layer::<Config>(path, true) {
+            Ok(Some(config)) => match config.check() {
+                Ok(()) => config,
+                Err(invalid) => {
+                    problems.push(located(path, invalid.key(), invalid.to_string()));
+                    Config::default()
+                }
+            },
+            Ok(None) => Config::default(),
+            Err(problem) => {
+                problems.push(problem);
+                Config::default()
+            }
+        },
+        None => Config::default(),
+    };
+    let settings_file = data_dir.join(SETTINGS_FILE);
+    let user = match read_layer::<UserSettings>(&settings_file, false) {
+        Ok(user) => {
+            let user = user.unwrap_or_default();
+            match user.server.as_ref().map(|s| {
+                let mut probe = Config { server: Some(s.clone()), ..Config::default() };
+                probe.locked.clear();
+                probe.check()
+            }) {
+                Some(Err(invalid)) => {
+                    problems.push(located(&settings_file, invalid.key(), invalid.to_string()));
+                    UserSettings { server: None, ..user }
+                }
+                _ => user,
+            }
+        }
+        Err(problem) => {
+            problems.push(problem);
+            UserSettings::default()
+        }
+    };
+    let mut config = merge(system, &user);
+    config.share_network_settings();
+    Loaded {
+        config,
+        user,
+        problems,
+        system_file: system_path,
+        settings_file,
+    }
+}
+
+/// The user's values over IT's, except where IT locked the key.
+pub fn merge(mut config: Config, user: &UserSettings) -> Config {
+    if !config.is_locked("language") && user.language.is_some() {
+        config.language = user.language;
+    }
+    if !config.is_locked("server") {
+        if let Some(server) = &user.server {
+            let mut server = server.clone();
+            // IT's App-Token and timeouts stay when the user only chose the same help desk.
+            if let Some(it) = &config.server {
+                if it.url() == server.url() {
+                    server = it.clone();
+                }
+            }
+            config.server = Some(server);
+        }
+    }
+    let locked = config.locked.clone();
+    config
+        .agent
+        .merge_user(&user.agent, |key| locked.iter().any(|k| k == key));
+    config
+}
+
+/// Saves the user's settings through a temporary file and a rename.
+pub fn save_user(path: &Path, user: &UserSettings) -> std::io::Result<()> {
+    let text = toml::to_string(user).map_err(std::io::Error::other)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(
+        &tmp,
+        format!("# Written by Guichet: your own settings. IT's are in the system configuration.\n{text}"),
+    )?;
+    std::fs::rename(tmp, path)
+}
+
+/// One file read and typed. `Ok(None)` when it does not exist and need not.
+fn read_layer<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    must_exist: bool,
+) -> Result<Option<T>, ConfigProblem> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(None),
+        Err(e) => {
+            return Err(ConfigProblem {
+                path: path.to_owned(),
+                line: None,
+                key: None,
+                detail: format!("cannot be read ({e})"),
+            })
+        }
+    };
+    toml::from_str::<T>(&text)
+        .map(Some)
+        .map_err(|e| parse_problem(path, &text, &e))
+}
+
+/// A TOML or typing error, with the line and the key it is about.
+pub fn parse_problem(path: &Path, text: &str, error: &toml::de::Error) -> ConfigProblem {
+    let start = error.span().map(|s| s.start.min(text.len()));
+    let line = start.map(|s| text[..s].matches('\n').count() + 1);
+    let detail = error.message().trim().to_owned();
+    let section = start.map(|s| section_at(text, s)).unwrap_or_default();
+    let named = between(&detail, "unknown field `", "`")
+        .or_else(|| between(&detail, "missing field `", "`"));
+    let key = match named {
+        Some(field) => Some(dotted(&section, field)),
+        None => start.and_then(|s| key_at(text, s)).map(|k| {
+            if k.contains('.') || section.is_empty() || k.starts_with('[') {
+                k.trim_matches(|c| c == '[' || c == ']').to_owned()
+            } else {
+                dotted(&section, &k)
+            }
+        }),
+    };
+    ConfigProblem {
+        path: path.to_owned(),
+        line,
+        key,
+        detail,
+    }
+}
+
+/// A problem found after parsing, about `key`: its line is looked up in the file.
+fn located(path: &Path, key: &str, detail: String) -> ConfigProblem {
+    let line = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| line_of(&text, key));
+    ConfigProblem {
+        path: path.to_owned(),
+        line,
+        key: Some(key.to_owned()),
+        detail,
+    }
+}
+
+fn dotted(section: &str, key: &str) -> String {
+    if section.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{section}.{key}")
+    }
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// The `[section]` (or `[[section]]`) in force at byte `at`.
+fn section_at(text: &str, at: usize) -> String {
+    let mut section = String::new();
+    for line in text[..at.min(text.len())].lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
+        }
+    }
+    section
+}
+
+/// The key written on the line that holds byte `at` (`key = …`, or a `[table]` header).
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?.trim();
+    if line.starts_with('[') {
+        return Some(line.to_owned());
+    }
+    let key = line.split('=').next()?.trim().trim_matches('"');
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
+/// The line where dotted `key` (`server.url`, `limits`) is set, if it can be found.
+pub fn line_of(text: &str, key: &str) -> Option<usize> {
+    let (section, name) = match key.rsplit_once('.') {
+        Some((section, name)) => (section, name),
+        None => ("", key),
+    };
+    let mut current = String::new();
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            current = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
+            if current == key {
+                return Some(index + 1);
+            }
+            continue;
+        }
+        let Some((k, _)) = trimmed.split_once('=') else {
+            continue;
+        };
+        if current == section && k.trim().trim_matches('"') == name {
+            return Some(index + 1);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    #[test]
+    fn an_invalid_file_names_its_line_and_key_and_guichet_goes_on_without_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let it = write(
+            dir.path(),
+            "it.toml",
+            "[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\n\n[poll]\ninterval_secs = \"five\"\n",
+        );
+        let loaded = load(Some(&it), dir.path());
+        assert!(loaded.config.server.is_none(), "the invalid file is left out");
+        let problem = &loaded.problems[0];
+        assert_eq!(problem.line, Some(6), "{problem}");
+        assert_eq!(problem.key.as_deref(), Some("poll.interval_secs"), "{problem}");
+        let fr = problem.message(Lang::Fr);
+        assert!(fr.contains("it.toml") && fr.contains("ligne 6") && fr.contains("poll.interval_secs"), "{fr}");
+
+        let it = write(dir.path(), "typo.toml", "language = \"fr\"\n[server]\nkind = \"glpi\"\nurll = \"x\"\n");
+        let problem = &load(Some(&it), dir.path()).problems[0];
+        assert_eq!((problem.line, problem.key.as_deref()), (Some(4), Some("server.urll")), "{problem}");
+
+        let it = write(dir.path(), "scheme.toml", "[server]\nkind = \"glpi\"\n\nurl = \"support\"\n");
+        let problem = &load(Some(&it), dir.path()).problems[0];
+        assert_eq!((problem.line, problem.key.as_deref()), (Some(4), Some("server.url")), "{problem}");
+
+        let it = write(dir.path(), "lock.toml", "locked = [\"sever\"]\n");
+        let problem = &load(Some(&it), dir.path()).problems[0];
+        assert_eq!((problem.line, problem.key.as_deref()), (Some(1), Some("locked")), "{problem}");
+    }
+
+    #[test]
+    fn the_user_s_values_win_except_where_it_locked_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let it = write(
+            dir.path(),
+            "it.toml",
+            "locked = [\"agent.shortcut\"]\nlanguage = \"fr\"\n[agent]\nshortcut = \"Ctrl+Alt+H\"\n",
+        );
+        let user = UserSettings {
+            language: Some(Lang::En),
+            agent: AgentConfig {
+                shortcut: Some("Ctrl+Shift+F1".into()),
+                ..AgentConfig::default()
+            },
+            server: Some(ServerConfig::glpi(
+                super::super::HttpConfig::new("https://mine.example/apirest.php", 30, 5),
+                crate::connector::glpi::GlpiConfig::default(),
+            )),
+            account: None,
+        };
+        save_user(&dir.path().join(SETTINGS_FILE), &user).expect("save");
+        let loaded = load(Some(&it), dir.path());
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.config.language, Some(Lang::En), "not locked: the user's");
+        assert_eq!(loaded.config.agent.shortcut.as_deref(), Some("Ctrl+Alt+H"), "locked: IT's");
+        assert_eq!(loaded.config.server.as_ref().map(|s| s.url()), Some("https://mine.example/apirest.php"));
+        assert_eq!(loaded.user, user, "the file reads back as written");
+
+        let it = write(dir.path(), "locked.toml", "locked = [\"server\"]\n[server]\nkind = \"glpi\"\nurl = \"https://it.example/apirest.php\"\n");
+        let loaded = load(Some(&it), dir.path());
+        assert_eq!(loaded.config.server.as_ref().map(|s| s.url()), Some("https://it.example/apirest.php"));
+    }
+
+    #[test]
+    fn a_damaged_settings_file_is_a_problem_not_a_stop() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), SETTINGS_FILE, "language = \n");
+        let loaded = load(None::<&Path>.or(Some(&dir.path().join("absent-is-a-problem.toml"))), dir.path());
+        assert_eq!(loaded.problems.len(), 2, "{:?}", loaded.problems);
+        assert!(loaded.problems[1].path.ends_with(SETTINGS_FILE));
+        assert_eq!(loaded.problems[1].line, Some(1));
+    }
+}

@@ -1,0 +1,141 @@
+//! The connection doctor (`guichet doctor`, and "Test the connection" in Settings): it walks the
+//! way a report goes to the help desk, step by step, and stops at the first that fails, with a
+//! message that says what to do.
+//!
+//! - this module: the configuration, then the network (`network`: DNS, TCP, proxy, TLS);
+//! - each connector's `diagnose` (`connector::diagnose`): the API, the credentials, the rights.
+//!
+//! The network steps use the same trust store ([`crate::net::tls`]) and the same proxy choice
+//! ([`crate::net::proxy`]) as every report, so a pass here means the way is open for them.
+
+mod network;
+
+use crate::config::ServerConfig;
+use crate::i18n::{t, Lang};
+use guichet_protocol::doctor::{CheckStatus, DoctorCheck, DoctorReport, DoctorStep};
+
+/// One step's outcome before it is worded: a catalogue key and its arguments.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub step: DoctorStep,
+    pub status: CheckStatus,
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    pub detail: Option<String>,
+}
+
+impl Finding {
+    pub fn new(step: DoctorStep, status: CheckStatus, key: &'static str) -> Finding {
+        Finding {
+            step,
+            status,
+            key,
+            args: Vec::new(),
+            detail: None,
+        }
+    }
+    pub fn pass(step: DoctorStep, key: &'static str) -> Finding {
+        Finding::new(step, CheckStatus::Pass, key)
+    }
+    pub fn fail(step: DoctorStep, key: &'static str) -> Finding {
+        Finding::new(step, CheckStatus::Fail, key)
+    }
+    pub fn arg(mut self, name: &'static str, value: impl std::fmt::Display) -> Finding {
+        self.args.push((name, value.to_string()));
+        self
+    }
+    pub fn detail(mut self, detail: impl Into<String>) -> Finding {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn worded(&self, lang: Lang) -> DoctorCheck {
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self
+            .args
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn std::fmt::Display))
+            .collect();
+        DoctorCheck {
+            step: self.step,
+            status: self.status,
+            message: t(lang, self.key, &args),
+            key: self.key.to_owned(),
+            detail: self.detail.clone(),
+        }
+    }
+}
+
+/// The steps in order, for skipping what follows a failure.
+const STEPS: [DoctorStep; 8] = [
+    DoctorStep::Config,
+    DoctorStep::Dns,
+    DoctorStep::Tcp,
+    DoctorStep::Proxy,
+    DoctorStep::Tls,
+    DoctorStep::Api,
+    DoctorStep::Credentials,
+    DoctorStep::Rights,
+];
+
+/// What the configuration looked like to the caller: the problems met while loading it (already
+/// worded, each naming its file, line and key) and the help desk, with its credentials.
+#[derive(Debug)]
+pub struct Subject<'a> {
+    pub problems: &'a [String],
+    pub server: Option<&'a ServerConfig>,
+}
+
+/// Runs every step that can run and words the outcome in `lang`.
+pub async fn diagnose(subject: Subject<'_>, lang: Lang) -> DoctorReport {
+    let mut findings = Vec::new();
+    let config_ok = check_config(&subject, &mut findings);
+    if config_ok {
+        if let Some(server) = subject.server {
+            if network::diagnose(&server.http, &mut findings).await {
+                findings.extend(crate::connector::diagnose(server).await);
+            }
+        }
+    }
+    // Everything after the first failure was not checked.
+    let failed = findings.iter().any(|f| f.status == CheckStatus::Fail);
+    for step in STEPS {
+        if !findings.iter().any(|f| f.step == step) {
+            let key = if failed { "doctor.skipped" } else { "doctor.not_applicable" };
+            findings.push(Finding::new(step, CheckStatus::Skip, key));
+        }
+    }
+    findings.sort_by_key(|f| STEPS.iter().position(|s| *s == f.step));
+    let server = subject.server.map(|s| s.url().to_owned());
+    DoctorReport::new(server, findings.iter().map(|f| f.worded(lang)).collect())
+}
+
+fn check_config(subject: &Subject<'_>, findings: &mut Vec<Finding>) -> bool {
+    if let Some(problem) = subject.problems.first() {
+        findings.push(
+            Finding::fail(DoctorStep::Config, "doctor.config.invalid").arg("problem", problem),
+        );
+        return false;
+    }
+    match subject.server {
+        None => {
+            findings.push(Finding::fail(DoctorStep::Config, "doctor.config.no_server"));
+            false
+        }
+        Some(server) => match reqwest::Url::parse(server.url().trim()) {
+            Ok(url) if url.host_str().is_some() => {
+                findings.push(
+                    Finding::pass(DoctorStep::Config, "doctor.config.ok")
+                        .arg("url", server.url())
+                        .arg("kind", server.desk.kind()),
+                );
+                true
+            }
+            _ => {
+                findings.push(
+                    Finding::fail(DoctorStep::Config, "doctor.config.bad_url").arg("url", server.url()),
+                );
+                false
+            }
+        },
+    }
+}

@@ -181,3 +181,145 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
         }
     }
 }
+
+/// Runs `guichet` with `stdin` on its standard input.
+fn run_with_stdin(mut cmd: std::process::Command, stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run guichet");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+/// The sign-in of an académie: login and password (or a personal token) typed once, checked with
+/// the help desk, kept in the OS keyring (a real GNOME Keyring on a private D-Bus) and nowhere
+/// else; sessions opened again by themselves (a new morning, an expired session); signing out
+/// removes the secret. Then the same scan as above finds neither secret in the data directory,
+/// the settings file Guichet wrote, the logs or any output.
+#[test]
+fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
+    let keyring = common::desktop::Keyring::start();
+    let mut config = DoubleConfig {
+        app_token: Some(APP_TOKEN.to_owned()),
+        ..DoubleConfig::default()
+    };
+    config
+        .users
+        .push(UserSpec::self_service(8, "enseignant", PASSWORD, TOKEN));
+    let double = GlpiDouble::start(config).expect("double");
+    let mut outputs = Outputs::default();
+    // IT's file names the help desk and its App-Token; the user signs in.
+    let ws = workstation(&double.base_url(), "");
+    let runtime = ws.dir.path().join("run");
+    let bus = keyring.bus.address.clone();
+    let env: [(&str, &std::ffi::OsStr); 2] = [
+        ("GUICHET_LOG", "debug".as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.as_ref()),
+    ];
+    let cli = |args: &[&str], agent: bool| {
+        let mut cmd = ws.command(args);
+        cmd.env("GUICHET_LOG", "debug").env("DBUS_SESSION_BUS_ADDRESS", &bus);
+        if agent {
+            cmd.env("GUICHET_RUNTIME_DIR", &runtime);
+        } else {
+            cmd.env("GUICHET_RUNTIME_DIR", ws.dir.path().join("no-agent"));
+        }
+        cmd
+    };
+    let report = |outputs: &mut Outputs, agent: bool, subject: &str| {
+        let out = cli(
+            &["report", "--subject", subject, "--description", "Le poste 14 de la salle 203 ne démarre plus.", "--json"],
+            agent,
+        )
+        .output()
+        .expect("report");
+        outputs.keep("report", &out);
+        json(&out)
+    };
+
+    let logs: Vec<std::path::PathBuf> = (1..=2).map(|n| ws.dir.path().join(format!("agent-{n}.log"))).collect();
+    let agent = ws.start_agent(&runtime, &env, &logs[0]);
+    // Not signed in yet: the report waits on this computer.
+    assert_eq!(report(&mut outputs, true, "Avant connexion")["status"], "queued");
+
+    // A wrong password is refused by the help desk, in plain words, and nothing is kept.
+    let out = run_with_stdin(cli(&["signin", "--login", "enseignant", "--password-stdin"], true), "pas-le-bon\n");
+    outputs.keep("signin (wrong)", &out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("login or the password"), "{}", stderr(&out));
+    assert!(!keyring.guichet_items().contains("secret ="), "nothing stored: {}", keyring.guichet_items());
+
+    let out = run_with_stdin(cli(&["signin", "--login", "enseignant", "--password-stdin"], true), &format!("{PASSWORD}\n"));
+    outputs.keep("signin", &out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(common::stdout(&out).contains("enseignant"), "{}", common::stdout(&out));
+    let items = keyring.guichet_items();
+    assert!(items.contains(PASSWORD) && items.contains(&double.base_url()), "the keyring holds it: {items}");
+
+    // The agent uses it at once: the waiting report goes, a new one too, tickets are followed.
+    let out = cli(&["queue", "flush", "--json"], true).output().expect("flush");
+    outputs.keep("queue flush", &out);
+    let sent = report(&mut outputs, true, "Après connexion");
+    assert_eq!(sent["status"], "sent", "{sent}");
+    assert_eq!(double.tickets().len(), 2, "both reports reached the help desk");
+    let ticket = sent["ticket"].as_u64().expect("ticket").to_string();
+    double.add_solution(ticket.parse().unwrap(), "Alimentation changée.").unwrap();
+    for args in [vec!["watch", "--once", "--json"], vec!["approve", ticket.as_str(), "--json"], vec!["doctor", "--json"]] {
+        let out = cli(&args, true).output().expect("run");
+        outputs.keep(&args.join(" "), &out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}{}", common::stdout(&out), stderr(&out));
+    }
+
+    // The next morning: a new agent signs in by itself; and again when the session expires.
+    drop(agent);
+    let agent = ws.start_agent(&runtime, &env, &logs[1]);
+    assert_eq!(report(&mut outputs, true, "Le lendemain")["status"], "sent");
+    double.expire_sessions();
+    assert_eq!(report(&mut outputs, true, "Session expirée")["status"], "sent");
+    let logins = double.requests().iter().filter(|r| r.path.ends_with("initSession")).count();
+    assert!(logins >= 3, "sessions were opened again without asking: {logins}");
+
+    // Signing out removes the secret; reports wait again.
+    let out = cli(&["signout"], true).output().expect("signout");
+    outputs.keep("signout", &out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!keyring.guichet_items().contains(PASSWORD), "{}", keyring.guichet_items());
+    assert_eq!(report(&mut outputs, true, "Après déconnexion")["status"], "queued");
+    drop(agent);
+
+    // A personal token, without an agent (the CLI opens the outbox itself).
+    let out = run_with_stdin(cli(&["signin", "--token-stdin"], false), &format!("{TOKEN}\n"));
+    outputs.keep("signin --token-stdin", &out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(keyring.guichet_items().contains(TOKEN));
+    assert_eq!(report(&mut outputs, false, "Par jeton")["status"], "sent");
+    let out = cli(&["signout"], false).output().expect("signout");
+    outputs.keep("signout", &out);
+    assert!(!keyring.guichet_items().contains(TOKEN));
+
+    let settings = std::fs::read_to_string(ws.data.join("settings.toml")).expect("Guichet wrote its settings");
+    assert!(!settings.contains("account"), "signed out: {settings}");
+    let mut scanned = files(&ws.data);
+    for log in &logs {
+        scanned.push((log.clone(), std::fs::read(log).unwrap_or_default()));
+    }
+    for (path, bytes) in &scanned {
+        for secret in [PASSWORD, TOKEN, APP_TOKEN] {
+            assert!(!contains(bytes, secret), "{secret} found in {}", path.display());
+        }
+    }
+    for (what, bytes) in &outputs.0 {
+        for secret in [PASSWORD, TOKEN, APP_TOKEN] {
+            assert!(!contains(bytes, secret), "{secret} found in the {what}");
+        }
+    }
+}

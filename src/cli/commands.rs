@@ -19,7 +19,7 @@ use serde_json::json;
 use std::path::Path;
 use uuid::Uuid;
 
-fn print_json(value: &serde_json::Value) {
+pub(super) fn print_json(value: &serde_json::Value) {
     println!("{value}");
 }
 

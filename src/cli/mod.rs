@@ -2,6 +2,7 @@
 //! scripts: keep them stable. Exit codes: 0 success (sent or queued), 1 failure, 2 invalid input,
 //! 3 reports stopped on a permanent error (see `queue flush`).
 
+mod account;
 mod backend;
 mod commands;
 
@@ -106,6 +107,30 @@ pub enum Command {
     /// Internal: the agent's outbox worker (see `src/worker.rs`).
     #[command(name = "outbox-worker", hide = true)]
     OutboxWorker,
+    /// Check the way to the help desk step by step: configuration, DNS, TCP, proxy, TLS, API,
+    /// sign-in, rights. Exit 0 when every step passed.
+    Doctor(JsonFlag),
+    /// Sign in to the help desk; the password or token is read from standard input and kept in
+    /// the OS keyring only.
+    Signin(SignInArgs),
+    /// Sign out: the password or token leaves the OS keyring.
+    Signout,
+}
+
+#[derive(Debug, ClapArgs)]
+pub struct SignInArgs {
+    /// The help desk's address, when IT configured none (for GLPI, ending with /apirest.php).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Your login (the same as for your académie webmail), with --password-stdin.
+    #[arg(long, requires = "password_stdin")]
+    pub login: Option<String>,
+    /// Read the password from standard input (one line).
+    #[arg(long, conflicts_with = "token_stdin")]
+    pub password_stdin: bool,
+    /// Read a personal API token from standard input (one line).
+    #[arg(long)]
+    pub token_stdin: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -173,6 +198,13 @@ pub async fn run(config_path: Option<&Path>, command: Command) -> u8 {
         }
     };
     let lang = guichet.lang();
+    // IT's scripts must not act on a configuration that was left out; `doctor` explains it.
+    if !guichet.config_problem_list().is_empty() && !matches!(command, Command::Doctor(_) | Command::Facts(_)) {
+        for problem in guichet.config_problems() {
+            eprintln!("guichet: {problem}");
+        }
+        return EXIT_INVALID;
+    }
     let result = match command {
         // The screenshot is of this process's display, taken and masked here; the masked JPEGs
         // then go to the agent (or are filed directly when none runs).
@@ -267,6 +299,9 @@ async fn on_backend(backend: &mut Backend, lang: Lang, command: Command) -> Resu
             let kind = ActionKind::Rate { score, comment };
             commands::act(backend, lang, action(ticket, kind, Vec::new(), false), json).await
         }
+        Command::Doctor(f) => account::doctor(backend, lang, f.json).await,
+        Command::Signin(args) => account::sign_in(backend, lang, args).await,
+        Command::Signout => account::sign_out(backend, lang).await,
         // Answered by `run` before a backend is chosen.
         Command::Facts(_) | Command::Watch { .. } | Command::OutboxWorker => Ok(EXIT_INVALID),
     }

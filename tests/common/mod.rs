@@ -68,6 +68,10 @@ impl Workstation {
             .env_remove("LC_MESSAGES")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY");
+        // The machine's proxy settings must not route the tests' loopback traffic.
+        for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"] {
+            cmd.env_remove(proxy).env_remove(proxy.to_ascii_lowercase());
+        }
         cmd
     }
 

@@ -153,11 +153,9 @@ impl Guichet {
 
     /// Who Guichet signs in as, if anyone.
     pub fn account_view(&self) -> Option<AccountView> {
-        if self.config.server.is_none() {
-            return None;
-        }
+        let server = self.config.server.as_ref()?;
         if self.sources.from_config {
-            let login = match &self.config.server.as_ref()?.desk {
+            let login = match &server.desk {
                 crate::config::DeskConfig::Glpi(glpi) if glpi.user_token.is_none() => glpi.login.clone(),
                 _ => None,
             };
@@ -177,11 +175,7 @@ impl Guichet {
 
     /// The connection doctor, in the user's language.
     pub async fn doctor(&self) -> DoctorReport {
-        let mut problems = self.config_problems();
-        if self.config.server.is_some() && self.account_view().is_none() {
-            // Not a configuration problem: the credentials step says it.
-            problems.retain(|_| true);
-        }
+        let problems = self.config_problems();
         crate::doctor::diagnose(
             crate::doctor::Subject {
                 problems: &problems,
@@ -260,8 +254,8 @@ impl Guichet {
     fn sign_in_server(&self, url: Option<&str>) -> Result<ServerConfig, SignInError> {
         let url = url.map(str::trim).filter(|u| !u.is_empty());
         match (&self.config.server, url) {
-            (Some(server), None) => Ok(without_secrets(server)),
-            (Some(server), Some(url)) if url == server.url() => Ok(without_secrets(server)),
+            (Some(server), None) => Ok(server.clone()),
+            (Some(server), Some(url)) if url == server.url() => Ok(server.clone()),
             (Some(_), Some(_)) if self.config.is_locked("server") => Err(SignInError::ServerLocked),
             (_, Some(url)) => {
                 let parsed = reqwest::Url::parse(url).map_err(|_| SignInError::BadUrl)?;
@@ -296,9 +290,4 @@ impl Guichet {
         tracing::info!("signed out of {}", server.url());
         Ok(())
     }
-}
-
-/// IT's server settings without the user's secret (which `apply` adds back).
-fn without_secrets(server: &ServerConfig) -> ServerConfig {
-    server.clone()
 }

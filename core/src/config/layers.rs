@@ -245,6 +245,8 @@ pub fn parse_problem(path: &Path, text: &str, error: &toml::de::Error) -> Config
             }
         }),
     };
+    // A key named in the message is found on its own line, when it is written in the file.
+    let line = key.as_deref().and_then(|k| line_of(text, k)).or(line);
     ConfigProblem {
         path: path.to_owned(),
         line,
@@ -279,10 +281,12 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     Some(&rest[..rest.find(end)?])
 }
 
-/// The `[section]` (or `[[section]]`) in force at byte `at`.
+/// The `[section]` (or `[[section]]`) in force at byte `at` (a header on that line counts).
 fn section_at(text: &str, at: usize) -> String {
+    let at = at.min(text.len());
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let mut section = String::new();
-    for line in text[..at.min(text.len())].lines() {
+    for line in text[..line_end].lines() {
         let line = line.trim();
         if line.starts_with('[') {
             section = line.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
@@ -354,9 +358,9 @@ mod tests {
         let fr = problem.message(Lang::Fr);
         assert!(fr.contains("it.toml") && fr.contains("ligne 6") && fr.contains("poll.interval_secs"), "{fr}");
 
-        let it = write(dir.path(), "typo.toml", "language = \"fr\"\n[server]\nkind = \"glpi\"\nurll = \"x\"\n");
+        let it = write(dir.path(), "typo.toml", "language = \"fr\"\n[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\nurll = \"x\"\n");
         let problem = &load(Some(&it), dir.path()).problems[0];
-        assert_eq!((problem.line, problem.key.as_deref()), (Some(4), Some("server.urll")), "{problem}");
+        assert_eq!((problem.line, problem.key.as_deref()), (Some(5), Some("server.urll")), "{problem}");
 
         let it = write(dir.path(), "scheme.toml", "[server]\nkind = \"glpi\"\n\nurl = \"support\"\n");
         let problem = &load(Some(&it), dir.path()).problems[0];
@@ -375,12 +379,10 @@ mod tests {
             "it.toml",
             "locked = [\"agent.shortcut\"]\nlanguage = \"fr\"\n[agent]\nshortcut = \"Ctrl+Alt+H\"\n",
         );
+        let agent: AgentConfig = toml::from_str("shortcut = \"Ctrl+Shift+F1\"").expect("agent");
         let user = UserSettings {
             language: Some(Lang::En),
-            agent: AgentConfig {
-                shortcut: Some("Ctrl+Shift+F1".into()),
-                ..AgentConfig::default()
-            },
+            agent,
             server: Some(ServerConfig::glpi(
                 super::super::HttpConfig::new("https://mine.example/apirest.php", 30, 5),
                 crate::connector::glpi::GlpiConfig::default(),

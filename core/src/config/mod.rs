@@ -503,11 +503,14 @@ mod tests {
             Config::from_file(&path),
             Err(ConfigError::Parse { .. })
         ));
+        // No credentials in the file: the user signs in (the secret goes to the keyring).
         let (_d, path) = write("[server]\nkind = \"glpi\"\nurl = \"http://x/apirest.php\"\n");
+        assert!(Config::from_file(&path).is_ok());
+        let (_d, path) = write("[server]\nkind = \"glpi\"\nurl = \"http://x/apirest.php\"\npassword = \"p\"\n");
         assert!(Config::from_file(&path)
-            .expect_err("no credentials")
+            .expect_err("a password without login")
             .to_string()
-            .contains("user_token"));
+            .contains("server.login"));
     }
 
     #[test]

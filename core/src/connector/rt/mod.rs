@@ -63,7 +63,11 @@ fn quoted(text: &str) -> String {
 }
 
 impl RtConnector {
+    /// `NotConfigured` without a token: the user has not signed in yet.
     pub fn new(http: &HttpConfig, config: &RtConfig) -> Result<RtConnector, ConnectorError> {
+        if config.token.trim().is_empty() {
+            return Err(ConnectorError::NotConfigured);
+        }
         let base = http.url.trim_end_matches('/');
         let base = base.strip_suffix("/REST/2.0").unwrap_or(base).to_owned();
         Ok(RtConnector {

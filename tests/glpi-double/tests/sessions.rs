@@ -250,3 +250,27 @@ async fn works_from_a_multi_thread_runtime() {
     let api = Api::prof(&double).await;
     assert_eq!(api.get("/getFullSession").await.status, StatusCode::OK);
 }
+
+/// GLPI's API is off in a fresh install: every call, logged in or not, answers 400
+/// `["ERROR","API disabled"]`, without the documentation link other errors carry.
+#[tokio::test]
+async fn api_disabled_answers_every_call_the_same() {
+    let double = start();
+    let api = Api::prof(&double).await;
+    double.set_api_enabled(false);
+    let http = reqwest::Client::new();
+    let base = double.base_url();
+    let init = http
+        .get(format!("{base}/initSession"))
+        .header("Authorization", format!("user_token {PROF_TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(init.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(init.json::<serde_json::Value>().await.unwrap(), json!(["ERROR", "API disabled"]));
+    let ticket = api.get("/Ticket").await;
+    assert_eq!(ticket.status, StatusCode::BAD_REQUEST);
+    assert_eq!(ticket.body, json!(["ERROR", "API disabled"]));
+    double.set_api_enabled(true);
+    assert_eq!(api.get("/Ticket").await.status, StatusCode::OK);
+}

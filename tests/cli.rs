@@ -114,7 +114,7 @@ fn with_no_help_desk_reports_are_queued_locally() {
         stderr(&flush)
     );
     assert!(
-        stderr(&flush).contains("No help desk is configured"),
+        stderr(&flush).contains("not connected to a help desk yet"),
         "and why: {}",
         stderr(&flush)
     );

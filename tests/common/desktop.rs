@@ -214,3 +214,69 @@ pub fn painted_colour(x: u32, y: u32) -> [u8; 3] {
         [0x20, 0x60, 0xd0]
     }
 }
+
+/// A real Secret Service: GNOME Keyring (`gnome-keyring-daemon`, Debian's), unlocked, on a
+/// private session bus, its keyring files in a temporary home. Stopped when dropped.
+pub struct Keyring {
+    pub bus: SessionBus,
+    _home: tempfile::TempDir,
+    _daemon: Guard,
+}
+
+impl Keyring {
+    pub fn start() -> Keyring {
+        let bus = SessionBus::start();
+        let home = tempfile::tempdir().expect("keyring home");
+        let runtime = home.path().join("run");
+        std::fs::create_dir_all(&runtime).expect("runtime dir");
+        std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .expect("chmod");
+        let mut daemon = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring is installed (scripts/install-deps.sh)");
+        {
+            use std::io::Write;
+            // The login keyring's password, on standard input: it is created unlocked with it.
+            let mut stdin = daemon.stdin.take().expect("stdin");
+            stdin.write_all(b"keyring-test-unlock").expect("unlock password");
+        }
+        let daemon = Guard(daemon);
+        wait_for("the Secret Service on the bus", Duration::from_secs(20), || {
+            bus.send(&[
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .ok()
+            .filter(|reply| reply.contains("boolean true"))
+        });
+        Keyring {
+            bus,
+            _home: home,
+            _daemon: daemon,
+        }
+    }
+
+    /// Every item of the service `Guichet`, with its secret, as `secret-tool search` prints them.
+    pub fn guichet_items(&self) -> String {
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "--unlock", "service", "Guichet"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .output()
+            .expect("secret-tool is installed (libsecret-tools)");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+}

@@ -5,12 +5,7 @@
 //! solution with a reason. The double shows the ticket reopened and the reason as a followup.
 //! A second solution is then approved through the "did you mean to refuse?" question.
 //!
-//! The Settings window is driven the same way: the phone it remembers, and signing in to a help
-//! desk IT named without credentials (refused, then accepted and kept in a real GNOME Keyring),
-//! then the connection test.
-//!
-//! Needs what `e2e_wizard.rs` needs, plus dunst, gnome-keyring and secret-tool
-//! (libsecret-tools).
+//! Needs what `e2e_wizard.rs` needs, plus dunst.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
@@ -18,11 +13,9 @@ mod common;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
-use common::desktop::{read_file, start_dunst, wait_for, Keyring, SessionBus, Xvfb};
+use common::desktop::{read_file, start_dunst, wait_for, SessionBus, Xvfb};
 use common::{json, stderr, Workstation};
-use guichet_core::protocol::i18n::t;
-use guichet_core::protocol::Lang;
-use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::process::Command;
@@ -283,6 +276,20 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     });
     session.set_timeouts(Duration::from_secs(60));
     session.wait("#settings-phone", LIMIT);
+    // No help desk: said in plain words, and its address can be typed to sign in.
+    assert!(
+        session
+            .text("#account-none")
+            .contains("stay on this computer"),
+        "{}",
+        session.body_text()
+    );
+    session.wait("#settings-url:not([readonly])", LIMIT);
+    assert!(
+        session.find("#config-problems").is_none(),
+        "{}",
+        session.body_text()
+    );
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
     assert_accessible(&session, "settings");
     session.set_window_size(320, 600);
@@ -308,172 +315,6 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         serde_json::from_slice(&std::fs::read(ws.data.join("profile.json")).unwrap()).unwrap();
     assert_eq!(profile["phone"], "01 23 45 67 89");
     assert_eq!(profile["location"], "Room 12");
-    drop(session);
-    drop(driver);
-}
-
-/// Signing in from the Settings window when IT's file names the help desk but no account: a
-/// wrong password is refused in the help desk's words and nothing is kept; the right one is
-/// checked with the help desk, kept in the OS keyring (a real GNOME Keyring on a private D-Bus),
-/// and the connection test then passes the credentials step. Signing out empties the keyring.
-#[test]
-fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
-    let axe = axe_source();
-    let x = Xvfb::start(1024, 768);
-    let keyring = Keyring::start();
-    let bus = &keyring.bus;
-    let glpi = GlpiDouble::start(DoubleConfig::default()).unwrap();
-    let user = UserSpec::default_requester();
-    let url = glpi.base_url();
-    // IT's file: the help desk only, no login, password or token.
-    let ws = Workstation::with_server(&format!(
-        "[server]\nkind = \"glpi\"\nurl = \"{url}\"\ntimeout_secs = 5\nconnect_timeout_secs = 2\n"
-    ));
-    let runtime = ws.dir.path().join("run");
-    let agent_log = ws.dir.path().join("agent.log");
-    let agent_env: [(&str, &OsStr); 3] = [
-        ("DISPLAY", x.display.as_ref()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
-        ("LANG", "fr_FR.UTF-8".as_ref()),
-    ];
-    let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
-    let driver_log = ws.dir.path().join("tauri-driver.log");
-    let desktop = Desktop {
-        display: &x.display,
-        bus: &bus.address,
-        runtime: &runtime,
-        lang: "fr_FR.UTF-8",
-    };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let logs = || {
-        format!(
-            "\nagent log:\n{}\ndriver log:\n{}",
-            read_file(&agent_log),
-            read_file(&driver_log)
-        )
-    };
-    let args = ["--window".to_owned(), "settings".to_owned()];
-    let session = driver
-        .session_with(&ui, &args)
-        .unwrap_or_else(|e| panic!("{e}{}", logs()));
-    session.set_timeouts(Duration::from_secs(60));
-    let value = |css: &str| {
-        session.execute(
-            "return document.querySelector(arguments[0]).value;",
-            json!([css]),
-        )
-    };
-    let focused = || session.execute("return document.activeElement.id;", json!([]));
-
-    // Not signed in: the form, for the help desk IT named (not typed here).
-    session.wait("#sign-in", LIMIT);
-    assert!(
-        session.find("#signed-in").is_none(),
-        "{}",
-        session.body_text()
-    );
-    assert!(
-        session.find("#settings-url").is_none(),
-        "IT gave the address"
-    );
-    assert!(
-        session.text("#account-server").contains(&url),
-        "{}",
-        session.body_text()
-    );
-    assert_eq!(
-        session.execute(
-            "return document.querySelector('#settings-password').getAttribute('autocomplete');",
-            json!([])
-        ),
-        "current-password"
-    );
-    session.execute(&format!("{axe}\nreturn true;"), json!([]));
-    assert_accessible(&session, "sign-in form");
-
-    // No password: said beside the form, the empty field marked and focused.
-    session.type_into("#settings-login", &user.login);
-    session.click("#sign-in-submit");
-    session.wait("#settings-password[aria-invalid=true]", LIMIT);
-    assert!(
-        session
-            .text("#signin-invalid")
-            .contains(&t(Lang::Fr, "signin.no_credentials", &[])),
-        "{}",
-        session.body_text()
-    );
-    assert_eq!(focused(), "settings-password");
-    assert_accessible(&session, "sign-in incomplete");
-
-    // A wrong password, sent with Enter: the help desk's refusal in plain words, the password
-    // field emptied, nothing in the keyring.
-    session.type_into("#settings-login", &user.login);
-    session.type_into("#settings-password", "pas-le-bon");
-    session.send_keys("#settings-password", "\u{E007}");
-    session.wait("#signin-refused[data-code=unauthorized]", LIMIT);
-    let refused = session.text("#signin-refused");
-    assert!(
-        refused.contains(&t(Lang::Fr, "doctor.credentials.password_refused", &[])),
-        "{refused}{}",
-        logs()
-    );
-    assert_eq!(value("#settings-password"), "", "the password is not kept");
-    assert_eq!(value("#settings-login"), user.login.as_str());
-    assert_eq!(focused(), "settings-password", "ready to type it again");
-    assert!(
-        !keyring.guichet_items().contains("secret ="),
-        "nothing stored: {}",
-        keyring.guichet_items()
-    );
-    assert_accessible(&session, "sign-in refused");
-
-    // The right password: signed in, the secret in the keyring.
-    session.type_into("#settings-password", &user.password);
-    session.click("#sign-in-submit");
-    session.wait("#signed-in", LIMIT);
-    let signed_in = session.text("#signed-in");
-    assert!(signed_in.contains(&user.login), "{signed_in}{}", logs());
-    assert_eq!(focused(), "signed-in");
-    assert!(
-        session.find("#signin-refused").is_none(),
-        "the refusal is gone"
-    );
-    let items = keyring.guichet_items();
-    assert!(
-        items.contains("secret =") && items.contains(&url),
-        "the keyring holds it: {items}"
-    );
-    assert_accessible(&session, "signed in");
-
-    // The connection test: each step listed, the credentials passed, focus on the result.
-    session.click("#run-doctor");
-    session.wait(
-        "#doctor-steps li[data-step=credentials][data-status=pass]",
-        LIMIT,
-    );
-    assert_eq!(focused(), "doctor-result-heading");
-    let steps = session.text("#doctor-steps");
-    assert!(
-        steps.contains("Identifiants") && steps.contains("Réussi"),
-        "{steps}"
-    );
-    assert!(
-        session.find("#doctor-steps li[data-status=fail]").is_none(),
-        "{steps}"
-    );
-    assert_accessible(&session, "connection test");
-
-    // Signing out forgets the secret.
-    session.click("#sign-out");
-    session.wait("#signed-out", LIMIT);
-    session.wait("#sign-in", LIMIT);
-    assert!(
-        !keyring.guichet_items().contains("secret ="),
-        "signed out: {}",
-        keyring.guichet_items()
-    );
     drop(session);
     drop(driver);
 }

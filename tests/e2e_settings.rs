@@ -105,6 +105,13 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
     assert_accessible(&session, "sign-in form");
 
+    // Tested before signing in: the credentials step does not pass.
+    session.click("#run-doctor");
+    session.wait(
+        "#doctor-steps li[data-step=credentials]:not([data-status=pass])",
+        LIMIT,
+    );
+
     // No password: said beside the form, the empty field marked and focused.
     session.type_into("#settings-login", &user.login);
     session.click("#sign-in-submit");
@@ -151,6 +158,10 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
     assert!(
         session.find("#signin-refused").is_none(),
         "the refusal is gone"
+    );
+    assert!(
+        session.find("#doctor-result-heading").is_none(),
+        "the test result from before signing in is gone"
     );
     let items = keyring.guichet_items();
     assert!(

@@ -36,8 +36,16 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
     let x = Xvfb::start(1024, 768);
     let keyring = Keyring::start();
     let bus = &keyring.bus;
-    let glpi = GlpiDouble::start(DoubleConfig::default()).unwrap();
-    let user = UserSpec::default_requester();
+    // A password no log line could hold by chance.
+    let user = UserSpec::self_service(
+        8,
+        "enseignant",
+        "Craie-Verte-2026!",
+        "fedcba9876543210fedcba9876543210fedcba98",
+    );
+    let mut config = DoubleConfig::default();
+    config.users.push(user.clone());
+    let glpi = GlpiDouble::start(config).unwrap();
     let url = glpi.base_url();
     // IT's file: the help desk only, no login, password or token.
     let ws = Workstation::with_server(&format!(
@@ -199,6 +207,16 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
     );
     drop(session);
     drop(driver);
+    // The window process logs into the driver's log: neither it nor the agent wrote a password.
+    for (what, log) in [("agent", &agent_log), ("window process", &driver_log)] {
+        let text = read_file(log);
+        for secret in ["pas-le-bon", user.password.as_str()] {
+            assert!(
+                !text.contains(secret),
+                "{what} log holds a password:\n{text}"
+            );
+        }
+    }
 }
 
 /// What IT locked is shown read-only with "Set by IT", problems in a configuration file come

@@ -16,6 +16,9 @@ const COMMANDS: &[&str] = &[
     "await_ticket",
     "settings",
     "save_profile",
+    "doctor",
+    "sign_in",
+    "sign_out",
 ];
 
 fn main() {

@@ -276,6 +276,20 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     });
     session.set_timeouts(Duration::from_secs(60));
     session.wait("#settings-phone", LIMIT);
+    // No help desk: said in plain words, and its address can be typed to sign in.
+    assert!(
+        session
+            .text("#account-none")
+            .contains("stay on this computer"),
+        "{}",
+        session.body_text()
+    );
+    session.wait("#settings-url:not([readonly])", LIMIT);
+    assert!(
+        session.find("#config-problems").is_none(),
+        "{}",
+        session.body_text()
+    );
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
     assert_accessible(&session, "settings");
     session.set_window_size(320, 600);

@@ -5,7 +5,8 @@ use crate::agent::AgentLink;
 pub use crate::error::CommandError;
 use crate::launch::Launch;
 use guichet_protocol::action::ActionInput;
-use guichet_protocol::ipc::{Request, Response};
+use guichet_protocol::doctor::DoctorReport;
+use guichet_protocol::ipc::{Request, Response, SignInInput};
 use guichet_protocol::report::ReportInput;
 use guichet_protocol::view::{
     MyTickets, ScreenshotChoice, SettingsView, SubmitOutcome, TicketView, WindowLaunch,
@@ -29,7 +30,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         act,
         await_ticket,
         settings,
-        save_profile
+        save_profile,
+        doctor,
+        sign_in,
+        sign_out
     ]
 }
 
@@ -156,6 +160,37 @@ pub async fn save_profile(
         .request(Request::SaveProfile { phone, location })
         .await?
     {
+        Response::Settings { view } => Ok(view),
+        other => Err(agent.unexpected(&other)),
+    }
+}
+
+/// The connection doctor: each step from the help desk's name to the account's rights.
+#[tauri::command]
+pub async fn doctor(agent: State<'_, AgentLink>) -> Result<DoctorReport, CommandError> {
+    match agent.request(Request::Doctor).await? {
+        Response::Doctor { report } => Ok(report),
+        other => Err(agent.unexpected(&other)),
+    }
+}
+
+/// Signs in to the help desk (the agent checks the credentials with it and keeps the secret in
+/// the OS keyring); answers with the settings as they now are.
+#[tauri::command]
+pub async fn sign_in(
+    agent: State<'_, AgentLink>,
+    sign_in: SignInInput,
+) -> Result<SettingsView, CommandError> {
+    match agent.request(Request::SignIn { sign_in }).await? {
+        Response::Settings { view } => Ok(view),
+        other => Err(agent.unexpected(&other)),
+    }
+}
+
+/// Forgets the user's credentials; answers with the settings as they now are.
+#[tauri::command]
+pub async fn sign_out(agent: State<'_, AgentLink>) -> Result<SettingsView, CommandError> {
+    match agent.request(Request::SignOut).await? {
         Response::Settings { view } => Ok(view),
         other => Err(agent.unexpected(&other)),
     }

@@ -4,14 +4,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use guichet_protocol::annotation::{Annotation, AnnotationKind, Rect};
+use guichet_protocol::doctor::{CheckStatus, DoctorCheck, DoctorReport, DoctorStep};
 use guichet_protocol::error::{ErrorCode, ErrorInfo, FieldError};
 use guichet_protocol::facts::MachineFacts;
 use guichet_protocol::i18n::t;
-use guichet_protocol::ipc::{Request, Response, PROTOCOL_VERSION};
+use guichet_protocol::ipc::{Request, Response, Secret, SignInInput, PROTOCOL_VERSION};
 use guichet_protocol::report::{Field, Limits, ReportInput};
 use guichet_protocol::transport::Listener;
 use guichet_protocol::view::{
-    CategoryList, CategorySource, ScreenshotChoice, SubmitOutcome, WindowKind, WizardContext,
+    AccountView, CategoryList, CategorySource, ScreenshotChoice, SettingsView, SubmitOutcome,
+    WindowKind, WizardContext,
 };
 use guichet_protocol::Lang;
 use guichet_ui::AgentLink;
@@ -269,4 +271,127 @@ fn an_answer_of_the_wrong_kind_is_an_internal_error() {
 
     assert_eq!(error["code"], "internal");
     assert_eq!(error["message"], t(Lang::Fr, "error.agent", &[]));
+}
+
+fn settings_view(account: Option<AccountView>) -> SettingsView {
+    SettingsView {
+        phone: None,
+        location: None,
+        server: Some("https://assistance.example.org/apirest.php".into()),
+        shortcut: "Ctrl+Alt+G".into(),
+        language: Lang::Fr,
+        poll_interval_secs: 300,
+        queued: 0,
+        version: "test".into(),
+        server_kind: Some("glpi".into()),
+        locked: Vec::new(),
+        account,
+        config_problems: Vec::new(),
+    }
+}
+
+fn signed_in() -> SettingsView {
+    settings_view(Some(AccountView {
+        method: "password".into(),
+        login: Some("jdupont".into()),
+        from_config: false,
+    }))
+}
+
+#[test]
+fn doctor_returns_the_agent_s_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::Doctor {
+        report: DoctorReport::new(
+            Some("https://assistance.example.org/apirest.php".into()),
+            vec![DoctorCheck {
+                step: DoctorStep::Credentials,
+                status: CheckStatus::Fail,
+                message: "Identifiant ou mot de passe refusé.".into(),
+                key: "doctor.credentials.refused".into(),
+                detail: Some("401 ERROR_GLPI_LOGIN".into()),
+            }],
+        ),
+    });
+    let (_app, window) = app(&socket);
+
+    let answer = invoke(&window, "doctor", json!({})).unwrap();
+
+    assert_eq!(answer["ok"], false);
+    assert_eq!(answer["steps"][0]["step"], "credentials");
+    assert_eq!(answer["steps"][0]["status"], "fail");
+    assert_eq!(answer["steps"][0]["detail"], "401 ERROR_GLPI_LOGIN");
+    assert_eq!(*asked.lock().unwrap(), [Request::Doctor]);
+}
+
+#[test]
+fn sign_in_forwards_the_credentials_and_returns_the_new_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::Settings { view: signed_in() });
+    let (_app, window) = app(&socket);
+
+    let answer = invoke(
+        &window,
+        "sign_in",
+        json!({ "signIn": { "url": null, "login": "jdupont", "password": "s3cret", "token": null } }),
+    )
+    .unwrap();
+
+    assert_eq!(
+        answer["account"],
+        json!({ "method": "password", "login": "jdupont", "fromConfig": false })
+    );
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [Request::SignIn {
+            sign_in: SignInInput {
+                url: None,
+                login: Some("jdupont".into()),
+                password: Some(Secret("s3cret".into())),
+                token: None,
+            }
+        }]
+    );
+}
+
+#[test]
+fn a_refused_sign_in_reaches_the_ui_as_unauthorized() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    fake_agent(&socket, |_| Response::Error {
+        error: ErrorInfo::new(
+            ErrorCode::Unauthorized,
+            "Identifiant ou mot de passe refusé.",
+        ),
+    });
+    let (_app, window) = app(&socket);
+
+    let error = invoke(
+        &window,
+        "sign_in",
+        json!({ "signIn": { "url": null, "login": "jdupont", "password": "faux", "token": null } }),
+    )
+    .unwrap_err();
+
+    assert_eq!(
+        error,
+        json!({ "code": "unauthorized", "message": "Identifiant ou mot de passe refusé." })
+    );
+}
+
+#[test]
+fn sign_out_asks_the_agent_and_returns_the_new_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::Settings {
+        view: settings_view(None),
+    });
+    let (_app, window) = app(&socket);
+
+    let answer = invoke(&window, "sign_out", json!({})).unwrap();
+
+    assert_eq!(answer["account"], Value::Null);
+    assert_eq!(*asked.lock().unwrap(), [Request::SignOut]);
 }

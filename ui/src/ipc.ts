@@ -12,6 +12,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { ActionInput } from "./bindings/ActionInput";
+import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
 import type { FieldError } from "./bindings/FieldError";
@@ -19,6 +20,7 @@ import type { MyTickets } from "./bindings/MyTickets";
 import type { ReportInput } from "./bindings/ReportInput";
 import type { ScreenshotChoice } from "./bindings/ScreenshotChoice";
 import type { SettingsView } from "./bindings/SettingsView";
+import type { SignInInput } from "./bindings/SignInInput";
 import type { SubmitOutcome } from "./bindings/SubmitOutcome";
 import type { TicketView } from "./bindings/TicketView";
 import type { WindowLaunch } from "./bindings/WindowLaunch";
@@ -126,6 +128,25 @@ export function settingsView(): Promise<SettingsView> {
 /** Saves the user's phone and location (`null`: none); answers with the settings as saved. */
 export function saveProfile(phone: string | null, location: string | null): Promise<SettingsView> {
   return call("save_profile", { phone, location });
+}
+
+/** The connection doctor: each step from the help desk's name to the account's rights. */
+export function doctor(): Promise<DoctorReport> {
+  return call("doctor");
+}
+
+/**
+ * Signs in (the agent checks with the help desk, which takes a few seconds, then keeps the secret
+ * in the OS keyring); answers with the settings as they now are. Callers drop `input` afterwards:
+ * the secret is kept nowhere in the web UI.
+ */
+export function signIn(input: SignInInput): Promise<SettingsView> {
+  return call("sign_in", { signIn: input });
+}
+
+/** Forgets the user's credentials; answers with the settings as they now are. */
+export function signOut(): Promise<SettingsView> {
+  return call("sign_out");
 }
 
 /** The native window's title (the template's is French). */

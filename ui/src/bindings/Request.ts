@@ -4,10 +4,11 @@ import type { InlineFile } from "./InlineFile";
 import type { ReportInput } from "./ReportInput";
 import type { ScreenInfo } from "./ScreenInfo";
 import type { ScreenshotChoice } from "./ScreenshotChoice";
+import type { SignInInput } from "./SignInInput";
 import type { WindowKind } from "./WindowKind";
 
 export type Request = { "type": "hello", version: number, } | { "type": "openWizard" } | { "type": "openWindow", window: WindowKind, 
 /**
  * For "My tickets": the ticket to show (a notification was clicked).
  */
-ticket: number | null, } | { "type": "windowReady", window: WindowKind, } | { "type": "wizardContext" } | { "type": "recapture" } | { "type": "submit", report: ReportInput, screenshots: ScreenshotChoice, } | { "type": "report", report: ReportInput, files: Array<InlineFile>, screens: Array<ScreenInfo>, } | { "type": "queueList" } | { "type": "queueFlush" } | { "type": "queueRetry", id: string, } | { "type": "queueDismiss", id: string, } | { "type": "tickets" } | { "type": "categories" } | { "type": "myTickets" } | { "type": "ticket", id: number, } | { "type": "act", action: ActionInput, } | { "type": "awaitTicket" } | { "type": "settings" } | { "type": "saveProfile", phone: string | null, location: string | null, };
+ticket: number | null, } | { "type": "windowReady", window: WindowKind, } | { "type": "wizardContext" } | { "type": "recapture" } | { "type": "submit", report: ReportInput, screenshots: ScreenshotChoice, } | { "type": "report", report: ReportInput, files: Array<InlineFile>, screens: Array<ScreenInfo>, } | { "type": "queueList" } | { "type": "queueFlush" } | { "type": "queueRetry", id: string, } | { "type": "queueDismiss", id: string, } | { "type": "tickets" } | { "type": "categories" } | { "type": "myTickets" } | { "type": "ticket", id: number, } | { "type": "act", action: ActionInput, } | { "type": "awaitTicket" } | { "type": "settings" } | { "type": "saveProfile", phone: string | null, location: string | null, } | { "type": "doctor" } | { "type": "signIn", sign_in: SignInInput, } | { "type": "signOut" };

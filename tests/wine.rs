@@ -418,3 +418,61 @@ fn configuration_and_data_live_where_windows_keeps_them() {
         data[0].display()
     );
 }
+
+#[test]
+#[ignore = "needs the Windows build; run by scripts/test.sh"]
+fn a_sign_in_keeps_the_token_in_the_credential_manager() {
+    use std::io::Write;
+    let wine = Wine::new();
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    // IT named the help desk; the user signs in with a personal token.
+    let ws = Workstation::with_server(&format!(
+        "[server]\nkind = \"glpi\"\nurl = \"{}\"\n",
+        double.base_url()
+    ));
+    let queued = json(&wine.run(&ws, &report("Avant connexion", &["--json"])));
+    assert_eq!(queued["status"], "queued", "not signed in yet: {queued}");
+
+    let mut signin = wine
+        .guichet(&ws, &["signin", "--token-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("wine");
+    signin
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{}\n", common::TOKEN).as_bytes())
+        .expect("token");
+    let out = signin.wait_with_output().expect("signin");
+    assert!(out.status.success(), "signin: {}{}", text(&out.stdout), text(&out.stderr));
+
+    // Read back from the Credential Manager by the next process: the queued report goes too.
+    let doctor = json(&wine.run(&ws, &["doctor", "--json"]));
+    assert_eq!(doctor["ok"], true, "{doctor:#}");
+    let sent = json(&wine.run(&ws, &report("Après connexion", &["--json"])));
+    assert_eq!(sent["status"], "sent", "{sent}");
+    let flushed = wine.run(&ws, &["queue", "flush", "--json"]);
+    assert!(flushed.status.success(), "{}", text(&flushed.stderr));
+    assert_eq!(double.tickets().len(), 2);
+    let mut files = vec![ws.data.clone()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).expect("dir").filter_map(Result::ok).map(|e| e.path()));
+        } else {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            assert!(
+                !bytes.windows(common::TOKEN.len()).any(|w| w == common::TOKEN.as_bytes()),
+                "the token is in {}",
+                path.display()
+            );
+        }
+    }
+
+    let out = wine.run(&ws, &["signout"]);
+    assert!(out.status.success(), "signout: {}", text(&out.stderr));
+    let queued = json(&wine.run(&ws, &report("Après déconnexion", &["--json"])));
+    assert_eq!(queued["status"], "queued", "signed out: {queued}");
+}

@@ -126,6 +126,9 @@ impl PollConfig {
 pub struct AgentConfig {
     /// The global shortcut that opens the wizard, e.g. "Ctrl+Alt+G" (the default).
     pub shortcut: Option<String>,
+    /// Whether the agent starts when the user logs in. The agent makes the user's login items
+    /// match it at start; unset leaves them as the user (or an installer) made them.
+    pub autostart: Option<bool>,
 }
 
 /// The help desk: settings every kind shares (`url`, timeouts), then the section of the kind

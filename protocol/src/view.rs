@@ -148,6 +148,10 @@ pub struct SettingsView {
     /// Reports and actions waiting in the outbox.
     pub queued: usize,
     pub version: String,
+    /// Whether IT has the agent start at login (`[agent] autostart`); `None` when IT leaves it
+    /// to the user.
+    #[serde(default)]
+    pub autostart: Option<bool>,
 }
 
 /// A window of the window process.

@@ -494,7 +494,7 @@ fn the_diagnostic_log_is_attached_only_when_asked_and_bounded() {
         .collect();
     assert!(lines.len() > 1024 * 1024);
     // Named after a later day than today's, so it is the current file whatever the date.
-    std::fs::write(long.join("guichet.2999-12-31.log"), &lines).unwrap();
+    std::fs::write(long.join("agent.2999-12-31.log"), &lines).unwrap();
     let bounded = report(&["--attach-log"], &[("GUICHET_LOG_DIR", &long)]);
     let attached = log_of(&bounded).expect("the log is attached");
     assert!(

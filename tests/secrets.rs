@@ -171,7 +171,7 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
             .filter(|(p, bytes)| {
                 p.parent().is_some_and(|d| d.ends_with("logs"))
                     && p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with("guichet."))
+                        .is_some_and(|n| n.to_string_lossy().starts_with("agent."))
                     && !bytes.is_empty()
             })
             .collect();

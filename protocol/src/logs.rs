@@ -1,6 +1,7 @@
 //! Where Guichet's processes keep their diagnostic logs, and reading the end of one. Each process
-//! writes its own daily file there (`guichet.2026-12-06.log` for the agent and the CLI,
-//! `guichet-ui.2026-12-06.log` for the windows), and keeps the last [`KEPT_FILES`]. With the
+//! writes its own daily file there (`agent.2026-12-06.log` for the agent, its outbox worker and
+//! the CLI, `windows.2026-12-06.log` for the window process; the date is UTC), and keeps the last
+//! [`KEPT_FILES`]. Neither name starts with the other: old files are pruned by name prefix. With the
 //! `logging` feature, [`init`] sets up `tracing` to write both there and on standard error.
 
 use std::io::{Read, Seek, SeekFrom};
@@ -12,10 +13,10 @@ pub const LOG_DIR_ENV: &str = "GUICHET_LOG_DIR";
 /// The filter of what is logged (`tracing`'s syntax: `info`, `guichet=debug`…).
 pub const LOG_FILTER_ENV: &str = "GUICHET_LOG";
 
-/// The agent's and the CLI's files start with this (`guichet.<date>.log`).
-pub const AGENT_LOG: &str = "guichet";
-/// The window process's files start with this (`guichet-ui.<date>.log`).
-pub const WINDOWS_LOG: &str = "guichet-ui";
+/// The agent's and the CLI's files start with this (`agent.<date>.log`).
+pub const AGENT_LOG: &str = "agent";
+/// The window process's files start with this (`windows.<date>.log`).
+pub const WINDOWS_LOG: &str = "windows";
 /// The extension of every log file.
 pub const LOG_EXTENSION: &str = "log";
 /// Daily files kept for each process: a week.
@@ -41,7 +42,7 @@ pub fn current_file(dir: &Path, prefix: &str) -> Option<PathBuf> {
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;
             let date = name.strip_prefix(&start)?.strip_suffix(&end)?;
-            // `guichet-ui.…` does not start with `guichet.`; a date has no dot.
+            // A date has no dot.
             (!date.is_empty() && !date.contains('.')).then_some(name)
         })
         .max()
@@ -84,6 +85,11 @@ mod setup {
     pub enum LogSetupError {
         #[error("no log directory: set {}", super::LOG_DIR_ENV)]
         NoDirectory,
+        #[error("cannot create the log directory {dir}: {source}")]
+        Create {
+            dir: std::path::PathBuf,
+            source: std::io::Error,
+        },
         #[error("cannot open the log file in {dir}: {source}")]
         Open {
             dir: std::path::PathBuf,
@@ -104,6 +110,12 @@ mod setup {
         let file = log_dir()
             .ok_or(LogSetupError::NoDirectory)
             .and_then(|dir| {
+                // Made first: the appender lists the directory (to prune) before creating it,
+                // and says so on standard error.
+                std::fs::create_dir_all(&dir).map_err(|source| LogSetupError::Create {
+                    dir: dir.clone(),
+                    source,
+                })?;
                 RollingFileAppender::builder()
                     .rotation(Rotation::DAILY)
                     .filename_prefix(prefix)
@@ -141,21 +153,22 @@ mod tests {
     fn the_current_file_is_the_newest_of_that_process() {
         let dir = tempfile::tempdir().unwrap();
         for name in [
-            "guichet.2026-12-04.log",
-            "guichet.2026-12-06.log",
-            "guichet-ui.2026-12-07.log",
-            "guichet.2026-12-05.log",
-            "guichet.notes.txt",
+            "agent.2026-12-04.log",
+            "agent.2026-12-06.log",
+            "windows.2026-12-07.log",
+            "agent.2026-12-05.log",
+            "agent.notes.txt",
+            "agent.old.2026-12-08.log",
         ] {
             std::fs::write(dir.path().join(name), name).unwrap();
         }
         assert_eq!(
             current_file(dir.path(), AGENT_LOG),
-            Some(dir.path().join("guichet.2026-12-06.log"))
+            Some(dir.path().join("agent.2026-12-06.log"))
         );
         assert_eq!(
             current_file(dir.path(), WINDOWS_LOG),
-            Some(dir.path().join("guichet-ui.2026-12-07.log"))
+            Some(dir.path().join("windows.2026-12-07.log"))
         );
         assert_eq!(current_file(&dir.path().join("none"), AGENT_LOG), None);
     }
@@ -163,7 +176,7 @@ mod tests {
     #[test]
     fn the_tail_is_bounded_and_starts_on_a_whole_line() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("guichet.2026-12-06.log");
+        let path = dir.path().join("agent.2026-12-06.log");
         let text: String = (0..1000).map(|i| format!("line {i:04}\n")).collect();
         std::fs::write(&path, &text).unwrap();
         let tail = tail(&path, 100).unwrap();

@@ -13,4 +13,9 @@ server: string | null, shortcut: string, language: Lang, pollIntervalSecs: numbe
 /**
  * Reports and actions waiting in the outbox.
  */
-queued: number, version: string, };
+queued: number, version: string, 
+/**
+ * Whether IT has the agent start at login (`[agent] autostart`); `None` when IT leaves it
+ * to the user.
+ */
+autostart: boolean | null, };

@@ -144,7 +144,10 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
         .block_on(async {
             let socket = agent.runtime.join("agent.sock");
             let mut client = Client::connect(&socket).await.expect("connect");
-            client.request(&Request::WizardContext).await.expect("context")
+            client
+                .request(&Request::WizardContext)
+                .await
+                .expect("context")
         });
     match context {
         Response::WizardContext { context } => {

@@ -448,7 +448,13 @@ fn the_diagnostic_log_is_attached_only_when_asked_and_bounded() {
     let ws = Workstation::new(Some(&double.base_url()));
     let logs = ws.data.join("logs");
     let report = |extra: &[&str], env: &[(&str, &std::path::Path)]| {
-        let mut args = vec!["report", "--subject", "Projector", "--description", DESCRIPTION];
+        let mut args = vec![
+            "report",
+            "--subject",
+            "Projector",
+            "--description",
+            DESCRIPTION,
+        ];
         args.extend_from_slice(extra);
         args.push("--json");
         let mut command = ws.command(&args);
@@ -481,8 +487,8 @@ fn the_diagnostic_log_is_attached_only_when_asked_and_bounded() {
     let agent = ws.start_agent(&runtime, &[], &ws.dir.path().join("agent.stderr"));
     let through_agent = report(&["--attach-log"], &[("GUICHET_RUNTIME_DIR", &runtime)]);
     drop(agent);
-    let attached = String::from_utf8(log_of(&through_agent).expect("the log is attached"))
-        .expect("text");
+    let attached =
+        String::from_utf8(log_of(&through_agent).expect("the log is attached")).expect("text");
     assert!(attached.contains("ipc request: report"), "{attached}");
     assert_eq!(through_agent.documents.len(), 1, "the log alone");
 

@@ -212,7 +212,9 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     focus_on_heading(&session, "screenshots.heading");
     // The screen is named for people: its number and size (one screen: no place).
     assert!(
-        session.body_text().contains("Joindre : Écran 1, 1280 × 800"),
+        session
+            .body_text()
+            .contains("Joindre : Écran 1, 1280 × 800"),
         "{}",
         session.body_text()
     );
@@ -293,7 +295,10 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     focus_on_heading(&session, "review.heading");
     // The diagnostic log goes only with the user's consent: unchecked until they check it.
     assert_eq!(
-        session.execute("return document.getElementById('attach-log').checked;", json!([])),
+        session.execute(
+            "return document.getElementById('attach-log').checked;",
+            json!([])
+        ),
         json!(false)
     );
     session.click("#attach-log");
@@ -342,9 +347,16 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         .iter()
         .map(|d| d.filename.as_str())
         .collect();
-    assert_eq!(names, ["ecran-1.jpg", "guichet-log.txt"], "the log was agreed to");
+    assert_eq!(
+        names,
+        ["ecran-1.jpg", "guichet-log.txt"],
+        "the log was agreed to"
+    );
     let log = String::from_utf8_lossy(&stored.documents[1].bytes);
-    assert!(log.contains("ipc request: submit"), "the agent's log: {log}");
+    assert!(
+        log.contains("ipc request: submit"),
+        "the agent's log: {log}"
+    );
     let document = &stored.documents[0];
     assert_eq!(
         (document.filename.as_str(), document.mime.as_str()),
@@ -431,7 +443,11 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
 fn json_list_len(stdout: &[u8]) -> usize {
     serde_json::from_slice::<serde_json::Value>(stdout)
         .ok()
-        .and_then(|v| v.get("categories").or(Some(&v)).and_then(|v| v.as_array().map(Vec::len)))
+        .and_then(|v| {
+            v.get("categories")
+                .or(Some(&v))
+                .and_then(|v| v.as_array().map(Vec::len))
+        })
         .unwrap_or(0)
 }
 

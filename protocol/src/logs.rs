@@ -107,23 +107,21 @@ mod setup {
         let stderr = tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
             .with_filter(filter("warn"));
-        let file = log_dir()
-            .ok_or(LogSetupError::NoDirectory)
-            .and_then(|dir| {
-                // Made first: the appender lists the directory (to prune) before creating it,
-                // and says so on standard error.
-                std::fs::create_dir_all(&dir).map_err(|source| LogSetupError::Create {
-                    dir: dir.clone(),
-                    source,
-                })?;
-                RollingFileAppender::builder()
-                    .rotation(Rotation::DAILY)
-                    .filename_prefix(prefix)
-                    .filename_suffix(LOG_EXTENSION)
-                    .max_log_files(KEPT_FILES)
-                    .build(&dir)
-                    .map_err(|source| LogSetupError::Open { dir, source })
-            });
+        let file = log_dir().ok_or(LogSetupError::NoDirectory).and_then(|dir| {
+            // Made first: the appender lists the directory (to prune) before creating it,
+            // and says so on standard error.
+            std::fs::create_dir_all(&dir).map_err(|source| LogSetupError::Create {
+                dir: dir.clone(),
+                source,
+            })?;
+            RollingFileAppender::builder()
+                .rotation(Rotation::DAILY)
+                .filename_prefix(prefix)
+                .filename_suffix(LOG_EXTENSION)
+                .max_log_files(KEPT_FILES)
+                .build(&dir)
+                .map_err(|source| LogSetupError::Open { dir, source })
+        });
         match file {
             Ok(appender) => {
                 let file = tracing_subscriber::fmt::layer()

@@ -50,8 +50,7 @@ pub const LOG_ATTACHMENT: &str = "guichet-log.txt";
 /// never more than one attachment may weigh. `None` (and a warning) when there is no log file.
 fn diagnostic_log(limits: &crate::report::Limits) -> Option<AttachmentSource> {
     use guichet_protocol::logs;
-    let Some(path) =
-        logs::log_dir().and_then(|dir| logs::current_file(&dir, logs::AGENT_LOG))
+    let Some(path) = logs::log_dir().and_then(|dir| logs::current_file(&dir, logs::AGENT_LOG))
     else {
         tracing::warn!("the diagnostic log was asked for, but there is no log file");
         return None;

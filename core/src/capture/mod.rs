@@ -22,9 +22,9 @@ pub mod source;
 
 pub use annotate::{apply, Annotation, AnnotationKind, Rect};
 pub use encode::{encode, EncodeOptions, EncodedImage};
-pub use naming::{screen_labels, Placement};
 /// The `image` crate whose [`RgbaImage`] this API uses, for callers that build or read images.
 pub use image;
+pub use naming::{screen_labels, Placement};
 pub use source::{
     capture_monitors, capture_xcap, display_available, DisplaySource, GrabError, Monitor,
 };

@@ -129,11 +129,17 @@ mod tests {
         let screens = [at(1920, 400, 3840, 2160), at(0, 0, 1920, 1080)];
         assert_eq!(
             screen_labels(&screens, Lang::Fr),
-            ["Écran 2 (droite), 3840 × 2160", "Écran 1 (gauche), 1920 × 1080"]
+            [
+                "Écran 2 (droite), 3840 × 2160",
+                "Écran 1 (gauche), 1920 × 1080"
+            ]
         );
         assert_eq!(
             screen_labels(&screens, Lang::En),
-            ["Screen 2 (right), 3840 × 2160", "Screen 1 (left), 1920 × 1080"]
+            [
+                "Screen 2 (right), 3840 × 2160",
+                "Screen 1 (left), 1920 × 1080"
+            ]
         );
     }
 
@@ -163,7 +169,10 @@ mod tests {
         );
         assert_eq!(
             screen_labels(&screens, Lang::En),
-            ["Screen 2 (bottom), 1920 × 1080", "Screen 1 (top), 1920 × 1080"]
+            [
+                "Screen 2 (bottom), 1920 × 1080",
+                "Screen 1 (top), 1920 × 1080"
+            ]
         );
     }
 

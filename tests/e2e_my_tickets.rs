@@ -251,11 +251,16 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     let bus = SessionBus::start();
     // No help desk: the window says reports stay on this computer.
     let ws = Workstation::new(None);
+    // IT says the agent never starts at login; the agent applies it in a HOME of the test's own.
+    ws.append_config("[agent]\nautostart = false\n");
+    let home = ws.dir.path().join("home");
     let runtime = ws.dir.path().join("run");
     let agent_log = ws.dir.path().join("agent.log");
-    let agent_env: [(&str, &OsStr); 2] = [
+    let agent_env: [(&str, &OsStr); 4] = [
         ("DISPLAY", x.display.as_ref()),
         ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+        ("HOME", home.as_os_str()),
+        ("XDG_CONFIG_HOME", home.as_os_str()),
     ];
     let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
     let driver_log = ws.dir.path().join("tauri-driver.log");
@@ -288,6 +293,11 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         session.text("#settings-shortcut").contains("Ctrl+Alt+G"),
         "{}",
         session.body_text()
+    );
+    assert_eq!(
+        session.text("#settings-autostart").trim(),
+        "No, set by the IT team",
+        "start at login, as IT set it"
     );
     session.type_into("#settings-phone", "ask the front desk");
     session.click("#save-profile");

@@ -181,7 +181,10 @@ fn a_report_without_attach_log_parses_and_attaches_no_log() {
         Request::Submit { report, .. } => assert!(!report.attach_log),
         other => panic!("{other:?}"),
     }
-    let new = old.replace(r#""attachments":[]"#, r#""attachments":[],"attachLog":true"#);
+    let new = old.replace(
+        r#""attachments":[]"#,
+        r#""attachments":[],"attachLog":true"#,
+    );
     match serde_json::from_str::<Request>(&new).expect("a newer client's request") {
         Request::Submit { report, .. } => assert!(report.attach_log),
         other => panic!("{other:?}"),

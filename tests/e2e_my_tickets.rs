@@ -107,6 +107,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         display: &x.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
@@ -268,6 +269,7 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         display: &x.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "en_GB.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);

@@ -137,6 +137,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         display: &xvfb.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
@@ -331,6 +332,20 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         (!driver.runs("guichet-ui")).then_some(())
     });
 
+    // The window process kept its own daily log file beside the agent's.
+    let logs: Vec<String> = std::fs::read_dir(ws.data.join("logs"))
+        .expect("the log directory")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for prefix in ["agent.", "windows."] {
+        assert!(
+            logs.iter()
+                .any(|n| n.starts_with(prefix) && n.ends_with(".log")),
+            "{prefix}*.log in {logs:?}"
+        );
+    }
+
     // On the help desk: the ticket, with the screenshot masked exactly where drawn.
     let stored = glpi
         .ticket(ticket)
@@ -416,6 +431,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         display: &xvfb.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);

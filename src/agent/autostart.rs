@@ -15,6 +15,8 @@ pub const ENTRY_NAME: &str = "Guichet";
 pub enum AutostartError {
     #[error("cannot tell where the running guichet is: {0}")]
     Executable(std::io::Error),
+    #[error("the path of the running guichet is not absolute: {0:?}")]
+    NotAbsolute(PathBuf),
     #[error("the path of the running guichet is not valid Unicode: {0:?}")]
     NotUnicode(PathBuf),
     #[error("cannot change the login items: {0}")]
@@ -53,8 +55,16 @@ pub fn apply(wanted: Option<bool>) -> Result<Change, AutostartError> {
 /// The login item for the running executable.
 fn entry() -> Result<AutoLaunch, AutostartError> {
     let exe = std::env::current_exe().map_err(AutostartError::Executable)?;
-    // Absolute and without symbolic links: the entry must still work from any directory.
-    let exe = exe.canonicalize().map_err(AutostartError::Executable)?;
+    // Without symbolic links on Unix. Windows already gives an absolute path, and its
+    // canonical form (`\\?\C:\…`) is not one to put in the `Run` key.
+    let exe = if cfg!(windows) {
+        exe
+    } else {
+        exe.canonicalize().map_err(AutostartError::Executable)?
+    };
+    if !exe.is_absolute() {
+        return Err(AutostartError::NotAbsolute(exe));
+    }
     let path = exe
         .to_str()
         .ok_or_else(|| AutostartError::NotUnicode(exe.clone()))?;

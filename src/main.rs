@@ -13,13 +13,11 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GUICHET_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // The agent, its outbox worker and the CLI share one daily file; the CLI's warnings still
+    // reach its standard error.
+    if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::AGENT_LOG) {
+        tracing::warn!("logging to standard error only: {e}");
+    }
     let args = cli::Args::parse();
     // macOS: AppKit's objects (the tray's status item, the shortcut's hot key, the answers to
     // notifications) belong to the main thread, which must run the application's event loop; the

@@ -144,7 +144,10 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
         .block_on(async {
             let socket = agent.runtime.join("agent.sock");
             let mut client = Client::connect(&socket).await.expect("connect");
-            client.request(&Request::WizardContext).await.expect("context")
+            client
+                .request(&Request::WizardContext)
+                .await
+                .expect("context")
         });
     match context {
         Response::WizardContext { context } => {
@@ -447,4 +450,58 @@ fn a_cli_screenshot_is_masked_here_and_filed_through_the_agent() {
         "the screen is in the facts: {}",
         stored.content
     );
+}
+
+/// `[agent] autostart`: at start, the agent makes the user's login items match IT's setting (an
+/// XDG autostart entry naming the running `guichet` by its absolute path), and leaves them alone
+/// when the key is unset. The agent's HOME is private to the test: the real user's login items
+/// are never touched.
+#[test]
+fn the_agent_makes_its_start_at_login_match_the_configuration() {
+    let ws = Workstation::new(None);
+    let home = ws.dir.path().join("home");
+    let config_home = home.join(".config");
+    let entry = config_home.join("autostart").join("Guichet.desktop");
+    let runtime = ws.dir.path().join("run");
+    let run_agent = |round: &str, expected: &str| {
+        let log = ws.dir.path().join(format!("agent-{round}.log"));
+        let env: [(&str, &std::ffi::OsStr); 3] = [
+            ("HOME", home.as_os_str()),
+            ("XDG_CONFIG_HOME", config_home.as_os_str()),
+            ("DBUS_SESSION_BUS_ADDRESS", "".as_ref()),
+        ];
+        let agent = ws.start_agent(&runtime, &env, &log);
+        wait_for(expected, LIMIT, || {
+            read_file(&log).contains(expected).then_some(())
+        });
+        drop(agent);
+    };
+
+    // Unset: what the user chose stays as it is.
+    std::fs::create_dir_all(entry.parent().unwrap()).unwrap();
+    std::fs::write(&entry, "[Desktop Entry]\nExec=/the/user/own/choice\n").unwrap();
+    run_agent("unset", "start at login: LeftAlone");
+    assert_eq!(
+        std::fs::read_to_string(&entry).unwrap(),
+        "[Desktop Entry]\nExec=/the/user/own/choice\n"
+    );
+
+    // On: the entry starts this very `guichet`, by its absolute path.
+    ws.append_config("[agent]\nautostart = true\n");
+    run_agent("on", "start at login: Registered");
+    let text = std::fs::read_to_string(&entry).expect("the autostart entry");
+    let guichet = std::fs::canonicalize(env!("CARGO_BIN_EXE_guichet")).unwrap();
+    let exec: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("Exec="))
+        .map(str::trim)
+        .collect();
+    assert_eq!(exec, [guichet.to_str().unwrap()], "{text}");
+    assert!(text.contains("Type=Application"), "{text}");
+
+    // Off: the entry is gone.
+    ws.configure(None, common::TOKEN);
+    ws.append_config("[agent]\nautostart = false\n");
+    run_agent("off", "start at login: Removed { existed: true }");
+    assert!(!entry.exists(), "the autostart entry is removed");
 }

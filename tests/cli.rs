@@ -439,3 +439,77 @@ fn an_outbox_that_cannot_be_opened_is_explained_in_the_users_language() {
         assert!(stderr(&out).contains(expected), "{lang}: {}", stderr(&out));
     }
 }
+
+/// `report --attach-log`: the end of the agent's log file goes with the report as
+/// `guichet-log.txt`, only when asked, and never more than 200 KiB of it.
+#[test]
+fn the_diagnostic_log_is_attached_only_when_asked_and_bounded() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let ws = Workstation::new(Some(&double.base_url()));
+    let logs = ws.data.join("logs");
+    let report = |extra: &[&str], env: &[(&str, &std::path::Path)]| {
+        let mut args = vec![
+            "report",
+            "--subject",
+            "Projector",
+            "--description",
+            DESCRIPTION,
+        ];
+        args.extend_from_slice(extra);
+        args.push("--json");
+        let mut command = ws.command(&args);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let out = command.output().expect("run guichet");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let number = json(&out)["ticket"].as_u64().expect("sent");
+        double.ticket(number).expect("on the double")
+    };
+    let log_of = |ticket: &guichet_glpi_double::TicketView| {
+        ticket
+            .documents
+            .iter()
+            .find(|d| d.filename == "guichet-log.txt")
+            .map(|d| d.bytes.clone())
+    };
+
+    // Without the flag, no log, even though the CLI keeps one.
+    let plain = report(&[], &[]);
+    assert!(log_of(&plain).is_none(), "no log without --attach-log");
+    assert!(
+        std::fs::read_dir(&logs).expect("a log directory").count() > 0,
+        "the CLI writes its log under the data directory"
+    );
+
+    // Through a running agent: the agent's own log file, with what it has been doing.
+    let runtime = ws.dir.path().join("run");
+    let agent = ws.start_agent(&runtime, &[], &ws.dir.path().join("agent.stderr"));
+    let through_agent = report(&["--attach-log"], &[("GUICHET_RUNTIME_DIR", &runtime)]);
+    drop(agent);
+    let attached =
+        String::from_utf8(log_of(&through_agent).expect("the log is attached")).expect("text");
+    assert!(attached.contains("ipc request: report"), "{attached}");
+    assert_eq!(through_agent.documents.len(), 1, "the log alone");
+
+    // A long log: only its last 200 KiB, starting on a whole line.
+    let long = ws.dir.path().join("long-logs");
+    std::fs::create_dir_all(&long).unwrap();
+    let lines: String = (0..20_000)
+        .map(|i| format!("2026-12-06T08:00:00Z  INFO guichet: line {i:05} of a long day\n"))
+        .collect();
+    assert!(lines.len() > 1024 * 1024);
+    // Named after a later day than today's, so it is the current file whatever the date.
+    std::fs::write(long.join("agent.2999-12-31.log"), &lines).unwrap();
+    let bounded = report(&["--attach-log"], &[("GUICHET_LOG_DIR", &long)]);
+    let attached = log_of(&bounded).expect("the log is attached");
+    assert!(
+        attached.len() <= 200 * 1024 && attached.len() > 190 * 1024,
+        "{} bytes",
+        attached.len()
+    );
+    let text = String::from_utf8(attached).expect("text");
+    assert!(text.starts_with("2026-12-06T08:00:00Z"), "{}", &text[..80]);
+    assert!(text.ends_with("line 19999 of a long day\n"));
+    assert!(!text.contains("line 00000 "), "the beginning is left out");
+}

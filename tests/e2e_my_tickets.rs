@@ -107,6 +107,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         display: &x.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
@@ -251,11 +252,16 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     let bus = SessionBus::start();
     // No help desk: the window says reports stay on this computer.
     let ws = Workstation::new(None);
+    // IT says the agent never starts at login; the agent applies it in a HOME of the test's own.
+    ws.append_config("[agent]\nautostart = false\n");
+    let home = ws.dir.path().join("home");
     let runtime = ws.dir.path().join("run");
     let agent_log = ws.dir.path().join("agent.log");
-    let agent_env: [(&str, &OsStr); 2] = [
+    let agent_env: [(&str, &OsStr); 4] = [
         ("DISPLAY", x.display.as_ref()),
         ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+        ("HOME", home.as_os_str()),
+        ("XDG_CONFIG_HOME", home.as_os_str()),
     ];
     let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
     let driver_log = ws.dir.path().join("tauri-driver.log");
@@ -263,6 +269,7 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         display: &x.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "en_GB.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
@@ -302,6 +309,11 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         session.text("#settings-shortcut").contains("Ctrl+Alt+G"),
         "{}",
         session.body_text()
+    );
+    assert_eq!(
+        session.text("#settings-autostart").trim(),
+        "No, set by the IT team",
+        "start at login, as IT set it"
     );
     session.type_into("#settings-phone", "ask the front desk");
     session.click("#save-profile");

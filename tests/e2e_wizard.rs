@@ -137,6 +137,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         display: &xvfb.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
@@ -175,7 +176,13 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     );
     session.type_into("#subject", SUBJECT);
     session.click("#category option[value='2']");
+    assert!(
+        session.find("#category-none").is_none(),
+        "categories are offered: no sentence saying none is needed"
+    );
     session.click("#next");
+    // Each new step takes the keyboard focus to its heading, away from "Next".
+    focus_on_heading(&session, "description.heading");
 
     // 2. Description: two problems in one text get a suggestion to split them.
     session.wait("#description", Duration::from_secs(5));
@@ -197,7 +204,21 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     session.type_into("#phone", "demandez à l'accueil");
     session.type_into("#location", "Salle 12");
     assert_accessible(&session, "contact");
+    // "Back" too: the previous step's heading has the focus, then "Next" leads on again.
+    session.click(".nav button:not(.primary)");
+    focus_on_heading(&session, "description.heading");
     session.click("#next");
+    focus_on_heading(&session, "contact.heading");
+    session.click("#next");
+    focus_on_heading(&session, "screenshots.heading");
+    // The screen is named for people: its number and size (one screen: no place).
+    assert!(
+        session
+            .body_text()
+            .contains("Joindre : Écran 1, 1280 × 800"),
+        "{}",
+        session.body_text()
+    );
 
     // 4. Screenshot: take it again (the wizard hides meanwhile: the final picture shows whether it
     // did), then mask a rectangle.
@@ -272,6 +293,16 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
 
     // 5. Review and send: the agent refuses the phone, the wizard goes back to it.
     session.wait("#consent", Duration::from_secs(5));
+    focus_on_heading(&session, "review.heading");
+    // The diagnostic log goes only with the user's consent: unchecked until they check it.
+    assert_eq!(
+        session.execute(
+            "return document.getElementById('attach-log').checked;",
+            json!([])
+        ),
+        json!(false)
+    );
+    session.click("#attach-log");
     assert_accessible(&session, "review");
     session.click("#next");
     session.wait("#phone[aria-invalid=true]", Duration::from_secs(30));
@@ -301,6 +332,20 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         (!driver.runs("guichet-ui")).then_some(())
     });
 
+    // The window process kept its own daily log file beside the agent's.
+    let logs: Vec<String> = std::fs::read_dir(ws.data.join("logs"))
+        .expect("the log directory")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for prefix in ["agent.", "windows."] {
+        assert!(
+            logs.iter()
+                .any(|n| n.starts_with(prefix) && n.ends_with(".log")),
+            "{prefix}*.log in {logs:?}"
+        );
+    }
+
     // On the help desk: the ticket, with the screenshot masked exactly where drawn.
     let stored = glpi
         .ticket(ticket)
@@ -312,15 +357,20 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         stored.content
     );
     assert_eq!(stored.category_id, 2);
+    let names: Vec<&str> = stored
+        .documents
+        .iter()
+        .map(|d| d.filename.as_str())
+        .collect();
     assert_eq!(
-        stored.documents.len(),
-        1,
-        "{:?}",
-        stored
-            .documents
-            .iter()
-            .map(|d| &d.filename)
-            .collect::<Vec<_>>()
+        names,
+        ["ecran-1.jpg", "guichet-log.txt"],
+        "the log was agreed to"
+    );
+    let log = String::from_utf8_lossy(&stored.documents[1].bytes);
+    assert!(
+        log.contains("ipc request: submit"),
+        "the agent's log: {log}"
     );
     let document = &stored.documents[0];
     assert_eq!(
@@ -338,6 +388,106 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     eprintln!(
         "e2e_wizard: WebDriver session {session_time:.2?}, wizard shown {window_shown:.2?} after the session request, test {:.2?}",
         started.elapsed()
+    );
+}
+
+/// A Self-Service account may not read the help desk's categories (the double answers 403) and IT
+/// configured none: the subject step offers no choice, says none is needed, and the report goes
+/// without one. Driven by the keyboard alone: Enter in the subject moves on, focus on the heading.
+#[test]
+fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
+    let ui = ui_binary();
+    let driver_binary = tauri_driver();
+    let xvfb = xvfb::Xvfb::start(640, 480).expect("Xvfb is installed (scripts/install-deps.sh)");
+    let bus = SessionBus::start();
+    let glpi = GlpiDouble::start(DoubleConfig::default()).expect("GLPI double");
+    let ws = Workstation::new(None);
+    std::fs::write(
+        &ws.config,
+        format!(
+            "[server]\nkind = \"glpi\"\nurl = \"{}\"\nuser_token = \"{}\"\n",
+            glpi.base_url(),
+            common::TOKEN
+        ),
+    )
+    .unwrap();
+    let categories = ws.run(&["categories", "--json"]);
+    assert_eq!(
+        json_list_len(&categories.stdout),
+        0,
+        "the help desk refuses its categories and IT lists none: {}",
+        String::from_utf8_lossy(&categories.stderr)
+    );
+    let runtime = ws.dir.path().join("run");
+    let log = ws.dir.path().join("agent.log");
+    let env: [(&str, &OsStr); 3] = [
+        ("DISPLAY", xvfb.display.as_ref()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
+        ("LANG", "fr_FR.UTF-8".as_ref()),
+    ];
+    let _agent = ws.start_agent(&runtime, &env, &log);
+    let driver_log = ws.dir.path().join("tauri-driver.log");
+    let desktop = Desktop {
+        display: &xvfb.display,
+        bus: &bus.address,
+        runtime: &runtime,
+        data: &ws.data,
+        lang: "fr_FR.UTF-8",
+    };
+    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
+    let session = driver.session(&ui).unwrap_or_else(|e| {
+        panic!(
+            "{e}\nagent log:\n{}\ntauri-driver log:\n{}",
+            read_file(&log),
+            read_file(&driver_log)
+        )
+    });
+    session.wait("#subject", Duration::from_secs(30));
+    assert!(session.find("#category").is_none(), "no category choice");
+    assert_eq!(
+        session.text("#category-none").trim(),
+        french("category.not_needed")
+    );
+    session.type_into("#subject", SUBJECT);
+    session.send_keys("#subject", "\u{E007}");
+    focus_on_heading(&session, "description.heading");
+    drop(session);
+    drop(driver);
+}
+
+/// How many items a JSON array on standard output holds (0 when it is not one).
+fn json_list_len(stdout: &[u8]) -> usize {
+    serde_json::from_slice::<serde_json::Value>(stdout)
+        .ok()
+        .and_then(|v| {
+            v.get("categories")
+                .or(Some(&v))
+                .and_then(|v| v.as_array().map(Vec::len))
+        })
+        .unwrap_or(0)
+}
+
+/// The French catalogue's text for `key`.
+fn french(key: &str) -> String {
+    let catalogue: serde_json::Value =
+        serde_json::from_str(include_str!("../ui/src/locales/fr.json")).expect("fr.json");
+    catalogue[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key} in fr.json"))
+        .to_owned()
+}
+
+/// Waits until the keyboard focus is on the step's heading, whose text is `key`'s.
+fn focus_on_heading(session: &Session, key: &str) {
+    let heading = serde_json::to_string(&french(key)).unwrap();
+    session.wait_until(
+        &format!("the keyboard focus on the heading {heading}"),
+        &format!(
+            "const a = document.activeElement;
+             return a !== null && a.id === 'step-heading' && a.tagName === 'H2'
+                    && a.textContent.trim() === {heading};"
+        ),
+        Duration::from_secs(5),
     );
 }
 

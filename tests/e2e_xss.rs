@@ -87,6 +87,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
         display: &x.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);

@@ -1,7 +1,8 @@
 //! Credentials stay where IT put them. After a full run of the real agent and CLI (reports sent
 //! and queued, a followup with a file, an approval, a survey, `watch`, `show`, the queue), with
 //! debug logging, neither the password, the personal token nor the App-Token appears in the data
-//! directory (sled included, byte for byte) or in any log or output.
+//! directory (sled included, byte for byte, and the daily log files under `logs/`) or in any log
+//! or output.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
@@ -162,6 +163,24 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
                 .any(|(p, _)| p.to_string_lossy().contains("outbox")),
             "the outbox was written: {:?}",
             scanned.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        );
+        // The log files (`logs/` in the data directory) are scanned too, and were written: the
+        // agent's and the CLI's at debug level.
+        let log_files: Vec<_> = scanned
+            .iter()
+            .filter(|(p, bytes)| {
+                p.parent().is_some_and(|d| d.ends_with("logs"))
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("agent."))
+                    && !bytes.is_empty()
+            })
+            .collect();
+        assert!(
+            log_files
+                .iter()
+                .any(|(_, bytes)| contains(bytes, "DEBUG") && contains(bytes, "ipc request")),
+            "the agent's debug log is among the scanned files: {:?}",
+            log_files.iter().map(|(p, _)| p).collect::<Vec<_>>()
         );
         scanned.push((log.clone(), std::fs::read(&log).unwrap_or_default()));
         for (path, bytes) in &scanned {

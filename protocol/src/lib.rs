@@ -13,6 +13,7 @@
 //! - [`error`]: errors as people see them: a code from a closed set and a message in their language.
 //! - [`i18n`]: the French and English message catalogue.
 //! - [`ipc`]: the versioned request and response types.
+//! - [`logs`]: where the diagnostic logs live, and (feature `logging`) the processes' log set-up.
 //! - [`transport`]: the user-only local channel that carries them (one file per platform).
 
 pub mod action;
@@ -22,6 +23,7 @@ pub mod error;
 pub mod facts;
 pub mod i18n;
 pub mod ipc;
+pub mod logs;
 pub mod notice;
 pub mod report;
 pub mod ticket;

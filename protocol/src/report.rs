@@ -113,6 +113,10 @@ pub struct ReportInput {
     pub location: Option<String>,
     #[serde(default)]
     pub attachments: Vec<PathBuf>,
+    /// The user agreed to attach the end of the agent's diagnostic log (`guichet-log.txt`).
+    /// Off unless asked for; absent in older clients' requests.
+    #[serde(default)]
+    pub attach_log: bool,
 }
 
 /// A file name's extension, lower case; `None` for "name", ".hidden" or "name.".

@@ -157,6 +157,10 @@ pub struct SettingsView {
     pub account: Option<AccountView>,
     /// Problems in the configuration files, each naming its file, line and key.
     pub config_problems: Vec<String>,
+    /// Whether IT has the agent start at login (`[agent] autostart`); `None` when IT leaves it
+    /// to the user.
+    #[serde(default)]
+    pub autostart: Option<bool>,
 }
 
 /// The account Guichet signs in with.

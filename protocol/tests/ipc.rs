@@ -171,3 +171,22 @@ async fn malformed_and_oversized_messages_are_refused_not_fatal() {
     let mut line = String::new();
     let _ = reader.read_line(&mut line).await;
 }
+
+/// A wizard or CLI from before the diagnostic log sends no `attachLog`: its report still parses,
+/// and attaches no log; a newer one's consent comes through.
+#[test]
+fn a_report_without_attach_log_parses_and_attaches_no_log() {
+    let old = r#"{"type":"submit","report":{"subject":"Wi-Fi","description":"Salle 3 : plus de réseau.","category":null,"phone":null,"location":null,"attachments":[]},"screenshots":{"screens":[],"annotations":[]}}"#;
+    match serde_json::from_str::<Request>(old).expect("an older client's request") {
+        Request::Submit { report, .. } => assert!(!report.attach_log),
+        other => panic!("{other:?}"),
+    }
+    let new = old.replace(
+        r#""attachments":[]"#,
+        r#""attachments":[],"attachLog":true"#,
+    );
+    match serde_json::from_str::<Request>(&new).expect("a newer client's request") {
+        Request::Submit { report, .. } => assert!(report.attach_log),
+        other => panic!("{other:?}"),
+    }
+}

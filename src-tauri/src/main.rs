@@ -8,13 +8,9 @@ use guichet_ui::{AgentLink, Launch};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GUICHET_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::WINDOWS_LOG) {
+        tracing::warn!("logging to standard error only: {e}");
+    }
     let (launch, ignored) = match Launch::parse(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(error) => {

@@ -3,6 +3,7 @@
 //! is triggered and only then starts the window process, and serves the local IPC socket that
 //! the window process and the CLI use. It links no GTK and no WebKit.
 
+mod autostart;
 mod delivery;
 mod follow;
 #[cfg(any(target_os = "linux", windows))]
@@ -149,6 +150,13 @@ pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
         }
     };
     tracing::info!("listening on {}", socket.display());
+    // Only the agent that holds the socket: a second `guichet` has already left above.
+    let wanted = guichet.config().agent.autostart;
+    match tokio::task::spawn_blocking(move || autostart::apply(wanted)).await {
+        Ok(Ok(change)) => tracing::info!("start at login: {change:?}"),
+        Ok(Err(e)) => tracing::warn!("start at login: {e}"),
+        Err(e) => tracing::warn!("start at login: {e}"),
+    }
     let (tx, mut rx) = unbounded_channel();
     let agent = Arc::new(Agent {
         guichet: std::sync::RwLock::new(guichet.clone()),

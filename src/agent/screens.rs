@@ -71,8 +71,12 @@ impl Screens {
         self.problem.lock().await.as_ref().map(|e| e.message(lang))
     }
 
-    /// Previews for the wizard, the names of failed screens, and the screens' facts.
-    pub async fn previews(&self) -> (Vec<ScreenPreview>, Vec<String>, Vec<ScreenInfo>) {
+    /// Previews for the wizard (each screen named for people, in `lang`), the names of failed
+    /// screens, and the screens' facts.
+    pub async fn previews(
+        &self,
+        lang: guichet_core::i18n::Lang,
+    ) -> (Vec<ScreenPreview>, Vec<String>, Vec<ScreenInfo>) {
         let held = self.held.lock().await;
         let Some(capture) = held.as_ref() else {
             return (Vec::new(), Vec::new(), Vec::new());
@@ -82,15 +86,17 @@ impl Screens {
             quality: 80,
             max_bytes: u64::MAX,
         };
+        let labels = capture.labels(lang);
         let previews = capture
             .screens
             .iter()
+            .zip(labels)
             .enumerate()
             .filter_map(
-                |(index, shot)| match capture::encode(&shot.image, &options) {
+                |(index, (shot, name))| match capture::encode(&shot.image, &options) {
                     Ok(encoded) => Some(ScreenPreview {
                         index,
-                        name: shot.info.name.clone(),
+                        name,
                         width: shot.image.width(),
                         height: shot.image.height(),
                         preview_jpeg_base64: base64::engine::general_purpose::STANDARD

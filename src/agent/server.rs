@@ -152,7 +152,7 @@ async fn submit_wizard(
 async fn wizard_context(agent: &Agent) -> WizardContext {
     let guichet = &agent.guichet();
     let profile = guichet.profile();
-    let (screens, failures, infos) = agent.screens.previews().await;
+    let (screens, failures, infos) = agent.screens.previews(guichet.lang()).await;
     WizardContext {
         categories: guichet.offline_categories(),
         phone: profile.phone,

@@ -168,6 +168,9 @@ pub struct ReportArgs {
         allow_hyphen_values = true
     )]
     pub masks: Vec<String>,
+    /// Attach the end of Guichet's diagnostic log (guichet-log.txt, at most 200 KiB).
+    #[arg(long)]
+    pub attach_log: bool,
     /// Write what would be sent into --out and send nothing.
     #[arg(long, requires = "out")]
     pub dry_run: bool,
@@ -325,5 +328,6 @@ fn input(lang: Lang, args: &ReportArgs) -> Result<ReportInput, ErrorInfo> {
         phone: args.phone.clone(),
         location: args.location.clone(),
         attachments: absolute(lang, &args.attachments)?,
+        attach_log: args.attach_log,
     })
 }

@@ -64,6 +64,8 @@ impl Workstation {
             .env("GUICHET_CONFIG", &self.config)
             .env("LANG", "en_US.UTF-8")
             .env_remove("GUICHET_LANG")
+            // Logs go under the data directory.
+            .env_remove("GUICHET_LOG_DIR")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env_remove("DISPLAY")

@@ -122,12 +122,13 @@ pub struct TauriDriver {
     pub addr: SocketAddr,
 }
 
-/// Where the window process runs: the X display, the session bus and the agent's runtime
-/// directory, in a language.
+/// Where the window process runs: the X display, the session bus, the agent's runtime
+/// directory and the data directory (its log files go under it), in a language.
 pub struct Desktop<'a> {
     pub display: &'a str,
     pub bus: &'a str,
     pub runtime: &'a Path,
+    pub data: &'a Path,
     pub lang: &'a str,
 }
 
@@ -135,10 +136,11 @@ impl TauriDriver {
     /// Starts `tauri-driver` for window processes on `desktop` (they log at `info`, into `log`
     /// with the driver's own output), and waits until it answers.
     pub fn on_desktop(binary: &Path, desktop: &Desktop<'_>, log: &Path) -> TauriDriver {
-        let env: [(&str, &std::ffi::OsStr); 5] = [
+        let env: [(&str, &std::ffi::OsStr); 6] = [
             ("DISPLAY", desktop.display.as_ref()),
             ("DBUS_SESSION_BUS_ADDRESS", desktop.bus.as_ref()),
             ("GUICHET_RUNTIME_DIR", desktop.runtime.as_os_str()),
+            ("GUICHET_DATA_DIR", desktop.data.as_os_str()),
             ("LANG", desktop.lang.as_ref()),
             ("GUICHET_LOG", "info".as_ref()),
         ];

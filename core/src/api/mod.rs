@@ -42,6 +42,33 @@ use uuid::Uuid;
 /// The global shortcut when the configuration names none.
 pub const DEFAULT_SHORTCUT: &str = "Ctrl+Alt+G";
 
+/// The most of the agent's log a report carries when the user agrees to attach it.
+pub const LOG_TAIL_BYTES: u64 = 200 * 1024;
+
+/// The attached log's file name.
+pub const LOG_ATTACHMENT: &str = "guichet-log.txt";
+
+/// The end of the agent's current log file as an attachment: at most [`LOG_TAIL_BYTES`], and
+/// never more than one attachment may weigh. `None` (and a warning) when there is no log file.
+fn diagnostic_log(limits: &crate::report::Limits) -> Option<AttachmentSource> {
+    use guichet_protocol::logs;
+    let Some(path) = logs::log_dir().and_then(|dir| logs::current_file(&dir, logs::AGENT_LOG))
+    else {
+        tracing::warn!("the diagnostic log was asked for, but there is no log file");
+        return None;
+    };
+    match logs::tail(&path, LOG_TAIL_BYTES.min(limits.attachment_max_bytes)) {
+        Ok(bytes) => Some(AttachmentSource::Bytes {
+            name: LOG_ATTACHMENT.to_owned(),
+            bytes,
+        }),
+        Err(e) => {
+            tracing::warn!("cannot read the diagnostic log {}: {e}", path.display());
+            None
+        }
+    }
+}
+
 /// How long an operation waits for another process to release the outbox.
 const OUTBOX_WAIT: Duration = Duration::from_secs(10);
 
@@ -203,6 +230,10 @@ impl Guichet {
         screens: Vec<ScreenInfo>,
     ) -> Result<Report, ApiError> {
         let profile = self.profile();
+        let log = input
+            .attach_log
+            .then(|| diagnostic_log(&self.config.limits))
+            .flatten();
         let draft = ReportDraft {
             subject: input.subject.clone(),
             description: input.description.clone(),
@@ -218,6 +249,7 @@ impl Guichet {
                         .cloned()
                         .map(AttachmentSource::Path),
                 )
+                .chain(log)
                 .collect(),
         };
         let known = self.offline_categories();
@@ -472,6 +504,7 @@ impl Guichet {
             locked: self.config.locked.clone(),
             account: self.account_view(),
             config_problems: self.config_problems(),
+            autostart: self.config.agent.autostart,
         }
     }
 

@@ -10,18 +10,21 @@
 //! - [`ScreenSource`] is the side effect (the display); [`DisplaySource`] implements it with `xcap`.
 //! - [`annotate`]: rectangles that mask (solid, pixelated) or highlight.
 //! - [`encode`]: downscale and JPEG 4:4:4 under a size limit.
+//! - [`naming`]: screens named for people ("Screen 1 (left), 1920 × 1080").
 //!
 //! Each monitor is its own image in its own physical pixels, so mixed scale factors need no
 //! stitching and no resampling.
 
 pub mod annotate;
 pub mod encode;
+pub mod naming;
 pub mod source;
 
 pub use annotate::{apply, Annotation, AnnotationKind, Rect};
 pub use encode::{encode, EncodeOptions, EncodedImage};
 /// The `image` crate whose [`RgbaImage`] this API uses, for callers that build or read images.
 pub use image;
+pub use naming::{screen_labels, Placement};
 pub use source::{
     capture_monitors, capture_xcap, display_available, DisplaySource, GrabError, Monitor,
 };
@@ -134,6 +137,21 @@ pub struct Capture {
 }
 
 impl Capture {
+    /// The screens' names for people ([`screen_labels`]), in capture order.
+    pub fn labels(&self, lang: crate::i18n::Lang) -> Vec<String> {
+        let placements: Vec<Placement> = self
+            .screens
+            .iter()
+            .map(|s| Placement {
+                x: s.x,
+                y: s.y,
+                width: s.image.width(),
+                height: s.image.height(),
+            })
+            .collect();
+        screen_labels(&placements, lang)
+    }
+
     /// The screens' descriptions for the machine facts, in capture order.
     pub fn screen_infos(&self) -> Vec<ScreenInfo> {
         self.screens.iter().map(|s| s.info.clone()).collect()

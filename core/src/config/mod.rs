@@ -162,6 +162,9 @@ impl PollConfig {
 pub struct AgentConfig {
     /// The global shortcut that opens the wizard, e.g. "Ctrl+Alt+G" (the default).
     pub shortcut: Option<String>,
+    /// Whether the agent starts when the user logs in. The agent makes the user's login items
+    /// match it at start; unset leaves them as the user (or an installer) made them.
+    pub autostart: Option<bool>,
 }
 
 impl AgentConfig {
@@ -173,6 +176,9 @@ impl AgentConfig {
     pub fn merge_user(&mut self, user: &AgentConfig, locked: impl Fn(&str) -> bool) {
         if !locked("agent.shortcut") && user.shortcut.is_some() {
             self.shortcut = user.shortcut.clone();
+        }
+        if !locked("agent.autostart") && user.autostart.is_some() {
+            self.autostart = user.autostart;
         }
     }
 }

@@ -3,4 +3,9 @@
 /**
  * What a user fills in (the wizard, or CLI flags).
  */
-export type ReportInput = { subject: string, description: string, category: string | null, phone: string | null, location: string | null, attachments: Array<string>, };
+export type ReportInput = { subject: string, description: string, category: string | null, phone: string | null, location: string | null, attachments: Array<string>, 
+/**
+ * The user agreed to attach the end of the agent's diagnostic log (`guichet-log.txt`).
+ * Off unless asked for; absent in older clients' requests.
+ */
+attachLog: boolean, };

@@ -31,4 +31,9 @@ account: AccountView | null,
 /**
  * Problems in the configuration files, each naming its file, line and key.
  */
-configProblems: Array<string>, };
+configProblems: Array<string>, 
+/**
+ * Whether IT has the agent start at login (`[agent] autostart`); `None` when IT leaves it
+ * to the user.
+ */
+autostart: boolean | null, };

@@ -31,6 +31,8 @@ export class Draft {
   /** Absolute paths of the extra files. */
   attachments = $state<string[]>([]);
   errors = $state<FieldErrors>({});
+  /** The user agreed to attach Guichet's diagnostic log (unchecked until they do). */
+  attachLog = $state(false);
 
   constructor(context: WizardContext) {
     this.phone = context.phone ?? "";
@@ -61,6 +63,7 @@ export class Draft {
       phone: this.phone.trim() === "" ? null : this.phone.trim(),
       location: this.location.trim() === "" ? null : this.location.trim(),
       attachments: $state.snapshot(this.attachments),
+      attachLog: this.attachLog,
     };
   }
 

@@ -64,6 +64,7 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         display: &x.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
@@ -256,6 +257,7 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
         display: &x.display,
         bus: &bus.address,
         runtime: &runtime,
+        data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
     let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);

@@ -287,6 +287,7 @@ fn settings_view(account: Option<AccountView>) -> SettingsView {
         locked: Vec::new(),
         account,
         config_problems: Vec::new(),
+        autostart: None,
     }
 }
 

@@ -13,8 +13,7 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 bundles="${1:-deb}"
 
-target_dir="$(cargo metadata --locked --format-version 1 --no-deps \
-  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 exe=""; case "$triple" in *windows*) exe=".exe" ;; esac
 

@@ -36,6 +36,19 @@ grep -qx 'Exec=guichet --report' /usr/share/applications/Guichet.desktop \
 if ldd /usr/bin/guichet /usr/bin/guichet-ui | grep 'not found'; then
   fail "an installed program misses a library its package does not depend on"
 fi
+# The agent's libraries are listed by hand in tauri.conf.json (bundle.linux.deb.depends; the
+# bundler adds WebKitGTK and GTK for guichet-ui): each library /usr/bin/guichet links directly
+# must come from a package the .deb depends on (libc6 and libgcc-s1 are always there).
+depends=" libc6 libgcc-s1 $(dpkg-deb -f "$deb" Depends | tr -d ',') "
+for so in $(objdump -p /usr/bin/guichet | awk '$1 == "NEEDED" {print $2}'); do
+  case "$so" in ld-linux*) continue ;; esac
+  path="$(ldd /usr/bin/guichet | awk -v so="$so" '$1 == so {print $3}')"
+  owner="$(dpkg -S "$path" 2>/dev/null || dpkg -S "/usr$path" 2>/dev/null || true)"
+  owner="${owner%%:*}"
+  case "$depends" in *" $owner "*) ;; *)
+    fail "/usr/bin/guichet links $so (package '${owner:-unknown}'), which the .deb does not depend on: add it to bundle.linux.deb.depends" ;;
+  esac
+done
 
 # From the installed path, with a home of its own: nothing read from or written to the caller's.
 home="$(mktemp -d)"

@@ -28,8 +28,9 @@ mkdir -p src-tauri/binaries
 cp "$target_dir/release/guichet$exe" "src-tauri/binaries/guichet-$triple$exe"
 
 rm -rf "$target_dir/release/bundle/deb"
+# The --config path is relative to ui/ (a POSIX absolute path would not reach node under Git Bash).
 (cd ui && npm run --silent tauri -- build --ci --bundles "$bundles" \
-  --config "$root/src-tauri/bundle.conf.json" -- --locked) >&2
+  --config ../src-tauri/bundle.conf.json -- --locked) >&2
 
 if [ "$bundles" = deb ]; then
   deb="$(ls "$target_dir"/release/bundle/deb/*.deb)"

@@ -25,7 +25,8 @@ if [ "$profile" = test ]; then
   pkgs+=("${cross_pkgs[@]}")
   # Headless tests: an X server, a private D-Bus, WebDriver for WebKitGTK, a notification daemon;
   # Xorg with the dummy driver for a real multi-monitor desktop (Xvfb has one RandR monitor).
-  pkgs+=(curl openssl webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
+  # python3: scripts/deb-smoke.sh reads `guichet doctor --json` of the installed package.
+  pkgs+=(curl openssl python3 webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
          xserver-xorg-core xserver-xorg-video-dummy)
   # The connection doctor's real servers (an HTTPS front with the test's own authority, an HTTP
   # proxy) and a real Secret Service for the keyring (GNOME Keyring, read back with secret-tool).

@@ -57,6 +57,10 @@ cargo build --locked --workspace --all-targets
 step "tests"
 cargo test --locked --workspace
 
+step "Debian package: built with the Tauri bundler, installed, run from /usr/bin, removed"
+deb="$(scripts/package.sh | tail -1)"
+scripts/deb-smoke.sh "$deb"
+
 step "Windows and macOS: clippy -D warnings for four targets (Debian's rustc-web, std built per target)"
 scripts/cross/check.sh
 

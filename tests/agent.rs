@@ -124,6 +124,16 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
     ));
     assert_eq!(queued["status"], "queued");
 
+    // `guichet --background` (a login item) while an agent runs: nothing opens.
+    let login_item = ws
+        .command(&["--background"])
+        .env("GUICHET_RUNTIME_DIR", &agent.runtime)
+        .output()
+        .expect("login item");
+    assert_eq!(login_item.status.code(), Some(0), "{}", stderr(&login_item));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(read_file(&agent.record), "", "a login item opened a window");
+
     // `guichet --report` while an agent runs: that agent captures and starts the wizard.
     let second = ws
         .command(&["--report"])
@@ -496,7 +506,11 @@ fn the_agent_makes_its_start_at_login_match_the_configuration() {
         .filter_map(|l| l.strip_prefix("Exec="))
         .map(str::trim)
         .collect();
-    assert_eq!(exec, [guichet.to_str().unwrap()], "{text}");
+    assert_eq!(
+        exec,
+        [format!("{} --background", guichet.to_str().unwrap())],
+        "{text}"
+    );
     assert!(text.contains("Type=Application"), "{text}");
 
     // Off: the entry is gone.
@@ -504,4 +518,53 @@ fn the_agent_makes_its_start_at_login_match_the_configuration() {
     ws.append_config("[agent]\nautostart = false\n");
     run_agent("off", "start at login: Removed { existed: true }");
     assert!(!entry.exists(), "the autostart entry is removed");
+}
+
+/// The processes whose environment names `runtime` as their agent's runtime directory.
+fn processes_of(runtime: &std::path::Path) -> Vec<u32> {
+    let needle = format!("GUICHET_RUNTIME_DIR={}", runtime.display());
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .map(|env| env.split(|b| *b == 0).any(|var| var == needle.as_bytes()))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// The installed application opened by hand (a Start-menu shortcut, the Finder: that is
+/// `guichet-ui` with no argument) while no agent runs: it starts the agent installed beside it,
+/// which captures and opens the wizard, and exits. With an agent running it shows its window.
+#[test]
+fn the_window_process_opened_by_hand_hands_over_to_the_agent() {
+    let ws = Workstation::new(None);
+    let runtime = ws.dir.path().join("run");
+    let record = ws.dir.path().join("ui-starts.txt");
+    let fake_ui = ws.recording_ui(&record, 0);
+    let window_process = std::path::Path::new(env!("CARGO_BIN_EXE_guichet")).with_file_name("guichet-ui");
+    assert!(window_process.is_file(), "guichet-ui is built beside guichet (cargo build --workspace)");
+    let out = Command::new(&window_process)
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .env("GUICHET_DATA_DIR", &ws.data)
+        .env("GUICHET_CONFIG", &ws.config)
+        .env("GUICHET_UI", &fake_ui)
+        .env("DBUS_SESSION_BUS_ADDRESS", "")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("guichet-ui");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let started = wait_for("the agent's wizard", LIMIT, || {
+        Some(read_file(&record)).filter(|r| !r.is_empty())
+    });
+    assert_eq!(started.trim(), "--window wizard --captured", "the agent captured, then opened the wizard");
+    assert!(runtime.join("agent.sock").exists(), "the agent runs");
+    for pid in processes_of(&runtime) {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    }
+    wait_for("the agent to stop", LIMIT, || processes_of(&runtime).is_empty().then_some(()));
 }

@@ -39,6 +39,11 @@ impl AgentLink {
         self.lang
     }
 
+    /// Where the agent listens.
+    pub fn socket(&self) -> &std::path::Path {
+        &self.socket
+    }
+
     /// An answer that does not fit the request: the agent speaks another dialect of the protocol.
     pub fn unexpected(&self, answer: &Response) -> CommandError {
         let e = IpcError::Unexpected(answer.kind());

@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod commands;
+pub mod hand_over;
 mod error;
 pub mod launch;
 mod window;

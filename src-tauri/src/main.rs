@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::WINDOWS_LOG) {
         tracing::warn!("logging to standard error only: {e}");
     }
+    let bare = std::env::args_os().len() == 1;
     let (launch, ignored) = match Launch::parse(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(error) => {
@@ -28,6 +29,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Started by hand (the Start menu, the Finder, a menu entry) with no agent running: this
+    // window alone could not send anything, so the agent next to it takes over and opens the
+    // wizard with the screens captured first.
+    if bare {
+        if let Some(code) = guichet_ui::hand_over::to_agent(&agent) {
+            return code;
+        }
+    }
     match guichet_ui::run(launch, agent) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

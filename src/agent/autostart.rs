@@ -72,6 +72,8 @@ fn entry() -> Result<AutoLaunch, AutostartError> {
     builder
         .set_app_name(ENTRY_NAME)
         .set_app_path(&command_path(path))
+        // A login item never opens the wizard, even when another one started the agent first.
+        .set_args(&["--background"])
         .set_windows_enable_mode(auto_launch::WindowsEnableMode::CurrentUser)
         .set_macos_launch_mode(auto_launch::MacOSLaunchMode::LaunchAgent)
         .set_linux_launch_mode(auto_launch::LinuxLaunchMode::XdgAutostart);

@@ -108,15 +108,42 @@ async fn follow_supervised(agent: Arc<Agent>) {
     }
 }
 
-/// Runs the agent. With `open_wizard`, the wizard opens at once (`guichet --report`). When an
-/// agent already runs, it is asked to open the wizard instead and this process exits.
-pub async fn run(config_path: Option<&Path>, open_wizard: bool) -> u8 {
+/// How the agent was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// `guichet`: an agent already running is asked to open the wizard.
+    Plain,
+    /// `guichet --report`: the wizard opens at once, here or in the running agent.
+    Report,
+    /// `guichet --background` (login items): nothing is opened, here or in the running agent.
+    Background,
+}
+
+impl Start {
+    pub fn from_flags(report: bool, background: bool) -> Start {
+        match (report, background) {
+            (true, _) => Start::Report,
+            (false, true) => Start::Background,
+            (false, false) => Start::Plain,
+        }
+    }
+}
+
+/// Runs the agent. With `Start::Report`, the wizard opens at once (`guichet --report`). When an
+/// agent already runs, it is asked to open the wizard instead (unless `Start::Background`) and
+/// this process exits.
+pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
+    let open_wizard = start == Start::Report;
     crate::platform::tune_allocator();
     let Some(socket) = transport::socket_path() else {
         eprintln!("guichet: no runtime directory for the agent's socket");
         return crate::exit::EXIT_FAILURE;
     };
     match Client::connect(&socket).await {
+        Ok(_) if start == Start::Background => {
+            tracing::info!("an agent already runs: nothing to do");
+            return crate::exit::EXIT_OK;
+        }
         Ok(mut client) => {
             // Single instance: a second `guichet` (with or without `--report`) asks the running
             // agent to open the wizard.

@@ -34,6 +34,10 @@ pub struct Args {
     /// Open the report wizard (in the running agent, or start one).
     #[arg(long)]
     pub report: bool,
+    /// Start the agent if none runs, and do nothing if one does: for login items, so that two of
+    /// them (IT's and the user's) never open the wizard.
+    #[arg(long, conflicts_with = "report")]
+    pub background: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -28,7 +28,10 @@ fn main() -> ExitCode {
             let Some(runtime) = runtime() else {
                 return exit::EXIT_FAILURE;
             };
-            let code = runtime.block_on(agent::run(args.config.as_deref(), agent::Start::from_flags(args.report, args.background)));
+            let code = runtime.block_on(agent::run(
+                args.config.as_deref(),
+                agent::Start::from_flags(args.report, args.background),
+            ));
             // A notification still waiting for its click holds a blocking thread: not waited for,
             // the process is ending.
             runtime.shutdown_background();
@@ -42,7 +45,13 @@ fn main() -> ExitCode {
         match args.command {
             Some(cli::Command::OutboxWorker) => worker::run(args.config.as_deref()).await,
             Some(command) => cli::run(args.config.as_deref(), command).await,
-            None => agent::run(args.config.as_deref(), agent::Start::from_flags(args.report, args.background)).await,
+            None => {
+                agent::run(
+                    args.config.as_deref(),
+                    agent::Start::from_flags(args.report, args.background),
+                )
+                .await
+            }
         }
     });
     ExitCode::from(code)

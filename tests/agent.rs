@@ -545,8 +545,12 @@ fn the_window_process_opened_by_hand_hands_over_to_the_agent() {
     let runtime = ws.dir.path().join("run");
     let record = ws.dir.path().join("ui-starts.txt");
     let fake_ui = ws.recording_ui(&record, 0);
-    let window_process = std::path::Path::new(env!("CARGO_BIN_EXE_guichet")).with_file_name("guichet-ui");
-    assert!(window_process.is_file(), "guichet-ui is built beside guichet (cargo build --workspace)");
+    let window_process =
+        std::path::Path::new(env!("CARGO_BIN_EXE_guichet")).with_file_name("guichet-ui");
+    assert!(
+        window_process.is_file(),
+        "guichet-ui is built beside guichet (cargo build --workspace)"
+    );
     let out = Command::new(&window_process)
         .env("GUICHET_RUNTIME_DIR", &runtime)
         .env("GUICHET_DATA_DIR", &ws.data)
@@ -561,10 +565,16 @@ fn the_window_process_opened_by_hand_hands_over_to_the_agent() {
     let started = wait_for("the agent's wizard", LIMIT, || {
         Some(read_file(&record)).filter(|r| !r.is_empty())
     });
-    assert_eq!(started.trim(), "--window wizard --captured", "the agent captured, then opened the wizard");
+    assert_eq!(
+        started.trim(),
+        "--window wizard --captured",
+        "the agent captured, then opened the wizard"
+    );
     assert!(runtime.join("agent.sock").exists(), "the agent runs");
     for pid in processes_of(&runtime) {
         let _ = Command::new("kill").arg(pid.to_string()).status();
     }
-    wait_for("the agent to stop", LIMIT, || processes_of(&runtime).is_empty().then_some(()));
+    wait_for("the agent to stop", LIMIT, || {
+        processes_of(&runtime).is_empty().then_some(())
+    });
 }

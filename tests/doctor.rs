@@ -18,7 +18,8 @@ use serde_json::Value;
 /// Runs `guichet doctor --json` in `lang` (`en_US.UTF-8`, `fr_FR.UTF-8`), with `env` added.
 fn doctor(ws: &Workstation, lang: &str, env: &[(&str, &str)]) -> (Value, Option<i32>) {
     let mut cmd = ws.command(&["doctor", "--json"]);
-    cmd.env("LANG", lang).env("GUICHET_RUNTIME_DIR", ws.dir.path().join("run"));
+    cmd.env("LANG", lang)
+        .env("GUICHET_RUNTIME_DIR", ws.dir.path().join("run"));
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -43,7 +44,10 @@ fn failed(report: &Value) -> (String, String, String) {
         .position(|s| s["status"] == "fail")
         .unwrap_or_else(|| panic!("nothing failed: {report:#}"));
     for later in &steps[index + 1..] {
-        assert_eq!(later["status"], "skip", "after a failure nothing is checked: {report:#}");
+        assert_eq!(
+            later["status"], "skip",
+            "after a failure nothing is checked: {report:#}"
+        );
     }
     let s = &steps[index];
     (
@@ -60,9 +64,16 @@ fn fails_in_both(ws: &Workstation, step_name: &str, key: &str, en: &[&str], fr: 
         assert_eq!(code, Some(1), "a failed step exits 1: {report:#}");
         assert_eq!(report["ok"], false);
         let (step, got_key, message) = failed(&report);
-        assert_eq!((step.as_str(), got_key.as_str()), (step_name, key), "{report:#}");
+        assert_eq!(
+            (step.as_str(), got_key.as_str()),
+            (step_name, key),
+            "{report:#}"
+        );
         for word in words {
-            assert!(message.contains(word), "{lang}: {message:?} should say {word:?}");
+            assert!(
+                message.contains(word),
+                "{lang}: {message:?} should say {word:?}"
+            );
         }
     }
 }
@@ -87,7 +98,9 @@ fn an_https_front_with_its_own_authority_is_refused_then_trusted_through_extra_c
     let token = requester_token();
 
     let ws = Workstation::new(None);
-    ws.append_config(&format!("[server]\nkind = \"glpi\"\nurl = \"{url}\"\nuser_token = \"{token}\"\n"));
+    ws.append_config(&format!(
+        "[server]\nkind = \"glpi\"\nurl = \"{url}\"\nuser_token = \"{token}\"\n"
+    ));
     fails_in_both(
         &ws,
         "tls",
@@ -101,21 +114,42 @@ fn an_https_front_with_its_own_authority_is_refused_then_trusted_through_extra_c
     }
     assert_eq!(step(&report, "proxy")["status"], "skip", "no proxy: direct");
     // A report meets the same refusal: it waits in the outbox, nothing reaches the help desk.
-    let out = ws.run(&["report", "--subject", "Vidéoprojecteur", "--description", "Le vidéoprojecteur de la salle 12 ne s'allume plus."]);
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Vidéoprojecteur",
+        "--description",
+        "Le vidéoprojecteur de la salle 12 ne s'allume plus.",
+    ]);
     assert!(double.tickets().is_empty(), "{}", common::stderr(&out));
 
     // IT deploys its authority: every step passes, and the queued report goes.
     ws.append_config(&format!("[tls]\nextra_ca = \"{}\"\n", pki.ca.display()));
     let (report, code) = doctor(&ws, "en_US.UTF-8", &[]);
-    assert_eq!((report["ok"].as_bool(), code), (Some(true), Some(0)), "{report:#}");
+    assert_eq!(
+        (report["ok"].as_bool(), code),
+        (Some(true), Some(0)),
+        "{report:#}"
+    );
     let tls = step(&report, "tls");
     assert_eq!(tls["status"], "pass");
-    assert!(tls["message"].as_str().unwrap().contains(net::CA_NAME), "{tls}");
+    assert!(
+        tls["message"].as_str().unwrap().contains(net::CA_NAME),
+        "{tls}"
+    );
     assert_eq!(step(&report, "credentials")["status"], "pass");
-    assert_eq!(step(&report, "rights")["status"], "warn", "a Self-Service account cannot read categories");
+    assert_eq!(
+        step(&report, "rights")["status"],
+        "warn",
+        "a Self-Service account cannot read categories"
+    );
     let out = ws.run(&["queue", "flush"]);
     assert!(out.status.success(), "{}", common::stderr(&out));
-    assert_eq!(double.tickets().len(), 1, "the report went through the HTTPS front");
+    assert_eq!(
+        double.tickets().len(),
+        1,
+        "the report went through the HTTPS front"
+    );
 }
 
 #[test]
@@ -137,24 +171,66 @@ fn a_real_proxy_carries_the_doctor_and_the_reports_and_no_proxy_is_honoured() {
     let (report, code) = doctor(&ws, "en_US.UTF-8", &[]);
     assert_eq!(code, Some(0), "{report:#}");
     let proxy = step(&report, "proxy");
-    assert_eq!((proxy["status"].as_str(), proxy["key"].as_str()), (Some("pass"), Some("doctor.proxy.ok")), "{report:#}");
-    assert!(step(&report, "tcp")["message"].as_str().unwrap().contains(&proxy_port.to_string()), "TCP is to the proxy");
-    let before = std::fs::read_to_string(&proxy_log).unwrap_or_default().matches("CONNECT").count();
-    let out = ws.run(&["report", "--subject", "Imprimante", "--description", "L'imprimante du CDI affiche un bourrage papier."]);
+    assert_eq!(
+        (proxy["status"].as_str(), proxy["key"].as_str()),
+        (Some("pass"), Some("doctor.proxy.ok")),
+        "{report:#}"
+    );
+    assert!(
+        step(&report, "tcp")["message"]
+            .as_str()
+            .unwrap()
+            .contains(&proxy_port.to_string()),
+        "TCP is to the proxy"
+    );
+    let before = std::fs::read_to_string(&proxy_log)
+        .unwrap_or_default()
+        .matches("CONNECT")
+        .count();
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Imprimante",
+        "--description",
+        "L'imprimante du CDI affiche un bourrage papier.",
+    ]);
     assert!(out.status.success(), "{}", common::stderr(&out));
     assert_eq!(double.tickets().len(), 1);
-    let after = std::fs::read_to_string(&proxy_log).unwrap_or_default().matches("CONNECT").count();
-    assert!(after > before, "the report went through the proxy: {after} CONNECT after {before}");
+    let after = std::fs::read_to_string(&proxy_log)
+        .unwrap_or_default()
+        .matches("CONNECT")
+        .count();
+    assert!(
+        after > before,
+        "the report went through the proxy: {after} CONNECT after {before}"
+    );
 
     // The environment's HTTPS_PROXY, with the server in NO_PROXY: direct.
     let ws = Workstation::new(None);
-    ws.append_config(&format!("[server]\nkind = \"glpi\"\nurl = \"{url}\"\nuser_token = \"{token}\"\n{tls}"));
+    ws.append_config(&format!(
+        "[server]\nkind = \"glpi\"\nurl = \"{url}\"\nuser_token = \"{token}\"\n{tls}"
+    ));
     let proxy_env = format!("http://127.0.0.1:{proxy_port}");
-    let (report, _) = doctor(&ws, "en_US.UTF-8", &[("HTTPS_PROXY", &proxy_env), ("NO_PROXY", "localhost,127.0.0.1")]);
-    assert_eq!(step(&report, "proxy")["key"], "doctor.proxy.none", "{report:#}");
+    let (report, _) = doctor(
+        &ws,
+        "en_US.UTF-8",
+        &[
+            ("HTTPS_PROXY", &proxy_env),
+            ("NO_PROXY", "localhost,127.0.0.1"),
+        ],
+    );
+    assert_eq!(
+        step(&report, "proxy")["key"],
+        "doctor.proxy.none",
+        "{report:#}"
+    );
     assert_eq!(report["ok"], true, "{report:#}");
     let (report, _) = doctor(&ws, "en_US.UTF-8", &[("HTTPS_PROXY", &proxy_env)]);
-    assert_eq!(step(&report, "proxy")["key"], "doctor.proxy.ok", "without NO_PROXY the proxy is used: {report:#}");
+    assert_eq!(
+        step(&report, "proxy")["key"],
+        "doctor.proxy.ok",
+        "without NO_PROXY the proxy is used: {report:#}"
+    );
 
     // A proxy that refuses the way (tinyproxy allows CONNECT to the front's port only).
     let (_other_front, other_port) = net::https_front(dir.path(), &pki, double.addr().port());
@@ -162,7 +238,13 @@ fn a_real_proxy_carries_the_doctor_and_the_reports_and_no_proxy_is_honoured() {
     ws.append_config(&format!(
         "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{other_port}/apirest.php\"\nuser_token = \"{token}\"\n{tls}[proxy]\nurl = \"http://127.0.0.1:{proxy_port}\"\n"
     ));
-    fails_in_both(&ws, "proxy", "doctor.proxy.refused", &["refuses", "proxy.no_proxy"], &["refuse", "proxy.no_proxy"]);
+    fails_in_both(
+        &ws,
+        "proxy",
+        "doctor.proxy.refused",
+        &["refuses", "proxy.no_proxy"],
+        &["refuse", "proxy.no_proxy"],
+    );
 
     // A proxy that is not there.
     let dead = net::free_port();
@@ -170,7 +252,13 @@ fn a_real_proxy_carries_the_doctor_and_the_reports_and_no_proxy_is_honoured() {
     ws.append_config(&format!(
         "[server]\nkind = \"glpi\"\nurl = \"{url}\"\nuser_token = \"{token}\"\n{tls}[proxy]\nurl = \"http://127.0.0.1:{dead}\"\n"
     ));
-    fails_in_both(&ws, "tcp", "doctor.tcp.proxy_failed", &["proxy.url", "does not answer"], &["proxy.url", "ne répond pas"]);
+    fails_in_both(
+        &ws,
+        "tcp",
+        "doctor.tcp.proxy_failed",
+        &["proxy.url", "does not answer"],
+        &["proxy.url", "ne répond pas"],
+    );
 }
 
 #[test]
@@ -181,15 +269,37 @@ fn a_wrong_address_is_told_apart_from_a_wrong_name() {
 
     let ws = Workstation::new(None);
     glpi(&ws, &format!("{root}/glpi/"), "");
-    fails_in_both(&ws, "api", "doctor.api.not_glpi", &["not GLPI's API", "/apirest.php"], &["n'est pas l'API de GLPI", "/apirest.php"]);
+    fails_in_both(
+        &ws,
+        "api",
+        "doctor.api.not_glpi",
+        &["not GLPI's API", "/apirest.php"],
+        &["n'est pas l'API de GLPI", "/apirest.php"],
+    );
 
     let ws = Workstation::new(None);
     glpi(&ws, "https://assistance.guichet.invalid/apirest.php", "");
-    fails_in_both(&ws, "dns", "doctor.dns.failed", &["assistance.guichet.invalid", "cannot be found"], &["assistance.guichet.invalid", "introuvable"]);
+    fails_in_both(
+        &ws,
+        "dns",
+        "doctor.dns.failed",
+        &["assistance.guichet.invalid", "cannot be found"],
+        &["assistance.guichet.invalid", "introuvable"],
+    );
 
     let ws = Workstation::new(None);
-    glpi(&ws, &format!("http://127.0.0.1:{}/apirest.php", net::free_port()), "");
-    fails_in_both(&ws, "tcp", "doctor.tcp.failed", &["does not answer"], &["ne répond pas"]);
+    glpi(
+        &ws,
+        &format!("http://127.0.0.1:{}/apirest.php", net::free_port()),
+        "",
+    );
+    fails_in_both(
+        &ws,
+        "tcp",
+        "doctor.tcp.failed",
+        &["does not answer"],
+        &["ne répond pas"],
+    );
 }
 
 #[test]
@@ -200,12 +310,27 @@ fn the_api_turned_off_and_bad_credentials_each_have_their_message() {
     let ws = Workstation::new(None);
     glpi(&ws, &base, "");
     double.set_api_enabled(false);
-    fails_in_both(&ws, "api", "doctor.api.glpi_disabled", &["turned off", "Setup > General > API"], &["désactivée", "Configuration > Générale > API"]);
+    fails_in_both(
+        &ws,
+        "api",
+        "doctor.api.glpi_disabled",
+        &["turned off", "Setup > General > API"],
+        &["désactivée", "Configuration > Générale > API"],
+    );
     double.set_api_enabled(true);
 
     let ws = Workstation::new(None);
-    ws.append_config(&format!("[server]\nkind = \"glpi\"\nurl = \"{base}\"\nuser_token = \"{}\"\n", "f".repeat(40)));
-    fails_in_both(&ws, "credentials", "doctor.credentials.token_refused", &["refuses the API token"], &["refuse le jeton"]);
+    ws.append_config(&format!(
+        "[server]\nkind = \"glpi\"\nurl = \"{base}\"\nuser_token = \"{}\"\n",
+        "f".repeat(40)
+    ));
+    fails_in_both(
+        &ws,
+        "credentials",
+        "doctor.credentials.token_refused",
+        &["refuses the API token"],
+        &["refuse le jeton"],
+    );
 
     let user = guichet_glpi_double::UserSpec::default_requester();
     let ws = Workstation::new(None);
@@ -213,30 +338,68 @@ fn the_api_turned_off_and_bad_credentials_each_have_their_message() {
         "[server]\nkind = \"glpi\"\nurl = \"{base}\"\nlogin = \"{}\"\npassword = \"not-the-password\"\n",
         user.login
     ));
-    fails_in_both(&ws, "credentials", "doctor.credentials.password_refused", &["login or the password"], &["l'identifiant ou le mot de passe"]);
+    fails_in_both(
+        &ws,
+        "credentials",
+        "doctor.credentials.password_refused",
+        &["login or the password"],
+        &["l'identifiant ou le mot de passe"],
+    );
 
     let ws = Workstation::new(None);
-    ws.append_config(&format!("[server]\nkind = \"glpi\"\nurl = \"{base}\"\nlogin = \"{}\"\npassword = \"{}\"\n", user.login, user.password));
+    ws.append_config(&format!(
+        "[server]\nkind = \"glpi\"\nurl = \"{base}\"\nlogin = \"{}\"\npassword = \"{}\"\n",
+        user.login, user.password
+    ));
     let (report, code) = doctor(&ws, "fr_FR.UTF-8", &[]);
     assert_eq!(code, Some(0), "{report:#}");
-    assert_eq!(step(&report, "tls")["status"], "warn", "http:// is said to be unencrypted");
-    assert!(step(&report, "credentials")["message"].as_str().unwrap().contains(&user.login));
-    assert!(double.requests().iter().any(|r| r.path.ends_with("killSession")), "the doctor leaves no session behind");
+    assert_eq!(
+        step(&report, "tls")["status"],
+        "warn",
+        "http:// is said to be unencrypted"
+    );
+    assert!(step(&report, "credentials")["message"]
+        .as_str()
+        .unwrap()
+        .contains(&user.login));
+    assert!(
+        double
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("killSession")),
+        "the doctor leaves no session behind"
+    );
 
     // Signed in nowhere: the doctor says how to sign in.
     let ws = Workstation::new(None);
     ws.append_config(&format!("[server]\nkind = \"glpi\"\nurl = \"{base}\"\n"));
-    fails_in_both(&ws, "credentials", "doctor.credentials.missing", &["Settings"], &["Paramètres"]);
+    fails_in_both(
+        &ws,
+        "credentials",
+        "doctor.credentials.missing",
+        &["Settings"],
+        &["Paramètres"],
+    );
 }
 
 #[test]
 fn no_help_desk_and_a_broken_file_are_explained_first() {
     let ws = Workstation::new(None);
-    fails_in_both(&ws, "config", "doctor.config.no_server", &["kept on this computer"], &["restent sur cet ordinateur"]);
+    fails_in_both(
+        &ws,
+        "config",
+        "doctor.config.no_server",
+        &["kept on this computer"],
+        &["restent sur cet ordinateur"],
+    );
 
     ws.append_config("[poll]\ninterval_secs = \"five\"\n");
     let config = ws.config.display().to_string();
-    let line = std::fs::read_to_string(&ws.config).unwrap().lines().count().to_string();
+    let line = std::fs::read_to_string(&ws.config)
+        .unwrap()
+        .lines()
+        .count()
+        .to_string();
     fails_in_both(
         &ws,
         "config",
@@ -247,5 +410,9 @@ fn no_help_desk_and_a_broken_file_are_explained_first() {
     // The CLI's other commands refuse to act on it (IT's scripts), naming the same place.
     let out = ws.run(&["queue", "list"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(common::stderr(&out).contains("poll.interval_secs"), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("poll.interval_secs"),
+        "{}",
+        common::stderr(&out)
+    );
 }

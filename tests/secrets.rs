@@ -246,7 +246,8 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
     ];
     let cli = |args: &[&str], agent: bool| {
         let mut cmd = ws.command(args);
-        cmd.env("GUICHET_LOG", "debug").env("DBUS_SESSION_BUS_ADDRESS", &bus);
+        cmd.env("GUICHET_LOG", "debug")
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus);
         if agent {
             cmd.env("GUICHET_RUNTIME_DIR", &runtime);
         } else {
@@ -256,7 +257,14 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
     };
     let report = |outputs: &mut Outputs, agent: bool, subject: &str| {
         let out = cli(
-            &["report", "--subject", subject, "--description", "Le poste 14 de la salle 203 ne démarre plus.", "--json"],
+            &[
+                "report",
+                "--subject",
+                subject,
+                "--description",
+                "Le poste 14 de la salle 203 ne démarre plus.",
+                "--json",
+            ],
             agent,
         )
         .output()
@@ -265,37 +273,87 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
         json(&out)
     };
 
-    let logs: Vec<std::path::PathBuf> = (1..=2).map(|n| ws.dir.path().join(format!("agent-{n}.log"))).collect();
+    let logs: Vec<std::path::PathBuf> = (1..=2)
+        .map(|n| ws.dir.path().join(format!("agent-{n}.log")))
+        .collect();
     let agent = ws.start_agent(&runtime, &env, &logs[0]);
     // Not signed in yet: the report waits on this computer.
-    assert_eq!(report(&mut outputs, true, "Avant connexion")["status"], "queued");
+    assert_eq!(
+        report(&mut outputs, true, "Avant connexion")["status"],
+        "queued"
+    );
 
     // A wrong password is refused by the help desk, in plain words, and nothing is kept.
-    let out = run_with_stdin(cli(&["signin", "--login", "enseignant", "--password-stdin"], true), "pas-le-bon\n");
+    let out = run_with_stdin(
+        cli(
+            &["signin", "--login", "enseignant", "--password-stdin"],
+            true,
+        ),
+        "pas-le-bon\n",
+    );
     outputs.keep("signin (wrong)", &out);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("login or the password"), "{}", stderr(&out));
-    assert!(!keyring.guichet_items().contains("secret ="), "nothing stored: {}", keyring.guichet_items());
+    assert!(
+        stderr(&out).contains("login or the password"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !keyring.guichet_items().contains("secret ="),
+        "nothing stored: {}",
+        keyring.guichet_items()
+    );
 
-    let out = run_with_stdin(cli(&["signin", "--login", "enseignant", "--password-stdin"], true), &format!("{PASSWORD}\n"));
+    let out = run_with_stdin(
+        cli(
+            &["signin", "--login", "enseignant", "--password-stdin"],
+            true,
+        ),
+        &format!("{PASSWORD}\n"),
+    );
     outputs.keep("signin", &out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(common::stdout(&out).contains("enseignant"), "{}", common::stdout(&out));
+    assert!(
+        common::stdout(&out).contains("enseignant"),
+        "{}",
+        common::stdout(&out)
+    );
     let items = keyring.guichet_items();
-    assert!(items.contains(PASSWORD) && items.contains(&double.base_url()), "the keyring holds it: {items}");
+    assert!(
+        items.contains(PASSWORD) && items.contains(&double.base_url()),
+        "the keyring holds it: {items}"
+    );
 
     // The agent uses it at once: the waiting report goes, a new one too, tickets are followed.
-    let out = cli(&["queue", "flush", "--json"], true).output().expect("flush");
+    let out = cli(&["queue", "flush", "--json"], true)
+        .output()
+        .expect("flush");
     outputs.keep("queue flush", &out);
     let sent = report(&mut outputs, true, "Après connexion");
     assert_eq!(sent["status"], "sent", "{sent}");
-    assert_eq!(double.tickets().len(), 2, "both reports reached the help desk");
+    assert_eq!(
+        double.tickets().len(),
+        2,
+        "both reports reached the help desk"
+    );
     let ticket = sent["ticket"].as_u64().expect("ticket").to_string();
-    double.add_solution(ticket.parse().unwrap(), "Alimentation changée.").unwrap();
-    for args in [vec!["watch", "--once", "--json"], vec!["approve", ticket.as_str(), "--json"], vec!["doctor", "--json"]] {
+    double
+        .add_solution(ticket.parse().unwrap(), "Alimentation changée.")
+        .unwrap();
+    for args in [
+        vec!["watch", "--once", "--json"],
+        vec!["approve", ticket.as_str(), "--json"],
+        vec!["doctor", "--json"],
+    ] {
         let out = cli(&args, true).output().expect("run");
         outputs.keep(&args.join(" "), &out);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}{}", common::stdout(&out), stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}{}",
+            common::stdout(&out),
+            stderr(&out)
+        );
     }
 
     // The next morning: a new agent signs in by itself; and again when the session expires.
@@ -303,20 +361,40 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
     let agent = ws.start_agent(&runtime, &env, &logs[1]);
     assert_eq!(report(&mut outputs, true, "Le lendemain")["status"], "sent");
     double.expire_sessions();
-    assert_eq!(report(&mut outputs, true, "Session expirée")["status"], "sent");
-    let logins = double.requests().iter().filter(|r| r.path.ends_with("initSession")).count();
-    assert!(logins >= 3, "sessions were opened again without asking: {logins}");
+    assert_eq!(
+        report(&mut outputs, true, "Session expirée")["status"],
+        "sent"
+    );
+    let logins = double
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("initSession"))
+        .count();
+    assert!(
+        logins >= 3,
+        "sessions were opened again without asking: {logins}"
+    );
 
     // Signing out removes the secret; reports wait again.
     let out = cli(&["signout"], true).output().expect("signout");
     outputs.keep("signout", &out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!keyring.guichet_items().contains(PASSWORD), "{}", keyring.guichet_items());
-    assert_eq!(report(&mut outputs, true, "Après déconnexion")["status"], "queued");
+    assert!(
+        !keyring.guichet_items().contains(PASSWORD),
+        "{}",
+        keyring.guichet_items()
+    );
+    assert_eq!(
+        report(&mut outputs, true, "Après déconnexion")["status"],
+        "queued"
+    );
     drop(agent);
 
     // A personal token, without an agent (the CLI opens the outbox itself).
-    let out = run_with_stdin(cli(&["signin", "--token-stdin"], false), &format!("{TOKEN}\n"));
+    let out = run_with_stdin(
+        cli(&["signin", "--token-stdin"], false),
+        &format!("{TOKEN}\n"),
+    );
     outputs.keep("signin --token-stdin", &out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(keyring.guichet_items().contains(TOKEN));
@@ -325,7 +403,8 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
     outputs.keep("signout", &out);
     assert!(!keyring.guichet_items().contains(TOKEN));
 
-    let settings = std::fs::read_to_string(ws.data.join("settings.toml")).expect("Guichet wrote its settings");
+    let settings =
+        std::fs::read_to_string(ws.data.join("settings.toml")).expect("Guichet wrote its settings");
     assert!(!settings.contains("account"), "signed out: {settings}");
     let mut scanned = files(&ws.data);
     for log in &logs {
@@ -333,7 +412,11 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
     }
     for (path, bytes) in &scanned {
         for secret in [PASSWORD, TOKEN, APP_TOKEN] {
-            assert!(!contains(bytes, secret), "{secret} found in {}", path.display());
+            assert!(
+                !contains(bytes, secret),
+                "{secret} found in {}",
+                path.display()
+            );
         }
     }
     for (what, bytes) in &outputs.0 {

@@ -447,7 +447,12 @@ fn a_sign_in_keeps_the_token_in_the_credential_manager() {
         .write_all(format!("{}\n", common::TOKEN).as_bytes())
         .expect("token");
     let out = signin.wait_with_output().expect("signin");
-    assert!(out.status.success(), "signin: {}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "signin: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
 
     // Read back from the Credential Manager by the next process: the queued report goes too.
     let doctor = json(&wine.run(&ws, &["doctor", "--json"]));
@@ -460,11 +465,18 @@ fn a_sign_in_keeps_the_token_in_the_credential_manager() {
     let mut files = vec![ws.data.clone()];
     while let Some(path) = files.pop() {
         if path.is_dir() {
-            files.extend(std::fs::read_dir(&path).expect("dir").filter_map(Result::ok).map(|e| e.path()));
+            files.extend(
+                std::fs::read_dir(&path)
+                    .expect("dir")
+                    .filter_map(Result::ok)
+                    .map(|e| e.path()),
+            );
         } else {
             let bytes = std::fs::read(&path).unwrap_or_default();
             assert!(
-                !bytes.windows(common::TOKEN.len()).any(|w| w == common::TOKEN.as_bytes()),
+                !bytes
+                    .windows(common::TOKEN.len())
+                    .any(|w| w == common::TOKEN.as_bytes()),
                 "the token is in {}",
                 path.display()
             );

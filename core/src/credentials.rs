@@ -95,8 +95,8 @@ impl SecretStore for OsKeyring {
     }
 
     fn save(&self, server_url: &str, secret: &Secret) -> Result<(), KeyringError> {
-        let text = serde_json::to_string(secret)
-            .map_err(|e| KeyringError::Unavailable(e.to_string()))?;
+        let text =
+            serde_json::to_string(secret).map_err(|e| KeyringError::Unavailable(e.to_string()))?;
         entry(server_url)?.set_password(&text).map_err(unavailable)
     }
 
@@ -121,7 +121,9 @@ mod tests {
             password: "s3cret-pw".into(),
         };
         assert!(!format!("{secret:?}").contains("s3cret-pw"));
-        let token = Secret::Token { token: "tok-123".into() };
+        let token = Secret::Token {
+            token: "tok-123".into(),
+        };
         assert!(!format!("{token:?}").contains("tok-123"));
         let mut server = ServerConfig::glpi(
             HttpConfig::new("https://x/apirest.php", 30, 5),

@@ -147,7 +147,9 @@ fn no_code_path_turns_certificate_verification_off() {
     let text = std::fs::read_to_string(&own_verifier).expect("net/tls.rs");
     assert!(
         text.contains("inner: Arc<WebPkiServerVerifier>")
-            && text.contains(".verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)")
+            && text.contains(
+                ".verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)"
+            )
             && text.matches("impl ServerCertVerifier for").count() == 1,
         "the doctor's verifier delegates to WebPKI"
     );

@@ -71,9 +71,12 @@ pub struct DoctorReport {
 impl DoctorReport {
     pub fn new(server: Option<String>, steps: Vec<DoctorCheck>) -> DoctorReport {
         let ok = !steps.is_empty()
-            && steps
-                .iter()
-                .all(|s| matches!(s.status, CheckStatus::Pass | CheckStatus::Warn | CheckStatus::Skip))
+            && steps.iter().all(|s| {
+                matches!(
+                    s.status,
+                    CheckStatus::Pass | CheckStatus::Warn | CheckStatus::Skip
+                )
+            })
             && steps.iter().any(|s| s.status != CheckStatus::Skip);
         DoctorReport { ok, server, steps }
     }

@@ -29,7 +29,11 @@ pub fn to_agent(agent: &AgentLink) -> Option<ExitCode> {
         .spawn()
     {
         Ok(child) => {
-            tracing::info!("no agent ran: started {} --report (pid {})", guichet.display(), child.id());
+            tracing::info!(
+                "no agent ran: started {} --report (pid {})",
+                guichet.display(),
+                child.id()
+            );
             Some(ExitCode::SUCCESS)
         }
         Err(e) => {

@@ -6,8 +6,8 @@
 
 pub mod agent;
 pub mod commands;
-pub mod hand_over;
 mod error;
+pub mod hand_over;
 pub mod launch;
 mod window;
 

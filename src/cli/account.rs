@@ -12,7 +12,11 @@ use guichet_core::Lang;
 use std::io::BufRead;
 
 /// Prints the diagnosis; exits 0 when every step passed (warnings allowed), 1 otherwise.
-pub(super) async fn doctor(backend: &mut Backend, lang: Lang, as_json: bool) -> Result<u8, ErrorInfo> {
+pub(super) async fn doctor(
+    backend: &mut Backend,
+    lang: Lang,
+    as_json: bool,
+) -> Result<u8, ErrorInfo> {
     let report = match backend.call(Request::Doctor).await? {
         Response::Doctor { report } => report,
         other => return Err(backend.unexpected(&other)),
@@ -77,7 +81,11 @@ pub(super) async fn sign_in(
     let sign_in = SignInInput {
         url: args.url,
         login: args.login,
-        password: if args.password_stdin { secret.clone() } else { None },
+        password: if args.password_stdin {
+            secret.clone()
+        } else {
+            None
+        },
         token: if args.token_stdin { secret } else { None },
     };
     let view = match backend.call(Request::SignIn { sign_in }).await? {

@@ -206,7 +206,9 @@ pub async fn run(config_path: Option<&Path>, command: Command) -> u8 {
     };
     let lang = guichet.lang();
     // IT's scripts must not act on a configuration that was left out; `doctor` explains it.
-    if !guichet.config_problem_list().is_empty() && !matches!(command, Command::Doctor(_) | Command::Facts(_)) {
+    if !guichet.config_problem_list().is_empty()
+        && !matches!(command, Command::Doctor(_) | Command::Facts(_))
+    {
         for problem in guichet.config_problems() {
             eprintln!("guichet: {problem}");
         }

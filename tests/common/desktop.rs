@@ -229,8 +229,11 @@ impl Keyring {
         let home = tempfile::tempdir().expect("keyring home");
         let runtime = home.path().join("run");
         std::fs::create_dir_all(&runtime).expect("runtime dir");
-        std::fs::set_permissions(&runtime, std::os::unix::fs::PermissionsExt::from_mode(0o700))
-            .expect("chmod");
+        std::fs::set_permissions(
+            &runtime,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .expect("chmod");
         let mut daemon = Command::new("gnome-keyring-daemon")
             .args(["--foreground", "--unlock", "--components=secrets"])
             .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
@@ -246,19 +249,25 @@ impl Keyring {
             use std::io::Write;
             // The login keyring's password, on standard input: it is created unlocked with it.
             let mut stdin = daemon.stdin.take().expect("stdin");
-            stdin.write_all(b"keyring-test-unlock").expect("unlock password");
+            stdin
+                .write_all(b"keyring-test-unlock")
+                .expect("unlock password");
         }
         let daemon = Guard(daemon);
-        wait_for("the Secret Service on the bus", Duration::from_secs(20), || {
-            bus.send(&[
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                "string:org.freedesktop.secrets",
-            ])
-            .ok()
-            .filter(|reply| reply.contains("boolean true"))
-        });
+        wait_for(
+            "the Secret Service on the bus",
+            Duration::from_secs(20),
+            || {
+                bus.send(&[
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .ok()
+                .filter(|reply| reply.contains("boolean true"))
+            },
+        );
         Keyring {
             bus,
             _home: home,

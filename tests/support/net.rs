@@ -37,7 +37,10 @@ pub fn wait_for_port(what: &str, port: u16, child: &mut Child) {
         if let Ok(Some(status)) = child.try_wait() {
             panic!("{what} exited before listening: {status}");
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "{what} never listened on {port}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{what} never listened on {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -48,7 +51,11 @@ fn openssl(args: &[&str], dir: &Path) {
         .current_dir(dir)
         .output()
         .expect("openssl is installed (scripts/install-deps.sh)");
-    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A certificate authority and a certificate for 127.0.0.1 and localhost it issued.
@@ -59,13 +66,34 @@ pub struct Pki {
 }
 
 pub fn make_pki(dir: &Path) -> Pki {
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
     let subject = format!("/CN={CA_NAME}");
-    let mut ca = vec!["req", "-x509", "-days", "2", "-subj", &subject, "-keyout", "ca.key", "-out", "ca.pem"];
+    let mut ca = vec![
+        "req", "-x509", "-days", "2", "-subj", &subject, "-keyout", "ca.key", "-out", "ca.pem",
+    ];
     ca.extend(ec);
-    ca.extend(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    ca.extend([
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
     openssl(&ca, dir);
-    let mut csr = vec!["req", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"];
+    let mut csr = vec![
+        "req",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ];
     csr.extend(ec);
     openssl(&csr, dir);
     std::fs::write(
@@ -74,7 +102,23 @@ pub fn make_pki(dir: &Path) -> Pki {
     )
     .expect("extensions");
     openssl(
-        &["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "server.ext"],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            "server.pem",
+            "-extfile",
+            "server.ext",
+        ],
         dir,
     );
     Pki {

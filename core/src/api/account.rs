@@ -66,7 +66,9 @@ impl Sources {
         if let (Some(server), Some(_), false) = (&mut config.server, &user.account, from_config) {
             match secrets.load(server.url()) {
                 Ok(Some(secret)) => secret.apply(server),
-                Ok(None) => tracing::warn!("signed in, but the keyring has no entry: sign in again"),
+                Ok(None) => {
+                    tracing::warn!("signed in, but the keyring has no entry: sign in again")
+                }
                 Err(e) => {
                     tracing::warn!("{e}");
                     keyring_problem = Some(e.to_string());
@@ -156,7 +158,9 @@ impl Guichet {
         let server = self.config.server.as_ref()?;
         if self.sources.from_config {
             let login = match &server.desk {
-                crate::config::DeskConfig::Glpi(glpi) if glpi.user_token.is_none() => glpi.login.clone(),
+                crate::config::DeskConfig::Glpi(glpi) if glpi.user_token.is_none() => {
+                    glpi.login.clone()
+                }
                 _ => None,
             };
             let method = if login.is_some() { "password" } else { "token" };
@@ -166,11 +170,15 @@ impl Guichet {
                 from_config: true,
             });
         }
-        self.sources.user.account.as_ref().map(|account| AccountView {
-            method: account.method.as_str().to_owned(),
-            login: account.login.clone(),
-            from_config: false,
-        })
+        self.sources
+            .user
+            .account
+            .as_ref()
+            .map(|account| AccountView {
+                method: account.method.as_str().to_owned(),
+                login: account.login.clone(),
+                from_config: false,
+            })
     }
 
     /// The connection doctor, in the user's language.
@@ -191,27 +199,44 @@ impl Guichet {
     /// ([`Guichet::reloaded`]) to use them.
     pub async fn sign_in(&self, input: SignInInput) -> Result<(), ApiError> {
         let mut server = self.sign_in_server(input.url.as_deref())?;
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        let secret_text = |v: &Option<guichet_protocol::ipc::Secret>| {
-            v.as_ref().map(|s| s.0.trim().to_owned()).filter(|v| !v.is_empty())
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
         };
-        let secret = match (secret_text(&input.token), text(&input.login), secret_text(&input.password)) {
+        let secret_text = |v: &Option<guichet_protocol::ipc::Secret>| {
+            v.as_ref()
+                .map(|s| s.0.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let secret = match (
+            secret_text(&input.token),
+            text(&input.login),
+            secret_text(&input.password),
+        ) {
             (Some(token), _, _) => Secret::Token { token },
             (None, Some(login), Some(password)) => Secret::Password { login, password },
             _ => return Err(SignInError::NoCredentials.into()),
         };
-        if matches!(server.desk, crate::config::DeskConfig::Rt(_)) && matches!(secret, Secret::Password { .. }) {
+        if matches!(server.desk, crate::config::DeskConfig::Rt(_))
+            && matches!(secret, Secret::Password { .. })
+        {
             return Err(SignInError::TokenOnly.into());
         }
         secret.apply(&mut server);
         // The help desk decides: its API and the credentials, as the doctor checks them.
         let findings = crate::connector::diagnose(&server).await;
-        if let Some(failed) = findings
-            .iter()
-            .find(|f| f.status == CheckStatus::Fail && matches!(f.step, DoctorStep::Api | DoctorStep::Credentials))
-        {
+        if let Some(failed) = findings.iter().find(|f| {
+            f.status == CheckStatus::Fail
+                && matches!(f.step, DoctorStep::Api | DoctorStep::Credentials)
+        }) {
             let report = DoctorReport::new(None, vec![failed.worded(self.lang)]);
-            let message = report.steps.first().map(|s| s.message.clone()).unwrap_or_default();
+            let message = report
+                .steps
+                .first()
+                .map(|s| s.message.clone())
+                .unwrap_or_default();
             return Err(SignInError::Refused { message }.into());
         }
         let secrets = self.sources.secrets.clone();
@@ -226,10 +251,12 @@ impl Guichet {
             // A help desk the user entered: kept without any secret.
             let mut kept = server.clone();
             kept.desk = match kept.desk {
-                crate::config::DeskConfig::Glpi(glpi) => crate::config::DeskConfig::Glpi(GlpiConfig {
-                    app_token: glpi.app_token,
-                    ..GlpiConfig::default()
-                }),
+                crate::config::DeskConfig::Glpi(glpi) => {
+                    crate::config::DeskConfig::Glpi(GlpiConfig {
+                        app_token: glpi.app_token,
+                        ..GlpiConfig::default()
+                    })
+                }
                 other => other,
             };
             user.server = Some(kept);
@@ -262,7 +289,8 @@ impl Guichet {
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
                     return Err(SignInError::BadUrl);
                 }
-                let mut server = ServerConfig::glpi(HttpConfig::new(url, 30, 5), GlpiConfig::default());
+                let mut server =
+                    ServerConfig::glpi(HttpConfig::new(url, 30, 5), GlpiConfig::default());
                 server.http.net = crate::net::NetSettings {
                     tls: self.config.tls.clone(),
                     proxy: self.config.proxy.clone(),

@@ -74,7 +74,9 @@ impl ApiError {
             ),
             ApiError::Capture(e) => ErrorInfo::new(ErrorCode::Internal, e.message(lang)),
             ApiError::Reported(info) => info.clone(),
-            ApiError::SignIn(e @ (super::SignInError::Keyring(_) | super::SignInError::Save(_))) => {
+            ApiError::SignIn(
+                e @ (super::SignInError::Keyring(_) | super::SignInError::Save(_)),
+            ) => {
                 tracing::warn!("{e}");
                 ErrorInfo::new(ErrorCode::Internal, e.message(lang))
             }

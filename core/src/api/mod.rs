@@ -500,7 +500,11 @@ impl Guichet {
             poll_interval_secs: self.config.poll.interval().as_secs(),
             queued,
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            server_kind: self.config.server.as_ref().map(|s| s.desk.kind().to_owned()),
+            server_kind: self
+                .config
+                .server
+                .as_ref()
+                .map(|s| s.desk.kind().to_owned()),
             locked: self.config.locked.clone(),
             account: self.account_view(),
             config_problems: self.config_problems(),

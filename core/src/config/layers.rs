@@ -82,7 +82,12 @@ impl ConfigProblem {
         t(
             lang,
             "config.problem",
-            &[("path", &path), ("line", &line), ("key", &key), ("detail", &self.detail)],
+            &[
+                ("path", &path),
+                ("line", &line),
+                ("key", &key),
+                ("detail", &self.detail),
+            ],
         )
     }
 }
@@ -140,13 +145,19 @@ pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Loaded {
         Ok(user) => {
             let user = user.unwrap_or_default();
             match user.server.as_ref().map(|s| {
-                let mut probe = Config { server: Some(s.clone()), ..Config::default() };
+                let mut probe = Config {
+                    server: Some(s.clone()),
+                    ..Config::default()
+                };
                 probe.locked.clear();
                 probe.check()
             }) {
                 Some(Err(invalid)) => {
                     problems.push(located(&settings_file, invalid.key(), invalid.to_string()));
-                    UserSettings { server: None, ..user }
+                    UserSettings {
+                        server: None,
+                        ..user
+                    }
                 }
                 _ => user,
             }
@@ -289,7 +300,10 @@ fn section_at(text: &str, at: usize) -> String {
     for line in text[..line_end].lines() {
         let line = line.trim();
         if line.starts_with('[') {
-            section = line.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
+            section = line
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_owned();
         }
     }
     section
@@ -316,7 +330,10 @@ pub fn line_of(text: &str, key: &str) -> Option<usize> {
     for (index, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
-            current = trimmed.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
+            current = trimmed
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_owned();
             if current == key {
                 return Some(index + 1);
             }
@@ -351,24 +368,50 @@ mod tests {
             "[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\n\n[poll]\ninterval_secs = \"five\"\n",
         );
         let loaded = load(Some(&it), dir.path());
-        assert!(loaded.config.server.is_none(), "the invalid file is left out");
+        assert!(
+            loaded.config.server.is_none(),
+            "the invalid file is left out"
+        );
         let problem = &loaded.problems[0];
         assert_eq!(problem.line, Some(6), "{problem}");
-        assert_eq!(problem.key.as_deref(), Some("poll.interval_secs"), "{problem}");
+        assert_eq!(
+            problem.key.as_deref(),
+            Some("poll.interval_secs"),
+            "{problem}"
+        );
         let fr = problem.message(Lang::Fr);
-        assert!(fr.contains("it.toml") && fr.contains("ligne 6") && fr.contains("poll.interval_secs"), "{fr}");
+        assert!(
+            fr.contains("it.toml") && fr.contains("ligne 6") && fr.contains("poll.interval_secs"),
+            "{fr}"
+        );
 
         let it = write(dir.path(), "typo.toml", "language = \"fr\"\n[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\nurll = \"x\"\n");
         let problem = &load(Some(&it), dir.path()).problems[0];
-        assert_eq!((problem.line, problem.key.as_deref()), (Some(5), Some("server.urll")), "{problem}");
+        assert_eq!(
+            (problem.line, problem.key.as_deref()),
+            (Some(5), Some("server.urll")),
+            "{problem}"
+        );
 
-        let it = write(dir.path(), "scheme.toml", "[server]\nkind = \"glpi\"\n\nurl = \"support\"\n");
+        let it = write(
+            dir.path(),
+            "scheme.toml",
+            "[server]\nkind = \"glpi\"\n\nurl = \"support\"\n",
+        );
         let problem = &load(Some(&it), dir.path()).problems[0];
-        assert_eq!((problem.line, problem.key.as_deref()), (Some(4), Some("server.url")), "{problem}");
+        assert_eq!(
+            (problem.line, problem.key.as_deref()),
+            (Some(4), Some("server.url")),
+            "{problem}"
+        );
 
         let it = write(dir.path(), "lock.toml", "locked = [\"sever\"]\n");
         let problem = &load(Some(&it), dir.path()).problems[0];
-        assert_eq!((problem.line, problem.key.as_deref()), (Some(1), Some("locked")), "{problem}");
+        assert_eq!(
+            (problem.line, problem.key.as_deref()),
+            (Some(1), Some("locked")),
+            "{problem}"
+        );
     }
 
     #[test]
@@ -392,21 +435,38 @@ mod tests {
         save_user(&dir.path().join(SETTINGS_FILE), &user).expect("save");
         let loaded = load(Some(&it), dir.path());
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
-        assert_eq!(loaded.config.language, Some(Lang::En), "not locked: the user's");
-        assert_eq!(loaded.config.agent.shortcut.as_deref(), Some("Ctrl+Alt+H"), "locked: IT's");
-        assert_eq!(loaded.config.server.as_ref().map(|s| s.url()), Some("https://mine.example/apirest.php"));
+        assert_eq!(
+            loaded.config.language,
+            Some(Lang::En),
+            "not locked: the user's"
+        );
+        assert_eq!(
+            loaded.config.agent.shortcut.as_deref(),
+            Some("Ctrl+Alt+H"),
+            "locked: IT's"
+        );
+        assert_eq!(
+            loaded.config.server.as_ref().map(|s| s.url()),
+            Some("https://mine.example/apirest.php")
+        );
         assert_eq!(loaded.user, user, "the file reads back as written");
 
         let it = write(dir.path(), "locked.toml", "locked = [\"server\"]\n[server]\nkind = \"glpi\"\nurl = \"https://it.example/apirest.php\"\n");
         let loaded = load(Some(&it), dir.path());
-        assert_eq!(loaded.config.server.as_ref().map(|s| s.url()), Some("https://it.example/apirest.php"));
+        assert_eq!(
+            loaded.config.server.as_ref().map(|s| s.url()),
+            Some("https://it.example/apirest.php")
+        );
     }
 
     #[test]
     fn a_damaged_settings_file_is_a_problem_not_a_stop() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), SETTINGS_FILE, "language = \n");
-        let loaded = load(None::<&Path>.or(Some(&dir.path().join("absent-is-a-problem.toml"))), dir.path());
+        let loaded = load(
+            None::<&Path>.or(Some(&dir.path().join("absent-is-a-problem.toml"))),
+            dir.path(),
+        );
         assert_eq!(loaded.problems.len(), 2, "{:?}", loaded.problems);
         assert!(loaded.problems[1].path.ends_with(SETTINGS_FILE));
         assert_eq!(loaded.problems[1].line, Some(1));

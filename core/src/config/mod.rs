@@ -382,7 +382,11 @@ impl Config {
             }
             server.desk.check()?;
         }
-        if let Some(lock) = self.locked.iter().find(|k| !layers::LOCKABLE.contains(&k.as_str())) {
+        if let Some(lock) = self
+            .locked
+            .iter()
+            .find(|k| !layers::LOCKABLE.contains(&k.as_str()))
+        {
             return Err(Invalid::UnknownLock(lock.clone()));
         }
         NetSettings {
@@ -396,7 +400,10 @@ impl Config {
     /// Whether IT locked `key` (locking `server` locks every `server.…` key).
     pub fn is_locked(&self, key: &str) -> bool {
         self.locked.iter().any(|lock| {
-            key == lock || key.strip_prefix(lock.as_str()).is_some_and(|rest| rest.starts_with('.'))
+            key == lock
+                || key
+                    .strip_prefix(lock.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
         })
     }
 
@@ -512,7 +519,8 @@ mod tests {
         // No credentials in the file: the user signs in (the secret goes to the keyring).
         let (_d, path) = write("[server]\nkind = \"glpi\"\nurl = \"http://x/apirest.php\"\n");
         assert!(Config::from_file(&path).is_ok());
-        let (_d, path) = write("[server]\nkind = \"glpi\"\nurl = \"http://x/apirest.php\"\npassword = \"p\"\n");
+        let (_d, path) =
+            write("[server]\nkind = \"glpi\"\nurl = \"http://x/apirest.php\"\npassword = \"p\"\n");
         assert!(Config::from_file(&path)
             .expect_err("a password without login")
             .to_string()

@@ -100,7 +100,11 @@ pub async fn diagnose(subject: Subject<'_>, lang: Lang) -> DoctorReport {
     let failed = findings.iter().any(|f| f.status == CheckStatus::Fail);
     for step in STEPS {
         if !findings.iter().any(|f| f.step == step) {
-            let key = if failed { "doctor.skipped" } else { "doctor.not_applicable" };
+            let key = if failed {
+                "doctor.skipped"
+            } else {
+                "doctor.not_applicable"
+            };
             findings.push(Finding::new(step, CheckStatus::Skip, key));
         }
     }
@@ -132,7 +136,8 @@ fn check_config(subject: &Subject<'_>, findings: &mut Vec<Finding>) -> bool {
             }
             _ => {
                 findings.push(
-                    Finding::fail(DoctorStep::Config, "doctor.config.bad_url").arg("url", server.url()),
+                    Finding::fail(DoctorStep::Config, "doctor.config.bad_url")
+                        .arg("url", server.url()),
                 );
                 false
             }

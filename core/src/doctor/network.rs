@@ -22,7 +22,10 @@ pub(super) async fn diagnose(http: &HttpConfig, findings: &mut Vec<Finding>) -> 
     let (Some(host), Some(port)) = (target.host_str(), target.port_or_known_default()) else {
         return false;
     };
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     let proxy = proxy_for(&http.net.proxy, &target);
     let wait = http.connect_timeout();
 
@@ -37,13 +40,25 @@ pub(super) async fn diagnose(http: &HttpConfig, findings: &mut Vec<Finding>) -> 
     let Some(addrs) = resolve(&first_host, first_port, wait, proxy.as_ref(), findings).await else {
         return false;
     };
-    let Some(mut stream) = connect(&first_host, first_port, &addrs, wait, proxy.as_ref(), findings).await
+    let Some(mut stream) = connect(
+        &first_host,
+        first_port,
+        &addrs,
+        wait,
+        proxy.as_ref(),
+        findings,
+    )
+    .await
     else {
         return false;
     };
 
     match &proxy {
-        None => findings.push(Finding::new(DoctorStep::Proxy, CheckStatus::Skip, "doctor.proxy.none")),
+        None => findings.push(Finding::new(
+            DoctorStep::Proxy,
+            CheckStatus::Skip,
+            "doctor.proxy.none",
+        )),
         Some(choice) if target.scheme() == "https" => {
             if !tunnel(&mut stream, choice, &host, port, wait, findings).await {
                 return false;
@@ -55,7 +70,11 @@ pub(super) async fn diagnose(http: &HttpConfig, findings: &mut Vec<Finding>) -> 
     }
 
     if target.scheme() != "https" {
-        findings.push(Finding::new(DoctorStep::Tls, CheckStatus::Warn, "doctor.tls.plain"));
+        findings.push(Finding::new(
+            DoctorStep::Tls,
+            CheckStatus::Warn,
+            "doctor.tls.plain",
+        ));
         return true;
     }
     handshake(stream, &host, http, wait, findings).await
@@ -85,7 +104,11 @@ async fn resolve(
     proxy: Option<&ProxyChoice>,
     findings: &mut Vec<Finding>,
 ) -> Option<Vec<std::net::SocketAddr>> {
-    let key_fail = if proxy.is_some() { "doctor.dns.proxy_failed" } else { "doctor.dns.failed" };
+    let key_fail = if proxy.is_some() {
+        "doctor.dns.proxy_failed"
+    } else {
+        "doctor.dns.failed"
+    };
     match timeout(wait, tokio::net::lookup_host((host, port))).await {
         Ok(Ok(addrs)) => {
             let addrs: Vec<_> = addrs.collect();
@@ -99,7 +122,11 @@ async fn resolve(
                     Some(addrs)
                 }
                 None => {
-                    findings.push(Finding::fail(DoctorStep::Dns, key_fail).arg("host", host).arg("via", via(proxy)));
+                    findings.push(
+                        Finding::fail(DoctorStep::Dns, key_fail)
+                            .arg("host", host)
+                            .arg("via", via(proxy)),
+                    );
                     None
                 }
             }
@@ -148,7 +175,11 @@ async fn connect(
             Err(_) => last = format!("{addr}: no answer within {} s", wait.as_secs()),
         }
     }
-    let key = if proxy.is_some() { "doctor.tcp.proxy_failed" } else { "doctor.tcp.failed" };
+    let key = if proxy.is_some() {
+        "doctor.tcp.proxy_failed"
+    } else {
+        "doctor.tcp.failed"
+    };
     findings.push(
         Finding::fail(DoctorStep::Tcp, key)
             .arg("host", host)
@@ -168,7 +199,11 @@ async fn tunnel(
     wait: Duration,
     findings: &mut Vec<Finding>,
 ) -> bool {
-    let authority = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+    let authority = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
     let mut request = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n");
     if !proxy.url.username().is_empty() {
         use base64::Engine;
@@ -274,16 +309,23 @@ async fn handshake(
     let (config, recording) = match Recording::client_config(&http.net.tls) {
         Ok(pair) => pair,
         Err(e) => {
-            findings.push(Finding::fail(DoctorStep::Tls, "doctor.tls.extra_ca").detail(e.to_string()));
+            findings
+                .push(Finding::fail(DoctorStep::Tls, "doctor.tls.extra_ca").detail(e.to_string()));
             return false;
         }
     };
     let Ok(name) = ServerName::try_from(host.to_owned()) else {
-        findings.push(Finding::fail(DoctorStep::Tls, "doctor.tls.failed").detail(format!("bad name {host}")));
+        findings.push(
+            Finding::fail(DoctorStep::Tls, "doctor.tls.failed").detail(format!("bad name {host}")),
+        );
         return false;
     };
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let outcome = timeout(wait.max(Duration::from_secs(5)) * 2, connector.connect(name, stream)).await;
+    let outcome = timeout(
+        wait.max(Duration::from_secs(5)) * 2,
+        connector.connect(name, stream),
+    )
+    .await;
     let issuer = || recording.issuer().unwrap_or_else(|| "?".to_owned());
     let error = match outcome {
         Ok(Ok(_)) => {
@@ -292,21 +334,26 @@ async fn handshake(
         }
         Ok(Err(e)) => e,
         Err(_) => {
-            findings.push(Finding::fail(DoctorStep::Tls, "doctor.tls.failed").detail("handshake timed out"));
+            findings.push(
+                Finding::fail(DoctorStep::Tls, "doctor.tls.failed").detail("handshake timed out"),
+            );
             return false;
         }
     };
     let detail = error.to_string();
-    let rustls_error = error.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>());
+    let rustls_error = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
     use rustls::CertificateError as C;
     let finding = match rustls_error {
         Some(rustls::Error::InvalidCertificate(cert)) => match cert {
             C::UnknownIssuer | C::BadSignature => {
                 Finding::fail(DoctorStep::Tls, "doctor.tls.untrusted").arg("issuer", issuer())
             }
-            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
-                Finding::fail(DoctorStep::Tls, "doctor.tls.expired")
-            }
+            C::Expired
+            | C::ExpiredContext { .. }
+            | C::NotValidYet
+            | C::NotValidYetContext { .. } => Finding::fail(DoctorStep::Tls, "doctor.tls.expired"),
             C::NotValidForName | C::NotValidForNameContext { .. } => {
                 Finding::fail(DoctorStep::Tls, "doctor.tls.wrong_name").arg("host", host)
             }

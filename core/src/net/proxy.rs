@@ -82,7 +82,10 @@ pub fn proxy_for(config: &ProxyConfig, target: &Url) -> Option<ProxyChoice> {
 /// (`example.org` and `.example.org` both cover `glpi.example.org`); an IP address; a network
 /// (`10.0.0.0/8`). A `:port` after an entry is ignored.
 pub fn bypasses(list: &str, host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
     let host_ip: Option<IpAddr> = host.parse().ok();
     list.split(',')
         .map(|entry| entry.trim().to_ascii_lowercase())
@@ -94,7 +97,9 @@ pub fn bypasses(list: &str, host: &str) -> bool {
             if let Some(ip) = host_ip {
                 return ip_matches(&entry, ip);
             }
-            let name = strip_port(&entry).trim_start_matches("*.").trim_start_matches('.');
+            let name = strip_port(&entry)
+                .trim_start_matches("*.")
+                .trim_start_matches('.');
             !name.is_empty() && (host == name || host.ends_with(&format!(".{name}")))
         })
 }
@@ -111,8 +116,10 @@ fn strip_port(entry: &str) -> &str {
 fn ip_matches(entry: &str, ip: IpAddr) -> bool {
     let entry = entry.trim_start_matches('[').trim_end_matches(']');
     match entry.split_once('/') {
-        None => entry.parse::<IpAddr>().is_ok_and(|e| e == ip)
-            || strip_port(entry).parse::<IpAddr>().is_ok_and(|e| e == ip),
+        None => {
+            entry.parse::<IpAddr>().is_ok_and(|e| e == ip)
+                || strip_port(entry).parse::<IpAddr>().is_ok_and(|e| e == ip)
+        }
         Some((net, bits)) => {
             let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
                 return false;
@@ -151,7 +158,13 @@ mod tests {
         ] {
             assert!(bypasses(list, host), "{host} is reached directly");
         }
-        for host in ["notexample.org", "example.com", "11.0.0.1", "192.168.1.8", "lan"] {
+        for host in [
+            "notexample.org",
+            "example.com",
+            "11.0.0.1",
+            "192.168.1.8",
+            "lan",
+        ] {
             assert!(!bypasses(list, host), "{host} goes through the proxy");
         }
         assert!(bypasses("*", "anything.example"));

@@ -267,7 +267,10 @@ async fn api_disabled_answers_every_call_the_same() {
         .await
         .unwrap();
     assert_eq!(init.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(init.json::<serde_json::Value>().await.unwrap(), json!(["ERROR", "API disabled"]));
+    assert_eq!(
+        init.json::<serde_json::Value>().await.unwrap(),
+        json!(["ERROR", "API disabled"])
+    );
     let ticket = api.get("/Ticket").await;
     assert_eq!(ticket.status, StatusCode::BAD_REQUEST);
     assert_eq!(ticket.body, json!(["ERROR", "API disabled"]));

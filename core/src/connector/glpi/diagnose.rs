@@ -18,7 +18,11 @@ const CREATE: u64 = 4;
 fn error_of(answer: &Answer) -> Option<(String, String)> {
     let value: Value = serde_json::from_slice(&answer.body).ok()?;
     let code = value.get(0)?.as_str()?.to_owned();
-    let message = value.get(1).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let message = value
+        .get(1)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     Some((code, message))
 }
 
@@ -32,7 +36,11 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
     let mut findings = Vec::new();
     let client = match http::client(http_config) {
         Ok(client) => client,
-        Err(e) => return vec![Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())],
+        Err(e) => {
+            return vec![
+                Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())
+            ]
+        }
     };
     let base = http_config.url.trim().trim_end_matches('/').to_owned();
     let init = || {
@@ -46,7 +54,11 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
     // 1. The API, asked without credentials.
     let answer = match http::send(init()).await {
         Ok(answer) => answer,
-        Err(e) => return vec![Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())],
+        Err(e) => {
+            return vec![
+                Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())
+            ]
+        }
     };
     let api = match error_of(&answer) {
         Some((code, _)) if code == "ERROR_LOGIN_PARAMETERS_MISSING" => {
@@ -56,16 +68,20 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
             Finding::fail(DoctorStep::Api, "doctor.api.glpi_disabled").detail(message)
         }
         Some((code, message))
-            if code == "ERROR_APP_TOKEN_PARAMETERS_MISSING" || code == "ERROR_WRONG_APP_TOKEN_PARAMETER" =>
+            if code == "ERROR_APP_TOKEN_PARAMETERS_MISSING"
+                || code == "ERROR_WRONG_APP_TOKEN_PARAMETER" =>
         {
-            Finding::fail(DoctorStep::Api, "doctor.api.app_token").detail(format!("{code}: {message}"))
+            Finding::fail(DoctorStep::Api, "doctor.api.app_token")
+                .detail(format!("{code}: {message}"))
         }
         Some((code, message)) if code == "ERROR_NOT_ALLOWED_IP" => {
             Finding::fail(DoctorStep::Api, "doctor.api.ip_refused").detail(message)
         }
-        Some((code, message)) if code.starts_with("ERROR") => Finding::fail(DoctorStep::Api, "doctor.api.unexpected")
-            .arg("status", answer.status.as_u16())
-            .detail(format!("{code}: {message}")),
+        Some((code, message)) if code.starts_with("ERROR") => {
+            Finding::fail(DoctorStep::Api, "doctor.api.unexpected")
+                .arg("status", answer.status.as_u16())
+                .detail(format!("{code}: {message}"))
+        }
         _ => not_api(&answer),
     };
     let api_ok = api.status == CheckStatus::Pass;
@@ -82,7 +98,10 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
             base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"))
         ),
         _ => {
-            findings.push(Finding::fail(DoctorStep::Credentials, "doctor.credentials.missing"));
+            findings.push(Finding::fail(
+                DoctorStep::Credentials,
+                "doctor.credentials.missing",
+            ));
             return findings;
         }
     };
@@ -92,7 +111,10 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
     let answer = match http::send(login).await {
         Ok(answer) => answer,
         Err(e) => {
-            findings.push(Finding::fail(DoctorStep::Credentials, "doctor.api.unreachable").detail(e.to_string()));
+            findings.push(
+                Finding::fail(DoctorStep::Credentials, "doctor.api.unreachable")
+                    .detail(e.to_string()),
+            );
             return findings;
         }
     };
@@ -105,7 +127,9 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
                 "ERROR_LOGIN_WITH_CREDENTIALS_DISABLED" => "doctor.credentials.basic_disabled",
                 _ => "doctor.credentials.refused",
             };
-            findings.push(Finding::fail(DoctorStep::Credentials, key).detail(format!("{code}: {message}")));
+            findings.push(
+                Finding::fail(DoctorStep::Credentials, key).detail(format!("{code}: {message}")),
+            );
             return findings;
         }
         (false, None) => {
@@ -120,8 +144,12 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
         );
         return findings;
     };
-    let user = session["session"]["glpiname"].as_str().unwrap_or("?").to_owned();
-    findings.push(Finding::pass(DoctorStep::Credentials, "doctor.credentials.ok").arg("user", &user));
+    let user = session["session"]["glpiname"]
+        .as_str()
+        .unwrap_or("?")
+        .to_owned();
+    findings
+        .push(Finding::pass(DoctorStep::Credentials, "doctor.credentials.ok").arg("user", &user));
 
     // 3. The rights: creating tickets (when the profile shows its rights), reading categories.
     let profile = &session["session"]["glpiactiveprofile"];
@@ -139,23 +167,40 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
         .as_u64()
         .or_else(|| profile["ticket"].as_str().and_then(|s| s.parse().ok()));
     if ticket_rights.is_some_and(|bits| bits & CREATE == 0) {
-        findings.push(Finding::fail(DoctorStep::Rights, "doctor.rights.no_create").arg("profile", &profile_name));
+        findings.push(
+            Finding::fail(DoctorStep::Rights, "doctor.rights.no_create")
+                .arg("profile", &profile_name),
+        );
     } else {
         let categories = http::send(with_session("ITILCategory").query(&[("range", "0-0")])).await;
         let finding = match categories {
             Ok(answer) if answer.status.is_success() => {
                 Finding::pass(DoctorStep::Rights, "doctor.rights.ok").arg("profile", &profile_name)
             }
-            Ok(answer) if answer.status.as_u16() == 403 => {
-                Finding::new(DoctorStep::Rights, CheckStatus::Warn, "doctor.rights.no_categories")
-                    .arg("profile", &profile_name)
-            }
-            Ok(answer) => Finding::new(DoctorStep::Rights, CheckStatus::Warn, "doctor.rights.no_categories")
-                .arg("profile", &profile_name)
-                .detail(format!("HTTP {}: {}", answer.status.as_u16(), http::snippet(&answer.body))),
-            Err(e) => Finding::new(DoctorStep::Rights, CheckStatus::Warn, "doctor.rights.no_categories")
-                .arg("profile", &profile_name)
-                .detail(e.to_string()),
+            Ok(answer) if answer.status.as_u16() == 403 => Finding::new(
+                DoctorStep::Rights,
+                CheckStatus::Warn,
+                "doctor.rights.no_categories",
+            )
+            .arg("profile", &profile_name),
+            Ok(answer) => Finding::new(
+                DoctorStep::Rights,
+                CheckStatus::Warn,
+                "doctor.rights.no_categories",
+            )
+            .arg("profile", &profile_name)
+            .detail(format!(
+                "HTTP {}: {}",
+                answer.status.as_u16(),
+                http::snippet(&answer.body)
+            )),
+            Err(e) => Finding::new(
+                DoctorStep::Rights,
+                CheckStatus::Warn,
+                "doctor.rights.no_categories",
+            )
+            .arg("profile", &profile_name)
+            .detail(e.to_string()),
         };
         findings.push(finding);
     }

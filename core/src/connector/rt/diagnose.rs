@@ -12,7 +12,11 @@ use serde_json::Value;
 pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Finding> {
     let client = match http::client(http_config) {
         Ok(client) => client,
-        Err(e) => return vec![Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())],
+        Err(e) => {
+            return vec![
+                Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())
+            ]
+        }
     };
     let base = http_config.url.trim().trim_end_matches('/');
     let base = base.strip_suffix("/REST/2.0").unwrap_or(base);
@@ -21,10 +25,16 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
 
     let answer = match http::send(client.get(format!("{rest}/rt"))).await {
         Ok(answer) => answer,
-        Err(e) => return vec![Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())],
+        Err(e) => {
+            return vec![
+                Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())
+            ]
+        }
     };
     let json = serde_json::from_slice::<Value>(&answer.body).ok();
-    if answer.status.as_u16() == 401 && json.is_some() || answer.status.is_success() && json.is_some() {
+    if answer.status.as_u16() == 401 && json.is_some()
+        || answer.status.is_success() && json.is_some()
+    {
         findings.push(Finding::pass(DoctorStep::Api, "doctor.api.ok"));
     } else {
         findings.push(
@@ -36,10 +46,17 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
     }
 
     if config.token.trim().is_empty() {
-        findings.push(Finding::fail(DoctorStep::Credentials, "doctor.credentials.missing"));
+        findings.push(Finding::fail(
+            DoctorStep::Credentials,
+            "doctor.credentials.missing",
+        ));
         return findings;
     }
-    let authorized = |path: String| client.get(path).header("Authorization", format!("token {}", config.token));
+    let authorized = |path: String| {
+        client
+            .get(path)
+            .header("Authorization", format!("token {}", config.token))
+    };
     match http::send(authorized(format!("{rest}/rt"))).await {
         Ok(answer) if answer.status.is_success() => findings.push(
             Finding::pass(DoctorStep::Credentials, "doctor.credentials.ok")
@@ -47,23 +64,38 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
         ),
         Ok(answer) => {
             findings.push(
-                Finding::fail(DoctorStep::Credentials, "doctor.credentials.token_refused")
-                    .detail(format!("HTTP {}: {}", answer.status.as_u16(), http::snippet(&answer.body))),
+                Finding::fail(DoctorStep::Credentials, "doctor.credentials.token_refused").detail(
+                    format!(
+                        "HTTP {}: {}",
+                        answer.status.as_u16(),
+                        http::snippet(&answer.body)
+                    ),
+                ),
             );
             return findings;
         }
         Err(e) => {
-            findings.push(Finding::fail(DoctorStep::Credentials, "doctor.api.unreachable").detail(e.to_string()));
+            findings.push(
+                Finding::fail(DoctorStep::Credentials, "doctor.api.unreachable")
+                    .detail(e.to_string()),
+            );
             return findings;
         }
     }
 
     let queue = config.queue.trim();
-    let finding = match http::send(authorized(format!("{rest}/queue/{}", queue_path(queue)))).await {
-        Ok(answer) if answer.status.is_success() => Finding::pass(DoctorStep::Rights, "doctor.rights.queue_ok").arg("queue", queue),
+    let finding = match http::send(authorized(format!("{rest}/queue/{}", queue_path(queue)))).await
+    {
+        Ok(answer) if answer.status.is_success() => {
+            Finding::pass(DoctorStep::Rights, "doctor.rights.queue_ok").arg("queue", queue)
+        }
         Ok(answer) => Finding::fail(DoctorStep::Rights, "doctor.rights.queue")
             .arg("queue", queue)
-            .detail(format!("HTTP {}: {}", answer.status.as_u16(), http::snippet(&answer.body))),
+            .detail(format!(
+                "HTTP {}: {}",
+                answer.status.as_u16(),
+                http::snippet(&answer.body)
+            )),
         Err(e) => Finding::fail(DoctorStep::Rights, "doctor.api.unreachable").detail(e.to_string()),
     };
     findings.push(finding);

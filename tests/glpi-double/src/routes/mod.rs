@@ -99,7 +99,11 @@ async fn respond(
     // GLPI checks `enable_api` when the API object is built, before anything else, and answers
     // without its documentation link.
     if !lock(&shared.store).api_enabled {
-        return Err(ApiError::plain(StatusCode::BAD_REQUEST, "ERROR", "API disabled"));
+        return Err(ApiError::plain(
+            StatusCode::BAD_REQUEST,
+            "ERROR",
+            "API disabled",
+        ));
     }
     if parts.method == Method::OPTIONS {
         return Ok(cors_preflight(&parts.headers));

@@ -42,12 +42,65 @@ fn watch_once(ws: &Workstation) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// `guichet doctor` against the real RT: REST2 answers and the token is accepted; a queue the
+/// requester may not look at (or that does not exist: RT does not tell a requester which) is a
+/// warning naming `server.queue`; a revoked token fails with its message.
+fn doctor_on_rt(rt: &RtServer, ws: &Workstation) {
+    let doctor = |ws: &Workstation| {
+        let out = ws.run(&["doctor", "--json"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap_or_else(|e| panic!("doctor --json ({e}): {}", common::stderr(&out)))
+    };
+    let key_of = |report: &serde_json::Value, step: &str| {
+        report["steps"]
+            .as_array()
+            .and_then(|steps| steps.iter().find(|s| s["step"] == step))
+            .map(|s| s["key"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+    let report = doctor(ws);
+    assert_eq!(report["ok"], true, "{report:#}");
+    assert_eq!(key_of(&report, "api"), "doctor.api.ok");
+    assert_eq!(key_of(&report, "credentials"), "doctor.credentials.ok");
+    // RT's requester may create tickets in General without the right to look at it.
+    assert_eq!(
+        key_of(&report, "rights"),
+        "doctor.rights.queue_hidden",
+        "{report:#}"
+    );
+
+    let revoked = Workstation::with_server(&rt.config_toml().replace(
+        &format!("token = \"{}\"", rt.requestor_token),
+        "token = \"1-99-0123456789abcdef\"",
+    ));
+    let report = doctor(&revoked);
+    assert_eq!(
+        key_of(&report, "credentials"),
+        "doctor.credentials.token_refused",
+        "{report:#}"
+    );
+    // A queue that does not exist reads the same to a requester (RT answers 403 for both): a
+    // warning naming server.queue, not a failure.
+    let hidden = Workstation::with_server(&format!("{}queue = \"Nowhere\"\n", rt.config_toml()));
+    let report = doctor(&hidden);
+    assert_eq!(
+        key_of(&report, "rights"),
+        "doctor.rights.queue_hidden",
+        "{report:#}"
+    );
+    assert!(
+        report["steps"].to_string().contains("server.queue"),
+        "{report:#}"
+    );
+}
+
 #[test]
 fn a_report_is_followed_refused_and_accepted_on_a_real_request_tracker() {
     let Some(rt) = RtServer::start() else {
         return;
     };
     let ws = Workstation::with_server(&rt.config_toml());
+    doctor_on_rt(&rt, &ws);
     let (width, height) = (800, 600);
     let screen = common::desktop::painted_display(ws.dir.path(), width, height);
     let log = pseudo_random_bytes(7, 20_000);

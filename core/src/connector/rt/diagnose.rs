@@ -1,6 +1,7 @@
 //! The doctor's last three steps for Request Tracker: REST2 answers at the address (`GET
 //! /REST/2.0/rt` says 401 before any token), the token is accepted (the same call answers the
-//! version), and the queue can be seen by this account.
+//! version), and the queue exists (RT answers 404 for one that does not; a 403, a queue this
+//! account may not look at, is only a warning: requesters often may create tickets there anyway).
 
 use super::config::RtConfig;
 use crate::config::HttpConfig;
@@ -89,6 +90,15 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
         Ok(answer) if answer.status.is_success() => {
             Finding::pass(DoctorStep::Rights, "doctor.rights.queue_ok").arg("queue", queue)
         }
+        // A requester may create tickets in a queue without the right to look at it
+        // (`SeeQueue`): RT says 403, which is no reason to stop.
+        Ok(answer) if answer.status.as_u16() == 403 => Finding::new(
+            DoctorStep::Rights,
+            guichet_protocol::doctor::CheckStatus::Warn,
+            "doctor.rights.queue_hidden",
+        )
+        .arg("queue", queue)
+        .detail(format!("HTTP 403: {}", http::snippet(&answer.body))),
         Ok(answer) => Finding::fail(DoctorStep::Rights, "doctor.rights.queue")
             .arg("queue", queue)
             .detail(format!(

@@ -4,26 +4,21 @@
 //! shows it) and read categories.
 
 use super::config::GlpiConfig;
+use super::error::{GlpiCode, GlpiError};
+use super::Credentials;
 use crate::config::HttpConfig;
 use crate::connector::http::{self, Answer};
 use crate::doctor::Finding;
-use base64::Engine;
 use guichet_protocol::doctor::{CheckStatus, DoctorStep};
 use serde_json::Value;
 
 /// GLPI's `CREATE` right bit (`CommonDBTM::CREATE`), in a profile's `ticket` rights.
 const CREATE: u64 = 4;
 
-/// GLPI's error array: `["ERROR_…", "message"]`.
-fn error_of(answer: &Answer) -> Option<(String, String)> {
-    let value: Value = serde_json::from_slice(&answer.body).ok()?;
-    let code = value.get(0)?.as_str()?.to_owned();
-    let message = value
-        .get(1)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    Some((code, message))
+/// GLPI's error array, `None` when the answer is not one (something else answered).
+fn error_of(answer: &Answer) -> Option<GlpiError> {
+    let error = GlpiError::from_answer(answer.status.as_u16(), &answer.body);
+    error.is_glpi().then_some(error)
 }
 
 fn not_api(answer: &Answer) -> Finding {
@@ -61,28 +56,31 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
         }
     };
     let api = match error_of(&answer) {
-        Some((code, _)) if code == "ERROR_LOGIN_PARAMETERS_MISSING" => {
+        Some(e) if e.code == GlpiCode::LoginParametersMissing => {
             Finding::pass(DoctorStep::Api, "doctor.api.ok")
         }
-        Some((code, message)) if code == "ERROR" && message.contains("API disabled") => {
-            Finding::fail(DoctorStep::Api, "doctor.api.glpi_disabled").detail(message)
+        Some(e) if e.code == GlpiCode::Generic && e.message.contains("API disabled") => {
+            Finding::fail(DoctorStep::Api, "doctor.api.glpi_disabled").detail(e.message)
         }
-        Some((code, message))
-            if code == "ERROR_APP_TOKEN_PARAMETERS_MISSING"
-                || code == "ERROR_WRONG_APP_TOKEN_PARAMETER" =>
+        Some(e)
+            if matches!(
+                e.code,
+                GlpiCode::AppTokenParametersMissing | GlpiCode::WrongAppTokenParameter
+            ) =>
         {
-            Finding::fail(DoctorStep::Api, "doctor.api.app_token")
-                .detail(format!("{code}: {message}"))
+            Finding::fail(DoctorStep::Api, "doctor.api.app_token").detail(format!(
+                "{}: {}",
+                e.code.as_str(),
+                e.message
+            ))
         }
-        Some((code, message)) if code == "ERROR_NOT_ALLOWED_IP" => {
-            Finding::fail(DoctorStep::Api, "doctor.api.ip_refused").detail(message)
+        Some(e) if e.code == GlpiCode::NotAllowedIp => {
+            Finding::fail(DoctorStep::Api, "doctor.api.ip_refused").detail(e.message)
         }
-        Some((code, message)) if code.starts_with("ERROR") => {
-            Finding::fail(DoctorStep::Api, "doctor.api.unexpected")
-                .arg("status", answer.status.as_u16())
-                .detail(format!("{code}: {message}"))
-        }
-        _ => not_api(&answer),
+        Some(e) => Finding::fail(DoctorStep::Api, "doctor.api.unexpected")
+            .arg("status", answer.status.as_u16())
+            .detail(format!("{}: {}", e.code.as_str(), e.message)),
+        None => not_api(&answer),
     };
     let api_ok = api.status == CheckStatus::Pass;
     findings.push(api);
@@ -91,23 +89,16 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
     }
 
     // 2. The credentials.
-    let authorization = match (&config.user_token, &config.login, &config.password) {
-        (Some(token), _, _) if !token.is_empty() => format!("user_token {token}"),
-        (_, Some(login), Some(password)) => format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"))
-        ),
-        _ => {
-            findings.push(Finding::fail(
-                DoctorStep::Credentials,
-                "doctor.credentials.missing",
-            ));
-            return findings;
-        }
+    let Some(credentials) = Credentials::from_config(config) else {
+        findings.push(Finding::fail(
+            DoctorStep::Credentials,
+            "doctor.credentials.missing",
+        ));
+        return findings;
     };
     let login = init()
         .query(&[("get_full_session", "true")])
-        .header("Authorization", authorization);
+        .header("Authorization", credentials.authorization());
     let answer = match http::send(login).await {
         Ok(answer) => answer,
         Err(e) => {
@@ -120,16 +111,18 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
     };
     let session: Value = match (answer.status.is_success(), error_of(&answer)) {
         (true, _) => serde_json::from_slice(&answer.body).unwrap_or(Value::Null),
-        (false, Some((code, message))) => {
-            let key = match code.as_str() {
-                "ERROR_GLPI_LOGIN_USER_TOKEN" => "doctor.credentials.token_refused",
-                "ERROR_GLPI_LOGIN" => "doctor.credentials.password_refused",
-                "ERROR_LOGIN_WITH_CREDENTIALS_DISABLED" => "doctor.credentials.basic_disabled",
+        (false, Some(e)) => {
+            let key = match e.code {
+                GlpiCode::LoginUserToken => "doctor.credentials.token_refused",
+                GlpiCode::Login => "doctor.credentials.password_refused",
+                GlpiCode::LoginWithCredentialsDisabled => "doctor.credentials.basic_disabled",
                 _ => "doctor.credentials.refused",
             };
-            findings.push(
-                Finding::fail(DoctorStep::Credentials, key).detail(format!("{code}: {message}")),
-            );
+            findings.push(Finding::fail(DoctorStep::Credentials, key).detail(format!(
+                "{}: {}",
+                e.code.as_str(),
+                e.message
+            )));
             return findings;
         }
         (false, None) => {

@@ -99,6 +99,11 @@ impl GlpiCode {
 const NOT_GLPI: &str = "HTTP_";
 
 impl GlpiError {
+    /// Whether the answer was GLPI's own `[CODE, message]` array (not a proxy's page).
+    pub fn is_glpi(&self) -> bool {
+        !matches!(&self.code, GlpiCode::Other(code) if code.starts_with(NOT_GLPI))
+    }
+
     /// Reads an error answer. GLPI sends `[CODE, message]`, where the message may itself be an
     /// array (bulk results); anything else (a proxy's HTML page) keeps the HTTP status as its code.
     pub fn from_answer(status: u16, body: &[u8]) -> GlpiError {

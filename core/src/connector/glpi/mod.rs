@@ -51,6 +51,32 @@ enum Credentials {
     Login { login: String, password: String },
 }
 
+impl Credentials {
+    /// What signs in, from the configuration (a token wins over a login); `None` without either.
+    fn from_config(config: &GlpiConfig) -> Option<Credentials> {
+        match (&config.user_token, &config.login, &config.password) {
+            (Some(token), _, _) if !token.is_empty() => Some(Credentials::UserToken(token.clone())),
+            (_, Some(login), Some(password)) => Some(Credentials::Login {
+                login: login.clone(),
+                password: password.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// `initSession`'s `Authorization` header: `user_token …` or Basic.
+    fn authorization(&self) -> String {
+        use base64::Engine;
+        match self {
+            Credentials::UserToken(token) => format!("user_token {token}"),
+            Credentials::Login { login, password } => format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"))
+            ),
+        }
+    }
+}
+
 /// A GLPI server.
 pub struct GlpiConnector {
     base: String,
@@ -73,14 +99,7 @@ const NOT_ON_TICKET: &str = "not found on the ticket";
 
 impl GlpiConnector {
     pub fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<GlpiConnector, ConnectorError> {
-        let credentials = match (&config.user_token, &config.login, &config.password) {
-            (Some(token), _, _) if !token.is_empty() => Credentials::UserToken(token.clone()),
-            (_, Some(login), Some(password)) => Credentials::Login {
-                login: login.clone(),
-                password: password.clone(),
-            },
-            _ => return Err(ConnectorError::NotConfigured),
-        };
+        let credentials = Credentials::from_config(config).ok_or(ConnectorError::NotConfigured)?;
         let client = super::http::client(http)?;
         Ok(GlpiConnector {
             base: http.url.trim_end_matches('/').to_owned(),

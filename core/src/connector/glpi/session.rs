@@ -2,10 +2,9 @@
 //! the optional App-Token), and one re-login when GLPI says `ERROR_SESSION_TOKEN_INVALID`.
 
 use super::error::{GlpiCode, GlpiError};
-use super::{Credentials, GlpiConnector};
+use super::GlpiConnector;
 use crate::connector::http::{self, Answer};
 use crate::connector::ConnectorError;
-use base64::Engine;
 use reqwest::{Method, RequestBuilder, StatusCode};
 
 #[derive(Debug, Clone)]
@@ -46,16 +45,7 @@ impl GlpiConnector {
         let rb = self
             .request(Method::GET, "initSession")
             .query(&[("get_full_session", "true")]);
-        let rb = match &self.credentials {
-            Credentials::UserToken(token) => {
-                rb.header("Authorization", format!("user_token {token}"))
-            }
-            Credentials::Login { login, password } => {
-                let b64 =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
-                rb.header("Authorization", format!("Basic {b64}"))
-            }
-        };
+        let rb = rb.header("Authorization", self.credentials.authorization());
         let value = self.send(rb).await?.into_result()?.json()?;
         let token = value["session_token"].as_str().filter(|t| !t.is_empty());
         let user_id = value["session"]["glpiID"]

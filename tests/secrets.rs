@@ -8,34 +8,13 @@
 
 mod common;
 
-use common::{json, stderr, Workstation};
+use common::{contains, files, json, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
-use std::path::Path;
 use std::process::Output;
 
 const PASSWORD: &str = "Mot-de-passe-7c1e9b-Tres-Secret";
 const TOKEN: &str = "tok7c1e9b0123456789abcdef0123456789abcdef";
 const APP_TOKEN: &str = "app7c1e9b-f00dfeedcafe-0123456789";
-
-/// Every file under `dir`, read as bytes.
-fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push((path, bytes));
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
 
 /// The run's outputs, kept for the scan.
 #[derive(Default)]
@@ -65,8 +44,9 @@ fn workstation(url: &str, credentials: &str) -> Workstation {
     ))
 }
 
-#[test]
-fn no_credential_is_written_anywhere_after_a_full_run() {
+/// The GLPI double with its App-Token and a Self-Service teacher whose password and token are
+/// the secrets looked for.
+fn teacher_s_help_desk() -> GlpiDouble {
     let mut config = DoubleConfig {
         app_token: Some(APP_TOKEN.to_owned()),
         ..DoubleConfig::default()
@@ -74,7 +54,12 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
     config
         .users
         .push(UserSpec::self_service(8, "enseignant", PASSWORD, TOKEN));
-    let double = GlpiDouble::start(config).expect("double");
+    GlpiDouble::start(config).expect("double")
+}
+
+#[test]
+fn no_credential_is_written_anywhere_after_a_full_run() {
+    let double = teacher_s_help_desk();
     let mut outputs = Outputs::default();
 
     // Login and password (a directory account), then a personal token: both kinds of session.
@@ -227,14 +212,7 @@ fn run_with_stdin(mut cmd: std::process::Command, stdin: &str) -> Output {
 #[test]
 fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
     let keyring = common::desktop::Keyring::start();
-    let mut config = DoubleConfig {
-        app_token: Some(APP_TOKEN.to_owned()),
-        ..DoubleConfig::default()
-    };
-    config
-        .users
-        .push(UserSpec::self_service(8, "enseignant", PASSWORD, TOKEN));
-    let double = GlpiDouble::start(config).expect("double");
+    let double = teacher_s_help_desk();
     let mut outputs = Outputs::default();
     // IT's file names the help desk and its App-Token; the user signs in.
     let ws = workstation(&double.base_url(), "");

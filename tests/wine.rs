@@ -462,25 +462,13 @@ fn a_sign_in_keeps_the_token_in_the_credential_manager() {
     let flushed = wine.run(&ws, &["queue", "flush", "--json"]);
     assert!(flushed.status.success(), "{}", text(&flushed.stderr));
     assert_eq!(double.tickets().len(), 2);
-    let mut files = vec![ws.data.clone()];
-    while let Some(path) = files.pop() {
-        if path.is_dir() {
-            files.extend(
-                std::fs::read_dir(&path)
-                    .expect("dir")
-                    .filter_map(Result::ok)
-                    .map(|e| e.path()),
-            );
-        } else {
-            let bytes = std::fs::read(&path).unwrap_or_default();
-            assert!(
-                !bytes
-                    .windows(common::TOKEN.len())
-                    .any(|w| w == common::TOKEN.as_bytes()),
-                "the token is in {}",
-                path.display()
-            );
-        }
+    assert!(ws.data.is_dir(), "the data folder exists");
+    for (path, bytes) in common::files(&ws.data) {
+        assert!(
+            !common::contains(&bytes, common::TOKEN),
+            "the token is in {}",
+            path.display()
+        );
     }
 
     let out = wine.run(&ws, &["signout"]);

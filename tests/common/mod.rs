@@ -167,6 +167,27 @@ pub fn pseudo_random_bytes(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Every file under `dir`, read as bytes (for scans of what a run left on disk).
+pub fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
+}
+
+/// Whether `needle` appears in `haystack`, byte for byte.
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }

@@ -231,12 +231,7 @@ impl Guichet {
             f.status == CheckStatus::Fail
                 && matches!(f.step, DoctorStep::Api | DoctorStep::Credentials)
         }) {
-            let report = DoctorReport::new(None, vec![failed.worded(self.lang)]);
-            let message = report
-                .steps
-                .first()
-                .map(|s| s.message.clone())
-                .unwrap_or_default();
+            let message = failed.worded(self.lang).message;
             return Err(SignInError::Refused { message }.into());
         }
         let secrets = self.sources.secrets.clone();

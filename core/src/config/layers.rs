@@ -144,14 +144,7 @@ pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Loaded {
     let user = match read_layer::<UserSettings>(&settings_file, false) {
         Ok(user) => {
             let user = user.unwrap_or_default();
-            match user.server.as_ref().map(|s| {
-                let mut probe = Config {
-                    server: Some(s.clone()),
-                    ..Config::default()
-                };
-                probe.locked.clear();
-                probe.check()
-            }) {
+            match user.server.as_ref().map(ServerConfig::check) {
                 Some(Err(invalid)) => {
                     problems.push(located(&settings_file, invalid.key(), invalid.to_string()));
                     UserSettings {

@@ -1,6 +1,6 @@
-//! Guichet's configuration: a TOML file named by `--config` or `GUICHET_CONFIG`, else the system-wide
-//! file IT deploys ([`system_config_path`]), and where data
-//! lives (`GUICHET_DATA_DIR`, else the OS data directory). Everything has a default, so Guichet
+//! Guichet's configuration: the typed settings, IT's system-wide file ([`system_config_path`], or
+//! `--config` / `GUICHET_CONFIG`) under the user's own settings (`layers`), and where data lives
+//! (`GUICHET_DATA_DIR`, else the OS data directory). Everything has a default, so Guichet
 //! runs with no file at all: with no help desk configured, reports wait in the local outbox.
 
 use crate::i18n::Lang;
@@ -315,6 +315,15 @@ impl ServerConfig {
     pub fn url(&self) -> &str {
         &self.http.url
     }
+
+    /// Checks the address and the kind's own settings.
+    pub(crate) fn check(&self) -> Result<(), Invalid> {
+        let url = self.http.url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Invalid::UrlScheme(url.to_owned()));
+        }
+        self.desk.check()
+    }
 }
 
 impl HttpConfig {
@@ -343,19 +352,6 @@ pub struct UserDefaults {
 }
 
 impl Config {
-    /// Loads the file named by `explicit`, else by `GUICHET_CONFIG`, else the system-wide file IT
-    /// deploys ([`system_config_path`]) if there is one; with none, the defaults.
-    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
-        let from_env = std::env::var_os(CONFIG_ENV)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        let system = || system_config_path().filter(|path| path.is_file());
-        match explicit.map(Path::to_path_buf).or(from_env).or_else(system) {
-            Some(path) => Config::from_file(&path),
-            None => Ok(Config::default()),
-        }
-    }
-
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
@@ -376,11 +372,7 @@ impl Config {
 
     pub(crate) fn check(&self) -> Result<(), Invalid> {
         if let Some(server) = &self.server {
-            let url = server.http.url.trim();
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(Invalid::UrlScheme(url.to_owned()));
-            }
-            server.desk.check()?;
+            server.check()?;
         }
         if let Some(lock) = self
             .locked

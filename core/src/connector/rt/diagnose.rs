@@ -19,9 +19,7 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
             ]
         }
     };
-    let base = http_config.url.trim().trim_end_matches('/');
-    let base = base.strip_suffix("/REST/2.0").unwrap_or(base);
-    let rest = format!("{base}/REST/2.0");
+    let rest = format!("{}/REST/2.0", super::server_base(&http_config.url));
     let mut findings = Vec::new();
 
     let answer = match http::send(client.get(format!("{rest}/rt"))).await {

@@ -57,6 +57,12 @@ impl std::fmt::Debug for RtConnector {
     }
 }
 
+/// The server's base URL from the configured one, which may or may not end with `/REST/2.0`.
+fn server_base(url: &str) -> String {
+    let base = url.trim().trim_end_matches('/');
+    base.strip_suffix("/REST/2.0").unwrap_or(base).to_owned()
+}
+
 /// A TicketSQL string literal.
 fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
@@ -68,8 +74,7 @@ impl RtConnector {
         if config.token.trim().is_empty() {
             return Err(ConnectorError::NotConfigured);
         }
-        let base = http.url.trim_end_matches('/');
-        let base = base.strip_suffix("/REST/2.0").unwrap_or(base).to_owned();
+        let base = server_base(&http.url);
         Ok(RtConnector {
             base,
             client: super::http::client(http)?,

@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "doctor",
     "sign_in",
     "sign_out",
+    "save_preferences",
 ];
 
 fn main() {

@@ -305,16 +305,6 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         (width.as_u64().unwrap_or(9999) <= 330).then_some(())
     });
     session.assert_reflows("Settings at 320 px");
-    assert!(
-        session.text("#settings-shortcut").contains("Ctrl+Alt+G"),
-        "{}",
-        session.body_text()
-    );
-    assert_eq!(
-        session.text("#settings-autostart").trim(),
-        "No, set by the IT team",
-        "start at login, as IT set it"
-    );
     session.type_into("#settings-phone", "ask the front desk");
     session.click("#save-profile");
     session.wait("#settings-phone[aria-invalid=true]", LIMIT);
@@ -327,6 +317,58 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         serde_json::from_slice(&std::fs::read(ws.data.join("profile.json")).unwrap()).unwrap();
     assert_eq!(profile["phone"], "01 23 45 67 89");
     assert_eq!(profile["location"], "Room 12");
+
+    // Preferences: IT's values until the user chooses (not locked here).
+    let value = |css: &str| {
+        session.execute(
+            &format!("return document.querySelector('{css}').value;"),
+            json!([]),
+        )
+    };
+    session.wait("#settings-shortcut:not([readonly])", LIMIT);
+    assert_eq!(value("#settings-shortcut"), "Ctrl+Alt+G");
+    session.wait("#settings-autostart:not(:checked):not([disabled])", LIMIT);
+    // Not a shortcut: refused beside the field.
+    session.type_into("#settings-shortcut", "Hyper+G");
+    session.click("#save-preferences");
+    session.wait("#settings-shortcut[aria-invalid=true]", LIMIT);
+    let refused = session.text("#settings-shortcut-errors");
+    assert!(refused.contains("\"Hyper+G\""), "{refused}");
+    assert_accessible(&session, "preferences, shortcut refused");
+    // Pressed in the field, the combination is written out.
+    session.clear("#settings-shortcut");
+    session.send_keys("#settings-shortcut", "\u{E009}\u{E00A}j\u{E000}");
+    assert_eq!(value("#settings-shortcut"), "Ctrl+Alt+J");
+    session.click("#settings-autostart");
+    session.execute(
+        "const s = document.querySelector('#settings-language'); s.value = 'fr'; \
+         s.dispatchEvent(new Event('change')); return true;",
+        json!([]),
+    );
+    session.click("#save-preferences");
+    session.wait("#preferences-saved", LIMIT);
+    // The window speaks French at once; the agent grabbed the new key and wrote the login item.
+    assert_eq!(session.text("#preferences-heading"), "Vos préférences");
+    assert_eq!(
+        session.execute("return document.documentElement.lang;", json!([])),
+        "fr"
+    );
+    wait_for("the new shortcut", LIMIT, || {
+        read_file(&agent_log)
+            .contains("global shortcut Ctrl+Alt+J ready")
+            .then_some(())
+    });
+    // auto-launch writes under $HOME/.config, whatever XDG_CONFIG_HOME says.
+    assert!(home.join(".config/autostart/Guichet.desktop").is_file());
+    let settings = std::fs::read_to_string(ws.data.join("settings.toml")).unwrap();
+    for line in [
+        "language = \"fr\"",
+        "shortcut = \"Ctrl+Alt+J\"",
+        "autostart = true",
+    ] {
+        assert!(settings.contains(line), "{line} in {settings}");
+    }
+    assert_accessible(&session, "preferences saved");
     drop(session);
     drop(driver);
 }

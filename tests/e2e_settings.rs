@@ -290,6 +290,9 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
     session.wait("#settings-url[readonly]", LIMIT);
     session.wait("#settings-phone[readonly]", LIMIT);
     session.wait("#settings-location:not([readonly])", LIMIT);
+    session.wait("#settings-language[disabled]", LIMIT);
+    session.wait("#settings-shortcut[readonly]", LIMIT);
+    session.wait("#settings-autostart:not([disabled])", LIMIT);
     assert_eq!(
         session.execute(
             "return document.querySelector('#settings-phone').value;",

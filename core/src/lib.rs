@@ -37,6 +37,7 @@ pub mod phone;
 pub mod platform;
 pub mod profile;
 pub mod report;
+pub mod shortcut;
 
 pub use guichet_protocol as protocol;
 pub use guichet_protocol::i18n;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Bumped on any incompatible change of [`Request`] or [`Response`].
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// Longest accepted message (a screenshot preview is the largest).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -98,6 +98,25 @@ pub enum Request {
     },
     /// Forgets the credentials (removed from the keyring). Answered with the new `Settings`.
     SignOut,
+    /// The user's preferences (the Settings window), applied at once by the agent. Answered with
+    /// the new `Settings`.
+    SavePreferences {
+        preferences: Preferences,
+    },
+}
+
+/// What the user changed in the Settings window's preferences: only the values given are
+/// changed. A value IT locked is refused, unless it is the one already in force.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Preferences {
+    /// The language of the windows, the tray menu and the notifications.
+    pub language: Option<Lang>,
+    /// The global shortcut that opens the wizard, e.g. "Ctrl+Alt+G".
+    pub shortcut: Option<String>,
+    /// Whether Guichet starts when the user logs in.
+    pub autostart: Option<bool>,
 }
 
 /// What the setup screen sends to sign in: the help desk's address when IT configured none, and
@@ -153,6 +172,7 @@ impl Request {
             Request::Doctor => "doctor",
             Request::SignIn { .. } => "signIn",
             Request::SignOut => "signOut",
+            Request::SavePreferences { .. } => "savePreferences",
         }
     }
 }

@@ -22,13 +22,36 @@ pub const LOG_EXTENSION: &str = "log";
 /// Daily files kept for each process: a week.
 pub const KEPT_FILES: usize = 7;
 
-/// The log directory: `$GUICHET_LOG_DIR`, else `logs` in the data directory
-/// ([`crate::transport::data_dir`]) on every OS. `None` when the OS gives no data directory.
+/// The log directory: `$GUICHET_LOG_DIR`; else `logs` in `$GUICHET_DATA_DIR` when that is set
+/// (tests, a portable set-up: everything in one place); else the OS's place for an application's
+/// logs ([`os_log_dir`]). `None` when the OS gives none.
 pub fn log_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os(LOG_DIR_ENV).filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(dir));
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = var(LOG_DIR_ENV) {
+        return Some(dir);
     }
-    crate::transport::data_dir().map(|d| d.join("logs"))
+    if let Some(data) = var(crate::transport::DATA_DIR_ENV) {
+        return Some(data.join("logs"));
+    }
+    os_log_dir().or_else(|| crate::transport::data_dir().map(|d| d.join("logs")))
+}
+
+/// Where each OS keeps an application's logs: `$XDG_STATE_HOME/guichet/logs` on Linux
+/// (`~/.local/state/guichet/logs`: the XDG state directory is for logs and history),
+/// `~/Library/Logs/Guichet` on macOS (where Console looks), `%LOCALAPPDATA%\guichet\logs` on
+/// Windows.
+pub fn os_log_dir() -> Option<PathBuf> {
+    if cfg!(target_os = "macos") {
+        dirs::home_dir().map(|home| home.join("Library").join("Logs").join("Guichet"))
+    } else if cfg!(windows) {
+        dirs::data_local_dir().map(|dir| dir.join("guichet").join("logs"))
+    } else {
+        dirs::state_dir().map(|dir| dir.join("guichet").join("logs"))
+    }
 }
 
 /// The newest file of the process whose files start with `prefix` in `dir`: the daily names sort

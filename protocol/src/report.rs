@@ -90,6 +90,8 @@ pub enum Field {
     Comment,
     /// A survey's score.
     Score,
+    /// The global shortcut (the Settings window).
+    Shortcut,
 }
 
 /// Contradictory limits in the configuration.

@@ -132,8 +132,9 @@ pub struct TicketView {
     pub capabilities: Capabilities,
 }
 
-/// What the Settings window shows. Only the phone and location are the user's to change; the
-/// rest is IT's configuration, shown so that people know what Guichet does.
+/// What the Settings window shows. The phone, the location, the language, the shortcut and
+/// starting at login are the user's to change unless IT locked them (`locked`); the rest is IT's
+/// configuration, shown so that people know what Guichet does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
@@ -157,8 +158,8 @@ pub struct SettingsView {
     pub account: Option<AccountView>,
     /// Problems in the configuration files, each naming its file, line and key.
     pub config_problems: Vec<String>,
-    /// Whether IT has the agent start at login (`[agent] autostart`); `None` when IT leaves it
-    /// to the user.
+    /// Whether the agent starts at login (`[agent] autostart`, IT's or the user's); `None` when
+    /// neither chose, and the login items are left as they are.
     #[serde(default)]
     pub autostart: Option<bool>,
 }

@@ -6,7 +6,7 @@ pub use crate::error::CommandError;
 use crate::launch::Launch;
 use guichet_protocol::action::ActionInput;
 use guichet_protocol::doctor::DoctorReport;
-use guichet_protocol::ipc::{Request, Response, SignInInput};
+use guichet_protocol::ipc::{Preferences, Request, Response, SignInInput};
 use guichet_protocol::report::ReportInput;
 use guichet_protocol::view::{
     MyTickets, ScreenshotChoice, SettingsView, SubmitOutcome, TicketView, WindowLaunch,
@@ -33,7 +33,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         save_profile,
         doctor,
         sign_in,
-        sign_out
+        sign_out,
+        save_preferences
     ]
 }
 
@@ -191,6 +192,22 @@ pub async fn sign_in(
 #[tauri::command]
 pub async fn sign_out(agent: State<'_, AgentLink>) -> Result<SettingsView, CommandError> {
     match agent.request(Request::SignOut).await? {
+        Response::Settings { view } => Ok(view),
+        other => Err(agent.unexpected(&other)),
+    }
+}
+
+/// Saves the user's preferences (language, shortcut, start at login), which the agent applies at
+/// once; answers with the settings as they now are.
+#[tauri::command]
+pub async fn save_preferences(
+    agent: State<'_, AgentLink>,
+    preferences: Preferences,
+) -> Result<SettingsView, CommandError> {
+    match agent
+        .request(Request::SavePreferences { preferences })
+        .await?
+    {
         Response::Settings { view } => Ok(view),
         other => Err(agent.unexpected(&other)),
     }

@@ -15,7 +15,7 @@ mod window;
 
 use crate::platform::menu::{MenuId, TrayEvent, TrayEvents};
 use crate::platform::shortcut;
-use crate::platform::TrayIcon;
+use crate::platform::{ShortcutWatch, TrayIcon};
 use guichet_core::api::Guichet;
 use guichet_core::clock::SystemClock;
 use guichet_core::protocol::ipc::{IpcError, Request};
@@ -40,6 +40,8 @@ pub enum Command {
     RegisterTray,
     /// The number of notices the user has not looked at (shown by the tray).
     Unread(usize),
+    /// The configuration was loaded again: apply its language, shortcut and start at login.
+    Reconfigure,
     Quit,
 }
 
@@ -178,12 +180,7 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     };
     tracing::info!("listening on {}", socket.display());
     // Only the agent that holds the socket: a second `guichet` has already left above.
-    let wanted = guichet.config().agent.autostart;
-    match tokio::task::spawn_blocking(move || autostart::apply(wanted)).await {
-        Ok(Ok(change)) => tracing::info!("start at login: {change:?}"),
-        Ok(Err(e)) => tracing::warn!("start at login: {e}"),
-        Err(e) => tracing::warn!("start at login: {e}"),
-    }
+    apply_autostart(guichet.config().agent.autostart).await;
     let (tx, mut rx) = unbounded_channel();
     let agent = Arc::new(Agent {
         guichet: std::sync::RwLock::new(guichet.clone()),
@@ -205,29 +202,12 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     tokio::spawn(follow_supervised(agent.clone()));
     #[cfg(any(target_os = "linux", windows))]
     tokio::spawn(network::run(agent.clone()));
-    let lang = guichet.lang();
+    let mut lang = guichet.lang();
     let mut unread = 0usize;
     let events = tray_events(tx.clone());
     let mut tray = TrayIcon::spawn(lang, events.clone(), unread).await;
-    let shortcut_text = guichet
-        .config()
-        .agent
-        .shortcut
-        .clone()
-        .unwrap_or_else(|| shortcut::DEFAULT.to_owned());
-    match shortcut_text.parse::<shortcut::Shortcut>() {
-        Ok(s) => {
-            let tx = tx.clone();
-            let text = s.to_string();
-            match crate::platform::watch_shortcut(s, move || {
-                let _ = tx.send(Command::OpenWizard);
-            }) {
-                Ok(()) => tracing::info!("global shortcut {text} ready"),
-                Err(e) => tracing::warn!("no global shortcut: {e}"),
-            }
-        }
-        Err(e) => tracing::warn!("{e}"),
-    }
+    let mut shortcut = Shortcut::watch(shortcut_of(&guichet), tx.clone());
+    let mut autostart = guichet.config().agent.autostart;
     if open_wizard {
         let _ = tx.send(Command::OpenWizard);
     }
@@ -249,7 +229,11 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
                     tracing::info!("ticket handed to the open My tickets window");
                 } else if agent.window.is_running(kind) {
                     tracing::info!("the {} window is already open", kind.arg());
-                } else if let Err(e) = agent.window.open(kind, lang, false, ticket, || {}).await {
+                } else if let Err(e) = agent
+                    .window
+                    .open(kind, agent.guichet().lang(), false, ticket, || {})
+                    .await
+                {
                     tracing::warn!("{e}");
                 }
             }
@@ -257,6 +241,26 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
                 unread = count;
                 if let Some(icon) = &tray {
                     icon.set_unread(count).await;
+                }
+            }
+            Some(Command::Reconfigure) => {
+                let guichet = agent.guichet();
+                if guichet.lang() != lang {
+                    lang = guichet.lang();
+                    if let Some(old) = tray.take() {
+                        old.shutdown().await;
+                    }
+                    tray = TrayIcon::spawn(lang, events.clone(), unread).await;
+                }
+                let wanted = shortcut_of(&guichet);
+                if wanted != shortcut.text {
+                    // The old grab goes first: the new shortcut may share its key.
+                    shortcut.stop();
+                    shortcut = Shortcut::watch(wanted, tx.clone());
+                }
+                if guichet.config().agent.autostart != autostart {
+                    autostart = guichet.config().agent.autostart;
+                    apply_autostart(autostart).await;
                 }
             }
             Some(Command::RegisterTray) => {
@@ -274,7 +278,69 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     if let Some(icon) = tray {
         icon.shutdown().await;
     }
+    shortcut.stop();
     crate::exit::EXIT_OK
+}
+
+/// The shortcut the configuration asks for (the default when it names none).
+fn shortcut_of(guichet: &Guichet) -> String {
+    guichet
+        .config()
+        .agent
+        .shortcut
+        .clone()
+        .unwrap_or_else(|| shortcut::DEFAULT.to_owned())
+}
+
+/// The global shortcut the agent watches, as the configuration wrote it.
+struct Shortcut {
+    text: String,
+    /// `None` when it could not be watched (no display, taken, not a shortcut): logged.
+    watch: Option<ShortcutWatch>,
+}
+
+impl Shortcut {
+    /// Starts watching `text`; each press asks the agent for the wizard.
+    fn watch(text: String, commands: UnboundedSender<Command>) -> Shortcut {
+        let watch = match text.parse::<shortcut::Shortcut>() {
+            Ok(parsed) => {
+                let shown = parsed.to_string();
+                match crate::platform::watch_shortcut(parsed, move || {
+                    let _ = commands.send(Command::OpenWizard);
+                }) {
+                    Ok(watch) => {
+                        tracing::info!("global shortcut {shown} ready");
+                        Some(watch)
+                    }
+                    Err(e) => {
+                        tracing::warn!("no global shortcut: {e}");
+                        None
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!("{e}");
+                None
+            }
+        };
+        Shortcut { text, watch }
+    }
+
+    fn stop(&mut self) {
+        if let Some(watch) = self.watch.take() {
+            watch.stop();
+            tracing::info!("global shortcut {} released", self.text);
+        }
+    }
+}
+
+/// Makes the login items match `[agent] autostart` (IT's or the user's).
+async fn apply_autostart(wanted: Option<bool>) {
+    match tokio::task::spawn_blocking(move || autostart::apply(wanted)).await {
+        Ok(Ok(change)) => tracing::info!("start at login: {change:?}"),
+        Ok(Err(e)) => tracing::warn!("start at login: {e}"),
+        Err(e) => tracing::warn!("start at login: {e}"),
+    }
 }
 
 /// What the tray's events ask the agent to do.

@@ -126,10 +126,12 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             let _ = agent.commands.send(Command::Unread(unread));
             response
         }
-        request @ (Request::SignIn { .. } | Request::SignOut) => {
+        request @ (Request::SignIn { .. } | Request::SignOut | Request::SavePreferences { .. }) => {
             let response = dispatch::respond(guichet, agent, request).await;
             if matches!(response, Response::Settings { .. }) {
                 agent.reload().await;
+                // The tray's language, the shortcut and the login item follow the new settings.
+                let _ = agent.commands.send(Command::Reconfigure);
             }
             response
         }

@@ -6,7 +6,8 @@
 //!   `spawn`, `set_unread`, `shutdown`. Linux: a StatusNotifierItem (ksni). Windows: `tray-icon`
 //!   on a thread running the message loop. macOS: `tray-icon`'s status item, on the main thread.
 //! - [`watch_shortcut`]: the global shortcut ([`shortcut::Shortcut`], the same syntax
-//!   everywhere), calling back on each press. Linux: a passive X11 key grab on a thread blocked
+//!   everywhere), calling back on each press until its [`ShortcutWatch`] is stopped (a new
+//!   shortcut chosen in Settings). Linux: a passive X11 key grab on a thread blocked
 //!   on the X connection. Windows: `RegisterHotKey` on a thread blocked in `GetMessageW`. macOS:
 //!   a Carbon hot key (global-hotkey), registered on the main thread.
 //! - [`notify`]: a desktop notification whose activation calls back. Linux: the freedesktop
@@ -27,27 +28,31 @@
 
 pub mod icon;
 pub mod menu;
-pub mod shortcut;
+/// The shortcut's syntax is the core's: it checks the configuration with it.
+pub use guichet_core::shortcut;
 
 #[cfg(target_os = "linux")]
 mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::{
-    notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, TrayIcon,
+    notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, ShortcutWatch,
+    TrayIcon,
 };
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub use windows::{
-    notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, TrayIcon,
+    notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, ShortcutWatch,
+    TrayIcon,
 };
 
 #[cfg(target_os = "macos")]
 mod macos;
 #[cfg(target_os = "macos")]
 pub use macos::{
-    notify, run_agent, spawn_worker, tune_allocator, watch_shortcut, worker_connection, TrayIcon,
+    notify, run_agent, spawn_worker, tune_allocator, watch_shortcut, worker_connection,
+    ShortcutWatch, TrayIcon,
 };
 
 /// The outbox worker's channel on Linux and macOS.

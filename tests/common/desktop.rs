@@ -123,6 +123,76 @@ impl SessionBus {
             })
         }
     }
+
+    /// A tray host's StatusNotifierWatcher on this bus (`status-notifier-watcher`).
+    pub fn status_notifier_watcher(&self) -> Guard {
+        Guard(
+            Command::new("status-notifier-watcher")
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("status-notifier-watcher is installed"),
+        )
+    }
+
+    /// The item registered with the watcher, as `(bus name, object path)`.
+    pub fn tray_item(&self) -> Option<(String, String)> {
+        let reply = self
+            .send(&[
+                "--dest=org.kde.StatusNotifierWatcher",
+                "/StatusNotifierWatcher",
+                "org.freedesktop.DBus.Properties.Get",
+                "string:org.kde.StatusNotifierWatcher",
+                "string:RegisteredStatusNotifierItems",
+            ])
+            .ok()?;
+        let item = reply.lines().find_map(|l| {
+            l.trim()
+                .strip_prefix("string \"")?
+                .strip_suffix('"')
+                .map(str::to_owned)
+        })?;
+        // Either "name/path" or a bare name with the default path.
+        Some(match item.split_once('/') {
+            Some((name, path)) => (name.to_owned(), format!("/{path}")),
+            None => (item, "/StatusNotifierItem".to_owned()),
+        })
+    }
+
+    /// The registered tray item's menu: `(bus name, menu path, layout as dbus-send prints it)`.
+    pub fn tray_menu(&self) -> Option<(String, String, String)> {
+        let (name, path) = self.tray_item()?;
+        let dest = format!("--dest={name}");
+        let menu = self
+            .send(&[
+                &dest,
+                &path,
+                "org.freedesktop.DBus.Properties.Get",
+                "string:org.kde.StatusNotifierItem",
+                "string:Menu",
+            ])
+            .ok()?;
+        let menu_path = menu.lines().find_map(|l| {
+            l.trim()
+                .strip_prefix("variant")?
+                .trim()
+                .strip_prefix("object path \"")?
+                .strip_suffix('"')
+                .map(str::to_owned)
+        })?;
+        let layout = self
+            .send(&[
+                &dest,
+                &menu_path,
+                "com.canonical.dbusmenu.GetLayout",
+                "int32:0",
+                "int32:-1",
+                "array:string:",
+            ])
+            .ok()?;
+        Some((name, menu_path, layout))
+    }
 }
 
 /// Starts dunst, a real notification daemon, on `x` and `bus`; returns once it owns

@@ -103,14 +103,16 @@ impl Workstation {
         desktop::Guard(child)
     }
 
-    /// A stand-in for `guichet-ui` that appends its arguments to `record` and exits with `code`.
+    /// A stand-in for `guichet-ui` that appends its arguments to `record`, its language
+    /// (`GUICHET_LANG`) to `record` with the extension `lang`, and exits with `code`.
     pub fn recording_ui(&self, record: &Path, code: i32) -> PathBuf {
         let script = self.dir.path().join("recording-guichet-ui");
         std::fs::write(
             &script,
             format!(
-                "#!/bin/sh\necho \"$@\" >> '{}'\nexit {code}\n",
-                record.display()
+                "#!/bin/sh\necho \"$@\" >> '{}'\necho \"$GUICHET_LANG\" >> '{}'\nexit {code}\n",
+                record.display(),
+                record.with_extension("lang").display()
             ),
         )
         .expect("stand-in window process");

@@ -367,9 +367,15 @@ impl Session {
         self.try_click(css).unwrap_or_else(|e| panic!("{e}"));
     }
 
-    pub fn type_into(&self, css: &str, text: &str) {
+    /// Empties a text field.
+    pub fn clear(&self, css: &str) {
         let element = self.wait(css, Duration::from_secs(10));
         self.post(&format!("/element/{element}/clear"), json!({}));
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        self.clear(css);
+        let element = self.wait(css, Duration::from_secs(10));
         self.post(
             &format!("/element/{element}/value"),
             json!({ "text": text }),

@@ -17,6 +17,7 @@ import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
 import type { FieldError } from "./bindings/FieldError";
 import type { MyTickets } from "./bindings/MyTickets";
+import type { Preferences } from "./bindings/Preferences";
 import type { ReportInput } from "./bindings/ReportInput";
 import type { ScreenshotChoice } from "./bindings/ScreenshotChoice";
 import type { SettingsView } from "./bindings/SettingsView";
@@ -128,6 +129,11 @@ export function settingsView(): Promise<SettingsView> {
 /** Saves the user's phone and location (`null`: none); answers with the settings as saved. */
 export function saveProfile(phone: string | null, location: string | null): Promise<SettingsView> {
   return call("save_profile", { phone, location });
+}
+
+/** The user's preferences (only the values given change); the agent applies them at once. */
+export function savePreferences(preferences: Preferences): Promise<SettingsView> {
+  return call("save_preferences", { preferences });
 }
 
 /** The connection doctor: each step from the help desk's name to the account's rights. */

@@ -22,8 +22,8 @@ use std::sync::Arc;
 pub(super) struct Sources {
     pub(super) config_path: Option<PathBuf>,
     pub(super) secrets: Arc<dyn SecretStore>,
-    user: UserSettings,
-    settings_file: PathBuf,
+    pub(super) user: UserSettings,
+    pub(super) settings_file: PathBuf,
     problems: Vec<ConfigProblem>,
     /// The keyring could not be read: said in Settings and by the doctor.
     keyring_problem: Option<String>,

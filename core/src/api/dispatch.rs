@@ -101,6 +101,12 @@ pub async fn answer(
                 view: guichet.reloaded()?.settings(pending(outbox).await.len()),
             }
         }
+        Request::SavePreferences { preferences } => {
+            guichet.save_preferences(preferences)?;
+            Response::Settings {
+                view: guichet.reloaded()?.settings(pending(outbox).await.len()),
+            }
+        }
         Request::SignOut => {
             guichet.sign_out().await?;
             Response::Settings {

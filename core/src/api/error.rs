@@ -36,6 +36,8 @@ pub enum ApiError {
     Profile(std::io::Error),
     #[error(transparent)]
     SignIn(#[from] super::SignInError),
+    #[error(transparent)]
+    Preferences(#[from] super::PreferencesError),
     /// The agent's outbox worker could not be started, or stopped answering.
     #[error("the outbox worker: {0}")]
     Worker(#[source] std::io::Error),
@@ -85,6 +87,7 @@ impl ApiError {
             }
             ApiError::SignIn(e) => ErrorInfo::new(ErrorCode::Validation, e.message(lang)),
             ApiError::Ipc(e) => e.info(lang),
+            ApiError::Preferences(e) => e.info(lang),
             ApiError::Outbox(OutboxError::Busy { .. }) => internal("error.outbox_busy"),
             ApiError::Outbox(e) if e.is_disk_full() => internal("error.disk_full"),
             ApiError::Outbox(_) | ApiError::Worker(_) => internal("error.outbox"),

@@ -7,18 +7,21 @@
 //! - `dispatch`: a [`Request`](guichet_protocol::ipc::Request) answered with a `Response`;
 //! - `owner`: who owns the outbox ([`OutboxOwner`]): this process, or the agent's worker;
 //! - `worker`: the agent ↔ outbox-worker messages and the worker's side of them;
-//! - `queue`: outbox entries as the lists show them.
+//! - `queue`: outbox entries as the lists show them;
+//! - `account` and `preferences`: signing in and out, and the user's own settings.
 
 mod account;
 pub mod dispatch;
 mod error;
 mod owner;
+mod preferences;
 mod queue;
 pub mod worker;
 
 pub use account::SignInError;
 pub use error::ApiError;
 pub use owner::OutboxOwner;
+pub use preferences::PreferencesError;
 
 use crate::action::{ActionInput, TicketAction};
 use crate::clock::{unix_ms, Clock};
@@ -40,7 +43,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 /// The global shortcut when the configuration names none.
-pub const DEFAULT_SHORTCUT: &str = "Ctrl+Alt+G";
+pub const DEFAULT_SHORTCUT: &str = crate::shortcut::DEFAULT;
 
 /// The most of the agent's log a report carries when the user agrees to attach it.
 pub const LOG_TAIL_BYTES: u64 = 200 * 1024;

@@ -143,17 +143,16 @@ pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Loaded {
     let settings_file = data_dir.join(SETTINGS_FILE);
     let user = match read_layer::<UserSettings>(&settings_file, false) {
         Ok(user) => {
-            let user = user.unwrap_or_default();
-            match user.server.as_ref().map(ServerConfig::check) {
-                Some(Err(invalid)) => {
-                    problems.push(located(&settings_file, invalid.key(), invalid.to_string()));
-                    UserSettings {
-                        server: None,
-                        ..user
-                    }
-                }
-                _ => user,
+            let mut user = user.unwrap_or_default();
+            if let Some(Err(invalid)) = user.server.as_ref().map(ServerConfig::check) {
+                problems.push(located(&settings_file, invalid.key(), invalid.to_string()));
+                user.server = None;
             }
+            if let Err(invalid) = user.agent.check() {
+                problems.push(located(&settings_file, invalid.key(), invalid.to_string()));
+                user.agent.shortcut = None;
+            }
+            user
         }
         Err(problem) => {
             problems.push(problem);

@@ -46,6 +46,8 @@ pub enum Invalid {
     Limits(#[from] crate::report::LimitsError),
     #[error(transparent)]
     Net(#[from] crate::net::NetError),
+    #[error(transparent)]
+    Shortcut(#[from] crate::shortcut::ShortcutError),
     #[error("locked: {0:?} is not a key that can be locked (one of: {all})", all = layers::LOCKABLE.join(", "))]
     UnknownLock(String),
 }
@@ -64,6 +66,7 @@ impl Invalid {
             Invalid::Net(NetError::ProxyUrl(_)) => "proxy.url",
             Invalid::Net(_) => "tls.extra_ca",
             Invalid::UnknownLock(_) => "locked",
+            Invalid::Shortcut(_) => "agent.shortcut",
         }
     }
 }
@@ -170,6 +173,14 @@ pub struct AgentConfig {
 impl AgentConfig {
     pub fn is_empty(&self) -> bool {
         *self == AgentConfig::default()
+    }
+
+    /// The shortcut, when one is set, is one the agent can watch.
+    pub(crate) fn check(&self) -> Result<(), Invalid> {
+        if let Some(text) = &self.shortcut {
+            text.parse::<crate::shortcut::Shortcut>()?;
+        }
+        Ok(())
     }
 
     /// The user's agent settings over IT's, except the keys IT locked.
@@ -386,6 +397,7 @@ impl Config {
             proxy: self.proxy.clone(),
         }
         .check()?;
+        self.agent.check()?;
         Ok(self.limits.check()?)
     }
 

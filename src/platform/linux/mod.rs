@@ -9,5 +9,5 @@ mod tray;
 pub use super::unix_worker::{spawn_worker, worker_connection};
 pub use memory::tune_allocator;
 pub use notify::notify;
-pub use shortcut::watch_shortcut;
+pub use shortcut::{watch_shortcut, ShortcutWatch};
 pub use tray::TrayIcon;

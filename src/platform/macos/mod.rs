@@ -10,7 +10,7 @@ mod tray;
 pub use super::unix_worker::{spawn_worker, worker_connection};
 pub use app::run_agent;
 pub use notify::notify;
-pub use shortcut::watch_shortcut;
+pub use shortcut::{watch_shortcut, ShortcutWatch};
 pub use tray::TrayIcon;
 
 /// Nothing to tune: macOS's malloc maps screenshot-sized blocks apart and returns them once freed.

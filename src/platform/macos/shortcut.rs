@@ -1,7 +1,7 @@
 //! The global shortcut on macOS: `global-hotkey`, which registers a Carbon hot key
 //! (`RegisterEventHotKey`). Carbon delivers the presses through the main thread's run loop, which
 //! runs the application's event loop (`super::app`), so the manager is made and the key
-//! registered on the main thread; nothing polls.
+//! registered on the main thread; nothing polls. Stopping unregisters it there too.
 //!
 //! The modifiers are taken literally: "Ctrl" is the Control key (⌃), "Alt" is Option (⌥),
 //! "Super" (or "Win", "Meta") is Command (⌘). The default Ctrl+Alt+G is thus ⌃⌥G.
@@ -39,6 +39,36 @@ fn install_handler() {
     });
 }
 
+/// A registered shortcut, until [`ShortcutWatch::stop`].
+#[derive(Debug)]
+pub struct ShortcutWatch {
+    hotkey: HotKey,
+}
+
+impl ShortcutWatch {
+    /// Unregisters the key (done when this returns) and forgets its callback.
+    pub fn stop(self) {
+        let hotkey = self.hotkey;
+        let unregistered = dispatch2::run_on_main(|_mtm| match MANAGER.get() {
+            Some(Ok(manager)) => manager.unregister(hotkey).map_err(|e| e.to_string()),
+            _ => Ok(()),
+        });
+        if let Err(e) = unregistered {
+            tracing::warn!("cannot unregister the global shortcut: {e}");
+        }
+        forget(hotkey.id());
+    }
+}
+
+/// Removes the callback of the hot key `id`.
+fn forget(id: u32) {
+    if let Ok(mut presses) = PRESSES.lock() {
+        if let Some(ours) = presses.iter().rposition(|(pressed, _)| *pressed == id) {
+            drop(presses.remove(ours));
+        }
+    }
+}
+
 /// Our shortcut in `global-hotkey`'s terms; `None` for a key it cannot name.
 fn hot_key(shortcut: &Shortcut) -> Option<HotKey> {
     let code: Code = shortcut.key_code()?.parse().ok()?;
@@ -62,7 +92,7 @@ fn hot_key(shortcut: &Shortcut) -> Option<HotKey> {
 pub fn watch_shortcut(
     shortcut: Shortcut,
     on_press: impl Fn() + Send + 'static,
-) -> Result<(), PlatformError> {
+) -> Result<ShortcutWatch, PlatformError> {
     let text = shortcut.to_string();
     let hotkey = hot_key(&shortcut).ok_or_else(|| PlatformError::NoKey(text.clone()))?;
     let id = hotkey.id();
@@ -85,12 +115,11 @@ pub fn watch_shortcut(
             PlatformError::ShortcutTaken(text.clone())
         })
     });
-    if registered.is_err() {
-        if let Ok(mut presses) = PRESSES.lock() {
-            if let Some(ours) = presses.iter().rposition(|(pressed, _)| *pressed == id) {
-                drop(presses.remove(ours));
-            }
+    match registered {
+        Ok(()) => Ok(ShortcutWatch { hotkey }),
+        Err(e) => {
+            forget(id);
+            Err(e)
         }
     }
-    registered
 }

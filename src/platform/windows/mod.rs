@@ -7,7 +7,7 @@ mod tray;
 mod worker_channel;
 
 pub use notify::notify;
-pub use shortcut::watch_shortcut;
+pub use shortcut::{watch_shortcut, ShortcutWatch};
 pub use tray::TrayIcon;
 pub use worker_channel::{spawn_worker, worker_connection};
 

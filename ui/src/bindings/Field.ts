@@ -3,4 +3,4 @@
 /**
  * The part of the form a validation error belongs to, so the UI can show it beside that field.
  */
-export type Field = "subject" | "description" | "category" | "phone" | "attachments" | "message" | "reason" | "comment" | "score";
+export type Field = "subject" | "description" | "category" | "phone" | "attachments" | "message" | "reason" | "comment" | "score" | "shortcut";

@@ -3,8 +3,9 @@ import type { AccountView } from "./AccountView";
 import type { Lang } from "./Lang";
 
 /**
- * What the Settings window shows. Only the phone and location are the user's to change; the
- * rest is IT's configuration, shown so that people know what Guichet does.
+ * What the Settings window shows. The phone, the location, the language, the shortcut and
+ * starting at login are the user's to change unless IT locked them (`locked`); the rest is IT's
+ * configuration, shown so that people know what Guichet does.
  */
 export type SettingsView = { phone: string | null, location: string | null, 
 /**
@@ -33,7 +34,7 @@ account: AccountView | null,
  */
 configProblems: Array<string>, 
 /**
- * Whether IT has the agent start at login (`[agent] autostart`); `None` when IT leaves it
- * to the user.
+ * Whether the agent starts at login (`[agent] autostart`, IT's or the user's); `None` when
+ * neither chose, and the login items are left as they are.
  */
 autostart: boolean | null, };

@@ -5,7 +5,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
+#[path = "../common/mod.rs"]
 mod common;
+mod login;
 
 use common::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
 use common::{json, stderr, Workstation};
@@ -13,7 +15,7 @@ use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const DESCRIPTION: &str = "The projector in room 12 does not turn on since this morning.";
@@ -24,6 +26,8 @@ struct Agent {
     _child: Guard,
     log: PathBuf,
     record: PathBuf,
+    /// The language each window process was started in (`GUICHET_LANG`), a line each.
+    languages: PathBuf,
     runtime: PathBuf,
 }
 
@@ -31,6 +35,16 @@ impl Agent {
     /// Starts `guichet` (the agent) for `ws`, with a fake window process that records how it was
     /// started and exits with `ui_exit`.
     fn start(ws: &Workstation, desktop: Option<(&Xvfb, &SessionBus)>, ui_exit: i32) -> Agent {
+        Agent::start_with(ws, desktop, ui_exit, &[])
+    }
+
+    /// [`Agent::start`], with `extra` added to the agent's environment.
+    fn start_with(
+        ws: &Workstation,
+        desktop: Option<(&Xvfb, &SessionBus)>,
+        ui_exit: i32,
+        extra: &[(&str, &std::ffi::OsStr)],
+    ) -> Agent {
         let runtime = ws.dir.path().join("run");
         let log = ws.dir.path().join("agent.log");
         let record = ws.dir.path().join("ui-starts.txt");
@@ -44,11 +58,13 @@ impl Agent {
             // No session bus: the tray is simply absent.
             None => env.push(("DBUS_SESSION_BUS_ADDRESS", "".as_ref())),
         }
+        env.extend_from_slice(extra);
         let child = ws.start_agent(&runtime, &env, &log);
         Agent {
             pid: child.0.id(),
             _child: child,
             log,
+            languages: record.with_extension("lang"),
             record,
             runtime,
         }
@@ -56,6 +72,19 @@ impl Agent {
 
     fn log(&self) -> String {
         read_file(&self.log)
+    }
+
+    /// One request over the agent's socket.
+    fn request(&self, request: &Request) -> Response {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(async {
+                let socket = self.runtime.join("agent.sock");
+                let mut client = Client::connect(&socket).await.expect("connect");
+                client.request(request).await.expect("answer")
+            })
     }
 
     fn cli(&self, ws: &Workstation, args: &[&str]) -> std::process::Output {
@@ -147,18 +176,7 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
     assert_eq!(started.trim(), "--window wizard --captured");
     // Nothing could be captured (no display here): the wizard is told why, in the user's
     // language, and goes on without a screenshot.
-    let context = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let socket = agent.runtime.join("agent.sock");
-            let mut client = Client::connect(&socket).await.expect("connect");
-            client
-                .request(&Request::WizardContext)
-                .await
-                .expect("context")
-        });
+    let context = agent.request(&Request::WizardContext);
     match context {
         Response::WizardContext { context } => {
             assert!(context.screens.is_empty());
@@ -203,30 +221,6 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
     assert_eq!(list[0]["state"]["state"], "pending");
 }
 
-/// The item registered with the watcher, as `(bus name, object path)`.
-fn registered_item(bus: &SessionBus) -> Option<(String, String)> {
-    let reply = bus
-        .send(&[
-            "--dest=org.kde.StatusNotifierWatcher",
-            "/StatusNotifierWatcher",
-            "org.freedesktop.DBus.Properties.Get",
-            "string:org.kde.StatusNotifierWatcher",
-            "string:RegisteredStatusNotifierItems",
-        ])
-        .ok()?;
-    let item = reply.lines().find_map(|l| {
-        l.trim()
-            .strip_prefix("string \"")?
-            .strip_suffix('"')
-            .map(str::to_owned)
-    })?;
-    // Either "name/path" or a bare name with the default path.
-    Some(match item.split_once('/') {
-        Some((name, path)) => (name.to_owned(), format!("/{path}")),
-        None => (item, "/StatusNotifierItem".to_owned()),
-    })
-}
-
 #[test]
 fn the_tray_menu_reports_a_problem_even_with_a_late_watcher() {
     let x = Xvfb::start(1280, 800);
@@ -235,45 +229,9 @@ fn the_tray_menu_reports_a_problem_even_with_a_late_watcher() {
     let agent = Agent::start(&ws, Some((&x, &bus)), 0);
     std::thread::sleep(Duration::from_millis(500));
     // The desktop's tray host appears after the agent.
-    let _watcher = Guard(
-        Command::new("status-notifier-watcher")
-            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("status-notifier-watcher is installed"),
-    );
-    let (name, path) = wait_for("the tray item to register", LIMIT, || registered_item(&bus));
-    let menu = bus
-        .send(&[
-            &format!("--dest={name}"),
-            &path,
-            "org.freedesktop.DBus.Properties.Get",
-            "string:org.kde.StatusNotifierItem",
-            "string:Menu",
-        ])
-        .expect("menu property");
-    let menu_path = menu
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("variant")?
-                .trim()
-                .strip_prefix("object path \"")?
-                .strip_suffix('"')
-                .map(str::to_owned)
-        })
-        .expect("menu path");
-    let layout = bus
-        .send(&[
-            &format!("--dest={name}"),
-            &menu_path,
-            "com.canonical.dbusmenu.GetLayout",
-            "int32:0",
-            "int32:-1",
-            "array:string:",
-        ])
-        .expect("layout");
+    let _watcher = bus.status_notifier_watcher();
+    let (name, menu_path, layout) =
+        wait_for("the tray item to register", LIMIT, || bus.tray_menu());
     let labels: Vec<&str> = ["Report a problem", "My tickets", "Settings", "Quit"]
         .into_iter()
         .filter(|l| layout.contains(l))
@@ -466,60 +424,6 @@ fn a_cli_screenshot_is_masked_here_and_filed_through_the_agent() {
 /// XDG autostart entry naming the running `guichet` by its absolute path), and leaves them alone
 /// when the key is unset. The agent's HOME is private to the test: the real user's login items
 /// are never touched.
-#[test]
-fn the_agent_makes_its_start_at_login_match_the_configuration() {
-    let ws = Workstation::new(None);
-    let home = ws.dir.path().join("home");
-    let config_home = home.join(".config");
-    let entry = config_home.join("autostart").join("Guichet.desktop");
-    let runtime = ws.dir.path().join("run");
-    let run_agent = |round: &str, expected: &str| {
-        let log = ws.dir.path().join(format!("agent-{round}.log"));
-        let env: [(&str, &std::ffi::OsStr); 3] = [
-            ("HOME", home.as_os_str()),
-            ("XDG_CONFIG_HOME", config_home.as_os_str()),
-            ("DBUS_SESSION_BUS_ADDRESS", "".as_ref()),
-        ];
-        let agent = ws.start_agent(&runtime, &env, &log);
-        wait_for(expected, LIMIT, || {
-            read_file(&log).contains(expected).then_some(())
-        });
-        drop(agent);
-    };
-
-    // Unset: what the user chose stays as it is.
-    std::fs::create_dir_all(entry.parent().unwrap()).unwrap();
-    std::fs::write(&entry, "[Desktop Entry]\nExec=/the/user/own/choice\n").unwrap();
-    run_agent("unset", "start at login: LeftAlone");
-    assert_eq!(
-        std::fs::read_to_string(&entry).unwrap(),
-        "[Desktop Entry]\nExec=/the/user/own/choice\n"
-    );
-
-    // On: the entry starts this very `guichet`, by its absolute path.
-    ws.append_config("[agent]\nautostart = true\n");
-    run_agent("on", "start at login: Registered");
-    let text = std::fs::read_to_string(&entry).expect("the autostart entry");
-    let guichet = std::fs::canonicalize(env!("CARGO_BIN_EXE_guichet")).unwrap();
-    let exec: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("Exec="))
-        .map(str::trim)
-        .collect();
-    assert_eq!(
-        exec,
-        [format!("{} --background", guichet.to_str().unwrap())],
-        "{text}"
-    );
-    assert!(text.contains("Type=Application"), "{text}");
-
-    // Off: the entry is gone.
-    ws.configure(None, common::TOKEN);
-    ws.append_config("[agent]\nautostart = false\n");
-    run_agent("off", "start at login: Removed { existed: true }");
-    assert!(!entry.exists(), "the autostart entry is removed");
-}
-
 /// The processes whose environment names `runtime` as their agent's runtime directory.
 fn processes_of(runtime: &std::path::Path) -> Vec<u32> {
     let needle = format!("GUICHET_RUNTIME_DIR={}", runtime.display());

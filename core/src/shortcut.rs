@@ -1,6 +1,7 @@
 //! The global shortcut's syntax ("Ctrl+Alt+G" by default, `[agent] shortcut` in the
 //! configuration), the same on every platform; each platform grabs it in its own way
-//! ([`crate::platform::watch_shortcut`]).
+//! (the agent's `platform::watch_shortcut`). The core checks the configuration's and the
+//! Settings window's shortcuts with it.
 
 use std::fmt;
 
@@ -18,6 +19,13 @@ pub struct Shortcut {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid shortcut {0:?}: use modifiers (Ctrl, Alt, Shift, Super) and one letter, digit or F1–F12, e.g. \"Ctrl+Alt+G\"")]
 pub struct ShortcutError(String);
+
+impl ShortcutError {
+    /// The text that is not a shortcut.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+}
 
 impl std::str::FromStr for Shortcut {
     type Err = ShortcutError;
@@ -82,11 +90,11 @@ impl fmt::Display for Shortcut {
     }
 }
 
-pub const DEFAULT: &str = guichet_core::api::DEFAULT_SHORTCUT;
+/// The shortcut when nobody chose one.
+pub const DEFAULT: &str = "Ctrl+Alt+G";
 
 /// Windows' names for the same shortcut (`RegisterHotKey`): the modifier flags and the
 /// virtual-key code. Pure, so that it is tested on every platform.
-#[cfg_attr(not(windows), allow(dead_code))]
 impl Shortcut {
     /// `MOD_ALT` 1, `MOD_CONTROL` 2, `MOD_SHIFT` 4, `MOD_WIN` 8, and `MOD_NOREPEAT` (0x4000), so
     /// that holding the keys down does not open a wizard per key repeat.
@@ -113,7 +121,6 @@ impl Shortcut {
 
 /// The key's name in the W3C UI Events list of key codes ("KeyG", "Digit7", "F12"), which
 /// `global-hotkey` takes on macOS. Pure, so that it is tested on every platform.
-#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
 impl Shortcut {
     /// `None` for a keysym that is not a letter, a digit or F1–F12 (parsing never makes one).
     pub fn key_code(&self) -> Option<String> {

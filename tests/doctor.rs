@@ -1,8 +1,8 @@
 //! The connection doctor against real servers on loopback: the GLPI double behind a real HTTPS
 //! front (`stunnel4`) with a certificate authority of the test's own, a real proxy
 //! (`tinyproxy`), and each way it goes wrong in a school network: an authority this computer
-//! does not trust (then trusted through `tls.extra_ca`), a wrong address, the API turned off,
-//! bad credentials. Each ends in its own message, in French and in English; and what the doctor
+//! does not trust (then trusted through `tls.extra_ca`), a certificate made out to another name,
+//! a proxy asking for a password, a wrong address, the API turned off, bad credentials. Each ends in its own message, in French and in English; and what the doctor
 //! passes, a report really goes through.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
@@ -259,6 +259,78 @@ fn a_real_proxy_carries_the_doctor_and_the_reports_and_no_proxy_is_honoured() {
         &["proxy.url", "does not answer"],
         &["proxy.url", "ne répond pas"],
     );
+}
+
+#[test]
+fn a_certificate_for_another_name_and_a_proxy_asking_for_a_password_are_said_as_such() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let token = requester_token();
+
+    // A certificate from a trusted authority, but made out to another server.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let pki = net::make_pki_for(elsewhere.path(), "DNS:intranet.example");
+    let (_front, port) = net::https_front(elsewhere.path(), &pki, double.addr().port());
+    let ws = Workstation::new(None);
+    ws.append_config(&format!(
+        "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{port}/apirest.php\"\nuser_token = \"{token}\"\n\
+         [tls]\nextra_ca = \"{}\"\n",
+        pki.ca.display()
+    ));
+    fails_in_both(
+        &ws,
+        "tls",
+        "doctor.tls.wrong_name",
+        &["not made out to 127.0.0.1"],
+        &["pas établi au nom de 127.0.0.1"],
+    );
+
+    // A proxy that asks for an account (tinyproxy's BasicAuth).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pki = net::make_pki(dir.path());
+    let (_front, port) = net::https_front(dir.path(), &pki, double.addr().port());
+    let password = "proxy-secret-71";
+    let (_proxy, proxy_port, _) =
+        net::tinyproxy_with(dir.path(), &[port], Some(("college", password)));
+    let server = format!(
+        "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{port}/apirest.php\"\nuser_token = \"{token}\"\n\
+         [tls]\nextra_ca = \"{}\"\n",
+        pki.ca.display()
+    );
+    let ws = Workstation::new(None);
+    ws.append_config(&format!(
+        "{server}[proxy]\nurl = \"http://127.0.0.1:{proxy_port}\"\n"
+    ));
+    fails_in_both(
+        &ws,
+        "proxy",
+        "doctor.proxy.auth",
+        &["asks for a password", "proxy.url"],
+        &["demande un mot de passe", "proxy.url"],
+    );
+    // With the account in proxy.url: every step passes, a report goes through, and the proxy's
+    // password is in no output.
+    let ws = Workstation::new(None);
+    ws.append_config(&format!(
+        "{server}[proxy]\nurl = \"http://college:{password}@127.0.0.1:{proxy_port}\"\n"
+    ));
+    let (report, code) = doctor(&ws, "en_US.UTF-8", &[]);
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(
+        step(&report, "proxy")["key"],
+        "doctor.proxy.ok",
+        "{report:#}"
+    );
+    assert!(!report.to_string().contains(password), "{report:#}");
+    let out = ws.run(&[
+        "report",
+        "--subject",
+        "Tableau numérique",
+        "--description",
+        "Le tableau numérique de la salle 4 ne répond plus au stylet.",
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(double.tickets().len(), 1);
+    assert!(!common::stdout(&out).contains(password) && !common::stderr(&out).contains(password));
 }
 
 #[test]

@@ -206,7 +206,7 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     let mut unread = 0usize;
     let events = tray_events(tx.clone());
     let mut tray = TrayIcon::spawn(lang, events.clone(), unread).await;
-    let mut shortcut = Shortcut::watch(shortcut_of(&guichet), tx.clone());
+    let mut shortcut = WatchedShortcut::watch(shortcut_of(&guichet), tx.clone());
     let mut autostart = guichet.config().agent.autostart;
     if open_wizard {
         let _ = tx.send(Command::OpenWizard);
@@ -256,7 +256,7 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
                 if wanted != shortcut.text {
                     // The old grab goes first: the new shortcut may share its key.
                     shortcut.stop();
-                    shortcut = Shortcut::watch(wanted, tx.clone());
+                    shortcut = WatchedShortcut::watch(wanted, tx.clone());
                 }
                 if guichet.config().agent.autostart != autostart {
                     autostart = guichet.config().agent.autostart;
@@ -293,15 +293,15 @@ fn shortcut_of(guichet: &Guichet) -> String {
 }
 
 /// The global shortcut the agent watches, as the configuration wrote it.
-struct Shortcut {
+struct WatchedShortcut {
     text: String,
     /// `None` when it could not be watched (no display, taken, not a shortcut): logged.
     watch: Option<ShortcutWatch>,
 }
 
-impl Shortcut {
+impl WatchedShortcut {
     /// Starts watching `text`; each press asks the agent for the wizard.
-    fn watch(text: String, commands: UnboundedSender<Command>) -> Shortcut {
+    fn watch(text: String, commands: UnboundedSender<Command>) -> WatchedShortcut {
         let watch = match text.parse::<shortcut::Shortcut>() {
             Ok(parsed) => {
                 let shown = parsed.to_string();
@@ -323,7 +323,7 @@ impl Shortcut {
                 None
             }
         };
-        Shortcut { text, watch }
+        WatchedShortcut { text, watch }
     }
 
     fn stop(&mut self) {

@@ -66,6 +66,12 @@ pub struct Pki {
 }
 
 pub fn make_pki(dir: &Path) -> Pki {
+    make_pki_for(dir, "IP:127.0.0.1,DNS:localhost")
+}
+
+/// A certificate authority and a server certificate it issued for `names` (a subjectAltName
+/// value: `IP:…,DNS:…`).
+pub fn make_pki_for(dir: &Path, names: &str) -> Pki {
     let ec = [
         "-newkey",
         "ec",
@@ -98,7 +104,7 @@ pub fn make_pki(dir: &Path) -> Pki {
     openssl(&csr, dir);
     std::fs::write(
         dir.join("server.ext"),
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        format!("subjectAltName={names}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n"),
     )
     .expect("extensions");
     openssl(
@@ -156,6 +162,15 @@ pub fn https_front(dir: &Path, pki: &Pki, backend_port: u16) -> (Running, u16) {
 /// `tinyproxy` on a free port, allowing `CONNECT` to `connect_ports` only. Returns it, its port
 /// and its log (one line per connection).
 pub fn tinyproxy(dir: &Path, connect_ports: &[u16]) -> (Running, u16, PathBuf) {
+    tinyproxy_with(dir, connect_ports, None)
+}
+
+/// [`tinyproxy`], asking for `account` (login, password) with HTTP Basic when one is given.
+pub fn tinyproxy_with(
+    dir: &Path,
+    connect_ports: &[u16],
+    account: Option<(&str, &str)>,
+) -> (Running, u16, PathBuf) {
     let port = free_port();
     let log = dir.join(format!("tinyproxy-{port}.log"));
     let mut conf = format!(
@@ -164,6 +179,9 @@ pub fn tinyproxy(dir: &Path, connect_ports: &[u16]) -> (Running, u16, PathBuf) {
     );
     for p in connect_ports {
         conf.push_str(&format!("ConnectPort {p}\n"));
+    }
+    if let Some((login, password)) = account {
+        conf.push_str(&format!("BasicAuth {login} {password}\n"));
     }
     let path = dir.join(format!("tinyproxy-{port}.conf"));
     std::fs::write(&path, conf).expect("tinyproxy configuration");

@@ -29,8 +29,9 @@ if [ "$profile" = test ]; then
   pkgs+=(curl openssl python3 webkit2gtk-driver xvfb xauth dbus dbus-bin dunst x11-apps x11-xserver-utils xdotool haskell-status-notifier-item-utils
          xserver-xorg-core xserver-xorg-video-dummy)
   # The connection doctor's real servers (an HTTPS front with the test's own authority, an HTTP
-  # proxy) and a real Secret Service for the keyring (GNOME Keyring, read back with secret-tool).
-  pkgs+=(stunnel4 tinyproxy-bin gnome-keyring libsecret-tools)
+  # proxy; faketime signs an expired certificate) and a real Secret Service for the keyring
+  # (GNOME Keyring, read back with secret-tool).
+  pkgs+=(stunnel4 tinyproxy-bin faketime gnome-keyring libsecret-tools)
 fi
 
 missing=()

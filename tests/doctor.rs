@@ -1,8 +1,8 @@
 //! The connection doctor against real servers on loopback: the GLPI double behind a real HTTPS
 //! front (`stunnel4`) with a certificate authority of the test's own, a real proxy
 //! (`tinyproxy`), and each way it goes wrong in a school network: an authority this computer
-//! does not trust (then trusted through `tls.extra_ca`), a certificate made out to another name,
-//! a proxy asking for a password, a wrong address, the API turned off, bad credentials. Each ends in its own message, in French and in English; and what the doctor
+//! does not trust (then trusted through `tls.extra_ca`), a certificate made out to another name
+//! or expired, a proxy asking for a password, a wrong address, the API turned off, bad credentials. Each ends in its own message, in French and in English; and what the doctor
 //! passes, a report really goes through.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
@@ -262,7 +262,8 @@ fn a_real_proxy_carries_the_doctor_and_the_reports_and_no_proxy_is_honoured() {
 }
 
 #[test]
-fn a_certificate_for_another_name_and_a_proxy_asking_for_a_password_are_said_as_such() {
+fn a_certificate_for_another_name_an_expired_one_and_a_proxy_asking_for_a_password_are_said_as_such(
+) {
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
     let token = requester_token();
 
@@ -282,6 +283,24 @@ fn a_certificate_for_another_name_and_a_proxy_asking_for_a_password_are_said_as_
         "doctor.tls.wrong_name",
         &["not made out to 127.0.0.1"],
         &["pas établi au nom de 127.0.0.1"],
+    );
+
+    // A certificate that has expired.
+    let old = tempfile::tempdir().expect("tempdir");
+    let pki = net::make_expired_pki(old.path());
+    let (_front, port) = net::https_front(old.path(), &pki, double.addr().port());
+    let ws = Workstation::new(None);
+    ws.append_config(&format!(
+        "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{port}/apirest.php\"\nuser_token = \"{token}\"\n\
+         [tls]\nextra_ca = \"{}\"\n",
+        pki.ca.display()
+    ));
+    fails_in_both(
+        &ws,
+        "tls",
+        "doctor.tls.expired",
+        &["has expired", "date and time"],
+        &["a expiré", "la date et l'heure"],
     );
 
     // A proxy that asks for an account (tinyproxy's BasicAuth).

@@ -46,11 +46,24 @@ pub fn wait_for_port(what: &str, port: u16, child: &mut Child) {
 }
 
 fn openssl(args: &[&str], dir: &Path) {
-    let out = Command::new("openssl")
+    openssl_at(None, args, dir);
+}
+
+/// `openssl` with the clock `offset` away (`faketime`'s `-3d`) when one is given.
+fn openssl_at(offset: Option<&str>, args: &[&str], dir: &Path) {
+    let mut command = match offset {
+        Some(offset) => {
+            let mut c = Command::new("faketime");
+            c.args(["-f", offset, "openssl"]);
+            c
+        }
+        None => Command::new("openssl"),
+    };
+    let out = command
         .args(args)
         .current_dir(dir)
         .output()
-        .expect("openssl is installed (scripts/install-deps.sh)");
+        .expect("openssl and faketime are installed (scripts/install-deps.sh)");
     assert!(
         out.status.success(),
         "openssl {args:?}: {}",
@@ -72,6 +85,16 @@ pub fn make_pki(dir: &Path) -> Pki {
 /// A certificate authority and a server certificate it issued for `names` (a subjectAltName
 /// value: `IP:…,DNS:…`).
 pub fn make_pki_for(dir: &Path, names: &str) -> Pki {
+    make_pki_with(dir, names, None)
+}
+
+/// A certificate authority and a certificate for 127.0.0.1 that expired two days ago (signed three
+/// days ago, for one day).
+pub fn make_expired_pki(dir: &Path) -> Pki {
+    make_pki_with(dir, "IP:127.0.0.1,DNS:localhost", Some("-3d"))
+}
+
+fn make_pki_with(dir: &Path, names: &str, signed: Option<&str>) -> Pki {
     let ec = [
         "-newkey",
         "ec",
@@ -107,7 +130,9 @@ pub fn make_pki_for(dir: &Path, names: &str) -> Pki {
         format!("subjectAltName={names}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n"),
     )
     .expect("extensions");
-    openssl(
+    let days = if signed.is_some() { "1" } else { "2" };
+    openssl_at(
+        signed,
         &[
             "x509",
             "-req",
@@ -119,7 +144,7 @@ pub fn make_pki_for(dir: &Path, names: &str) -> Pki {
             "ca.key",
             "-CAcreateserial",
             "-days",
-            "2",
+            days,
             "-out",
             "server.pem",
             "-extfile",

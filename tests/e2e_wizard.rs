@@ -394,6 +394,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
 /// A Self-Service account may not read the help desk's categories (the double answers 403) and IT
 /// configured none: the subject step offers no choice, says none is needed, and the report goes
 /// without one. Driven by the keyboard alone: Enter in the subject moves on, focus on the heading.
+/// With room for one file only, the screen takes it and the diagnostic log cannot be added.
 #[test]
 fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
     let ui = ui_binary();
@@ -405,7 +406,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
     std::fs::write(
         &ws.config,
         format!(
-            "[server]\nkind = \"glpi\"\nurl = \"{}\"\nuser_token = \"{}\"\n",
+            "[server]\nkind = \"glpi\"\nurl = \"{}\"\nuser_token = \"{}\"\n[limits]\nmax_attachments = 1\n",
             glpi.base_url(),
             common::TOKEN
         ),
@@ -451,6 +452,28 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
     session.type_into("#subject", SUBJECT);
     session.send_keys("#subject", "\u{E007}");
     focus_on_heading(&session, "description.heading");
+
+    // IT allows one file per report and the screen takes it: the diagnostic log has no room (the
+    // box is off, and says why); without the screen, it may go.
+    session.type_into("#description", DESCRIPTION);
+    session.click("#next");
+    session.wait("#phone", Duration::from_secs(5));
+    session.click("#next");
+    session.wait("#remove-screens", Duration::from_secs(5));
+    session.click("#next");
+    session.wait("#attach-log[disabled]", Duration::from_secs(5));
+    assert!(
+        session.text("#attach-log-full").contains(" 1 "),
+        "{}",
+        session.body_text()
+    );
+    session.execute(&format!("{}\nreturn true;", axe_source()), json!([]));
+    assert_accessible(&session, "review, no room for the log");
+    session.click("#back");
+    session.click("#remove-screens");
+    session.click("#next");
+    session.wait("#attach-log:not([disabled])", Duration::from_secs(5));
+    assert!(session.find("#attach-log-full").is_none());
     drop(session);
     drop(driver);
 }

@@ -51,8 +51,9 @@ export class Draft {
   }
 
   /** Screenshots and files together: the help desk's limit counts both. */
+  /** The files the report carries: the screens kept, the files added, and the log if chosen. */
   attachmentCount(): number {
-    return this.includedScreens() + this.attachments.length;
+    return this.includedScreens() + this.attachments.length + (this.attachLog ? 1 : 0);
   }
 
   report(): ReportInput {

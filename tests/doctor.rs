@@ -84,6 +84,15 @@ fn glpi(ws: &Workstation, url: &str, extra: &str) {
     ));
 }
 
+/// The GLPI double behind the HTTPS front on `port`, its authority trusted through `tls.extra_ca`.
+fn behind_https(port: u16, token: &str, pki: &net::Pki) -> String {
+    format!(
+        "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{port}/apirest.php\"\nuser_token = \"{token}\"\n\
+         [tls]\nextra_ca = \"{}\"\n",
+        pki.ca.display()
+    )
+}
+
 fn requester_token() -> String {
     guichet_glpi_double::UserSpec::default_requester().user_token
 }
@@ -272,11 +281,7 @@ fn a_certificate_for_another_name_an_expired_one_and_a_proxy_asking_for_a_passwo
     let pki = net::make_pki_for(elsewhere.path(), "DNS:intranet.example");
     let (_front, port) = net::https_front(elsewhere.path(), &pki, double.addr().port());
     let ws = Workstation::new(None);
-    ws.append_config(&format!(
-        "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{port}/apirest.php\"\nuser_token = \"{token}\"\n\
-         [tls]\nextra_ca = \"{}\"\n",
-        pki.ca.display()
-    ));
+    ws.append_config(&behind_https(port, &token, &pki));
     fails_in_both(
         &ws,
         "tls",
@@ -290,11 +295,7 @@ fn a_certificate_for_another_name_an_expired_one_and_a_proxy_asking_for_a_passwo
     let pki = net::make_expired_pki(old.path());
     let (_front, port) = net::https_front(old.path(), &pki, double.addr().port());
     let ws = Workstation::new(None);
-    ws.append_config(&format!(
-        "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{port}/apirest.php\"\nuser_token = \"{token}\"\n\
-         [tls]\nextra_ca = \"{}\"\n",
-        pki.ca.display()
-    ));
+    ws.append_config(&behind_https(port, &token, &pki));
     fails_in_both(
         &ws,
         "tls",
@@ -310,11 +311,7 @@ fn a_certificate_for_another_name_an_expired_one_and_a_proxy_asking_for_a_passwo
     let password = "proxy-secret-71";
     let (_proxy, proxy_port, _) =
         net::tinyproxy_with(dir.path(), &[port], Some(("college", password)));
-    let server = format!(
-        "[server]\nkind = \"glpi\"\nurl = \"https://127.0.0.1:{port}/apirest.php\"\nuser_token = \"{token}\"\n\
-         [tls]\nextra_ca = \"{}\"\n",
-        pki.ca.display()
-    );
+    let server = behind_https(port, &token, &pki);
     let ws = Workstation::new(None);
     ws.append_config(&format!(
         "{server}[proxy]\nurl = \"http://127.0.0.1:{proxy_port}\"\n"

@@ -8,7 +8,6 @@ use guichet_core::protocol::error::ErrorCode;
 use guichet_core::protocol::ipc::{Preferences, Request, Response};
 use guichet_core::protocol::report::Field;
 use guichet_core::protocol::Lang;
-use std::process::Command;
 
 #[test]
 fn the_agent_makes_its_start_at_login_match_the_configuration() {
@@ -137,14 +136,8 @@ fn preferences_saved_in_settings_apply_at_once() {
     wait_for("the login item", LIMIT, || entry.is_file().then_some(()));
 
     // The old combination opens nothing any more; the new one opens the wizard, in French.
-    for keys in ["ctrl+alt+g", "ctrl+alt+j"] {
-        let press = Command::new("xdotool")
-            .args(["key", keys])
-            .env("DISPLAY", &x.display)
-            .status()
-            .expect("xdotool");
-        assert!(press.success());
-    }
+    x.press("ctrl+alt+g");
+    x.press("ctrl+alt+j");
     let started = wait_for("the wizard", LIMIT, || {
         Some(read_file(&agent.record)).filter(|r| !r.is_empty())
     });

@@ -284,12 +284,7 @@ fn the_global_shortcut_opens_the_wizard_after_a_capture() {
             .contains("global shortcut Ctrl+Alt+G ready")
             .then_some(())
     });
-    let press = Command::new("xdotool")
-        .args(["key", "ctrl+alt+g"])
-        .env("DISPLAY", &x.display)
-        .status()
-        .expect("xdotool");
-    assert!(press.success());
+    x.press("ctrl+alt+g");
     let started = wait_for("the wizard", LIMIT, || {
         Some(read_file(&agent.record)).filter(|r| !r.is_empty())
     });

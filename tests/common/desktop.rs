@@ -51,6 +51,16 @@ impl Xvfb {
             _child: Guard(child),
         }
     }
+
+    /// Presses `keys` (xdotool's syntax: `ctrl+alt+g`) on this display.
+    pub fn press(&self, keys: &str) {
+        let status = Command::new("xdotool")
+            .args(["key", keys])
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("xdotool is installed (scripts/install-deps.sh)");
+        assert!(status.success(), "xdotool key {keys}");
+    }
 }
 
 /// Why a `dbus-send` call failed.

@@ -20,15 +20,13 @@ use serde_json::json;
 use std::ffi::OsStr;
 use std::process::Command;
 use std::time::Duration;
-use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, Desktop, TauriDriver};
+use webdriver::{assert_accessible, axe_source, Desktop, Window};
 
 const LIMIT: Duration = Duration::from_secs(30);
 const REASON: &str = "Le voyant clignote toujours en orange après le redémarrage.";
 
 #[test]
 fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason() {
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
     let axe = axe_source();
     let x = Xvfb::start(1280, 800);
     let bus = SessionBus::start();
@@ -102,7 +100,6 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
     );
 
     // The real window, on that ticket.
-    let driver_log = ws.dir.path().join("tauri-driver.log");
     let desktop = Desktop {
         display: &x.display,
         bus: &bus.address,
@@ -110,18 +107,12 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let on_failure = || {
-        format!(
-            "\nagent log:\n{}\ntauri-driver log:\n{}",
-            read_file(&agent_log),
-            read_file(&driver_log)
-        )
-    };
-    let session = driver
-        .session_with(&ui, &args)
-        .unwrap_or_else(|e| panic!("{e}{}", on_failure()));
-    session.set_timeouts(Duration::from_secs(60));
+    let window = Window::open(
+        &desktop,
+        &agent_log,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let session = &window.session;
     session.wait("#ticket-detail[data-status=solved]", LIMIT);
     // The help desk's limits on files are shown before anything is sent, as in the wizard.
     let limits = session.text("#followup-files-limits");
@@ -137,7 +128,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         session.body_text()
     );
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
-    assert_accessible(&session, "ticket solved");
+    assert_accessible(session, "ticket solved");
     // 200 % zoom: the 860 px window at half its width still needs no horizontal scrolling.
     session.set_window_size(430, 680);
     wait_for("the narrow layout", LIMIT, || {
@@ -157,11 +148,11 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         "{}",
         session.text("#refuse-reason-errors")
     );
-    assert_accessible(&session, "refuse without a reason");
+    assert_accessible(session, "refuse without a reason");
     session.type_into("#refuse-reason", REASON);
     session.click("#confirm-refuse");
     session.wait("#action-outcome[data-outcome=sent]", LIMIT);
-    assert_accessible(&session, "refused");
+    assert_accessible(session, "refused");
     let stored = glpi.ticket(ticket).unwrap();
     assert!(
         matches!(stored.status, 1 | 2),
@@ -190,7 +181,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
     session.click("#confirm-approve");
     session.wait("#contradiction", LIMIT);
     assert_eq!(glpi.ticket(ticket).unwrap().status, 5, "nothing sent yet");
-    assert_accessible(&session, "contradiction");
+    assert_accessible(session, "contradiction");
     session.click("#contradiction-accept");
     session.wait("#action-outcome[data-outcome=sent]", LIMIT);
     let stored = glpi.ticket(ticket).unwrap();
@@ -239,14 +230,11 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         "no second window process: {}",
         read_file(&agent_log)
     );
-    drop(session);
-    drop(driver);
+    drop(window);
 }
 
 #[test]
 fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
     let axe = axe_source();
     let x = Xvfb::start(1024, 768);
     let bus = SessionBus::start();
@@ -264,7 +252,6 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         ("XDG_CONFIG_HOME", home.as_os_str()),
     ];
     let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
-    let driver_log = ws.dir.path().join("tauri-driver.log");
     let desktop = Desktop {
         display: &x.display,
         bus: &bus.address,
@@ -272,16 +259,8 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         data: &ws.data,
         lang: "en_GB.UTF-8",
     };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let args = ["--window".to_owned(), "settings".to_owned()];
-    let session = driver.session_with(&ui, &args).unwrap_or_else(|e| {
-        panic!(
-            "{e}\nagent log:\n{}\ndriver log:\n{}",
-            read_file(&agent_log),
-            read_file(&driver_log)
-        )
-    });
-    session.set_timeouts(Duration::from_secs(60));
+    let window = Window::open(&desktop, &agent_log, &["--window", "settings"]);
+    let session = &window.session;
     session.wait("#settings-phone", LIMIT);
     // No help desk: said in plain words, and its address can be typed to sign in.
     assert!(
@@ -298,7 +277,7 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         session.body_text()
     );
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
-    assert_accessible(&session, "settings");
+    assert_accessible(session, "settings");
     session.set_window_size(320, 600);
     wait_for("the narrow layout", LIMIT, || {
         let width = session.execute("return window.innerWidth;", json!([]));
@@ -308,7 +287,7 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     session.type_into("#settings-phone", "ask the front desk");
     session.click("#save-profile");
     session.wait("#settings-phone[aria-invalid=true]", LIMIT);
-    assert_accessible(&session, "settings, phone refused");
+    assert_accessible(session, "settings, phone refused");
     session.type_into("#settings-phone", "01 23 45 67 89");
     session.type_into("#settings-location", "Room 12");
     session.click("#save-profile");
@@ -334,7 +313,7 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     session.wait("#settings-shortcut[aria-invalid=true]", LIMIT);
     let refused = session.text("#settings-shortcut-errors");
     assert!(refused.contains("\"Hyper+G\""), "{refused}");
-    assert_accessible(&session, "preferences, shortcut refused");
+    assert_accessible(session, "preferences, shortcut refused");
     // Pressed in the field, the combination is written out.
     session.clear("#settings-shortcut");
     session.send_keys("#settings-shortcut", "\u{E009}\u{E00A}j\u{E000}");
@@ -368,7 +347,6 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     ] {
         assert!(settings.contains(line), "{line} in {settings}");
     }
-    assert_accessible(&session, "preferences saved");
-    drop(session);
-    drop(driver);
+    assert_accessible(session, "preferences saved");
+    drop(window);
 }

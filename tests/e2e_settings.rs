@@ -20,7 +20,7 @@ use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::time::Duration;
-use webdriver::{assert_accessible, axe_source, tauri_driver, ui_binary, Desktop, TauriDriver};
+use webdriver::{assert_accessible, axe_source, Desktop, Window};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -30,8 +30,6 @@ const LIMIT: Duration = Duration::from_secs(30);
 /// and the connection test then passes the credentials step. Signing out empties the keyring.
 #[test]
 fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
     let axe = axe_source();
     let x = Xvfb::start(1024, 768);
     let keyring = Keyring::start();
@@ -59,7 +57,6 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         ("LANG", "fr_FR.UTF-8".as_ref()),
     ];
     let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
-    let driver_log = ws.dir.path().join("tauri-driver.log");
     let desktop = Desktop {
         display: &x.display,
         bus: &bus.address,
@@ -67,19 +64,8 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let logs = || {
-        format!(
-            "\nagent log:\n{}\ndriver log:\n{}",
-            read_file(&agent_log),
-            read_file(&driver_log)
-        )
-    };
-    let args = ["--window".to_owned(), "settings".to_owned()];
-    let session = driver
-        .session_with(&ui, &args)
-        .unwrap_or_else(|e| panic!("{e}{}", logs()));
-    session.set_timeouts(Duration::from_secs(60));
+    let window = Window::open(&desktop, &agent_log, &["--window", "settings"]);
+    let session = &window.session;
     let value = |css: &str| {
         session.execute(
             "return document.querySelector(arguments[0]).value;",
@@ -112,7 +98,7 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         "current-password"
     );
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
-    assert_accessible(&session, "sign-in form");
+    assert_accessible(session, "sign-in form");
 
     // Tested before signing in: the credentials step does not pass.
     session.click("#run-doctor");
@@ -133,7 +119,7 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         session.body_text()
     );
     assert_eq!(focused(), "settings-password");
-    assert_accessible(&session, "sign-in incomplete");
+    assert_accessible(session, "sign-in incomplete");
 
     // A wrong password, sent with Enter: the help desk's refusal in plain words, the password
     // field emptied, nothing in the keyring.
@@ -145,7 +131,7 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
     assert!(
         refused.contains(&t(Lang::Fr, "doctor.credentials.password_refused", &[])),
         "{refused}{}",
-        logs()
+        window.logs()
     );
     assert_eq!(value("#settings-password"), "", "the password is not kept");
     assert_eq!(value("#settings-login"), user.login.as_str());
@@ -155,14 +141,18 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         "nothing stored: {}",
         keyring.guichet_items()
     );
-    assert_accessible(&session, "sign-in refused");
+    assert_accessible(session, "sign-in refused");
 
     // The right password: signed in, the secret in the keyring.
     session.type_into("#settings-password", &user.password);
     session.click("#sign-in-submit");
     session.wait("#signed-in", LIMIT);
     let signed_in = session.text("#signed-in");
-    assert!(signed_in.contains(&user.login), "{signed_in}{}", logs());
+    assert!(
+        signed_in.contains(&user.login),
+        "{signed_in}{}",
+        window.logs()
+    );
     assert_eq!(focused(), "signed-in");
     assert!(
         session.find("#signin-refused").is_none(),
@@ -177,7 +167,7 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         items.contains("secret =") && items.contains(&url),
         "the keyring holds it: {items}"
     );
-    assert_accessible(&session, "signed in");
+    assert_accessible(session, "signed in");
 
     // The connection test: each step listed, the credentials passed, focus on the result.
     session.click("#run-doctor");
@@ -195,7 +185,7 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         session.find("#doctor-steps li[data-status=fail]").is_none(),
         "{steps}"
     );
-    assert_accessible(&session, "connection test");
+    assert_accessible(session, "connection test");
 
     // Signing out forgets the secret.
     session.click("#sign-out");
@@ -206,8 +196,8 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         "signed out: {}",
         keyring.guichet_items()
     );
-    drop(session);
-    drop(driver);
+    let driver_log = window.driver_log().to_owned();
+    drop(window);
     // The window process logs into the driver's log: neither it nor the agent wrote a password.
     for (what, log) in [("agent", &agent_log), ("window process", &driver_log)] {
         let text = read_file(log);
@@ -225,8 +215,6 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
 /// a connection test against a help desk that does not answer lists the failed step.
 #[test]
 fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connection_test() {
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
     let axe = axe_source();
     let x = Xvfb::start(1024, 768);
     let bus = SessionBus::start();
@@ -252,7 +240,6 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
         ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
     ];
     let _agent = ws.start_agent(&runtime, &agent_env, &agent_log);
-    let driver_log = ws.dir.path().join("tauri-driver.log");
     let desktop = Desktop {
         display: &x.display,
         bus: &bus.address,
@@ -260,16 +247,8 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let args = ["--window".to_owned(), "settings".to_owned()];
-    let session = driver.session_with(&ui, &args).unwrap_or_else(|e| {
-        panic!(
-            "{e}\nagent log:\n{}\ndriver log:\n{}",
-            read_file(&agent_log),
-            read_file(&driver_log)
-        )
-    });
-    session.set_timeouts(Duration::from_secs(60));
+    let window = Window::open(&desktop, &agent_log, &["--window", "settings"]);
+    let session = &window.session;
     session.wait("#sign-in", LIMIT);
     let focused = || session.execute("return document.activeElement.id;", json!([]));
 
@@ -311,7 +290,7 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
     }
     assert!(session.find("#settings-location-locked").is_none());
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
-    assert_accessible(&session, "settings locked");
+    assert_accessible(session, "settings locked");
 
     // The other way to sign in: a personal token, in a masked field.
     session.click("#method-token");
@@ -336,7 +315,6 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
         ),
         "polite"
     );
-    assert_accessible(&session, "connection test failed");
-    drop(session);
-    drop(driver);
+    assert_accessible(session, "connection test failed");
+    drop(window);
 }

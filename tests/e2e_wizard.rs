@@ -16,7 +16,7 @@ mod webdriver;
 #[path = "../core/tests/support/xvfb.rs"]
 mod xvfb;
 
-use common::desktop::{read_file, wait_for, Guard, SessionBus};
+use common::desktop::{wait_for, Guard, SessionBus};
 use common::Workstation;
 use guichet_core::capture::annotate::MASK_COLOUR;
 use guichet_core::capture::image::{self, Rgba, RgbaImage};
@@ -26,9 +26,7 @@ use serde_json::json;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use webdriver::{
-    assert_accessible, axe_source, tauri_driver, ui_binary, Desktop, Session, TauriDriver,
-};
+use webdriver::{assert_accessible, axe_source, Desktop, Session, Window};
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 800;
@@ -103,8 +101,6 @@ struct Agent {
 #[test]
 fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     let started = Instant::now();
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
     let axe = axe_source();
 
     // The desktop: an X screen showing the known picture, and a private session bus.
@@ -132,7 +128,6 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     };
 
     // The window process, started by WebDriver with no arguments.
-    let driver_log = ws.dir.path().join("tauri-driver.log");
     let desktop = Desktop {
         display: &xvfb.display,
         bus: &bus.address,
@@ -140,26 +135,15 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let on_failure = || {
-        format!(
-            "\nagent log:\n{}\ntauri-driver log (and the app's stderr):\n{}",
-            read_file(&agent.log),
-            read_file(&driver_log)
-        )
-    };
-    let session_started = Instant::now();
-    let session = driver
-        .session(&ui)
-        .unwrap_or_else(|e| panic!("{e}{}", on_failure()));
-    let session_time = session_started.elapsed();
-    session.set_timeouts(Duration::from_secs(60));
+    let window = Window::open(&desktop, &agent.log, &[]);
+    let session = &window.session;
+    let session_time = window.session_time;
 
     // 1. Subject and category.
     session.wait("#subject", Duration::from_secs(30));
-    let window_shown = session_started.elapsed();
+    let window_shown = window.requested.elapsed();
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
-    assert_accessible(&session, "subject");
+    assert_accessible(session, "subject");
     // 200 % zoom: the 720 px window at half its width still needs no horizontal scrolling.
     session.set_window_size(360, 640);
     wait_for("the narrow layout", Duration::from_secs(10), || {
@@ -182,7 +166,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     );
     session.click("#next");
     // Each new step takes the keyboard focus to its heading, away from "Next".
-    focus_on_heading(&session, "description.heading");
+    focus_on_heading(session, "description.heading");
 
     // 2. Description: two problems in one text get a suggestion to split them.
     session.wait("#description", Duration::from_secs(5));
@@ -191,7 +175,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         &format!("{DESCRIPTION} Et aussi, l'imprimante du couloir bourre."),
     );
     session.wait("#description-split", Duration::from_secs(5));
-    assert_accessible(&session, "description");
+    assert_accessible(session, "description");
     session.type_into("#description", DESCRIPTION);
     assert!(
         session.find("#description-split").is_none(),
@@ -203,14 +187,14 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     session.wait("#phone", Duration::from_secs(5));
     session.type_into("#phone", "demandez à l'accueil");
     session.type_into("#location", "Salle 12");
-    assert_accessible(&session, "contact");
+    assert_accessible(session, "contact");
     // "Back" too: the previous step's heading has the focus, then "Next" leads on again.
     session.click(".nav button:not(.primary)");
-    focus_on_heading(&session, "description.heading");
+    focus_on_heading(session, "description.heading");
     session.click("#next");
-    focus_on_heading(&session, "contact.heading");
+    focus_on_heading(session, "contact.heading");
     session.click("#next");
-    focus_on_heading(&session, "screenshots.heading");
+    focus_on_heading(session, "screenshots.heading");
     // The screen is named for people: its number and size (one screen: no place).
     assert!(
         session
@@ -238,7 +222,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
                 && !document.getElementById('recapture').disabled;",
         Duration::from_secs(20),
     );
-    let mask = draw_mask(&session, MASK_TARGET);
+    let mask = draw_mask(session, MASK_TARGET);
     for (drawn, wanted) in [
         (mask.x, MASK_TARGET.x),
         (mask.y, MASK_TARGET.y),
@@ -280,7 +264,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         ),
         "two steps right, one down (1 % of the screen each)"
     );
-    assert_accessible(&session, "screenshots, area added by keyboard");
+    assert_accessible(session, "screenshots, area added by keyboard");
     session.click("li[data-rect]:nth-of-type(2) button.link");
     wait_for("the keyboard area removed", Duration::from_secs(5), || {
         session
@@ -288,12 +272,12 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
             .is_none()
             .then_some(())
     });
-    assert_accessible(&session, "screenshots");
+    assert_accessible(session, "screenshots");
     session.click("#next");
 
     // 5. Review and send: the agent refuses the phone, the wizard goes back to it.
     session.wait("#consent", Duration::from_secs(5));
-    focus_on_heading(&session, "review.heading");
+    focus_on_heading(session, "review.heading");
     // The diagnostic log goes only with the user's consent: unchecked until they check it.
     assert_eq!(
         session.execute(
@@ -303,14 +287,14 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         json!(false)
     );
     session.click("#attach-log");
-    assert_accessible(&session, "review");
+    assert_accessible(session, "review");
     session.click("#next");
     session.wait("#phone[aria-invalid=true]", Duration::from_secs(30));
     assert!(
         session.text("#phone-errors").contains("numéro"),
         "the agent's message, in French, beside the phone"
     );
-    assert_accessible(&session, "contact, refused");
+    assert_accessible(session, "contact, refused");
     session.type_into("#phone", "01 23 45 67 89");
     for _ in 0..2 {
         session.click("#next");
@@ -322,14 +306,14 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         let text = session.text("#ticket-number");
         text.trim()
             .parse()
-            .unwrap_or_else(|_| panic!("ticket number {text:?}{}", on_failure()))
+            .unwrap_or_else(|_| panic!("ticket number {text:?}{}", window.logs()))
     };
-    assert_accessible(&session, "result");
+    assert_accessible(session, "result");
     // Closing the wizard, its last window, ends the window process (and so the click's reply
     // may be an error: the window is gone).
     let _ = session.try_click("#close");
     wait_for("guichet-ui to exit", Duration::from_secs(10), || {
-        (!driver.runs("guichet-ui")).then_some(())
+        (!window.driver.runs("guichet-ui")).then_some(())
     });
 
     // The window process kept its own daily log file beside the agent's.
@@ -349,7 +333,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     // On the help desk: the ticket, with the screenshot masked exactly where drawn.
     let stored = glpi
         .ticket(ticket)
-        .unwrap_or_else(|| panic!("no ticket {ticket}{}", on_failure()));
+        .unwrap_or_else(|| panic!("no ticket {ticket}{}", window.logs()));
     assert_eq!(stored.name, SUBJECT);
     assert!(
         stored.content.contains("Le voyant reste orange."),
@@ -383,8 +367,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     assert_eq!(jpeg.dimensions(), (WIDTH, HEIGHT));
     assert_masked_elsewhere_unchanged(&jpeg, &picture, mask);
 
-    drop(session);
-    drop(driver);
+    drop(window);
     eprintln!(
         "e2e_wizard: WebDriver session {session_time:.2?}, wizard shown {window_shown:.2?} after the session request, test {:.2?}",
         started.elapsed()
@@ -397,8 +380,6 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
 /// With room for one file only, the screen takes it and the diagnostic log cannot be added.
 #[test]
 fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
     let xvfb = xvfb::Xvfb::start(640, 480).expect("Xvfb is installed (scripts/install-deps.sh)");
     let bus = SessionBus::start();
     let glpi = GlpiDouble::start(DoubleConfig::default()).expect("GLPI double");
@@ -427,7 +408,6 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         ("LANG", "fr_FR.UTF-8".as_ref()),
     ];
     let _agent = ws.start_agent(&runtime, &env, &log);
-    let driver_log = ws.dir.path().join("tauri-driver.log");
     let desktop = Desktop {
         display: &xvfb.display,
         bus: &bus.address,
@@ -435,14 +415,8 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let session = driver.session(&ui).unwrap_or_else(|e| {
-        panic!(
-            "{e}\nagent log:\n{}\ntauri-driver log:\n{}",
-            read_file(&log),
-            read_file(&driver_log)
-        )
-    });
+    let window = Window::open(&desktop, &log, &[]);
+    let session = &window.session;
     session.wait("#subject", Duration::from_secs(30));
     assert!(session.find("#category").is_none(), "no category choice");
     assert_eq!(
@@ -451,7 +425,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
     );
     session.type_into("#subject", SUBJECT);
     session.send_keys("#subject", "\u{E007}");
-    focus_on_heading(&session, "description.heading");
+    focus_on_heading(session, "description.heading");
 
     // IT allows one file per report and the screen takes it: the diagnostic log has no room (the
     // box is off, and says why); without the screen, it may go.
@@ -468,14 +442,13 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         session.body_text()
     );
     session.execute(&format!("{}\nreturn true;", axe_source()), json!([]));
-    assert_accessible(&session, "review, no room for the log");
+    assert_accessible(session, "review, no room for the log");
     session.click("#back");
     session.click("#remove-screens");
     session.click("#next");
     session.wait("#attach-log:not([disabled])", Duration::from_secs(5));
     assert!(session.find("#attach-log-full").is_none());
-    drop(session);
-    drop(driver);
+    drop(window);
 }
 
 /// How many items a JSON array on standard output holds (0 when it is not one).

@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use webdriver::{tauri_driver, ui_binary, Desktop, Session, TauriDriver};
+use webdriver::{Desktop, Session, Window};
 use xss_corpus::{Vector, IPC_MARK, SOLUTION_LABEL, TITLE_MARK};
 use xss_probes::{AUDIT, ENTRIES, ENTRY_CENTRE, HOOKS, INLINE_PROBE, STIR, TRACES};
 
@@ -49,8 +49,6 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
         return;
     }
     let started = Instant::now();
-    let ui = ui_binary();
-    let driver_binary = tauri_driver();
     let x = Xvfb::start(1280, 900);
     let bus = SessionBus::start();
     let glpi = GlpiDouble::start(DoubleConfig::default()).unwrap();
@@ -82,7 +80,6 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
     let served = glpi.requests().len();
 
     // The real window, opened on the ticket as a notification would open it.
-    let driver_log = ws.dir.path().join("tauri-driver.log");
     let desktop = Desktop {
         display: &x.display,
         bus: &bus.address,
@@ -90,31 +87,20 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let driver = TauriDriver::on_desktop(&driver_binary, &desktop, &driver_log);
-    let logs = || {
-        format!(
-            "\nagent log:\n{}\ntauri-driver log:\n{}",
-            read_file(&agent_log),
-            read_file(&driver_log)
-        )
-    };
-    let args = [
-        "--window".to_owned(),
-        "my-tickets".to_owned(),
-        "--ticket".to_owned(),
-        target.to_string(),
-    ];
-    let session = driver
-        .session_with(&ui, &args)
-        .unwrap_or_else(|e| panic!("{e}{}", logs()));
-    session.set_timeouts(Duration::from_secs(60));
-    wait_for_timeline(&session, target, entries);
+    let ticket = target.to_string();
+    let window = Window::open(
+        &desktop,
+        &agent_log,
+        &["--window", "my-tickets", "--ticket", &ticket],
+    );
+    let session = &window.session;
+    wait_for_timeline(session, target, entries);
     let first = session.execute(HOOKS, json!([]));
     assert_eq!(
         first["xss"],
         "undefined",
         "a payload ran on the first render: {first}{}",
-        logs()
+        window.logs()
     );
     assert_eq!(
         first["globalTauri"], "undefined",
@@ -128,7 +114,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
     session.click(&format!("li[data-ticket='{calm}'] button"));
     session.wait(&format!("#ticket-detail[data-ticket-id='{calm}']"), LIMIT);
     session.click(&format!("li[data-ticket='{target}'] button"));
-    wait_for_timeline(&session, target, entries);
+    wait_for_timeline(session, target, entries);
 
     // Give scripts a moment, then what a user does: a pointer over (and a click in) each entry,
     // the keyboard through the page, and every handler's event on every element.
@@ -154,7 +140,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
         traces["xss"],
         Value::Null,
         "a payload ran: {traces}{}",
-        logs()
+        window.logs()
     );
     assert_eq!(
         traces["title"],
@@ -185,7 +171,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
     assert!(
         !agent_text.contains(ACT_LOGGED),
         "the agent was asked to act:{}",
-        logs()
+        window.logs()
     );
     let writes: Vec<String> = glpi.requests()[served..]
         .iter()
@@ -198,9 +184,8 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
     assert_words_shown(&shown, &corpus);
     let checked = started.elapsed();
 
-    positive_control(&session, &glpi, target, &agent_log, &title);
-    drop(session);
-    drop(driver);
+    positive_control(session, &glpi, target, &agent_log, &title);
+    drop(window);
     eprintln!(
         "{} vectors, one per followup and all in the solution: nothing ran ({:.1} s; {:.1} s with the control)",
         corpus.len(),

@@ -265,6 +265,53 @@ fn group_alive(pgid: u32, name: Option<&str>) -> bool {
     })
 }
 
+/// A window process under WebDriver on a desktop: `tauri-driver` (whose log, with the window
+/// process's standard error, is `tauri-driver.log` beside the agent's log) and one session.
+/// Fields drop in order: the session, then the driver.
+pub struct Window {
+    pub session: Session,
+    pub driver: TauriDriver,
+    /// When the session was asked for, and how long WebDriver took to start the window process.
+    pub requested: Instant,
+    pub session_time: Duration,
+    agent_log: PathBuf,
+    driver_log: PathBuf,
+}
+
+impl Window {
+    /// Starts `tauri-driver` on `desktop` and opens the window process with `args` (none: the
+    /// wizard). Panics with the agent's and the driver's logs when no session starts.
+    pub fn open(desktop: &Desktop<'_>, agent_log: &Path, args: &[&str]) -> Window {
+        let driver_log = agent_log.with_file_name("tauri-driver.log");
+        let driver = TauriDriver::on_desktop(&tauri_driver(), desktop, &driver_log);
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let requested = Instant::now();
+        let session = driver
+            .session_with(&ui_binary(), &args)
+            .unwrap_or_else(|e| panic!("{e}{}", logs(agent_log, &driver_log)));
+        let session_time = requested.elapsed();
+        session.set_timeouts(Duration::from_secs(60));
+        Window {
+            session,
+            driver,
+            requested,
+            session_time,
+            agent_log: agent_log.to_owned(),
+            driver_log,
+        }
+    }
+
+    /// The agent's and the driver's logs, for a failure's message.
+    pub fn logs(&self) -> String {
+        logs(&self.agent_log, &self.driver_log)
+    }
+
+    /// The driver's log, where the window process's own messages go.
+    pub fn driver_log(&self) -> &Path {
+        &self.driver_log
+    }
+}
+
 /// A WebDriver session, deleted on drop (which closes the app's window).
 pub struct Session {
     addr: SocketAddr,
@@ -459,6 +506,15 @@ impl Drop for Session {
 }
 
 // Shared by the WebDriver tests.
+
+fn logs(agent_log: &Path, driver_log: &Path) -> String {
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+    format!(
+        "\nagent log:\n{}\ntauri-driver log (and the window process's):\n{}",
+        read(agent_log),
+        read(driver_log)
+    )
+}
 
 pub fn ui_binary() -> PathBuf {
     let agent = Path::new(env!("CARGO_BIN_EXE_guichet"));

@@ -244,9 +244,13 @@ async fn a_lost_answer_is_found_not_repeated(desk: &dyn Desk) {
     let r = report("Imprimante", Vec::new());
     outbox.enqueue(&r, 0).expect("enqueue");
     let clock = Arc::new(ManualClock::new(datetime!(2026-12-01 08:00 UTC)));
-    let courier = Courier::new(Some(lossy), clock, Backoff::default());
+    let courier = Courier::new(Some(lossy), clock.clone(), Backoff::default());
     let first = courier.deliver(&outbox, r.id).await.expect("first");
     assert!(matches!(first, Outcome::Waiting { .. }), "{first:?}");
+    let early = courier.deliver(&outbox, r.id).await.expect("early");
+    assert!(matches!(early, Outcome::Settling { .. }), "{early:?}");
+    // Once the lost attempt has settled at the help desk, the search finds its ticket.
+    clock.advance(guichet_core::outbox::DEFAULT_SETTLE);
     let second = courier.deliver(&outbox, r.id).await.expect("second");
     assert!(matches!(second, Outcome::Sent(_)), "{second:?}");
     assert_eq!(

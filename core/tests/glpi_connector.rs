@@ -359,6 +359,7 @@ async fn server_errors_and_resets_are_transient() {
     double.push_fault(Fault::Reset);
     let err = glpi.my_tickets().await.expect_err("reset");
     assert!(matches!(err, ConnectorError::Unreachable { .. }), "{err:?}");
+    assert!(err.answer_lost(), "the request was sent: {err:?}");
     let addr = double.addr();
     drop(double);
     let (http, config) = server_at(format!("http://{addr}/apirest.php"));
@@ -367,5 +368,10 @@ async fn server_errors_and_resets_are_transient() {
         .my_tickets()
         .await
         .expect_err("nobody listens");
-    assert!(matches!(err, ConnectorError::Unreachable { .. }), "{err:?}");
+    // No connection was made: nothing was sent, so nothing can have been created meanwhile.
+    assert!(
+        matches!(err, ConnectorError::NotConnected { .. }),
+        "{err:?}"
+    );
+    assert!(err.is_transient() && !err.answer_lost(), "{err:?}");
 }

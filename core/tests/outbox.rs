@@ -148,7 +148,10 @@ async fn unreachable_help_desk_backs_off_on_the_injected_clock() {
         else {
             panic!("{outcome:?}")
         };
-        assert!(matches!(error, ConnectorError::Unreachable { .. }));
+        assert!(
+            matches!(error, ConnectorError::NotConnected { .. }),
+            "{error:?}"
+        );
         let now = unix_ms(clock.now());
         let delay = next_attempt_ms - now;
         let full = (60_000i64 << (attempt - 1)).min(600_000);
@@ -250,12 +253,27 @@ async fn a_lost_answer_never_creates_a_second_ticket() {
     let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
     let r = report(1);
     outbox.enqueue(&r, 0).expect("enqueue");
-    let courier = Courier::new(Some(connector), clock(), Backoff::default());
+    let clock = clock();
+    let courier = Courier::new(Some(connector), clock.clone(), Backoff::default());
     assert!(matches!(
         courier.deliver(&outbox, r.id).await.expect("first"),
         Outcome::Waiting { .. }
     ));
     assert_eq!(double.tickets().len(), 1, "the help desk did create it");
+    // The help desk may still be creating it: nothing is asked until the attempt has settled,
+    // even by a flush that ignores the back-off.
+    let requests = double.requests().len();
+    let started = unix_ms(clock.now());
+    clock.advance(Duration::from_secs(29));
+    let settling = courier.flush(&outbox, true).await.expect("flush");
+    assert_eq!(settling.reports.settling, vec![(r.id, started + 30_000)]);
+    assert_eq!(
+        double.requests().len(),
+        requests,
+        "no request while it settles"
+    );
+    assert!(outbox.due(started + 29_999, false).expect("due").is_empty());
+    clock.advance(Duration::from_secs(1));
     let Outcome::Sent(delivery) = courier.deliver(&outbox, r.id).await.expect("second") else {
         panic!()
     };
@@ -270,6 +288,39 @@ async fn a_lost_answer_never_creates_a_second_ticket() {
         "its attachment is on the ticket"
     );
     assert!(outbox.is_empty().expect("empty"));
+}
+
+#[tokio::test]
+async fn a_ticket_still_being_created_when_its_sender_died_is_waited_for_not_created_twice() {
+    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let connector = Arc::new(LosesFirstAnswer::late(
+        glpi(&double),
+        Duration::from_millis(500),
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("open");
+    let r = report(1);
+    outbox.enqueue(&r, 0).expect("enqueue");
+    let clock = clock();
+    let courier = Courier::new(Some(connector.clone()), clock.clone(), Backoff::default());
+    let first = courier.deliver(&outbox, r.id).await.expect("first");
+    assert!(matches!(first, Outcome::Waiting { .. }), "{first:?}");
+    assert!(double.tickets().is_empty(), "not created yet");
+    // Searching now would find nothing and create a second ticket: the courier waits instead.
+    let early = courier.deliver(&outbox, r.id).await.expect("early");
+    assert!(matches!(early, Outcome::Settling { .. }), "{early:?}");
+    connector.finish().await;
+    assert_eq!(
+        double.tickets().len(),
+        1,
+        "the help desk finished the first"
+    );
+    clock.advance(guichet_core::outbox::DEFAULT_SETTLE);
+    let Outcome::Sent(delivery) = courier.deliver(&outbox, r.id).await.expect("settled") else {
+        panic!("found once settled")
+    };
+    assert_eq!(double.tickets().len(), 1, "found, not created again");
+    assert_eq!(delivery.ticket, double.tickets()[0].id);
 }
 
 #[tokio::test]

@@ -74,8 +74,9 @@ fn untrusted_server(dir: &Path) -> (Server, u16) {
 }
 
 fn assert_refused(err: ConnectorError) {
-    let ConnectorError::Unreachable { detail } = &err else {
-        panic!("refused as unreachable, not {err:?}");
+    // The handshake is part of connecting: no request left.
+    let ConnectorError::NotConnected { detail } = &err else {
+        panic!("refused before any request, not {err:?}");
     };
     assert!(
         detail.to_lowercase().contains("certificate"),

@@ -83,6 +83,10 @@ pub struct FlushSummary {
     pub sent: Vec<SentItem>,
     pub waiting: Vec<QueueItem>,
     pub failed: Vec<QueueItem>,
+    /// Some of those waiting were left alone: an earlier attempt, whose answer never came, may
+    /// still be under way at the help desk until then (ms since the epoch).
+    #[serde(default)]
+    pub settling_until_ms: Option<i64>,
 }
 
 /// Where the offered categories come from.

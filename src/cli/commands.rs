@@ -12,7 +12,7 @@ use guichet_core::html;
 use guichet_core::i18n::{t, Lang};
 use guichet_core::outbox::EntryState;
 use guichet_core::protocol::ipc::{Request, Response};
-use guichet_core::protocol::view::{InlineFile, QueueItem, SubmitOutcome};
+use guichet_core::protocol::view::{FlushSummary, InlineFile, QueueItem, SubmitOutcome};
 use guichet_core::protocol::{ErrorInfo, TicketId};
 use guichet_core::report::{AttachmentSource, Report};
 use serde_json::json;
@@ -224,15 +224,51 @@ pub(super) async fn queue_list(
     Ok(EXIT_OK)
 }
 
+/// The longest `queue flush` waits for an interrupted send to settle (a request's timeout is
+/// 30 s unless IT sets another).
+const MAX_SETTLE_WAIT_MS: i64 = 5 * 60 * 1000;
+
+async fn flush_once(backend: &mut Backend) -> Result<FlushSummary, ErrorInfo> {
+    match backend.call(Request::QueueFlush).await? {
+        Response::Flushed { summary } => Ok(summary),
+        other => Err(backend.unexpected(&other)),
+    }
+}
+
 pub(super) async fn queue_flush(
     backend: &mut Backend,
     lang: Lang,
     as_json: bool,
 ) -> Result<u8, ErrorInfo> {
-    let summary = match backend.call(Request::QueueFlush).await? {
-        Response::Flushed { summary } => summary,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let mut summary = flush_once(backend).await?;
+    // Entries whose earlier send was interrupted are left until it has settled at the help desk:
+    // wait for it (a request's timeout at most), then flush again.
+    let mut sent = Vec::new();
+    for _ in 0..3 {
+        let Some(until_ms) = summary.settling_until_ms else {
+            break;
+        };
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let wait_ms = until_ms.saturating_sub(now_ms);
+        if wait_ms > MAX_SETTLE_WAIT_MS {
+            break;
+        }
+        if wait_ms > 0 {
+            let seconds = (wait_ms + 999) / 1000;
+            eprintln!(
+                "{}",
+                t(lang, "queue.flush.settling", &[("seconds", &seconds)])
+            );
+            let wait = u64::try_from(wait_ms).unwrap_or(0) + 100;
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        }
+        sent.append(&mut summary.sent);
+        summary = flush_once(backend).await?;
+    }
+    sent.append(&mut summary.sent);
+    summary.sent = sent;
     if as_json {
         print_json(&json!(summary));
     } else {

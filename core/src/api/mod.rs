@@ -32,10 +32,11 @@ use crate::connector::{
 };
 use crate::facts::{self, ScreenInfo};
 use crate::follow::{FollowState, FollowStore, PollSettings, StatusPoller};
-use crate::i18n::Lang;
+use crate::i18n::{t, Lang};
 use crate::outbox::{Backoff, Courier, FlushReport, Outbox, OutboxError, Outcome};
 use crate::profile::Profile;
 use crate::report::{AttachmentSource, Report, ReportDraft, ReportInput};
+use guichet_protocol::error::{ErrorCode, ErrorInfo};
 use guichet_protocol::view::{FlushSummary, MyTickets, QueueItem, SettingsView, SubmitOutcome};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -117,7 +118,16 @@ impl Guichet {
             },
             None => None,
         };
-        let courier = Courier::new(connector.clone(), clock.clone(), Backoff::default());
+        // An attempt whose answer never came may still be under way for as long as a request
+        // may take: the search for it waits that long.
+        let settle = config
+            .server
+            .as_ref()
+            .map_or(crate::outbox::DEFAULT_SETTLE, |s| {
+                Duration::from_secs(s.http.timeout_secs)
+            });
+        let courier =
+            Courier::new(connector.clone(), clock.clone(), Backoff::default()).with_settle(settle);
         Ok(Guichet {
             lang: config.lang(),
             config,
@@ -316,6 +326,10 @@ impl Guichet {
             Outcome::Waiting { error, .. } => SubmitOutcome::Queued {
                 id,
                 reason: error.info(self.lang),
+            },
+            Outcome::Settling { .. } => SubmitOutcome::Queued {
+                id,
+                reason: ErrorInfo::new(ErrorCode::Offline, t(self.lang, "outbox.settling", &[])),
             },
             Outcome::Failed(error) => SubmitOutcome::Failed {
                 id,

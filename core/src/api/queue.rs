@@ -77,5 +77,12 @@ pub(super) fn summary(result: FlushReport, items: Vec<QueueItem>) -> FlushSummar
             .collect(),
         waiting,
         failed,
+        settling_until_ms: result
+            .reports
+            .settling
+            .iter()
+            .chain(&result.actions.settling)
+            .map(|(_, until)| *until)
+            .max(),
     }
 }

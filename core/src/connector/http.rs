@@ -124,8 +124,10 @@ pub fn snippet(body: &[u8]) -> String {
         .to_owned()
 }
 
-/// Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later".
+/// Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later". A
+/// connection that could not be made is told apart: nothing was sent.
 pub fn transport_error(e: reqwest::Error) -> ConnectorError {
+    let connect = e.is_connect();
     let mut detail = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
@@ -133,7 +135,11 @@ pub fn transport_error(e: reqwest::Error) -> ConnectorError {
         detail.push_str(&s.to_string());
         source = s.source();
     }
-    ConnectorError::Unreachable { detail }
+    if connect {
+        ConnectorError::NotConnected { detail }
+    } else {
+        ConnectorError::Unreachable { detail }
+    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,11 @@ pub struct ActionEffect {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ConnectorError {
+    /// No connection to the help desk could be made (refused, no route, DNS, TLS handshake):
+    /// the request never left.
+    #[error("the help desk cannot be reached (no connection): {detail}")]
+    NotConnected { detail: String },
+    /// The connection broke or timed out after the request may have been sent.
     #[error("the help desk cannot be reached: {detail}")]
     Unreachable { detail: String },
     #[error("the help desk failed (HTTP {status}, {code}): {message}")]
@@ -83,12 +88,27 @@ impl ConnectorError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ConnectorError::Unreachable { .. }
+            ConnectorError::NotConnected { .. }
+                | ConnectorError::Unreachable { .. }
                 | ConnectorError::Server { .. }
                 | ConnectorError::Protocol { .. }
                 | ConnectorError::NotHelpDesk { .. }
                 | ConnectorError::NotConfigured
         )
+    }
+
+    /// Whether the request may have reached the help desk without its answer coming back: the
+    /// connection dropped or timed out, or a gateway gave up waiting (502, 504). The help desk
+    /// may then still be acting on it. Any other answer is the help desk's last word, and a
+    /// connection never made sent nothing.
+    pub fn answer_lost(&self) -> bool {
+        match self {
+            ConnectorError::Unreachable { .. } => true,
+            ConnectorError::Server { status, .. } | ConnectorError::NotHelpDesk { status, .. } => {
+                matches!(status, 502 | 504)
+            }
+            _ => false,
+        }
     }
 
     /// How long the help desk asked to be left alone before the next attempt.
@@ -123,7 +143,8 @@ impl ConnectorError {
     /// The code the UI branches on.
     pub fn code(&self) -> ErrorCode {
         match self {
-            ConnectorError::Unreachable { .. }
+            ConnectorError::NotConnected { .. }
+            | ConnectorError::Unreachable { .. }
             | ConnectorError::NotHelpDesk { .. }
             | ConnectorError::NotConfigured => ErrorCode::Offline,
             ConnectorError::Unauthorized { .. } => ErrorCode::Unauthorized,
@@ -140,7 +161,7 @@ impl ConnectorError {
     /// What people can act on, in their language.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            ConnectorError::Unreachable { detail } => {
+            ConnectorError::NotConnected { detail } | ConnectorError::Unreachable { detail } => {
                 t(lang, "error.offline", &[("detail", detail)])
             }
             ConnectorError::Unauthorized { message, .. } => {

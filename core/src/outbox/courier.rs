@@ -52,10 +52,20 @@ enum Begun<'a, T> {
     Over(Outcome),
 }
 
+/// How long an attempt may still be under way at the help desk after it started, when its
+/// answer never came (the process was killed, the connection dropped): the request timeout.
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(30);
+
 /// What one delivery attempt ended in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Sent(Delivery),
+    /// Not tried: an earlier attempt started less than the settle time ago and its answer is
+    /// unknown, so the help desk may still be creating the ticket. The entry waits until
+    /// `until_ms`, when a search for it can be trusted.
+    Settling {
+        until_ms: i64,
+    },
     /// Transient failure: the report waits for `next_attempt_ms`.
     Waiting {
         error: ConnectorError,
@@ -69,6 +79,8 @@ pub enum Outcome {
 #[derive(Debug, Default)]
 pub struct Outcomes {
     pub sent: Vec<(Uuid, Delivery)>,
+    /// Entries left until an earlier attempt settles, with when it will have.
+    pub settling: Vec<(Uuid, i64)>,
     pub waiting: Vec<(Uuid, ConnectorError)>,
     pub failed: Vec<(Uuid, ConnectorError)>,
 }
@@ -86,6 +98,8 @@ pub struct Courier {
     connector: Option<Arc<dyn Connector>>,
     clock: Arc<dyn Clock>,
     backoff: Backoff,
+    /// See [`DEFAULT_SETTLE`].
+    settle: Duration,
     rng: Mutex<StdRng>,
 }
 
@@ -100,8 +114,16 @@ impl Courier {
             connector,
             clock,
             backoff,
+            settle: DEFAULT_SETTLE,
             rng: Mutex::new(StdRng::from_entropy()),
         }
+    }
+
+    /// Sets how long an attempt whose answer never came may still be under way at the help desk
+    /// (the connector's request timeout).
+    pub fn with_settle(mut self, settle: Duration) -> Courier {
+        self.settle = settle;
+        self
     }
 
     /// Makes jitter reproducible, for tests and simulations.
@@ -126,15 +148,39 @@ impl Courier {
             return Ok(Begun::Over(outcome));
         };
         let attempted_before = entry.attempts > 0;
-        let entry = outbox.begin_attempt::<T>(id).map(|e| Entry {
-            item: entry.item,
-            ..e
-        })?;
+        if attempted_before {
+            if let Some(until_ms) = self.settling_until(entry.attempt_started_ms) {
+                outbox.defer::<T>(id, until_ms)?;
+                return Ok(Begun::Over(Outcome::Settling { until_ms }));
+            }
+        }
+        let entry = outbox
+            .begin_attempt::<T>(id, self.now_ms())
+            .map(|e| Entry {
+                item: entry.item,
+                ..e
+            })?;
         Ok(Begun::Ready {
             entry,
             connector,
             attempted_before,
         })
+    }
+
+    /// When an attempt that started at `started_ms` will have settled, if it has not yet. A clock
+    /// set back since then counts as "just started".
+    fn settling_until(&self, started_ms: i64) -> Option<i64> {
+        if started_ms == 0 {
+            return None;
+        }
+        let settle_ms = i64::try_from(self.settle.as_millis()).unwrap_or(i64::MAX / 2);
+        let now = self.now_ms();
+        let age = now - started_ms;
+        if age < 0 {
+            Some(now + settle_ms)
+        } else {
+            (age < settle_ms).then_some(started_ms + settle_ms)
+        }
     }
 
     /// One attempt at delivering report `id`.
@@ -257,6 +303,7 @@ impl Courier {
             };
             match outcome {
                 Outcome::Sent(d) => bucket.sent.push((id, d)),
+                Outcome::Settling { until_ms } => bucket.settling.push((id, until_ms)),
                 Outcome::Waiting { error, .. } => bucket.waiting.push((id, error)),
                 Outcome::Failed(error) => bucket.failed.push((id, error)),
             }

@@ -5,7 +5,10 @@
 //! plus de-duplication: before an attempt, the attempt counter is flushed to disk; when a report
 //! that was already attempted is tried again, the connector first searches the help desk for the
 //! report's client id ([`Connector::find_delivered`]). A crash or a lost answer after the help
-//! desk created the ticket is therefore found, not repeated.
+//! desk created the ticket is therefore found, not repeated. That search waits until the earlier
+//! attempt has settled (its start plus the request timeout, [`DEFAULT_SETTLE`]): a help
+//! desk with several workers may still be creating the ticket of a request whose sender died, and
+//! a search made meanwhile would miss it.
 //!
 //! **Never dropped silently.** Transient failures are retried with exponential back-off and
 //! jitter; permanent ones (credentials, a 4xx) stop the retries and leave the report visible with
@@ -25,7 +28,7 @@
 mod courier;
 mod disk;
 
-pub use courier::{Backoff, Courier, FlushReport, Outcome, Outcomes};
+pub use courier::{Backoff, Courier, FlushReport, Outcome, Outcomes, DEFAULT_SETTLE};
 
 use disk::{room, set_snapshots_aside};
 
@@ -110,6 +113,10 @@ pub struct Entry<T = Report> {
     pub state: EntryState,
     /// Attempts started (flushed before each one: a non-zero count means "maybe delivered").
     pub attempts: u32,
+    /// When the last attempt started (0: never, or an outbox older than this field). Until the
+    /// settle time has passed, that attempt may still be under way at the help desk.
+    #[serde(default)]
+    pub attempt_started_ms: i64,
     pub next_attempt_ms: i64,
     pub last_error: Option<ConnectorError>,
 }
@@ -260,6 +267,7 @@ impl Outbox {
             item: stored,
             state: EntryState::Pending,
             attempts: 0,
+            attempt_started_ms: 0,
             next_attempt_ms: now_ms,
             last_error: None,
         };
@@ -437,10 +445,21 @@ impl Outbox {
     }
 
     /// Records, durably, that an attempt is starting.
-    fn begin_attempt<T: Parcel>(&self, id: Uuid) -> Result<Entry<T>, OutboxError> {
-        self.update::<T>(id, |e| e.attempts += 1)
+    fn begin_attempt<T: Parcel>(&self, id: Uuid, now_ms: i64) -> Result<Entry<T>, OutboxError> {
+        self.update::<T>(id, |e| {
+            e.attempts += 1;
+            e.attempt_started_ms = now_ms;
+        })
     }
 
+    /// Leaves entry `id` alone until `until_ms` (its last error kept).
+    fn defer<T: Parcel>(&self, id: Uuid, until_ms: i64) -> Result<(), OutboxError> {
+        self.update::<T>(id, |e| e.next_attempt_ms = until_ms)
+            .map(drop)
+    }
+
+    /// Records a transient failure. An answer from the help desk means the attempt is over
+    /// there too: nothing is left to settle.
     fn reschedule<T: Parcel>(
         &self,
         id: Uuid,
@@ -449,6 +468,9 @@ impl Outbox {
     ) -> Result<(), OutboxError> {
         self.update::<T>(id, |e| {
             e.next_attempt_ms = next_attempt_ms;
+            if !error.answer_lost() {
+                e.attempt_started_ms = 0;
+            }
             e.last_error = Some(error);
         })
         .map(drop)
@@ -457,6 +479,9 @@ impl Outbox {
     fn fail<T: Parcel>(&self, id: Uuid, error: ConnectorError) -> Result<(), OutboxError> {
         self.update::<T>(id, |e| {
             e.state = EntryState::Failed;
+            if !error.answer_lost() {
+                e.attempt_started_ms = 0;
+            }
             e.last_error = Some(error);
         })
         .map(drop)

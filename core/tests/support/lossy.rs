@@ -1,5 +1,7 @@
 //! A connector that creates the ticket, then pretends the answer was lost: the worst case for
 //! exactly-once. Shared by the outbox tests and the connector conformance suite (`#[path]`).
+//! `late` makes it worse: the sender gives up at once while the help desk is still creating the
+//! ticket, as when the process is killed during a request that a busy server finishes later.
 
 use async_trait::async_trait;
 use guichet_core::action::{ActionKind, TicketAction};
@@ -9,12 +11,19 @@ use guichet_core::connector::{
 };
 use guichet_core::report::{Category, Report};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+type Creating = JoinHandle<Result<Delivery, ConnectorError>>;
 
 #[derive(Debug)]
 pub struct LosesFirstAnswer {
     inner: Arc<dyn Connector>,
     lost: AtomicBool,
+    /// The help desk creates the first ticket this long after the sender gave up.
+    late: Option<Duration>,
+    creating: Mutex<Option<Creating>>,
 }
 
 impl LosesFirstAnswer {
@@ -22,6 +31,26 @@ impl LosesFirstAnswer {
         LosesFirstAnswer {
             inner,
             lost: AtomicBool::new(false),
+            late: None,
+            creating: Mutex::new(None),
+        }
+    }
+
+    /// The first ticket is created `delay` after its sender gave up.
+    #[allow(dead_code)] // Only the outbox tests use it.
+    pub fn late(inner: Arc<dyn Connector>, delay: Duration) -> LosesFirstAnswer {
+        LosesFirstAnswer {
+            late: Some(delay),
+            ..LosesFirstAnswer::new(inner)
+        }
+    }
+
+    /// Waits until the help desk has created the first ticket (with `late`).
+    #[allow(dead_code)]
+    pub async fn finish(&self) {
+        let creating = self.creating.lock().expect("lock").take();
+        if let Some(creating) = creating {
+            creating.await.expect("task").expect("created late");
         }
     }
 }
@@ -41,6 +70,18 @@ impl Connector for LosesFirstAnswer {
         self.inner.categories().await
     }
     async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError> {
+        let late = self.late.filter(|_| !self.lost.load(Ordering::SeqCst));
+        if let Some(delay) = late {
+            self.lost.store(true, Ordering::SeqCst);
+            let (inner, report) = (self.inner.clone(), report.clone());
+            *self.creating.lock().expect("lock") = Some(tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                inner.create_ticket(&report).await
+            }));
+            return Err(ConnectorError::Unreachable {
+                detail: "the sender died; the help desk is still at work".into(),
+            });
+        }
         let delivery = self.inner.create_ticket(report).await?;
         if !self.lost.swap(true, Ordering::SeqCst) {
             return Err(ConnectorError::Unreachable {

@@ -27,8 +27,10 @@
 
 mod courier;
 mod disk;
+mod sent;
 
 pub use courier::{Backoff, Courier, FlushReport, Outcome, Outcomes, DEFAULT_SETTLE};
+pub use sent::SentRecord;
 
 use disk::{room, set_snapshots_aside};
 
@@ -119,16 +121,6 @@ pub struct Entry<T = Report> {
     pub attempt_started_ms: i64,
     pub next_attempt_ms: i64,
     pub last_error: Option<ConnectorError>,
-}
-
-/// A report that reached the help desk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SentRecord {
-    pub id: Uuid,
-    pub ticket: TicketId,
-    pub subject: String,
-    pub sent_at_ms: i64,
 }
 
 /// The outbox database, held open by exactly one process.
@@ -382,53 +374,6 @@ impl Outbox {
             .filter(|(state, _)| **state == EntryState::Pending)
             .map(|(_, ms)| ms)
             .min())
-    }
-
-    /// The record of report `id` if it was delivered (and not yet expired).
-    pub fn sent_record(&self, id: Uuid) -> Result<Option<SentRecord>, OutboxError> {
-        let key = format!("{SENT}{id}");
-        self.db
-            .get(key.as_bytes())?
-            .map(|v| decode(key.as_bytes(), &v))
-            .transpose()
-    }
-
-    /// Forgets the records of reports delivered before `before_ms` (the retention IT sets);
-    /// returns how many. Without it the outbox would grow by one record per report, forever.
-    pub fn expire_sent(&self, before_ms: i64) -> Result<usize, OutboxError> {
-        let old: Vec<sled::IVec> = self
-            .db
-            .scan_prefix(SENT)
-            .filter_map(|kv| {
-                let (k, v) = kv.ok()?;
-                let record: SentRecord = decode(&k, &v).ok()?;
-                (record.sent_at_ms < before_ms).then_some(k)
-            })
-            .collect();
-        if old.is_empty() {
-            return Ok(0);
-        }
-        let mut batch = sled::Batch::default();
-        for key in &old {
-            batch.remove(key);
-        }
-        self.db.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(old.len())
-    }
-
-    /// Reports already delivered, newest first.
-    pub fn sent(&self) -> Result<Vec<SentRecord>, OutboxError> {
-        let mut records = self
-            .db
-            .scan_prefix(SENT)
-            .map(|kv| {
-                let (k, v) = kv?;
-                decode(&k, &v)
-            })
-            .collect::<Result<Vec<SentRecord>, OutboxError>>()?;
-        records.sort_by_key(|r| std::cmp::Reverse(r.sent_at_ms));
-        Ok(records)
     }
 
     fn update<T: Parcel>(

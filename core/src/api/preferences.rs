@@ -57,9 +57,12 @@ impl Guichet {
     pub fn save_preferences(&self, preferences: Preferences) -> Result<(), ApiError> {
         let config = &self.config;
         let mut user = self.sources.user.clone();
-        let check = |key: &'static str, same: bool| match same || !config.is_locked(key) {
-            true => Ok(()),
-            false => Err(PreferencesError::Locked(key)),
+        let check = |key: &'static str, same: bool| {
+            if same || !config.is_locked(key) {
+                Ok(())
+            } else {
+                Err(PreferencesError::Locked(key))
+            }
         };
         if let Some(language) = preferences.language {
             check("language", language == self.lang)?;

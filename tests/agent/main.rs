@@ -87,6 +87,21 @@ impl Agent {
             })
     }
 
+    /// `guichet report --json` with `subject` and the usual description, through this agent.
+    fn report(&self, ws: &Workstation, subject: &str) -> std::process::Output {
+        self.cli(
+            ws,
+            &[
+                "report",
+                "--subject",
+                subject,
+                "--description",
+                DESCRIPTION,
+                "--json",
+            ],
+        )
+    }
+
     fn cli(&self, ws: &Workstation, args: &[&str]) -> std::process::Output {
         ws.command(args)
             .env("GUICHET_RUNTIME_DIR", &self.runtime)
@@ -106,17 +121,7 @@ fn the_socket_is_user_only_and_the_cli_goes_through_the_agent() {
     assert_eq!(mode(&agent.runtime.join("agent.sock")), 0o600);
     assert_eq!(mode(&agent.runtime), 0o700);
 
-    let out = agent.cli(
-        &ws,
-        &[
-            "report",
-            "--subject",
-            "Projector",
-            "--description",
-            DESCRIPTION,
-            "--json",
-        ],
-    );
+    let out = agent.report(&ws, "Projector");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json(&out)["status"], "sent");
     assert!(
@@ -140,17 +145,7 @@ fn the_socket_is_user_only_and_the_cli_goes_through_the_agent() {
 fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing() {
     let ws = Workstation::new(None);
     let agent = Agent::start(&ws, None, 3);
-    let queued = json(&agent.cli(
-        &ws,
-        &[
-            "report",
-            "--subject",
-            "Printer",
-            "--description",
-            DESCRIPTION,
-            "--json",
-        ],
-    ));
+    let queued = json(&agent.report(&ws, "Printer"));
     assert_eq!(queued["status"], "queued");
 
     // `guichet --background` (a login item) while an agent runs: nothing opens.
@@ -318,17 +313,7 @@ fn queued_reports_go_out_through_the_outbox_worker_and_sled_never_runs_in_the_ag
     drop(double);
     let ws = Workstation::new(Some(&url));
     let agent = Agent::start(&ws, None, 0);
-    let queued = json(&agent.cli(
-        &ws,
-        &[
-            "report",
-            "--subject",
-            "Wi-Fi",
-            "--description",
-            DESCRIPTION,
-            "--json",
-        ],
-    ));
+    let queued = json(&agent.report(&ws, "Wi-Fi"));
     assert_eq!(queued["status"], "queued");
 
     let double =

@@ -206,7 +206,8 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     let mut unread = 0usize;
     let events = tray_events(tx.clone());
     let mut tray = TrayIcon::spawn(lang, events.clone(), unread).await;
-    let mut shortcut = WatchedShortcut::watch(shortcut_of(&guichet), tx.clone());
+    let mut shortcut =
+        WatchedShortcut::watch(guichet.config().agent.shortcut().to_owned(), tx.clone());
     let mut autostart = guichet.config().agent.autostart;
     if open_wizard {
         let _ = tx.send(Command::OpenWizard);
@@ -252,11 +253,11 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
                     }
                     tray = TrayIcon::spawn(lang, events.clone(), unread).await;
                 }
-                let wanted = shortcut_of(&guichet);
+                let wanted = guichet.config().agent.shortcut();
                 if wanted != shortcut.text {
                     // The old grab goes first: the new shortcut may share its key.
                     shortcut.stop();
-                    shortcut = WatchedShortcut::watch(wanted, tx.clone());
+                    shortcut = WatchedShortcut::watch(wanted.to_owned(), tx.clone());
                 }
                 if guichet.config().agent.autostart != autostart {
                     autostart = guichet.config().agent.autostart;
@@ -280,16 +281,6 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     }
     shortcut.stop();
     crate::exit::EXIT_OK
-}
-
-/// The shortcut the configuration asks for (the default when it names none).
-fn shortcut_of(guichet: &Guichet) -> String {
-    guichet
-        .config()
-        .agent
-        .shortcut
-        .clone()
-        .unwrap_or_else(|| shortcut::DEFAULT.to_owned())
 }
 
 /// The global shortcut the agent watches, as the configuration wrote it.

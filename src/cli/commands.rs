@@ -7,6 +7,7 @@ use crate::exit::{EXIT_FAILURE, EXIT_OK, EXIT_STOPPED};
 use crate::screenshot::Screenshots;
 use guichet_core::action::ActionInput;
 use guichet_core::api::Guichet;
+use guichet_core::clock::{unix_ms, Clock, SystemClock};
 use guichet_core::connector::TimelineKind;
 use guichet_core::html;
 use guichet_core::i18n::{t, Lang};
@@ -248,10 +249,7 @@ pub(super) async fn queue_flush(
         let Some(until_ms) = summary.settling_until_ms else {
             break;
         };
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        let wait_ms = until_ms.saturating_sub(now_ms);
+        let wait_ms = until_ms.saturating_sub(unix_ms(SystemClock.now()));
         if wait_ms > MAX_SETTLE_WAIT_MS {
             break;
         }

@@ -149,21 +149,13 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
     assert_eq!(queued["status"], "queued");
 
     // `guichet --background` (a login item) while an agent runs: nothing opens.
-    let login_item = ws
-        .command(&["--background"])
-        .env("GUICHET_RUNTIME_DIR", &agent.runtime)
-        .output()
-        .expect("login item");
+    let login_item = agent.cli(&ws, &["--background"]);
     assert_eq!(login_item.status.code(), Some(0), "{}", stderr(&login_item));
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(read_file(&agent.record), "", "a login item opened a window");
 
     // `guichet --report` while an agent runs: that agent captures and starts the wizard.
-    let second = ws
-        .command(&["--report"])
-        .env("GUICHET_RUNTIME_DIR", &agent.runtime)
-        .output()
-        .expect("second");
+    let second = agent.cli(&ws, &["--report"]);
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     let started = wait_for("the window process", LIMIT, || {
         Some(read_file(&agent.record)).filter(|r| !r.is_empty())
@@ -199,11 +191,7 @@ fn a_second_guichet_asks_the_running_agent_and_a_crashing_window_harms_nothing()
             .contains("the window process ended")
             .then_some(())
     });
-    let plain = ws
-        .command(&[])
-        .env("GUICHET_RUNTIME_DIR", &agent.runtime)
-        .output()
-        .expect("plain second");
+    let plain = agent.cli(&ws, &[]);
     assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
     wait_for("a second wizard", LIMIT, || {
         (read_file(&agent.record).lines().count() == 2).then_some(())

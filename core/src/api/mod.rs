@@ -43,9 +43,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-/// The global shortcut when the configuration names none.
-pub const DEFAULT_SHORTCUT: &str = crate::shortcut::DEFAULT;
-
 /// The most of the agent's log a report carries when the user agrees to attach it.
 pub const LOG_TAIL_BYTES: u64 = 200 * 1024;
 
@@ -507,12 +504,7 @@ impl Guichet {
             phone: profile.phone,
             location: profile.location,
             server: self.config.server.as_ref().map(|s| s.url().to_owned()),
-            shortcut: self
-                .config
-                .agent
-                .shortcut
-                .clone()
-                .unwrap_or_else(|| DEFAULT_SHORTCUT.to_owned()),
+            shortcut: self.config.agent.shortcut().to_owned(),
             language: self.lang,
             poll_interval_secs: self.config.poll.interval().as_secs(),
             queued,

@@ -72,12 +72,11 @@ impl Guichet {
             let shortcut: Shortcut = text.trim().parse().map_err(PreferencesError::from)?;
             // Saved as Guichet writes it ("ctrl+alt+g" becomes "Ctrl+Alt+G").
             let text = shortcut.to_string();
-            let current = config
+            let same = config
                 .agent
-                .shortcut
-                .as_deref()
-                .unwrap_or(super::DEFAULT_SHORTCUT);
-            let same = current.parse::<Shortcut>().is_ok_and(|c| c == shortcut);
+                .shortcut()
+                .parse::<Shortcut>()
+                .is_ok_and(|c| c == shortcut);
             check("agent.shortcut", same)?;
             user.agent.shortcut = Some(text);
         }

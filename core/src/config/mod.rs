@@ -175,6 +175,11 @@ impl AgentConfig {
         *self == AgentConfig::default()
     }
 
+    /// The shortcut that opens the wizard: the one set, else [`crate::shortcut::DEFAULT`].
+    pub fn shortcut(&self) -> &str {
+        self.shortcut.as_deref().unwrap_or(crate::shortcut::DEFAULT)
+    }
+
     /// The shortcut, when one is set, is one the agent can watch.
     pub(crate) fn check(&self) -> Result<(), Invalid> {
         if let Some(text) = &self.shortcut {

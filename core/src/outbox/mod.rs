@@ -123,6 +123,17 @@ pub struct Entry<T = Report> {
     pub last_error: Option<ConnectorError>,
 }
 
+impl<T> Entry<T> {
+    /// Keeps the error of the attempt that just ended. An answer from the help desk means the
+    /// attempt is over there too: nothing is left to settle.
+    fn record_error(&mut self, error: ConnectorError) {
+        if !error.answer_lost() {
+            self.attempt_started_ms = 0;
+        }
+        self.last_error = Some(error);
+    }
+}
+
 /// The outbox database, held open by exactly one process.
 #[derive(Debug)]
 pub struct Outbox {
@@ -403,8 +414,7 @@ impl Outbox {
             .map(drop)
     }
 
-    /// Records a transient failure. An answer from the help desk means the attempt is over
-    /// there too: nothing is left to settle.
+    /// Records a transient failure.
     fn reschedule<T: Parcel>(
         &self,
         id: Uuid,
@@ -413,10 +423,7 @@ impl Outbox {
     ) -> Result<(), OutboxError> {
         self.update::<T>(id, |e| {
             e.next_attempt_ms = next_attempt_ms;
-            if !error.answer_lost() {
-                e.attempt_started_ms = 0;
-            }
-            e.last_error = Some(error);
+            e.record_error(error);
         })
         .map(drop)
     }
@@ -424,10 +431,7 @@ impl Outbox {
     fn fail<T: Parcel>(&self, id: Uuid, error: ConnectorError) -> Result<(), OutboxError> {
         self.update::<T>(id, |e| {
             e.state = EntryState::Failed;
-            if !error.answer_lost() {
-                e.attempt_started_ms = 0;
-            }
-            e.last_error = Some(error);
+            e.record_error(error);
         })
         .map(drop)
     }

@@ -36,7 +36,10 @@ pub enum Command {
     OpenWizard,
     /// Open a window (for "My tickets", on a ticket: a notification was clicked).
     OpenWindow(WindowKind, Option<TicketId>),
-    /// Register the tray icon again (its watcher came back).
+    /// The tray icon is not registered (its watcher came back, or was not ready): register it
+    /// again after a delay that grows with each attempt.
+    TrayLost,
+    /// Register the tray icon again, now.
     RegisterTray,
     /// The number of notices the user has not looked at (shown by the tray).
     Unread(usize),
@@ -214,6 +217,7 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     }
 
     let mut tray_retries = 0u32;
+    let mut tray_pending = false;
     loop {
         let command = tokio::select! {
             c = rx.recv() => c,
@@ -264,10 +268,20 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
                     apply_autostart(autostart).await;
                 }
             }
-            Some(Command::RegisterTray) => {
+            Some(Command::TrayLost) if !tray_pending => {
+                // Waited for on a task of its own: the wizard must not wait behind it.
+                tray_pending = true;
                 tray_retries += 1;
                 let delay = std::time::Duration::from_millis(500 * u64::from(tray_retries.min(20)));
-                tokio::time::sleep(delay).await;
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    let _ = tx.send(Command::RegisterTray);
+                });
+            }
+            Some(Command::TrayLost) => {}
+            Some(Command::RegisterTray) => {
+                tray_pending = false;
                 if let Some(old) = tray.take() {
                     old.shutdown().await;
                 }
@@ -344,7 +358,7 @@ fn tray_events(commands: UnboundedSender<Command>) -> TrayEvents {
             }
             TrayEvent::Chosen(MenuId::Settings) => Command::OpenWindow(WindowKind::Settings, None),
             TrayEvent::Chosen(MenuId::Quit) => Command::Quit,
-            TrayEvent::HostLost => Command::RegisterTray,
+            TrayEvent::HostLost => Command::TrayLost,
         };
         let _ = commands.send(command);
     })

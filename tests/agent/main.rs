@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod login;
+mod tray;
 
 use common::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
 use common::{json, stderr, Workstation};

@@ -5,10 +5,25 @@
 //! tray host) starts after the agent, that registration can fail with `UnknownObject` and ksni
 //! does not retry, so the icon would never appear: [`Tray`] then reports `HostLost`, and the agent
 //! shows the icon again.
+//!
+//! When there is no watcher yet, ksni waits for one to appear, but it starts listening only after
+//! its registration failed: a watcher that appears in between (a desktop starting its tray host
+//! while the agent starts at login) is never heard of. [`TrayIcon::spawn`] closes that gap by
+//! asking the bus once ksni listens, and reports `HostLost` if the watcher is already there. A
+//! watcher that owns its name but does not serve yet refuses the first registration: `HostLost`
+//! too.
 
 use crate::platform::menu::{self, MenuId, TrayEvent, TrayEvents};
 use guichet_core::i18n::{t, Lang};
 use ksni::TrayMethods;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The tray host's well-known name.
+const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+
+/// How long the tray host has to answer a registration.
+const REGISTRATION_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 struct Tray {
     lang: Lang,
@@ -16,14 +31,17 @@ struct Tray {
     /// Notices not looked at yet: shown in the menu, and as "needs attention" (the badge of
     /// desktops whose notifications cannot carry actions).
     unread: usize,
+    /// Set when the registration found no watcher on the bus.
+    no_watcher: Arc<AtomicBool>,
 }
 
 impl Tray {
-    fn new(lang: Lang, events: TrayEvents, unread: usize) -> Tray {
+    fn new(lang: Lang, events: TrayEvents, unread: usize, no_watcher: Arc<AtomicBool>) -> Tray {
         Tray {
             lang,
             events,
             unread,
+            no_watcher,
         }
     }
 
@@ -118,7 +136,9 @@ impl ksni::Tray for Tray {
             // No watcher yet (`ServiceUnknown`): ksni registers by itself when one appears. Any
             // other failure, such as the `UnknownObject` of a watcher that appeared after us,
             // is not retried by ksni: the agent registers again.
-            if !format!("{e:?}").contains("ServiceUnknown") {
+            if format!("{e:?}").contains("ServiceUnknown") {
+                self.no_watcher.store(true, Ordering::Release);
+            } else {
                 tracing::info!("tray registration failed ({e:?}); registering again shortly");
                 (self.events)(TrayEvent::HostLost);
             }
@@ -137,16 +157,45 @@ impl std::fmt::Debug for TrayIcon {
 }
 
 impl TrayIcon {
-    /// Shows the tray icon; `None` when there is no session bus at all.
+    /// Shows the tray icon; `None` when there is no session bus at all, or when the watcher
+    /// refused or did not answer (the agent is then told to try again).
     pub async fn spawn(lang: Lang, events: TrayEvents, unread: usize) -> Option<TrayIcon> {
-        match Tray::new(lang, events, unread)
-            .assume_sni_available(true)
-            .spawn()
-            .await
-        {
-            Ok(handle) => Some(TrayIcon(handle)),
-            Err(e) => {
+        let no_watcher = Arc::new(AtomicBool::new(false));
+        let register = async {
+            let handle = Tray::new(lang, events.clone(), unread, no_watcher.clone())
+                .assume_sni_available(true)
+                .spawn()
+                .await?;
+            // ksni listens for the watcher from here on; one that came before it did is asked
+            // about now.
+            if no_watcher.load(Ordering::Acquire) && watcher_present().await {
+                tracing::info!(
+                    "the tray host appeared while the icon was registered; registering again"
+                );
+                events(TrayEvent::HostLost);
+            }
+            Ok(handle)
+        };
+        // A watcher that never answers must not hold up the agent (the shortcut, the windows).
+        match tokio::time::timeout(REGISTRATION_LIMIT, register).await {
+            Ok(Ok(handle)) => Some(TrayIcon(handle)),
+            Ok(Err(ksni::Error::Watcher(e))) => {
+                // The watcher is on the bus but not serving yet (`UnknownObject` while it starts):
+                // the agent tries again shortly, as when the watcher goes away.
+                tracing::info!("tray registration refused ({e}); registering again shortly");
+                events(TrayEvent::HostLost);
+                None
+            }
+            Ok(Err(e)) => {
                 tracing::warn!("no tray icon: {e}");
+                None
+            }
+            Err(_) => {
+                tracing::warn!(
+                    "the tray host did not answer within {} s; registering again shortly",
+                    REGISTRATION_LIMIT.as_secs()
+                );
+                events(TrayEvent::HostLost);
                 None
             }
         }
@@ -159,5 +208,23 @@ impl TrayIcon {
 
     pub async fn shutdown(self) {
         self.0.shutdown().await;
+    }
+}
+
+/// Whether the tray host's watcher owns its name on the session bus now (`false` when the bus
+/// cannot be asked: ksni then hears of the watcher when it appears).
+async fn watcher_present() -> bool {
+    let ask = async {
+        let conn = zbus::Connection::session().await?;
+        let bus = zbus::fdo::DBusProxy::new(&conn).await?;
+        let name = zbus::names::BusName::try_from(WATCHER)?;
+        Ok::<bool, zbus::Error>(bus.name_has_owner(name).await?)
+    };
+    match ask.await {
+        Ok(present) => present,
+        Err(e) => {
+            tracing::info!("could not ask the bus for the tray host: {e}");
+            false
+        }
     }
 }

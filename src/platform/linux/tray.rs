@@ -161,24 +161,22 @@ impl TrayIcon {
     /// refused or did not answer (the agent is then told to try again).
     pub async fn spawn(lang: Lang, events: TrayEvents, unread: usize) -> Option<TrayIcon> {
         let no_watcher = Arc::new(AtomicBool::new(false));
-        let register = async {
-            let handle = Tray::new(lang, events.clone(), unread, no_watcher.clone())
-                .assume_sni_available(true)
-                .spawn()
-                .await?;
-            // ksni listens for the watcher from here on; one that came before it did is asked
-            // about now.
-            if no_watcher.load(Ordering::Acquire) && watcher_present().await {
-                tracing::info!(
-                    "the tray host appeared while the icon was registered; registering again"
-                );
-                events(TrayEvent::HostLost);
-            }
-            Ok(handle)
-        };
+        let register = Tray::new(lang, events.clone(), unread, no_watcher.clone())
+            .assume_sni_available(true)
+            .spawn();
         // A watcher that never answers must not hold up the agent (the shortcut, the windows).
         match tokio::time::timeout(REGISTRATION_LIMIT, register).await {
-            Ok(Ok(handle)) => Some(TrayIcon(handle)),
+            Ok(Ok(handle)) => {
+                // ksni listens for the watcher from here on; one that came before it did is
+                // asked about now.
+                if no_watcher.load(Ordering::Acquire) && watcher_present().await {
+                    tracing::info!(
+                        "the tray host appeared while the icon was registered; registering again"
+                    );
+                    events(TrayEvent::HostLost);
+                }
+                Some(TrayIcon(handle))
+            }
             Ok(Err(ksni::Error::Watcher(e))) => {
                 // The watcher is on the bus but not serving yet (`UnknownObject` while it starts):
                 // the agent tries again shortly, as when the watcher goes away.
@@ -212,7 +210,7 @@ impl TrayIcon {
 }
 
 /// Whether the tray host's watcher owns its name on the session bus now (`false` when the bus
-/// cannot be asked: ksni then hears of the watcher when it appears).
+/// cannot be asked: ksni then hears of the watcher only if it appears later).
 async fn watcher_present() -> bool {
     let ask = async {
         let conn = zbus::Connection::session().await?;
@@ -220,10 +218,14 @@ async fn watcher_present() -> bool {
         let name = zbus::names::BusName::try_from(WATCHER)?;
         Ok::<bool, zbus::Error>(bus.name_has_owner(name).await?)
     };
-    match ask.await {
-        Ok(present) => present,
-        Err(e) => {
+    match tokio::time::timeout(REGISTRATION_LIMIT, ask).await {
+        Ok(Ok(present)) => present,
+        Ok(Err(e)) => {
             tracing::info!("could not ask the bus for the tray host: {e}");
+            false
+        }
+        Err(_) => {
+            tracing::info!("the bus did not say whether the tray host is there");
             false
         }
     }

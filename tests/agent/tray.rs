@@ -2,7 +2,7 @@
 //! at: at a login, the agent and the host start together.
 
 use super::{Agent, LIMIT};
-use crate::common::desktop::{wait_for, SessionBus, Xvfb};
+use crate::common::desktop::{poll_until, wait_for, SessionBus, Xvfb};
 use crate::common::Workstation;
 use std::time::Duration;
 
@@ -81,26 +81,12 @@ fn the_icon_is_registered_whatever_the_moment_the_watcher_starts_at() {
             let agent = agent_on(&ws, &bus);
             (agent, watcher.join().expect("watcher started"))
         });
-        let registered = wait_for_some(LIMIT, || bus.tray_menu());
+        let registered = poll_until(LIMIT, || bus.tray_menu());
         let (agent, _watcher) = watcher;
         assert!(
             registered.is_some_and(|(.., layout)| layout.contains("Report a problem")),
             "no tray icon with a watcher started {delay_ms} ms after the agent:\n{}",
             agent.log()
         );
-    }
-}
-
-/// Polls `check` every 50 ms until it returns `Some`, or gives `None` after `limit`.
-fn wait_for_some<T>(limit: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(v) = check() {
-            return Some(v);
-        }
-        if start.elapsed() > limit {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
     }
 }

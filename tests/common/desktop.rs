@@ -229,13 +229,20 @@ pub fn start_dunst(x: &Xvfb, bus: &SessionBus) -> Guard {
 }
 
 /// Polls `check` every 50 ms until it returns `Some`, or panics after `limit` naming `what`.
-pub fn wait_for<T>(what: &str, limit: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+pub fn wait_for<T>(what: &str, limit: Duration, check: impl FnMut() -> Option<T>) -> T {
+    poll_until(limit, check).unwrap_or_else(|| panic!("timed out waiting for {what}"))
+}
+
+/// Polls `check` every 50 ms until it returns `Some`; `None` after `limit`.
+pub fn poll_until<T>(limit: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
     let start = Instant::now();
     loop {
         if let Some(v) = check() {
-            return v;
+            return Some(v);
         }
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        if start.elapsed() >= limit {
+            return None;
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
 }

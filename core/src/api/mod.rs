@@ -120,9 +120,7 @@ impl Guichet {
         let settle = config
             .server
             .as_ref()
-            .map_or(crate::outbox::DEFAULT_SETTLE, |s| {
-                Duration::from_secs(s.http.timeout_secs)
-            });
+            .map_or(crate::outbox::DEFAULT_SETTLE, |s| s.http.timeout());
         let courier =
             Courier::new(connector.clone(), clock.clone(), Backoff::default()).with_settle(settle);
         Ok(Guichet {

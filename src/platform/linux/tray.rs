@@ -132,16 +132,19 @@ impl ksni::Tray for Tray {
     }
 
     fn watcher_offline(&self, reason: ksni::OfflineReason) -> bool {
-        if let ksni::OfflineReason::Error(e) = reason {
-            // No watcher yet (`ServiceUnknown`): ksni registers by itself when one appears. Any
-            // other failure, such as the `UnknownObject` of a watcher that appeared after us,
-            // is not retried by ksni: the agent registers again.
-            if format!("{e:?}").contains("ServiceUnknown") {
-                self.no_watcher.store(true, Ordering::Release);
-            } else {
+        match reason {
+            // No watcher yet: ksni registers by itself when one appears (see the module's
+            // comment for the one it misses).
+            ksni::OfflineReason::Error(ksni::Error::Watcher(zbus::fdo::Error::ServiceUnknown(
+                _,
+            ))) => self.no_watcher.store(true, Ordering::Release),
+            // Any other failure, such as the `UnknownObject` of a watcher that appeared after
+            // us, is not retried by ksni: the agent registers again.
+            ksni::OfflineReason::Error(e) => {
                 tracing::info!("tray registration failed ({e:?}); registering again shortly");
                 (self.events)(TrayEvent::HostLost);
             }
+            _ => {}
         }
         true
     }

@@ -1,7 +1,8 @@
 //! The product against a real Request Tracker 5 on loopback (Debian's `request-tracker5`, started
-//! by the test): a report with a screenshot and a file, followed until the technician resolves
-//! it, refused (RT reopens it), then accepted; and exactly-once delivery while `queue flush` is
-//! killed again and again.
+//! by the test), which answers the requester in French as an académie's does: a report with a
+//! screenshot and a file, followed until the technician resolves it, refused (RT reopens it),
+//! then accepted and rated, each written once; and exactly-once delivery of reports and of queued
+//! actions while `queue flush` is killed again and again.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
@@ -11,7 +12,7 @@ mod rt;
 #[path = "../core/tests/support/xvfb.rs"]
 mod xvfb;
 
-use common::{json, pseudo_random_bytes, stderr, Workstation};
+use common::{json, pseudo_random_bytes, stderr, stdout, Workstation};
 use guichet_core::outbox::Outbox;
 use rt::RtServer;
 use std::time::Duration;
@@ -99,6 +100,7 @@ fn a_report_is_followed_refused_and_accepted_on_a_real_request_tracker() {
     let Some(rt) = RtServer::start() else {
         return;
     };
+    rt.assert_answers_in_french();
     let ws = Workstation::with_server(&rt.config_toml());
     doctor_on_rt(&rt, &ws);
     let (width, height) = (800, 600);
@@ -152,13 +154,24 @@ fn a_report_is_followed_refused_and_accepted_on_a_real_request_tracker() {
         "{p:?} where {expected:?} was painted"
     );
 
-    // Nothing happened yet; then the technician resolves it: `watch` says so, once.
-    assert_eq!(watch_once(&ws), vec![]);
-    next_second();
-    rt.resolve(ticket, "La lampe a été changée.");
-    assert_eq!(watch_once(&ws), vec![("solved".to_owned(), ticket)]);
-    assert_eq!(watch_once(&ws), vec![], "announced once");
+    // A follow-up with a file, in the technician's view once.
+    let photo = pseudo_random_bytes(11, 4_000);
+    let photo_path = ws.file("voyant.png", &photo);
+    let out = ws.run(&[
+        "followup",
+        &ticket.to_string(),
+        "--message",
+        "Le voyant clignote en orange.",
+        "--attach",
+        photo_path.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["status"], "sent", "{}", stdout(&out));
+    assert_eq!(written(&rt, ticket, "voyant clignote"), 1);
+    assert!(rt.files(ticket).contains(&("voyant.png".to_owned(), photo)));
 
+    // Nothing happened yet; then the technician resolves it: `watch` says so, once.
     // Refused: RT reopens the ticket, and the reason is on it.
     let out = ws.run(&[
         "refuse",
@@ -184,16 +197,182 @@ fn a_report_is_followed_refused_and_accepted_on_a_real_request_tracker() {
     next_second();
     rt.resolve(ticket, "Vidéoprojecteur remplacé.");
     assert_eq!(watch_once(&ws), vec![("solved".to_owned(), ticket)]);
-    let out = ws.run(&["approve", &ticket.to_string(), "--json"]);
+    // RT answers both in French (Latin-1): each is done at once, written once, nothing queued.
+    let out = ws.run(&[
+        "approve",
+        &ticket.to_string(),
+        "--comment",
+        "Merci, l'image est nette.",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["status"], "sent", "{}", stdout(&out));
     let shown = json(&ws.run(&["show", &ticket.to_string(), "--json"]));
     assert_eq!(shown["detail"]["status"], "closed", "{shown}");
     assert_eq!(shown["capabilities"]["satisfactionSurvey"], true);
     assert_eq!(shown["capabilities"]["categories"], false);
-    let out = ws.run(&["rate", &ticket.to_string(), "--score", "5", "--json"]);
+    let out = ws.run(&[
+        "rate",
+        &ticket.to_string(),
+        "--score",
+        "5",
+        "--comment",
+        "Intervention rapide.",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json(&out)["status"], "sent", "{}", stdout(&out));
     let shown = json(&ws.run(&["show", &ticket.to_string(), "--json"]));
     assert_eq!(shown["detail"]["survey"]["score"], 5, "{shown}");
+    assert_eq!(rt.custom_field(ticket, "Accepted"), Some("accepted".into()));
+    assert_eq!(written(&rt, ticket, "image est nette"), 1, "one approval");
+    assert_eq!(written(&rt, ticket, "Intervention rapide"), 1, "one rating");
+    assert_eq!(status_listed(&ws, ticket), "closed");
+    assert_queue_empty(&ws);
+}
+
+/// How many of ticket `id`'s messages (comments included: the technician sees them) hold `text`.
+fn written(rt: &RtServer, id: u64, text: &str) -> usize {
+    rt.messages(id).iter().filter(|m| m.contains(text)).count()
+}
+
+/// Ticket `id`'s status in `guichet tickets --json`.
+fn status_listed(ws: &Workstation, id: u64) -> String {
+    let out = ws.run(&["tickets", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list = json(&out);
+    let rows = list
+        .as_array()
+        .or_else(|| list["tickets"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    rows.iter()
+        .find(|t| t["id"].as_u64() == Some(id))
+        .and_then(|t| t["status"].as_str())
+        .unwrap_or_else(|| panic!("ticket {id} in {list}"))
+        .to_owned()
+}
+
+fn assert_queue_empty(ws: &Workstation) {
+    let out = ws.run(&["queue", "list", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list = json(&out);
+    let rows = list
+        .as_array()
+        .or_else(|| list["items"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    assert!(rows.is_empty(), "nothing left queued: {list}");
+}
+
+/// Actions queued while RT was out of reach, delivered by `queue flush` runs killed at random:
+/// each approval, rating, follow-up and refusal is on its ticket exactly once, and the fields
+/// are set, with RT answering in French.
+#[test]
+fn sigkill_during_a_flush_of_queued_actions_writes_each_once_on_a_french_request_tracker() {
+    const SOLVED: usize = 3;
+    let Some(rt) = RtServer::start() else {
+        return;
+    };
+    rt.assert_answers_in_french();
+    let ws = Workstation::with_server(&rt.config_toml());
+    let french = |ws: &Workstation, args: &[&str]| {
+        ws.command(args)
+            .env("LANG", "fr_FR.UTF-8")
+            .output()
+            .expect("run guichet")
+    };
+    let tickets: Vec<u64> = (0..=SOLVED)
+        .map(|n| {
+            let out = french(
+                &ws,
+                &[
+                    "report",
+                    "--subject",
+                    &format!("Poste {n} en panne"),
+                    "--description",
+                    DESCRIPTION,
+                    "--json",
+                ],
+            );
+            assert_eq!(json(&out)["status"], "sent", "{}", stderr(&out));
+            json(&out)["ticket"].as_u64().expect("ticket number")
+        })
+        .collect();
+    next_second();
+    for &t in &tickets {
+        rt.resolve(t, "Poste redémarré.");
+    }
+    assert_eq!(watch_once(&ws).len(), tickets.len(), "each solution seen");
+
+    // RT goes out of reach: every action waits in the queue.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port")
+        .port();
+    let away = Workstation::with_server(
+        &rt.config_toml()
+            .replace(&rt.url, &format!("http://127.0.0.1:{closed}")),
+    );
+    let queue = |args: &[&str]| {
+        let out = away
+            .command(args)
+            .env("GUICHET_DATA_DIR", &ws.data)
+            .env("LANG", "fr_FR.UTF-8")
+            .output()
+            .expect("run guichet");
+        assert_eq!(json(&out)["status"], "queued", "{args:?}: {}", stderr(&out));
+    };
+    let mut expected: Vec<(u64, String)> = Vec::new();
+    for (n, &t) in tickets[..SOLVED].iter().enumerate() {
+        let (thanks, note) = (format!("Merci {n}, réglé."), format!("Note {n} : parfait."));
+        queue(&["approve", &t.to_string(), "--comment", &thanks, "--json"]);
+        let score = (n + 3).to_string();
+        queue(&["rate", &t.to_string(), "--score", &score, "--comment", &note, "--json"]);
+        expected.extend([(t, thanks), (t, note)]);
+    }
+    let last = tickets[SOLVED];
+    let log = ws.file("journal.txt", &pseudo_random_bytes(5, 3_000));
+    let more = "Le poste affiche « Aucun signal ».".to_owned();
+    let why = "Toujours en panne après redémarrage.".to_owned();
+    queue(&[
+        "followup",
+        &last.to_string(),
+        "--message",
+        &more,
+        "--attach",
+        log.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    queue(&["refuse", &last.to_string(), "--reason", &why, "--json"]);
+    expected.extend([(last, more), (last, why)]);
+
+    let kills = common::kill_flushes(
+        || {
+            ws.command(&["queue", "flush"])
+                .spawn()
+                .expect("spawn flush")
+        },
+        8,
+        200..1200,
+        2027,
+        || false,
+    );
+    let done = ws.run(&["queue", "flush"]);
+    assert_eq!(done.status.code(), Some(0), "final flush: {}", stderr(&done));
+    eprintln!("{kills} flushes killed");
+    assert!(kills >= 2, "the flushes were really interrupted ({kills} kills)");
+
+    for (t, text) in &expected {
+        assert_eq!(written(&rt, *t, text), 1, "ticket {t}: {text:?} once");
+    }
+    for (n, &t) in tickets[..SOLVED].iter().enumerate() {
+        assert_eq!(rt.custom_field(t, "Accepted"), Some("accepted".into()));
+        assert_eq!(rt.custom_field(t, "Satisfaction"), Some((n + 3).to_string()));
+        assert_eq!(status_listed(&ws, t), "closed", "ticket {t}");
+    }
+    assert_eq!(rt.status(last), "open", "reopened by the refusal");
+    assert_queue_empty(&ws);
 }
 
 #[test]

@@ -328,7 +328,7 @@ fn attachment_too_large_and_total_too_large_with_configurable_limits() {
 fn attachment_type_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     for name in ["setup.exe", "photo.webp", "noextension"] {
-        let (e, _, en) = only_error(
+        let (e, fr, en) = only_error(
             &ReportDraft {
                 attachments: vec![AttachmentSource::Path(tmp_file(&dir, name, 5))],
                 ..draft()
@@ -340,6 +340,17 @@ fn attachment_type_refused() {
             "{e:?}"
         );
         assert!(en.contains("pdf"), "lists what is accepted: {en}");
+        // The list is this computer's (IT's), whatever the help desk: never "the help desk
+        // does not accept".
+        assert!(
+            en.contains("This computer") && en.contains("IT department"),
+            "{en}"
+        );
+        assert!(!en.contains("help desk"), "{en}");
+        assert!(
+            fr.contains("Ce poste") && fr.contains("service informatique"),
+            "{fr}"
+        );
     }
     assert!(build(&ReportDraft {
         attachments: vec![AttachmentSource::Path(tmp_file(&dir, "Capture.PNG", 5))],

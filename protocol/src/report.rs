@@ -23,7 +23,9 @@ pub struct Limits {
     pub max_attachments: usize,
     pub attachment_max_bytes: u64,
     pub attachments_total_max_bytes: u64,
-    /// File extensions the help desk accepts, lower case, without the dot.
+    /// File extensions Guichet sends, lower case, without the dot: this computer's setting
+    /// (`[limits] allowed_extensions`, IT's), not the help desk's (RT has no such list; GLPI's
+    /// own list is checked by GLPI, which says so itself).
     pub allowed_extensions: Vec<String>,
 }
 

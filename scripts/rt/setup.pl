@@ -10,17 +10,20 @@ use RT -init;
 my $system = RT->SystemUser;
 sub must { my ($what, $ok, $msg) = @_; die "rt-setup: $what: $msg\n" unless $ok; }
 
+# The requester reads RT in French, as in an académie: RT then words its answers to her in
+# French (and RT 5.0 writes them in Latin-1, which the connector must read). The technician keeps
+# RT's default language.
 my %users = (
-    requestor => ['prof', 'prof@example.org', 0],
-    tech      => ['tech', 'tech@example.org', 1],
+    requestor => ['prof', 'prof@example.org', 0, 'fr'],
+    tech      => ['tech', 'tech@example.org', 1, undef],
 );
 my %out;
 for my $role (sort keys %users) {
-    my ($name, $email, $privileged) = @{ $users{$role} };
+    my ($name, $email, $privileged, $lang) = @{ $users{$role} };
     my $user = RT::User->new($system);
     my ($id, $msg) = $user->Create(
         Name => $name, EmailAddress => $email, Privileged => $privileged,
-        Password => "guichet-$name",
+        Password => "guichet-$name", ($lang ? (Lang => $lang) : ()),
     );
     must("user $name", $id, $msg);
     my $token = RT::AuthToken->new($system);

@@ -117,11 +117,31 @@ pub async fn send(rb: RequestBuilder) -> Result<Answer, ConnectorError> {
     })
 }
 
-/// The start of an answer, for an error message (never the whole of a portal's page).
+/// An answer's body as text: UTF-8 when it is, else Latin-1, where every byte is a character.
+/// Help desks and the pages answering in their place do not always encode as they declare (RT
+/// 5.0 writes its French messages in Latin-1 under a UTF-8 content type), and no body should be
+/// unreadable for its encoding.
+pub fn text(body: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(body) {
+        Ok(text) => text.into(),
+        Err(_) => body.iter().map(|&b| char::from(b)).collect::<String>().into(),
+    }
+}
+
+/// The start of an answer, for an error message (never the whole of a portal's page). A cut in
+/// the middle of a UTF-8 character does not make the rest read as Latin-1.
 pub fn snippet(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(200)])
+    let mut head = &body[..body.len().min(800)];
+    if let Err(e) = std::str::from_utf8(head) {
+        if e.error_len().is_none() && body.len() > head.len() {
+            head = &head[..e.valid_up_to()];
+        }
+    }
+    text(head)
         .trim()
-        .to_owned()
+        .chars()
+        .take(200)
+        .collect()
 }
 
 /// Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later". A
@@ -145,6 +165,19 @@ pub fn transport_error(e: reqwest::Error) -> ConnectorError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_read_as_utf8_or_latin1_never_refused() {
+        assert_eq!(text("Courrier ajouté".as_bytes()), "Courrier ajouté");
+        assert_eq!(text(b"[\"Commentaires ajout\xe9s\"]"), "[\"Commentaires ajoutés\"]");
+        assert_eq!(text(b"ajout\xe9"), "ajouté", "Latin-1 to the last byte");
+        // A snippet cut inside "é": the whole characters before it are kept.
+        let long = format!("{}é", "a".repeat(799));
+        assert_eq!(snippet(long.as_bytes()), "a".repeat(200));
+        assert_eq!(snippet(b"  Acc\xe8s refus\xe9  "), "Accès refusé");
+        let long = "é".repeat(500);
+        assert_eq!(snippet(long.as_bytes()).chars().count(), 200);
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_dates_and_is_bounded() {

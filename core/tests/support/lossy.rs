@@ -1,5 +1,5 @@
-//! A connector that creates the ticket, then pretends the answer was lost: the worst case for
-//! exactly-once. Shared by the outbox tests and the connector conformance suite (`#[path]`).
+//! A connector that creates the ticket (or performs the first action), then pretends the answer
+//! was lost: the worst case for exactly-once. Shared by the outbox tests and the connector conformance suite (`#[path]`).
 //! `late` makes it worse: the sender gives up at once while the help desk is still creating the
 //! ticket, as when the process is killed during a request that a busy server finishes later.
 
@@ -21,6 +21,8 @@ type Creating = JoinHandle<Result<Delivery, ConnectorError>>;
 pub struct LosesFirstAnswer {
     inner: Arc<dyn Connector>,
     lost: AtomicBool,
+    /// The first action's answer was lost too (the action itself was done).
+    lost_action: AtomicBool,
     /// The help desk creates the first ticket this long after the sender gave up.
     late: Option<Duration>,
     creating: Mutex<Option<Creating>>,
@@ -31,6 +33,7 @@ impl LosesFirstAnswer {
         LosesFirstAnswer {
             inner,
             lost: AtomicBool::new(false),
+            lost_action: AtomicBool::new(false),
             late: None,
             creating: Mutex::new(None),
         }
@@ -106,7 +109,13 @@ impl Connector for LosesFirstAnswer {
         self.inner.ticket_activity(state).await
     }
     async fn perform(&self, action: &TicketAction) -> Result<Vec<RejectedFile>, ConnectorError> {
-        self.inner.perform(action).await
+        let rejected = self.inner.perform(action).await?;
+        if !self.lost_action.swap(true, Ordering::SeqCst) {
+            return Err(ConnectorError::Unreachable {
+                detail: "connection reset after the action was sent".into(),
+            });
+        }
+        Ok(rejected)
     }
     async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError> {
         self.inner.find_performed(action).await

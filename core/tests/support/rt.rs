@@ -139,6 +139,20 @@ impl RtServer {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> (u16, Value) {
+        let (status, answer) = self.call_as(&self.tech_token, method, path, query, body);
+        let text = String::from_utf8_lossy(&answer);
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// A REST2 call with `token`: the status and the raw answer.
+    fn call_as(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> (u16, Vec<u8>) {
         let mut cmd = Command::new("curl");
         cmd.args([
             "-sS",
@@ -152,7 +166,7 @@ impl RtServer {
             method,
         ])
         .arg("-H")
-        .arg(format!("Authorization: token {}", self.tech_token))
+        .arg(format!("Authorization: token {token}"))
         .arg(format!("{}/REST/2.0/{path}", self.url));
         match body {
             Some(body) => {
@@ -167,12 +181,35 @@ impl RtServer {
             }
         }
         let out = cmd.output().expect("curl");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let (answer, status) = text.rsplit_once('\n').unwrap_or(("", "0"));
+        let split = out
+            .stdout
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap_or(0);
+        let status = String::from_utf8_lossy(&out.stdout[split..]);
         (
             status.trim().parse().unwrap_or(0),
-            serde_json::from_str(answer).unwrap_or(Value::Null),
+            out.stdout[..split].to_vec(),
         )
+    }
+
+    /// Fails unless RT answers the requester in French, as an académie's does (`setup.pl` sets
+    /// her language): a comment on a ticket that does not exist is refused as "Accès refusé".
+    /// The checks that follow then meet RT's French answers, Latin-1 ones included.
+    pub fn assert_answers_in_french(&self) {
+        let body = json!({"Content": "?", "ContentType": "text/plain"});
+        let (status, answer) = self.call_as(
+            &self.requestor_token,
+            "POST",
+            "ticket/999999/comment",
+            &[],
+            Some(&body),
+        );
+        let text = String::from_utf8_lossy(&answer);
+        assert!(
+            status >= 400 && text.contains("Acc") && text.contains("refus"),
+            "RT answers the requester in French: {status} {text}"
+        );
     }
 
     fn tech(
@@ -213,6 +250,18 @@ impl RtServer {
             .as_str()
             .unwrap_or_default()
             .to_owned()
+    }
+
+    /// The first value of custom field `name` on ticket `id`, as the technician reads it.
+    pub fn custom_field(&self, id: u64, name: &str) -> Option<String> {
+        self.ticket(id)["CustomFields"]
+            .as_array()?
+            .iter()
+            .find(|cf| cf["name"] == name)?["values"]
+            .as_array()?
+            .first()?
+            .as_str()
+            .map(str::to_owned)
     }
 
     /// Every ticket whose subject is `subject` (no quote in it).

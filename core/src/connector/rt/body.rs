@@ -60,9 +60,14 @@ pub(super) fn message(content: String, files: &[Attachment]) -> Value {
     body
 }
 
-/// `PUT /ticket/N` setting custom field `name` to `value`.
-pub(super) fn custom_field(name: &str, value: String) -> Value {
+/// Custom field `name` set to `value`, as RT's `CustomFields` (with a comment, or a `PUT`).
+pub(super) fn fields(name: &str, value: &str) -> Value {
     let mut fields = serde_json::Map::new();
     fields.insert(name.to_owned(), json!(value));
-    json!({ "CustomFields": fields })
+    Value::Object(fields)
+}
+
+/// `PUT /ticket/N` setting custom field `name` to `value`.
+pub(super) fn custom_field(name: &str, value: &str) -> Value {
+    json!({ "CustomFields": fields(name, value) })
 }

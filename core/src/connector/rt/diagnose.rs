@@ -8,7 +8,6 @@ use crate::config::HttpConfig;
 use crate::connector::http;
 use crate::doctor::Finding;
 use guichet_protocol::doctor::DoctorStep;
-use serde_json::Value;
 
 pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Finding> {
     let client = match http::client(http_config) {
@@ -30,7 +29,7 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
             ]
         }
     };
-    let json = serde_json::from_slice::<Value>(&answer.body).ok();
+    let json = super::rest::json_of(&answer.body);
     if answer.status.as_u16() == 401 && json.is_some()
         || answer.status.is_success() && json.is_some()
     {

@@ -37,6 +37,9 @@ const PAGE: &str = "100";
 /// What the acceptance custom field is set to.
 const ACCEPTED: &str = "accepted";
 
+/// The `code` of the error saying RT did not keep a custom field Guichet set.
+const FIELD_NOT_KEPT: &str = "RT_FIELD_NOT_KEPT";
+
 /// A Request Tracker server.
 pub struct RtConnector {
     /// The server's base URL; REST2 is under `/REST/2.0/`.
@@ -144,16 +147,85 @@ impl RtConnector {
         .await
     }
 
+    /// Sets custom field `name` to `value` on `ticket` (`PUT`), then reads it back: RT's answer
+    /// is worded in the requester's language and ignores a field it does not know.
     async fn set_custom_field(
         &self,
         ticket: TicketId,
         name: &str,
-        value: String,
+        value: &str,
     ) -> Result<(), ConnectorError> {
         let body = body::custom_field(name, value);
-        self.send_json(Method::PUT, &format!("ticket/{ticket}"), &body)
+        self.act(Method::PUT, &format!("ticket/{ticket}"), &body)
             .await?;
-        Ok(())
+        self.check_kept(ticket, name, value).await
+    }
+
+    /// Whether custom field `name` of `ticket` holds `value`.
+    async fn field_is(
+        &self,
+        ticket: TicketId,
+        name: &str,
+        value: &str,
+    ) -> Result<bool, ConnectorError> {
+        let t = self.ticket(ticket).await?;
+        Ok(read::custom_field(&t, name).as_deref() == Some(value))
+    }
+
+    /// `Rejected` unless custom field `name` of `ticket` holds `value`.
+    async fn check_kept(
+        &self,
+        ticket: TicketId,
+        name: &str,
+        value: &str,
+    ) -> Result<(), ConnectorError> {
+        if self.field_is(ticket, name, value).await? {
+            return Ok(());
+        }
+        Err(ConnectorError::Rejected {
+            status: 403,
+            code: FIELD_NOT_KEPT.to_owned(),
+            message: format!(
+                "RT did not keep the custom field {name:?} on ticket {ticket}: it must exist on \
+                 queue {:?}, and requesters need the rights SeeCustomField and ModifyCustomField",
+                self.config.queue
+            ),
+        })
+    }
+
+    /// A comment on `ticket`, with custom field `field` set in the same request when given (RT
+    /// 5.0 takes `CustomFields` with a comment): a lost answer then leaves the field to say
+    /// whether the comment was made. The field is read back, and set on its own if this RT did
+    /// not take it with the comment.
+    async fn comment(
+        &self,
+        ticket: TicketId,
+        content: String,
+        field: Option<(&str, String)>,
+    ) -> Result<(), ConnectorError> {
+        let mut body = body::message(content, &[]);
+        if let Some((name, value)) = &field {
+            body["CustomFields"] = body::fields(name, value);
+        }
+        self.act(Method::POST, &format!("ticket/{ticket}/comment"), &body)
+            .await?;
+        match field {
+            Some((name, value)) if !self.field_is(ticket, name, &value).await? => {
+                self.set_custom_field(ticket, name, &value).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a message carrying `action`'s reference is on its ticket. Correspondence is
+    /// always visible to the requester; comments only with RT's right ShowTicketComments.
+    async fn carries_reference(&self, action: &TicketAction) -> Result<bool, ConnectorError> {
+        let needle = action.id.to_string();
+        Ok(self
+            .attachments(action.ticket)
+            .await?
+            .iter()
+            .any(|a| a["Content"].as_str().is_some_and(|c| c.contains(&needle))))
     }
 
     /// Says loudly, once, when RT dropped the client reference of a ticket just created: the
@@ -382,54 +454,42 @@ impl Connector for RtConnector {
         match &action.kind {
             ActionKind::Followup { .. } | ActionKind::Refuse { .. } => {
                 let body = body::message(content, &action.attachments);
-                self.send_json(Method::POST, &format!("ticket/{ticket}/correspond"), &body)
+                self.act(Method::POST, &format!("ticket/{ticket}/correspond"), &body)
                     .await?;
                 let names = action.attachments.iter().map(|a| a.name.as_str());
                 return self.missing_files(ticket, names).await;
             }
             ActionKind::Approve { .. } => {
-                let body = body::message(content, &[]);
-                self.send_json(Method::POST, &format!("ticket/{ticket}/comment"), &body)
-                    .await?;
-                if let Some(field) = self.acceptance() {
-                    self.set_custom_field(ticket, field, ACCEPTED.to_owned())
-                        .await?;
-                }
+                let field = self.acceptance().map(|f| (f, ACCEPTED.to_owned()));
+                self.comment(ticket, content, field).await?;
             }
             ActionKind::Rate { score, .. } => {
-                if let Some(field) = &self.config.satisfaction_field {
-                    self.set_custom_field(ticket, field, score.to_string())
-                        .await?;
-                }
-                let body = body::message(content, &[]);
-                self.send_json(Method::POST, &format!("ticket/{ticket}/comment"), &body)
+                let field = self.config.satisfaction_field.as_deref();
+                self.comment(ticket, content, field.map(|f| (f, score.to_string())))
                     .await?;
             }
         }
         Ok(Vec::new())
     }
 
+    /// Asked before an action is tried again. A correspondence carries the action's reference,
+    /// which the requester can read. An approval or a rating is a comment, which requesters
+    /// usually cannot read: its custom field, set in the same request, says whether it was made.
+    /// Without that field, the reference is looked for all the same (found when IT granted
+    /// ShowTicketComments); otherwise a comment whose answer was lost in transit is made again.
     async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError> {
-        match &action.kind {
-            // A correspondence carries the action's reference, which the requester can read.
-            ActionKind::Followup { .. } | ActionKind::Refuse { .. } => {
-                let needle = action.id.to_string();
-                Ok(self
-                    .attachments(action.ticket)
-                    .await?
-                    .iter()
-                    .any(|a| a["Content"].as_str().is_some_and(|c| c.contains(&needle))))
-            }
-            // Comments are not shown to requesters: the acceptance field says it, when there is
-            // one; otherwise the comment is made again (a harmless repeat).
-            ActionKind::Approve { .. } => match self.acceptance() {
-                Some(field) => {
-                    Ok(read::custom_field(&self.ticket(action.ticket).await?, field).is_some())
-                }
-                None => Ok(false),
-            },
-            // Setting the score again is harmless.
-            ActionKind::Rate { .. } => Ok(false),
+        let field = match &action.kind {
+            ActionKind::Followup { .. } | ActionKind::Refuse { .. } => None,
+            ActionKind::Approve { .. } => self.acceptance().map(|f| (f, ACCEPTED.to_owned())),
+            ActionKind::Rate { score, .. } => self
+                .config
+                .satisfaction_field
+                .as_deref()
+                .map(|f| (f, score.to_string())),
+        };
+        match field {
+            Some((name, value)) => self.field_is(action.ticket, name, &value).await,
+            None => self.carries_reference(action).await,
         }
     }
 }

@@ -1,6 +1,12 @@
 //! RT's REST2 exchange: the token header, JSON bodies, and what its answers mean. RT words its
 //! errors as `{"message": "…"}`; it also answers some refusals with 200 and a list of messages
 //! (`["Ticket 1: Permission Denied"]`), which are errors too.
+//!
+//! Those messages are in the requester's language, and RT 5.0 writes them without encoding
+//! them: in French, a comment is answered `["Commentaires ajout\xe9s"]`, Latin-1 under a UTF-8
+//! content type. So a body is read as UTF-8 when it is, else as Latin-1 ([`http::text`]), never
+//! refused for its encoding; and an update's success is read from its status, not its wording
+//! ([`RtConnector::act`]); where a change must have happened, the ticket is read back.
 
 use super::RtConnector;
 use crate::connector::http::{self, snippet, Answer};
@@ -8,8 +14,11 @@ use crate::connector::ConnectorError;
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
 
-/// Words in RT's result messages that say an update did not happen (RT answers 200 anyway).
-const REFUSALS: [&str; 7] = [
+/// Words in RT's result messages that say an update did not happen (RT answers 200 anyway), in
+/// the languages Guichet speaks, lower case. The French ones are RT 5.0's own translations
+/// (`po/fr.po`): "Accès refusé", "permission refusée", "n’est pas valide", "Impossible de …",
+/// "Échec de …", "n’a pas pu être …", "Vous n’êtes pas autorisé …". Both apostrophes are listed.
+const REFUSALS: [&str; 20] = [
     "permission denied",
     "isn't a valid",
     "is not a valid",
@@ -17,10 +26,28 @@ const REFUSALS: [&str; 7] = [
     "could not",
     "failed",
     "no permission",
+    "refusé",
+    "non autorisé",
+    "pas autorisé",
+    "n’est pas",
+    "n'est pas",
+    "n’es pas",
+    "impossible",
+    "échec",
+    "n’a pas pu",
+    "n'a pas pu",
+    "ne peut",
+    "pas de permission",
+    "permission refus",
 ];
 
 /// The `code` of errors read from RT's result messages.
 const MESSAGE_CODE: &str = "RT_MESSAGE";
+
+/// RT's answer as JSON, whatever its encoding; `None` when it is not JSON at all.
+pub(crate) fn json_of(body: &[u8]) -> Option<Value> {
+    serde_json::from_str(&http::text(body)).ok()
+}
 
 impl RtConnector {
     /// `path` under `/REST/2.0/`, authenticated.
@@ -31,14 +58,53 @@ impl RtConnector {
             .header("Accept", "application/json")
     }
 
-    /// Sends `rb` and returns its JSON, or the error its status and body mean.
+    /// Sends `rb` and returns its JSON, or the error its status and body mean. For reads and
+    /// creations, whose answer Guichet needs.
     pub(super) async fn call(&self, rb: RequestBuilder) -> Result<Value, ConnectorError> {
         let answer = http::send(rb).await?;
         if !answer.status.is_success() {
             return Err(error_of(&answer));
         }
-        let value = answer.json()?;
+        let Some(value) = json_of(&answer.body) else {
+            return Err(answer
+                .json()
+                .err()
+                .unwrap_or_else(|| ConnectorError::Protocol {
+                    detail: "an answer that is not JSON".into(),
+                }));
+        };
         refusal_in_messages(answer.status.as_u16(), &value).map_or(Ok(value), Err)
+    }
+
+    /// `method path` with a JSON body, for an update (a comment, a correspondence, a field): a
+    /// 2xx answer is a success whatever its body's encoding or wording, unless its messages say
+    /// a refusal (in English or French) or it is a web page (a portal answering in RT's place).
+    pub(super) async fn act(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<(), ConnectorError> {
+        let answer = http::send(self.request(method, path).json(body)).await?;
+        if !answer.status.is_success() {
+            return Err(error_of(&answer));
+        }
+        match json_of(&answer.body) {
+            Some(value) => refusal_in_messages(answer.status.as_u16(), &value).map_or(Ok(()), Err),
+            None if answer.body.trim_ascii_start().starts_with(b"<") => {
+                Err(ConnectorError::NotHelpDesk {
+                    status: answer.status.as_u16(),
+                    detail: snippet(&answer.body),
+                })
+            }
+            None => {
+                tracing::debug!(
+                    "RT answered {path} with HTTP {} and a body that is not JSON: taken as done",
+                    answer.status
+                );
+                Ok(())
+            }
+        }
     }
 
     /// `GET path` with `query`.
@@ -51,7 +117,8 @@ impl RtConnector {
             .await
     }
 
-    /// `method path` with a JSON body (RT answers 415 without the content type).
+    /// `method path` with a JSON body (RT answers 415 without the content type), when its answer
+    /// is needed.
     pub(super) async fn send_json(
         &self,
         method: Method,
@@ -66,9 +133,7 @@ impl RtConnector {
 /// 4xx (a portal's or a proxy's page) is something other than the help desk, retried later.
 pub(crate) fn error_of(answer: &Answer) -> ConnectorError {
     let status = answer.status.as_u16();
-    let message = serde_json::from_slice::<Value>(&answer.body)
-        .ok()
-        .and_then(|v| v.get("message")?.as_str().map(str::to_owned));
+    let message = json_of(&answer.body).and_then(|v| v.get("message")?.as_str().map(str::to_owned));
     let code = format!("HTTP_{status}");
     match (status, message) {
         (500.., message) => ConnectorError::Server {
@@ -100,7 +165,11 @@ pub(crate) fn refusal_in_messages(status: u16, value: &Value) -> Option<Connecto
             let m = m.to_lowercase();
             REFUSALS.iter().any(|r| m.contains(r))
         })?;
-    let status = if refused.to_lowercase().contains("permission") {
+    let lower = refused.to_lowercase();
+    let status = if ["permission", "accès refusé", "autorisé"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
         403
     } else {
         status
@@ -133,7 +202,27 @@ mod tests {
             e,
             Some(ConnectorError::Rejected { status: 200, .. })
         ));
+        // RT 5.0's French words for the same refusals (po/fr.po), as it sends them.
+        for refused in [
+            "Ticket 1 :  Accès refusé",
+            "Ticket 1 :  Le statut « done » n’est pas valide pour ce ticket.",
+            "Impossible de changer Accepted : permission refusée",
+            "Vous n’êtes pas autorisé à créer un ticket dans cette file « General »",
+        ] {
+            assert!(
+                refusal_in_messages(200, &json!([refused])).is_some(),
+                "{refused}"
+            );
+        }
+        assert!(matches!(
+            refusal_in_messages(200, &json!(["Ticket 1 :  Accès refusé"])),
+            Some(ConnectorError::Rejected { status: 403, .. })
+        ));
         for fine in [
+            json!(["Commentaires ajoutés", "Accepted accepted ajouté"]),
+            json!(["Courrier ajouté"]),
+            json!(["Satisfaction 4 changé en 5", "Statut changé de « resolved » à « open »"]),
+            json!(["1 n’est plus une valeur pour le champs personnalisé Accepted"]),
             json!(["Correspondence added"]),
             json!([
                 "Satisfaction 4 added",

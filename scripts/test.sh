@@ -83,6 +83,9 @@ cargo test --locked --workspace
 step "Windows: the agent and CLI under Wine (tests/wine.rs)"
 # --workspace, as above, so that features resolve the same and nothing is built again.
 GUICHET_WINDOWS_BUILD="$windows_exe" cargo test --locked --workspace --test wine -- --ignored --test-threads=1
+
+step "the demo's loop from a French session, timed (report, resolve, notification, accept, rate)"
+scripts/rt/timed-loop.sh debug
 done_with "$target_dir/debug"
 
 step "Debian package: built with the Tauri bundler, installed, run from /usr/bin, removed"

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 profile=${1:-debug}
-g="$PWD/target/$profile/guichet"
+g="${CARGO_TARGET_DIR:-$PWD/target}/$profile/guichet"
 [ -x "$g" ] || { echo "build $g first (cargo build -p guichet)" >&2; exit 2; }
 export LANG=fr_FR.UTF-8
 d=$(mktemp -d)

@@ -10,13 +10,29 @@ mod watch;
 mod worker;
 
 use clap::Parser;
+use guichet_protocol::private;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // First, before any thread or file: what this process and its children create is their
+    // user's only, and what an earlier version left readable by others is no longer.
+    private::restrict_umask();
+    let tightened: Vec<_> = private::owned_dirs()
+        .iter()
+        .map(|dir| private::tighten(dir))
+        .collect();
     // The agent, its outbox worker and the CLI share one daily file; the CLI's warnings still
     // reach its standard error.
     if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::AGENT_LOG) {
         tracing::warn!("logging to standard error only: {e}");
+    }
+    for done in tightened {
+        if done.changed > 0 {
+            tracing::info!("{} paths made readable by this user only", done.changed);
+        }
+        for e in done.errors {
+            tracing::warn!("{e}");
+        }
     }
     let args = cli::Args::parse();
     // macOS: AppKit's objects (the tray's status item, the shortcut's hot key, the answers to

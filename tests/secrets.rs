@@ -2,7 +2,8 @@
 //! and queued, a followup with a file, an approval, a survey, `watch`, `show`, the queue), with
 //! debug logging, neither the password, the personal token nor the App-Token appears in the data
 //! directory (sled included, byte for byte, and the daily log files under `logs/`) or in any log
-//! or output.
+//! or output. And no log line of that run carries anything of the reports: their subjects,
+//! descriptions, phone, location, file names or contents (`tests/privacy.rs` adds screenshots).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
@@ -15,6 +16,10 @@ use std::process::Output;
 const PASSWORD: &str = "Mot-de-passe-7c1e9b-Tres-Secret";
 const TOKEN: &str = "tok7c1e9b0123456789abcdef0123456789abcdef";
 const APP_TOKEN: &str = "app7c1e9b-f00dfeedcafe-0123456789";
+/// In every text the user writes and every file they attach: a log line that has it leaked.
+const CONTENT: &str = "Kx7q2Dupont";
+const PHONE: &str = "01 47 20 33 58";
+const PHONE_DIGITS: &str = "0147203358";
 
 /// The run's outputs, kept for the scan.
 #[derive(Default)]
@@ -81,14 +86,25 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
             outputs.keep(&args.join(" "), &out);
             out
         };
-        let file = ws.file("capture.png", b"\x89PNG fake picture");
+        let file = ws.file(
+            &format!("voyant-{CONTENT}.png"),
+            &[
+                b"\x89PNG ".as_slice(),
+                format!("photo du voyant {CONTENT}").as_bytes(),
+            ]
+            .concat(),
+        );
         let out = through_agent(
             &[
                 "report",
                 "--subject",
-                "Imprimante",
+                &format!("Imprimante {CONTENT}"),
                 "--description",
-                "L'imprimante de la salle 12 ne répond plus depuis ce matin.",
+                &format!("L'imprimante de la salle 12 ne répond plus depuis ce matin ({CONTENT})."),
+                "--phone",
+                PHONE,
+                "--location",
+                &format!("Bâtiment C {CONTENT}"),
                 "--attach",
                 file.to_str().unwrap(),
                 "--json",
@@ -102,7 +118,7 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
                 "followup",
                 &ticket,
                 "--message",
-                "Le voyant clignote.",
+                &format!("Le voyant clignote ({CONTENT})."),
                 "--attach",
                 file.to_str().unwrap(),
             ],
@@ -132,9 +148,11 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
             &[
                 "report",
                 "--subject",
-                "Wi-Fi",
+                &format!("Wi-Fi {CONTENT}"),
                 "--description",
-                "Plus de Wi-Fi en salle des professeurs depuis ce matin.",
+                &format!("Plus de Wi-Fi en salle des professeurs depuis ce matin ({CONTENT})."),
+                "--phone",
+                PHONE,
                 "--json",
             ],
         );
@@ -167,7 +185,10 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
             "the agent's debug log is among the scanned files: {:?}",
             log_files.iter().map(|(p, _)| p).collect::<Vec<_>>()
         );
-        scanned.push((log.clone(), std::fs::read(&log).unwrap_or_default()));
+        let agent_stderr = (log.clone(), std::fs::read(&log).unwrap_or_default());
+        let mut logs: Vec<_> = log_files.into_iter().cloned().collect();
+        logs.push(agent_stderr.clone());
+        scanned.push(agent_stderr);
         for (path, bytes) in &scanned {
             for secret in [PASSWORD, TOKEN, APP_TOKEN] {
                 assert!(
@@ -177,6 +198,7 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
                 );
             }
         }
+        nothing_of_the_reports_in(&logs);
     }
     assert!(outputs.0.len() > 20, "every command's output was kept");
     for (what, bytes) in &outputs.0 {
@@ -184,6 +206,27 @@ fn no_credential_is_written_anywhere_after_a_full_run() {
             assert!(!contains(bytes, secret), "{secret} found in the {what}");
         }
     }
+}
+
+/// Every line of every log: none carries the reports' text, phone, location, file name or file
+/// content (each has [`CONTENT`], or is the phone). Errors name a report by its id.
+fn nothing_of_the_reports_in(logs: &[(std::path::PathBuf, Vec<u8>)]) {
+    let mut lines = 0;
+    for (path, bytes) in logs {
+        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            lines += 1;
+            for needle in [CONTENT, PHONE, PHONE_DIGITS] {
+                assert!(
+                    !contains(line, needle),
+                    "{}:{}: {}",
+                    path.display(),
+                    n + 1,
+                    String::from_utf8_lossy(line)
+                );
+            }
+        }
+    }
+    assert!(lines > 100, "a full run's log lines were scanned: {lines}");
 }
 
 /// Runs `guichet` with `stdin` on its standard input.

@@ -3,6 +3,7 @@
 //! user enters their own.
 
 use crate::config::UserDefaults;
+use guichet_protocol::private;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -28,12 +29,13 @@ impl Profile {
         }
     }
 
-    /// Saves through a temporary file and a rename, so a crash never leaves half a file.
+    /// Saves through a temporary file and a rename, so a crash never leaves half a file; the
+    /// file is its user's only (0600).
     pub fn save(&self, data_dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(data_dir)?;
-        let tmp = data_dir.join(format!("{PROFILE_FILE}.tmp"));
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
-        std::fs::rename(tmp, data_dir.join(PROFILE_FILE))
+        private::replace(
+            &data_dir.join(PROFILE_FILE),
+            &serde_json::to_vec_pretty(self)?,
+        )
     }
 }
 

@@ -26,18 +26,28 @@ pub const KEPT_FILES: usize = 7;
 /// (tests, a portable set-up: everything in one place); else the OS's place for an application's
 /// logs ([`os_log_dir`]). `None` when the OS gives none.
 pub fn log_dir() -> Option<PathBuf> {
+    overridden()
+        .or_else(os_log_dir)
+        .or_else(|| crate::transport::data_dir().map(|d| d.join("logs")))
+}
+
+/// The folder Guichet owns around its logs, made private at start ([`crate::private`]): the
+/// log directory itself when it is set, or its OS's `guichet` folder (`~/.local/state/guichet`
+/// on Linux).
+pub fn log_root() -> Option<PathBuf> {
+    overridden()
+        .or_else(os_log_root)
+        .or_else(|| crate::transport::data_dir().map(|d| d.join("logs")))
+}
+
+/// `$GUICHET_LOG_DIR`, else `logs` in `$GUICHET_DATA_DIR`.
+fn overridden() -> Option<PathBuf> {
     let var = |name| {
         std::env::var_os(name)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    if let Some(dir) = var(LOG_DIR_ENV) {
-        return Some(dir);
-    }
-    if let Some(data) = var(crate::transport::DATA_DIR_ENV) {
-        return Some(data.join("logs"));
-    }
-    os_log_dir().or_else(|| crate::transport::data_dir().map(|d| d.join("logs")))
+    var(LOG_DIR_ENV).or_else(|| var(crate::transport::DATA_DIR_ENV).map(|d| d.join("logs")))
 }
 
 /// Where each OS keeps an application's logs: `$XDG_STATE_HOME/guichet/logs` on Linux
@@ -46,11 +56,21 @@ pub fn log_dir() -> Option<PathBuf> {
 /// Windows.
 pub fn os_log_dir() -> Option<PathBuf> {
     if cfg!(target_os = "macos") {
+        os_log_root()
+    } else {
+        os_log_root().map(|root| root.join("logs"))
+    }
+}
+
+/// Guichet's own folder in the OS's place for logs: `~/.local/state/guichet` (Linux),
+/// `~/Library/Logs/Guichet` (macOS), `%LOCALAPPDATA%\guichet` (Windows).
+fn os_log_root() -> Option<PathBuf> {
+    if cfg!(target_os = "macos") {
         dirs::home_dir().map(|home| home.join("Library").join("Logs").join("Guichet"))
     } else if cfg!(windows) {
-        dirs::data_local_dir().map(|dir| dir.join("guichet").join("logs"))
+        dirs::data_local_dir().map(|dir| dir.join("guichet"))
     } else {
-        dirs::state_dir().map(|dir| dir.join("guichet").join("logs"))
+        dirs::state_dir().map(|dir| dir.join("guichet"))
     }
 }
 
@@ -99,6 +119,7 @@ pub use setup::{init, LogSetupError};
 mod setup {
     use super::{log_dir, KEPT_FILES, LOG_EXTENSION, LOG_FILTER_ENV};
     use tracing_appender::rolling::{RollingFileAppender, Rotation};
+    use tracing_subscriber::filter::Directive;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     use tracing_subscriber::{EnvFilter, Layer};
@@ -120,30 +141,37 @@ mod setup {
         },
     }
 
+    /// Libraries that log the text they handle at their `debug` and `trace` levels: the HTML
+    /// parser under the sanitiser logs every piece of a ticket's text (the user's own followups
+    /// included). Held at `info` whatever `GUICHET_LOG` says: no report or ticket content may
+    /// reach a log (`tests/secrets.rs` and `tests/privacy.rs` read every line at `debug`).
+    const CONTENT_LOGGING: [&str; 2] = ["html5ever", "markup5ever"];
+
     /// Logs to standard error (at `warn` unless `GUICHET_LOG` says otherwise) and to the daily
     /// file `<prefix>.<date>.log` in [`log_dir`] (at `info` unless `GUICHET_LOG` says otherwise).
     /// Without a usable directory, logs to standard error alone, and says why in the answer.
     pub fn init(prefix: &str) -> Result<(), LogSetupError> {
         let filter = |default: &str| {
-            EnvFilter::try_from_env(LOG_FILTER_ENV).unwrap_or_else(|_| EnvFilter::new(default))
+            let mut filter =
+                EnvFilter::try_from_env(LOG_FILTER_ENV).unwrap_or_else(|_| EnvFilter::new(default));
+            for target in CONTENT_LOGGING {
+                if let Ok(directive) = format!("{target}=info").parse::<Directive>() {
+                    filter = filter.add_directive(directive);
+                }
+            }
+            filter
         };
         let stderr = tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
             .with_filter(filter("warn"));
         let file = log_dir().ok_or(LogSetupError::NoDirectory).and_then(|dir| {
-            // Made first: the appender lists the directory (to prune) before creating it,
-            // and says so on standard error.
-            std::fs::create_dir_all(&dir).map_err(|source| LogSetupError::Create {
+            // Made first, owner-only (the files are, by the process's umask): the appender
+            // lists the directory (to prune) before creating it, and says so on standard error.
+            crate::private::create_dir_all(&dir).map_err(|source| LogSetupError::Create {
                 dir: dir.clone(),
                 source,
             })?;
-            RollingFileAppender::builder()
-                .rotation(Rotation::DAILY)
-                .filename_prefix(prefix)
-                .filename_suffix(LOG_EXTENSION)
-                .max_log_files(KEPT_FILES)
-                .build(&dir)
-                .map_err(|source| LogSetupError::Open { dir, source })
+            appender(&dir, prefix).map_err(|source| LogSetupError::Open { dir, source })
         });
         match file {
             Ok(appender) => {
@@ -162,6 +190,20 @@ mod setup {
                 Err(e)
             }
         }
+    }
+
+    /// The daily file `<prefix>.<date>.log` in `dir`. Building it deletes that process's oldest
+    /// files beyond [`KEPT_FILES`] (counting today's), as each day's rotation does.
+    pub(super) fn appender(
+        dir: &std::path::Path,
+        prefix: &str,
+    ) -> Result<RollingFileAppender, tracing_appender::rolling::InitError> {
+        RollingFileAppender::builder()
+            .rotation(Rotation::DAILY)
+            .filename_prefix(prefix)
+            .filename_suffix(LOG_EXTENSION)
+            .max_log_files(KEPT_FILES)
+            .build(dir)
     }
 }
 
@@ -207,5 +249,45 @@ mod tests {
         assert!(tail.ends_with("line 0999\n"), "{tail:?}");
         // A short file comes whole.
         assert_eq!(super::tail(&path, 1 << 20).unwrap(), text.as_bytes());
+    }
+
+    /// `docs/PRIVACY.md`: each process keeps its last [`KEPT_FILES`] (7) daily files; the
+    /// other process's files are not its to count.
+    #[cfg(feature = "logging")]
+    #[test]
+    fn each_process_keeps_its_last_seven_daily_files() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        for day in 1..=12 {
+            for prefix in [AGENT_LOG, WINDOWS_LOG] {
+                let name = format!("{prefix}.2020-01-{day:02}.{LOG_EXTENSION}");
+                std::fs::write(dir.path().join(name), b"old\n").unwrap();
+            }
+            // Pruning goes by creation time.
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let mut appender = setup::appender(dir.path(), AGENT_LOG).unwrap();
+        appender.write_all(b"today\n").unwrap();
+        let names = |prefix: &str| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .filter(|n| n.starts_with(&format!("{prefix}.")))
+                .collect();
+            names.sort();
+            names
+        };
+        let agent = names(AGENT_LOG);
+        assert_eq!(KEPT_FILES, 7);
+        assert_eq!(agent.len(), KEPT_FILES, "{agent:?}");
+        assert_eq!(
+            agent[0], "agent.2020-01-07.log",
+            "the oldest went first: {agent:?}"
+        );
+        assert!(
+            !agent[KEPT_FILES - 1].starts_with("agent.2020"),
+            "today's: {agent:?}"
+        );
+        assert_eq!(names(WINDOWS_LOG).len(), 12);
     }
 }

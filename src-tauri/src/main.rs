@@ -8,6 +8,9 @@ use guichet_ui::{AgentLink, Launch};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before any thread or file: what this process and the web view's own processes create (the
+    // log file, WebKit's caches) is their user's only. The agent tightens older files.
+    guichet_protocol::private::restrict_umask();
     if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::WINDOWS_LOG) {
         tracing::warn!("logging to standard error only: {e}");
     }

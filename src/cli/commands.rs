@@ -13,6 +13,7 @@ use guichet_core::html;
 use guichet_core::i18n::{t, Lang};
 use guichet_core::outbox::EntryState;
 use guichet_core::protocol::ipc::{Request, Response};
+use guichet_core::protocol::private;
 use guichet_core::protocol::view::{FlushSummary, InlineFile, QueueItem, SubmitOutcome};
 use guichet_core::protocol::{ErrorInfo, TicketId};
 use guichet_core::report::{AttachmentSource, Report};
@@ -138,14 +139,14 @@ pub(super) fn dry_run(
 }
 /// Writes exactly what `report` would send: the help desk's request (`request`, from its
 /// connector; with none configured, the report would wait in the outbox), the ticket's body, and
-/// each attachment.
+/// each attachment; owner-only, like everything Guichet writes of a report.
 fn write_dry_run(
     dir: &Path,
     report: &Report,
     request: Option<serde_json::Value>,
 ) -> std::io::Result<()> {
     let files = dir.join("files");
-    std::fs::create_dir_all(&files)?;
+    private::create_dir_all(&files)?;
     let parts: serde_json::Map<String, serde_json::Value> = report
         .attachments
         .iter()
@@ -163,14 +164,17 @@ fn write_dry_run(
     };
     request.insert("files".into(), serde_json::Value::Object(parts));
     request.insert("clientId".into(), json!(report.id));
-    std::fs::write(
-        dir.join("request.json"),
-        serde_json::to_vec_pretty(&request).map_err(std::io::Error::other)?,
+    private::write(
+        &dir.join("request.json"),
+        &serde_json::to_vec_pretty(&request).map_err(std::io::Error::other)?,
     )?;
-    std::fs::write(dir.join("content.html"), html::ticket_body(report))?;
+    private::write(
+        &dir.join("content.html"),
+        html::ticket_body(report).as_bytes(),
+    )?;
     for a in &report.attachments {
         // Names were validated: no separators, so they stay inside `files`.
-        std::fs::write(files.join(&a.name), &a.bytes)?;
+        private::write(&files.join(&a.name), &a.bytes)?;
     }
     Ok(())
 }

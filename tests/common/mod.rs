@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod accounts;
 pub mod desktop;
 
 pub const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
@@ -181,6 +182,19 @@ pub fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         }
     }
     out
+}
+
+/// A test that cannot run here: a loud skip on a developer's machine, a failure in CI (where
+/// `scripts/install-deps.sh` installed everything and the tests run as root). The rule of
+/// `core/tests/support/xvfb.rs`.
+pub fn missing(why: &str, checks: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{why}: CI must run {checks}"
+    );
+    eprintln!(
+        "\n!!! {why}: SKIPPING {checks} (scripts/install-deps.sh installs what they need) !!!\n"
+    );
 }
 
 /// Whether `needle` appears in `haystack`, byte for byte.

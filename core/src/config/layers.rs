@@ -194,18 +194,14 @@ pub fn merge(mut config: Config, user: &UserSettings) -> Config {
     config
 }
 
-/// Saves the user's settings through a temporary file and a rename.
+/// Saves the user's settings through a temporary file and a rename, readable by the user only.
 pub fn save_user(path: &Path, user: &UserSettings) -> std::io::Result<()> {
     let text = toml::to_string(user).map_err(std::io::Error::other)?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(
-        &tmp,
-        format!("# Written by Guichet: your own settings. IT's are in the system configuration.\n{text}"),
-    )?;
-    std::fs::rename(tmp, path)
+    guichet_protocol::private::replace(
+        path,
+        format!("# Written by Guichet: your own settings. IT's are in the system configuration.\n{text}")
+            .as_bytes(),
+    )
 }
 
 /// One file read and typed. `Ok(None)` when it does not exist and need not.

@@ -65,10 +65,5 @@ fn read_cache(path: &Path) -> Option<Vec<Category>> {
 
 /// Writes through a temporary file and a rename, so a crash never leaves half a cache.
 fn write_cache(path: &Path, categories: &[Category]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, serde_json::to_vec_pretty(categories)?)?;
-    std::fs::rename(tmp, path)
+    guichet_protocol::private::replace(path, &serde_json::to_vec_pretty(categories)?)
 }

@@ -143,10 +143,11 @@ pub struct FollowState {
     pub last_poll_ms: Option<i64>,
 }
 
-/// Checks missed in a row before a ticket the help desk no longer lists is forgotten.
-const MISSING_LIMIT: u32 = 3;
-/// Unread notices kept at most (the oldest go first).
-const UNREAD_LIMIT: usize = 50;
+/// Checks missed in a row before a ticket the help desk no longer lists is forgotten
+/// (`docs/PRIVACY.md`).
+pub const MISSING_LIMIT: u32 = 3;
+/// Unread notices kept at most, the oldest going first (`docs/PRIVACY.md`).
+pub const UNREAD_LIMIT: usize = 50;
 
 impl FollowState {
     /// Starts watching a ticket just filed.

@@ -3,6 +3,7 @@
 
 use super::FollowState;
 use fs2::FileExt;
+use guichet_protocol::private;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,7 +18,7 @@ pub enum FollowError {
 
 /// The follow-up state on disk: `follow.json` in the data directory, changed only under the
 /// exclusive lock `follow.lock` (the agent, `guichet watch` and a CLI filing a report may all
-/// write it), and replaced atomically (write, sync, rename).
+/// write it), and replaced atomically (write, sync, rename), readable by its user only.
 #[derive(Debug, Clone)]
 pub struct FollowStore {
     dir: PathBuf,
@@ -67,13 +68,15 @@ impl FollowStore {
 
     /// Takes the lock (waiting for another process for at most `wait`) and reads the state.
     pub async fn lock(&self, wait: Duration) -> Result<FollowGuard, FollowError> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| self.io(e))?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.dir.join("follow.lock"))
-            .map_err(|e| self.io(e))?;
+        private::create_dir_all(&self.dir).map_err(|e| self.io(e))?;
+        let file = private::open(
+            private::open_options()
+                .create(true)
+                .truncate(false)
+                .write(true),
+            &self.dir.join("follow.lock"),
+        )
+        .map_err(|e| self.io(e))?;
         let deadline = tokio::time::Instant::now() + wait;
         while let Err(e) = file.try_lock_exclusive() {
             if tokio::time::Instant::now() >= deadline {
@@ -105,15 +108,9 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 impl FollowGuard {
     pub fn save(&self) -> Result<(), FollowError> {
-        use std::io::Write;
         let store = &self.store;
-        let tmp = store.dir.join("follow.json.tmp");
         let bytes = serde_json::to_vec_pretty(&self.state)
             .map_err(|e| store.io(std::io::Error::other(e)))?;
-        let mut file = std::fs::File::create(&tmp).map_err(|e| store.io(e))?;
-        file.write_all(&bytes).map_err(|e| store.io(e))?;
-        file.sync_all().map_err(|e| store.io(e))?;
-        std::fs::rename(&tmp, store.path()).map_err(|e| store.io(e))?;
-        Ok(())
+        private::replace(&store.path(), &bytes).map_err(|e| store.io(e))
     }
 }

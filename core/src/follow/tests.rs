@@ -191,3 +191,50 @@ fn notices_are_in_both_catalogues() {
         }
     }
 }
+
+fn seen(fetched: Vec<(TicketId, u64, Snapshot)>, missing: Vec<TicketId>) -> Observation {
+    Observation {
+        fetched,
+        unchanged: Vec::new(),
+        missing,
+        error: None,
+    }
+}
+
+/// `docs/PRIVACY.md`: a ticket is remembered while it is open only: forgotten once closed, or
+/// once the help desk has not listed it [`MISSING_LIMIT`] checks in a row; at most
+/// [`UNREAD_LIMIT`] unread notices are kept.
+#[test]
+fn what_is_remembered_of_tickets_is_bounded() {
+    let mut state = FollowState::default();
+    state.track(1, "Imprimante HS");
+    state.track(2, "Wi-Fi");
+    let observation = seen(vec![(1, 0, snap(TicketStatus::Closed))], vec![2]);
+    state.apply(observation, 1).expect("applied");
+    assert!(!state.tickets.contains_key(&1), "closed: forgotten");
+    assert!(state.tickets.contains_key(&2), "missed once: kept");
+    for check in 2..=MISSING_LIMIT {
+        assert!(state.tickets.contains_key(&2), "missed {} times", check - 1);
+        state.apply(seen(Vec::new(), vec![2]), 2).expect("applied");
+    }
+    assert!(
+        state.tickets.is_empty(),
+        "missed {MISSING_LIMIT} times: forgotten"
+    );
+
+    state.track(3, "Vidéoprojecteur");
+    let extra = 10;
+    for followup in 0..(UNREAD_LIMIT as u64 + extra) {
+        let mut new = state.tickets[&3].seen.clone();
+        new.tech_followups.insert(followup);
+        state
+            .apply(seen(vec![(3, 0, new)], Vec::new()), 3)
+            .expect("applied");
+    }
+    assert_eq!(state.unread.len(), UNREAD_LIMIT);
+    assert_eq!(
+        state.unread[0].kind,
+        NoticeKind::Followup { followup: extra },
+        "the oldest went first"
+    );
+}

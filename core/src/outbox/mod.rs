@@ -38,6 +38,7 @@ use crate::action::TicketAction;
 use crate::connector::{ConnectorError, Delivery, RejectedFile, TicketId};
 use crate::report::{Attachment, Report};
 use fs2::FileExt;
+use guichet_protocol::private;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -176,13 +177,15 @@ impl Outbox {
             path: dir.to_owned(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(open_err)?;
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join("outbox.lock"))
-            .map_err(open_err)?;
+        private::create_dir_all(dir).map_err(open_err)?;
+        let lock = private::open(
+            private::open_options()
+                .create(true)
+                .truncate(false)
+                .write(true),
+            &dir.join("outbox.lock"),
+        )
+        .map_err(open_err)?;
         let deadline = Instant::now() + wait;
         while lock.try_lock_exclusive().is_err() {
             if Instant::now() >= deadline {
@@ -215,6 +218,12 @@ impl Outbox {
                 other => break other?,
             }
         };
+        // sled creates its files with the process's umask, which every Guichet process
+        // restricts first (`private::restrict_umask`); any other process embedding the outbox
+        // gets them made private here.
+        for e in private::tighten(dir).errors {
+            tracing::warn!("outbox: {e}");
+        }
         Ok(Outbox {
             db,
             _lock: lock,

@@ -27,7 +27,7 @@ impl Listener {
     /// there; a stale socket left by a crashed agent is replaced.
     pub async fn bind(path: &Path) -> Result<Listener, IpcError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::private::create_dir_all(dir)?;
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
         }
         if path.exists() {

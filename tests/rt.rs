@@ -328,7 +328,15 @@ fn sigkill_during_a_flush_of_queued_actions_writes_each_once_on_a_french_request
         let (thanks, note) = (format!("Merci {n}, réglé."), format!("Note {n} : parfait."));
         queue(&["approve", &t.to_string(), "--comment", &thanks, "--json"]);
         let score = (n + 3).to_string();
-        queue(&["rate", &t.to_string(), "--score", &score, "--comment", &note, "--json"]);
+        queue(&[
+            "rate",
+            &t.to_string(),
+            "--score",
+            &score,
+            "--comment",
+            &note,
+            "--json",
+        ]);
         expected.extend([(t, thanks), (t, note)]);
     }
     let last = tickets[SOLVED];
@@ -359,16 +367,27 @@ fn sigkill_during_a_flush_of_queued_actions_writes_each_once_on_a_french_request
         || false,
     );
     let done = ws.run(&["queue", "flush"]);
-    assert_eq!(done.status.code(), Some(0), "final flush: {}", stderr(&done));
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "final flush: {}",
+        stderr(&done)
+    );
     eprintln!("{kills} flushes killed");
-    assert!(kills >= 2, "the flushes were really interrupted ({kills} kills)");
+    assert!(
+        kills >= 2,
+        "the flushes were really interrupted ({kills} kills)"
+    );
 
     for (t, text) in &expected {
         assert_eq!(written(&rt, *t, text), 1, "ticket {t}: {text:?} once");
     }
     for (n, &t) in tickets[..SOLVED].iter().enumerate() {
         assert_eq!(rt.custom_field(t, "Accepted"), Some("accepted".into()));
-        assert_eq!(rt.custom_field(t, "Satisfaction"), Some((n + 3).to_string()));
+        assert_eq!(
+            rt.custom_field(t, "Satisfaction"),
+            Some((n + 3).to_string())
+        );
         assert_eq!(status_listed(&ws, t), "closed", "ticket {t}");
     }
     assert_eq!(rt.status(last), "open", "reopened by the refusal");

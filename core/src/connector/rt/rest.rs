@@ -221,7 +221,10 @@ mod tests {
         for fine in [
             json!(["Commentaires ajoutés", "Accepted accepted ajouté"]),
             json!(["Courrier ajouté"]),
-            json!(["Satisfaction 4 changé en 5", "Statut changé de « resolved » à « open »"]),
+            json!([
+                "Satisfaction 4 changé en 5",
+                "Statut changé de « resolved » à « open »"
+            ]),
             json!(["1 n’est plus une valeur pour le champs personnalisé Accepted"]),
             json!(["Correspondence added"]),
             json!([

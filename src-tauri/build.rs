@@ -2,25 +2,18 @@
 
 use std::path::Path;
 
-/// The app's commands (`src/commands.rs`), declared so that each window's capability must grant
-/// them (`allow-wizard-context`, …).
-const COMMANDS: &[&str] = &[
-    "launch",
-    "wizard_context",
-    "window_ready",
-    "recapture",
-    "submit",
-    "my_tickets",
-    "ticket",
-    "act",
-    "await_ticket",
-    "settings",
-    "save_profile",
-    "doctor",
-    "sign_in",
-    "sign_out",
-    "save_preferences",
-];
+include!("src/command_list.rs");
+
+/// The names of a list of commands.
+macro_rules! names {
+    ($($command:ident),*) => {
+        &[$(stringify!($command)),*]
+    };
+}
+
+/// The app's commands (`src/command_list.rs`), declared so that each window's capability must
+/// grant them.
+const COMMANDS: &[&str] = with_commands!(names);
 
 fn main() {
     // With `custom-protocol` (every build but `tauri dev`), `generate_context!` embeds ui/dist;

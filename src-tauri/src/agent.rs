@@ -1,7 +1,7 @@
 //! The link to the resident agent: every command of this process is one request on its socket.
 
 use crate::error::CommandError;
-use guichet_protocol::ipc::{IpcError, Request, Response};
+use guichet_protocol::ipc::{Ask, IpcError, Request, Response};
 use guichet_protocol::transport::{self, Client};
 use guichet_protocol::Lang;
 use std::path::PathBuf;
@@ -49,6 +49,15 @@ impl AgentLink {
         let e = IpcError::Unexpected(answer.kind());
         tracing::warn!("agent: {e}");
         e.info(self.lang).into()
+    }
+
+    /// Sends `ask` and returns its answer; an answer of another kind is [`Self::unexpected`].
+    pub async fn ask<A>(&self, ask: A) -> Result<A::Answer, CommandError>
+    where
+        A: Ask<Request = Request, Response = Response>,
+    {
+        let response = self.request(ask.into_request()).await?;
+        A::answer(response).map_err(|other| self.unexpected(&other))
     }
 
     /// Sends `request` and returns the answer; the agent's `Error` answer becomes `Err`, and a

@@ -6,7 +6,7 @@ pub use crate::error::CommandError;
 use crate::launch::Launch;
 use guichet_protocol::action::ActionInput;
 use guichet_protocol::doctor::DoctorReport;
-use guichet_protocol::ipc::{Preferences, Request, Response, SignInInput};
+use guichet_protocol::ipc::{ask, Preferences, Response, SignInInput};
 use guichet_protocol::report::ReportInput;
 use guichet_protocol::view::{
     MyTickets, ScreenshotChoice, SettingsView, SubmitOutcome, TicketView, WindowLaunch,
@@ -17,25 +17,16 @@ use std::time::Duration;
 use tauri::ipc::Invoke;
 use tauri::{Runtime, State, WebviewWindow};
 
-/// Every command, for `Builder::invoke_handler`. Keep in step with `COMMANDS` in `build.rs`.
+include!("command_list.rs");
+
+/// Every command, for `Builder::invoke_handler` (the list: `command_list.rs`).
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        launch,
-        wizard_context,
-        window_ready,
-        recapture,
-        submit,
-        my_tickets,
-        ticket,
-        act,
-        await_ticket,
-        settings,
-        save_profile,
-        doctor,
-        sign_in,
-        sign_out,
-        save_preferences
-    ]
+    macro_rules! handler_of {
+        ($($command:ident),*) => {
+            tauri::generate_handler![$($command),*]
+        };
+    }
+    with_commands!(handler_of)
 }
 
 /// Which window this process was started for, and for "My tickets" which ticket to open.
@@ -47,10 +38,7 @@ pub fn launch(launch: State<'_, Launch>) -> WindowLaunch {
 /// What the wizard shows before the user types anything, with previews of the capture.
 #[tauri::command]
 pub async fn wizard_context(agent: State<'_, AgentLink>) -> Result<WizardContext, CommandError> {
-    match agent.request(Request::WizardContext).await? {
-        Response::WizardContext { context } => Ok(*context),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::WizardContext {}).await.map(|boxed| *boxed)
 }
 
 /// Tells the agent the calling window is shown and usable (the agent logs the delay since the
@@ -68,7 +56,7 @@ pub async fn window_ready<R: Runtime>(
             "error.window",
         )));
     };
-    agent.request(Request::WindowReady { window }).await?;
+    agent.ask(ask::WindowReady { window }).await?;
     Ok(())
 }
 
@@ -83,13 +71,10 @@ pub async fn recapture<R: Runtime>(
 ) -> Result<WizardContext, CommandError> {
     window.hide()?;
     tokio::time::sleep(HIDE_SETTLE).await;
-    let answer = agent.request(Request::Recapture).await;
+    let answer = agent.ask(ask::Recapture {}).await;
     window.show()?;
     window.set_focus()?;
-    match answer? {
-        Response::WizardContext { context } => Ok(*context),
-        other => Err(agent.unexpected(&other)),
-    }
+    answer.map(|context| *context)
 }
 
 /// Files the report with the chosen screenshots; the agent masks, encodes, queues and sends.
@@ -99,34 +84,24 @@ pub async fn submit(
     report: ReportInput,
     screenshots: ScreenshotChoice,
 ) -> Result<SubmitOutcome, CommandError> {
-    match agent
-        .request(Request::Submit {
+    agent
+        .ask(ask::Submit {
             report,
             screenshots,
         })
-        .await?
-    {
-        Response::Submitted { outcome } => Ok(outcome),
-        other => Err(agent.unexpected(&other)),
-    }
+        .await
 }
 
 /// "My tickets": the list (from this computer's state when the help desk is offline).
 #[tauri::command]
 pub async fn my_tickets(agent: State<'_, AgentLink>) -> Result<MyTickets, CommandError> {
-    match agent.request(Request::MyTickets).await? {
-        Response::MyTickets { view } => Ok(view),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::MyTickets {}).await
 }
 
 /// One ticket's timeline, documents, survey, and the user's actions still waiting to be sent.
 #[tauri::command]
 pub async fn ticket(agent: State<'_, AgentLink>, id: TicketId) -> Result<TicketView, CommandError> {
-    match agent.request(Request::Ticket { id }).await? {
-        Response::Ticket { view } => Ok(*view),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::Ticket { id }).await.map(|boxed| *boxed)
 }
 
 /// A followup, an approval, a refusal or a survey answer; sent now or queued.
@@ -135,19 +110,13 @@ pub async fn act(
     agent: State<'_, AgentLink>,
     action: ActionInput,
 ) -> Result<SubmitOutcome, CommandError> {
-    match agent.request(Request::Act { action }).await? {
-        Response::Submitted { outcome } => Ok(outcome),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::Act { action }).await
 }
 
 /// What the Settings window shows.
 #[tauri::command]
 pub async fn settings(agent: State<'_, AgentLink>) -> Result<SettingsView, CommandError> {
-    match agent.request(Request::Settings).await? {
-        Response::Settings { view } => Ok(view),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::Settings {}).await
 }
 
 /// Saves the user's phone and location; answers with the settings as saved.
@@ -157,22 +126,13 @@ pub async fn save_profile(
     phone: Option<String>,
     location: Option<String>,
 ) -> Result<SettingsView, CommandError> {
-    match agent
-        .request(Request::SaveProfile { phone, location })
-        .await?
-    {
-        Response::Settings { view } => Ok(view),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::SaveProfile { phone, location }).await
 }
 
 /// The connection doctor: each step from the help desk's name to the account's rights.
 #[tauri::command]
 pub async fn doctor(agent: State<'_, AgentLink>) -> Result<DoctorReport, CommandError> {
-    match agent.request(Request::Doctor).await? {
-        Response::Doctor { report } => Ok(report),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::Doctor {}).await
 }
 
 /// Signs in to the help desk (the agent checks the credentials with it and keeps the secret in
@@ -182,19 +142,13 @@ pub async fn sign_in(
     agent: State<'_, AgentLink>,
     sign_in: SignInInput,
 ) -> Result<SettingsView, CommandError> {
-    match agent.request(Request::SignIn { sign_in }).await? {
-        Response::Settings { view } => Ok(view),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::SignIn { sign_in }).await
 }
 
 /// Forgets the user's credentials; answers with the settings as they now are.
 #[tauri::command]
 pub async fn sign_out(agent: State<'_, AgentLink>) -> Result<SettingsView, CommandError> {
-    match agent.request(Request::SignOut).await? {
-        Response::Settings { view } => Ok(view),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::SignOut {}).await
 }
 
 /// Saves the user's preferences (language, shortcut, start at login), which the agent applies at
@@ -204,13 +158,7 @@ pub async fn save_preferences(
     agent: State<'_, AgentLink>,
     preferences: Preferences,
 ) -> Result<SettingsView, CommandError> {
-    match agent
-        .request(Request::SavePreferences { preferences })
-        .await?
-    {
-        Response::Settings { view } => Ok(view),
-        other => Err(agent.unexpected(&other)),
-    }
+    agent.ask(ask::SavePreferences { preferences }).await
 }
 
 /// Waits until the agent is asked to show another ticket in this window (a notification was
@@ -220,12 +168,13 @@ pub async fn await_ticket<R: Runtime>(
     window: WebviewWindow<R>,
     agent: State<'_, AgentLink>,
 ) -> Result<TicketId, CommandError> {
-    match agent.request(Request::AwaitTicket).await? {
-        Response::OpenTicket { ticket } => {
-            window.unminimize()?;
-            window.set_focus()?;
-            Ok(ticket)
-        }
-        other => Err(agent.unexpected(&other)),
-    }
+    // The agent ends the wait without a ticket only when it goes away: as before, an error the
+    // window ignores.
+    let ticket = agent
+        .ask(ask::AwaitTicket {})
+        .await?
+        .ok_or_else(|| agent.unexpected(&Response::Done))?;
+    window.unminimize()?;
+    window.set_focus()?;
+    Ok(ticket)
 }

@@ -14,7 +14,7 @@ mod window;
 pub use agent::AgentLink;
 pub use launch::Launch;
 
-use guichet_protocol::ipc::Request;
+use guichet_protocol::ipc::ask;
 use std::time::Duration;
 use tauri::{Builder, Runtime};
 
@@ -40,7 +40,7 @@ pub fn run(launch: Launch, agent: AgentLink) -> tauri::Result<()> {
         // an agent (or with a stuck one) the wizard still opens, and says what is wrong.
         // The timer must be made inside the runtime: `timeout` registers with it at once.
         let capture =
-            async { tokio::time::timeout(CAPTURE_WAIT, agent.request(Request::Recapture)).await };
+            async { tokio::time::timeout(CAPTURE_WAIT, agent.ask(ask::Recapture {})).await };
         match tauri::async_runtime::block_on(capture) {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => tracing::warn!("no capture before the wizard: {e}"),

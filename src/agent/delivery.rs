@@ -6,7 +6,7 @@
 //! A report delivered here becomes a followed ticket: the follow-up loop is told to look again.
 
 use super::Agent;
-use guichet_core::api::worker::{WorkerRequest, WorkerResponse};
+use guichet_core::api::worker::ask;
 use guichet_core::api::OutboxOwner;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,13 +22,11 @@ pub async fn run(agent: Arc<Agent>) {
                 tracing::warn!("outbox delivery: {e}");
             }
         }
-        let due = agent.outbox.call(&WorkerRequest::DeliverDue).await;
+        let due = agent.outbox.ask(ask::DeliverDue {}).await;
         // Something may have been delivered, hence followed from now on.
         agent.follow_changed.notify_one();
         let sleep = match due {
-            Ok(WorkerResponse::NextDue {
-                at_ms: Some(next_ms),
-            }) => {
+            Ok(Some(next_ms)) => {
                 let wait = next_ms.saturating_sub(agent.guichet().now_ms()).max(0);
                 Some(
                     Duration::from_millis(u64::try_from(wait).unwrap_or(0))
@@ -36,11 +34,7 @@ pub async fn run(agent: Arc<Agent>) {
                 )
             }
             // Nothing waits: sleep until a report is queued.
-            Ok(WorkerResponse::NextDue { at_ms: None }) => None,
-            Ok(other) => {
-                tracing::warn!("outbox delivery: unexpected answer `{}`", other.kind());
-                Some(Duration::from_secs(60))
-            }
+            Ok(None) => None,
             Err(e) => {
                 tracing::warn!("outbox delivery: {e}");
                 Some(Duration::from_secs(60))

@@ -6,9 +6,9 @@
 use super::Agent;
 use async_trait::async_trait;
 use guichet_core::action::TicketAction;
-use guichet_core::api::worker::{WorkerRequest, WorkerResponse};
+use guichet_core::api::worker::{ask, WorkerRequest, WorkerResponse};
 use guichet_core::api::{ApiError, OutboxOwner};
-use guichet_core::protocol::ipc::IpcError;
+use guichet_core::protocol::ipc::{Ask, IpcError};
 use guichet_core::protocol::transport::Connection;
 use guichet_core::protocol::view::{FlushSummary, QueueItem, SubmitOutcome};
 use guichet_core::report::Report;
@@ -56,10 +56,20 @@ impl OutboxWorker {
         }
     }
 
+    /// Sends `ask` to the worker and returns its answer; an answer of another kind is a protocol
+    /// mismatch between two builds.
+    pub async fn ask<A>(&self, ask: A) -> Result<A::Answer, ApiError>
+    where
+        A: Ask<Request = WorkerRequest, Response = WorkerResponse>,
+    {
+        let response = self.call(&ask.into_request()).await?;
+        A::answer(response).map_err(|other| ApiError::Ipc(IpcError::Unexpected(other.kind())))
+    }
+
     /// Sends `request` to the worker, starting one if needed. A worker that exited (idle) before
     /// answering is replaced and asked again: every outbox request is safe to repeat (enqueuing a
     /// report twice keeps the first). The worker's own errors come back as `Reported`.
-    pub async fn call(&self, request: &WorkerRequest) -> Result<WorkerResponse, ApiError> {
+    async fn call(&self, request: &WorkerRequest) -> Result<WorkerResponse, ApiError> {
         let mut guard = self.worker.lock().await;
         for _ in 0..2 {
             if guard.is_none() {
@@ -88,31 +98,18 @@ impl OutboxWorker {
     }
 }
 
-/// An answer of the wrong kind from the worker: a protocol mismatch between two builds.
-fn unexpected(response: WorkerResponse) -> ApiError {
-    ApiError::Ipc(IpcError::Unexpected(response.kind()))
-}
-
 #[async_trait]
 impl OutboxOwner for Agent {
     async fn submit(&self, report: Report) -> Result<SubmitOutcome, ApiError> {
-        match self.outbox.call(&WorkerRequest::submit(report)).await? {
-            WorkerResponse::Submitted { outcome } => {
-                self.after_delivery(&outcome);
-                Ok(outcome)
-            }
-            other => Err(unexpected(other)),
-        }
+        let outcome = self.outbox.ask(ask::Submit::new(report)).await?;
+        self.after_delivery(&outcome);
+        Ok(outcome)
     }
 
     async fn act(&self, action: TicketAction) -> Result<SubmitOutcome, ApiError> {
-        match self.outbox.call(&WorkerRequest::act(action)).await? {
-            WorkerResponse::Submitted { outcome } => {
-                self.after_delivery(&outcome);
-                Ok(outcome)
-            }
-            other => Err(unexpected(other)),
-        }
+        let outcome = self.outbox.ask(ask::Act::new(action)).await?;
+        self.after_delivery(&outcome);
+        Ok(outcome)
     }
 
     async fn list(&self) -> Result<Vec<QueueItem>, ApiError> {
@@ -120,34 +117,21 @@ impl OutboxOwner for Agent {
         if !self.guichet().has_outbox() {
             return Ok(Vec::new());
         }
-        match self.outbox.call(&WorkerRequest::List).await? {
-            WorkerResponse::Queue { items } => Ok(items),
-            other => Err(unexpected(other)),
-        }
+        self.outbox.ask(ask::List {}).await
     }
 
     async fn flush(&self) -> Result<FlushSummary, ApiError> {
-        match self.outbox.call(&WorkerRequest::Flush).await? {
-            WorkerResponse::Flushed { summary } => Ok(summary),
-            other => Err(unexpected(other)),
-        }
+        self.outbox.ask(ask::Flush {}).await
     }
 
     async fn retry(&self, id: Uuid) -> Result<(), ApiError> {
-        match self.outbox.call(&WorkerRequest::Retry { id }).await? {
-            WorkerResponse::Done => {
-                self.outbox_changed.notify_one();
-                Ok(())
-            }
-            other => Err(unexpected(other)),
-        }
+        self.outbox.ask(ask::Retry { id }).await?;
+        self.outbox_changed.notify_one();
+        Ok(())
     }
 
     async fn dismiss(&self, id: Uuid) -> Result<bool, ApiError> {
-        match self.outbox.call(&WorkerRequest::Dismiss { id }).await? {
-            WorkerResponse::Dismissed { dismissed } => Ok(dismissed),
-            other => Err(unexpected(other)),
-        }
+        self.outbox.ask(ask::Dismiss { id }).await
     }
 }
 

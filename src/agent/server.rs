@@ -5,7 +5,7 @@
 
 use super::{Agent, Command};
 use guichet_core::api::{dispatch, ApiError, OutboxOwner};
-use guichet_core::protocol::ipc::{IpcError, Request, Response, PROTOCOL_VERSION};
+use guichet_core::protocol::ipc::{ask, Ask, IpcError, Request, Response, PROTOCOL_VERSION};
 use guichet_core::protocol::transport::{Connection, Listener};
 use guichet_core::protocol::view::WizardContext;
 use std::sync::Arc;
@@ -58,10 +58,7 @@ async fn handle(mut connection: Connection, agent: Arc<Agent>) {
             // Answered when a ticket is to be shown, or dropped when the window hangs up.
             let mut tickets = agent.open_ticket.subscribe();
             let response = tokio::select! {
-                ticket = tickets.recv() => match ticket {
-                    Ok(ticket) => Response::OpenTicket { ticket },
-                    Err(_) => Response::Done,
-                },
+                ticket = tickets.recv() => ask::AwaitTicket::reply(ticket.ok()),
                 _ = connection.receive::<Request>() => return,
             };
             if connection.send(&response).await.is_err() {
@@ -81,11 +78,11 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
     match request {
         Request::OpenWizard => {
             let _ = agent.commands.send(Command::OpenWizard);
-            Response::Done
+            ask::OpenWizard::reply(())
         }
         Request::OpenWindow { window, ticket } => {
             let _ = agent.commands.send(Command::OpenWindow(window, ticket));
-            Response::Done
+            ask::OpenWindow::reply(())
         }
         Request::WindowReady { window } => {
             if let Some(trigger) = *agent.last_trigger.lock().await {
@@ -94,17 +91,13 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
                     trigger.elapsed().as_secs_f64() * 1e3
                 );
             }
-            Response::Done
+            ask::WindowReady::reply(())
         }
-        Request::WizardContext => Response::WizardContext {
-            context: Box::new(wizard_context(agent).await),
-        },
+        Request::WizardContext => ask::WizardContext::reply(Box::new(wizard_context(agent).await)),
         Request::Recapture => {
             *agent.last_trigger.lock().await = Some(std::time::Instant::now());
             agent.screens.capture().await;
-            Response::WizardContext {
-                context: Box::new(wizard_context(agent).await),
-            }
+            ask::Recapture::reply(Box::new(wizard_context(agent).await))
         }
         Request::Submit {
             report,
@@ -113,7 +106,7 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             Ok(outcome) => {
                 // The report is durable: the unmasked original must not outlive it.
                 agent.screens.forget().await;
-                Response::Submitted { outcome }
+                ask::Submit::reply(outcome)
             }
             Err(e) => Response::Error {
                 error: e.report(guichet.lang()),

@@ -5,7 +5,7 @@ use super::backend::Backend;
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use guichet_core::i18n::t;
 use guichet_core::protocol::doctor::{CheckStatus, DoctorReport, DoctorStep};
-use guichet_core::protocol::ipc::{Request, Response, Secret, SignInInput};
+use guichet_core::protocol::ipc::{ask, Secret, SignInInput};
 use guichet_core::protocol::view::SettingsView;
 use guichet_core::protocol::ErrorInfo;
 use guichet_core::Lang;
@@ -17,10 +17,7 @@ pub(super) async fn doctor(
     lang: Lang,
     as_json: bool,
 ) -> Result<u8, ErrorInfo> {
-    let report = match backend.call(Request::Doctor).await? {
-        Response::Doctor { report } => report,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let report = backend.ask(ask::Doctor {}).await?;
     if as_json {
         super::commands::print_json(&serde_json::json!(report));
     } else {
@@ -88,19 +85,13 @@ pub(super) async fn sign_in(
         },
         token: if args.token_stdin { secret } else { None },
     };
-    let view = match backend.call(Request::SignIn { sign_in }).await? {
-        Response::Settings { view } => view,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let view = backend.ask(ask::SignIn { sign_in }).await?;
     print_account(lang, &view);
     Ok(EXIT_OK)
 }
 
 pub(super) async fn sign_out(backend: &mut Backend, lang: Lang) -> Result<u8, ErrorInfo> {
-    let view = match backend.call(Request::SignOut).await? {
-        Response::Settings { view } => view,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let view = backend.ask(ask::SignOut {}).await?;
     print_account(lang, &view);
     Ok(EXIT_OK)
 }

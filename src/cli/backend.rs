@@ -3,7 +3,7 @@
 //! same dispatch ([`guichet_core::api::dispatch`]), so there is one code path per command.
 
 use guichet_core::api::{dispatch, Guichet};
-use guichet_core::protocol::ipc::{IpcError, Request, Response};
+use guichet_core::protocol::ipc::{Ask, IpcError, Request, Response};
 use guichet_core::protocol::transport::{self, Client};
 use guichet_core::protocol::ErrorInfo;
 use guichet_core::Lang;
@@ -41,7 +41,7 @@ impl Backend {
 
     /// Answers `request`; an error (the agent's, the exchange's or this process's) is worded in
     /// the user's language.
-    pub(super) async fn call(&mut self, request: Request) -> Result<Response, ErrorInfo> {
+    async fn call(&mut self, request: Request) -> Result<Response, ErrorInfo> {
         match self {
             Backend::Agent { client, lang } => match client.request(&request).await {
                 Ok(Response::Error { error }) => Err(error),
@@ -60,8 +60,17 @@ impl Backend {
         }
     }
 
+    /// Answers `ask`; an answer of another kind than it calls for is an error.
+    pub(super) async fn ask<A>(&mut self, ask: A) -> Result<A::Answer, ErrorInfo>
+    where
+        A: Ask<Request = Request, Response = Response>,
+    {
+        let response = self.call(ask.into_request()).await?;
+        A::answer(response).map_err(|other| self.unexpected(&other))
+    }
+
     /// An answer of another kind than the request calls for.
-    pub(super) fn unexpected(&self, response: &Response) -> ErrorInfo {
+    fn unexpected(&self, response: &Response) -> ErrorInfo {
         let e = IpcError::Unexpected(response.kind());
         tracing::warn!("agent: {e}");
         e.info(self.lang())

@@ -12,7 +12,7 @@ use guichet_core::connector::TimelineKind;
 use guichet_core::html;
 use guichet_core::i18n::{t, Lang};
 use guichet_core::outbox::EntryState;
-use guichet_core::protocol::ipc::{Request, Response};
+use guichet_core::protocol::ipc::ask;
 use guichet_core::protocol::private;
 use guichet_core::protocol::view::{FlushSummary, InlineFile, QueueItem, SubmitOutcome};
 use guichet_core::protocol::{ErrorInfo, TicketId};
@@ -27,21 +27,17 @@ pub(super) fn print_json(value: &serde_json::Value) {
 
 /// `queue retry`: puts a stopped entry back in line.
 pub(super) async fn retry(backend: &mut Backend, id: Uuid) -> Result<u8, ErrorInfo> {
-    match backend.call(Request::QueueRetry { id }).await? {
-        Response::Done => Ok(EXIT_OK),
-        other => Err(backend.unexpected(&other)),
-    }
+    backend.ask(ask::QueueRetry { id }).await?;
+    Ok(EXIT_OK)
 }
 
 /// `queue dismiss`: an entry still waiting to be sent cannot be dismissed.
 pub(super) async fn dismiss(backend: &mut Backend, id: Uuid) -> Result<u8, ErrorInfo> {
-    match backend.call(Request::QueueDismiss { id }).await? {
-        Response::Dismissed { dismissed: true } => Ok(EXIT_OK),
-        Response::Dismissed { dismissed: false } => {
-            eprintln!("guichet: report {id} is still waiting to be sent; it cannot be dismissed");
-            Ok(EXIT_FAILURE)
-        }
-        other => Err(backend.unexpected(&other)),
+    if backend.ask(ask::QueueDismiss { id }).await? {
+        Ok(EXIT_OK)
+    } else {
+        eprintln!("guichet: report {id} is still waiting to be sent; it cannot be dismissed");
+        Ok(EXIT_FAILURE)
     }
 }
 
@@ -59,15 +55,12 @@ pub(super) async fn report(
             AttachmentSource::Path(_) => None,
         })
         .collect();
-    let request = Request::Report {
+    let request = ask::Report {
         report: input(lang, &args)?,
         files,
         screens: shots.screens,
     };
-    let outcome = match backend.call(request).await? {
-        Response::Submitted { outcome } => outcome,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let outcome = backend.ask(request).await?;
     Ok(match outcome {
         SubmitOutcome::Sent { ticket, rejected } => {
             if args.json {
@@ -217,10 +210,7 @@ pub(super) async fn queue_list(
     lang: Lang,
     as_json: bool,
 ) -> Result<u8, ErrorInfo> {
-    let items = match backend.call(Request::QueueList).await? {
-        Response::Queue { items } => items,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let items = backend.ask(ask::QueueList {}).await?;
     if as_json {
         print_json(&json!(items));
     } else {
@@ -234,10 +224,7 @@ pub(super) async fn queue_list(
 const MAX_SETTLE_WAIT_MS: i64 = 5 * 60 * 1000;
 
 async fn flush_once(backend: &mut Backend) -> Result<FlushSummary, ErrorInfo> {
-    match backend.call(Request::QueueFlush).await? {
-        Response::Flushed { summary } => Ok(summary),
-        other => Err(backend.unexpected(&other)),
-    }
+    backend.ask(ask::QueueFlush {}).await
 }
 
 pub(super) async fn queue_flush(
@@ -317,10 +304,7 @@ pub(super) async fn tickets(
     lang: Lang,
     as_json: bool,
 ) -> Result<u8, ErrorInfo> {
-    let list = match backend.call(Request::Tickets).await? {
-        Response::Tickets { tickets } => tickets,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let list = backend.ask(ask::Tickets {}).await?;
     if as_json {
         print_json(&json!(list));
     } else {
@@ -338,10 +322,7 @@ pub(super) async fn tickets(
 }
 
 pub(super) async fn categories(backend: &mut Backend, as_json: bool) -> Result<u8, ErrorInfo> {
-    let list = match backend.call(Request::Categories).await? {
-        Response::Categories { list } => list,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let list = backend.ask(ask::Categories {}).await?;
     if as_json {
         print_json(&json!(list));
     } else {
@@ -370,10 +351,7 @@ pub(super) async fn show(
     id: TicketId,
     as_json: bool,
 ) -> Result<u8, ErrorInfo> {
-    let view = match backend.call(Request::Ticket { id }).await? {
-        Response::Ticket { view } => *view,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let view = *backend.ask(ask::Ticket { id }).await?;
     if as_json {
         print_json(&json!(view));
         return Ok(EXIT_OK);
@@ -426,10 +404,7 @@ pub(super) async fn act(
     as_json: bool,
 ) -> Result<u8, ErrorInfo> {
     let ticket = input.ticket;
-    let outcome = match backend.call(Request::Act { action: input }).await? {
-        Response::Submitted { outcome } => outcome,
-        other => return Err(backend.unexpected(&other)),
-    };
+    let outcome = backend.ask(ask::Act { action: input }).await?;
     if as_json {
         print_json(&json!(outcome));
     }

@@ -4,15 +4,15 @@
 
 use super::{ApiError, Guichet, OutboxOwner};
 use crate::report::AttachmentSource;
-use guichet_protocol::ipc::{Request, Response, PROTOCOL_VERSION};
+use guichet_protocol::ipc::{ask, Ask, Request, Response, PROTOCOL_VERSION};
 use guichet_protocol::view::TicketView;
 
 /// The `Hello` every connection starts with.
 pub fn hello() -> Response {
-    Response::Hello {
+    ask::Hello::reply(ask::HelloAnswer {
         version: PROTOCOL_VERSION,
         agent: env!("CARGO_PKG_VERSION").to_owned(),
-    }
+    })
 }
 
 /// Answers `request`, with `outbox` doing whatever needs the outbox. Requests about windows and
@@ -38,35 +38,18 @@ pub async fn answer(
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let report = guichet.build_report(&report, extra, screens)?;
-            Response::Submitted {
-                outcome: outbox.submit(report).await?,
-            }
+            ask::Report::reply(outbox.submit(report).await?)
         }
-        Request::Act { action } => Response::Submitted {
-            outcome: outbox.act(guichet.build_action(&action)?).await?,
-        },
-        Request::QueueList => Response::Queue {
-            items: outbox.list().await?,
-        },
-        Request::QueueFlush => Response::Flushed {
-            summary: outbox.flush().await?,
-        },
-        Request::QueueRetry { id } => {
-            outbox.retry(id).await?;
-            Response::Done
+        Request::Act { action } => {
+            ask::Act::reply(outbox.act(guichet.build_action(&action)?).await?)
         }
-        Request::QueueDismiss { id } => Response::Dismissed {
-            dismissed: outbox.dismiss(id).await?,
-        },
-        Request::Tickets => Response::Tickets {
-            tickets: guichet.tickets().await?,
-        },
-        Request::Categories => Response::Categories {
-            list: guichet.categories().await,
-        },
-        Request::MyTickets => Response::MyTickets {
-            view: guichet.my_tickets().await,
-        },
+        Request::QueueList => ask::QueueList::reply(outbox.list().await?),
+        Request::QueueFlush => ask::QueueFlush::reply(outbox.flush().await?),
+        Request::QueueRetry { id } => ask::QueueRetry::reply(outbox.retry(id).await?),
+        Request::QueueDismiss { id } => ask::QueueDismiss::reply(outbox.dismiss(id).await?),
+        Request::Tickets => ask::Tickets::reply(guichet.tickets().await?),
+        Request::Categories => ask::Categories::reply(guichet.categories().await),
+        Request::MyTickets => ask::MyTickets::reply(guichet.my_tickets().await),
         Request::Ticket { id } => {
             let detail = guichet.ticket(id).await?;
             let pending = pending(outbox)
@@ -74,44 +57,30 @@ pub async fn answer(
                 .into_iter()
                 .filter(|i| i.ticket == Some(id))
                 .collect();
-            Response::Ticket {
-                view: Box::new(TicketView {
-                    detail,
-                    pending,
-                    limits: guichet.config().limits.clone(),
-                    capabilities: guichet.capabilities(),
-                }),
-            }
+            ask::Ticket::reply(Box::new(TicketView {
+                detail,
+                pending,
+                limits: guichet.config().limits.clone(),
+                capabilities: guichet.capabilities(),
+            }))
         }
-        Request::Settings => Response::Settings {
-            view: guichet.settings(pending(outbox).await.len()),
-        },
+        Request::Settings => ask::Settings::reply(guichet.settings(pending(outbox).await.len())),
         Request::SaveProfile { phone, location } => {
             guichet.save_profile(phone, location)?;
-            Response::Settings {
-                view: guichet.settings(pending(outbox).await.len()),
-            }
+            ask::SaveProfile::reply(guichet.settings(pending(outbox).await.len()))
         }
-        Request::Doctor => Response::Doctor {
-            report: guichet.doctor().await,
-        },
+        Request::Doctor => ask::Doctor::reply(guichet.doctor().await),
         Request::SignIn { sign_in } => {
             guichet.sign_in(sign_in).await?;
-            Response::Settings {
-                view: guichet.reloaded()?.settings(pending(outbox).await.len()),
-            }
+            ask::SignIn::reply(guichet.reloaded()?.settings(pending(outbox).await.len()))
         }
         Request::SavePreferences { preferences } => {
             guichet.save_preferences(preferences)?;
-            Response::Settings {
-                view: guichet.reloaded()?.settings(pending(outbox).await.len()),
-            }
+            ask::SavePreferences::reply(guichet.reloaded()?.settings(pending(outbox).await.len()))
         }
         Request::SignOut => {
             guichet.sign_out().await?;
-            Response::Settings {
-                view: guichet.reloaded()?.settings(pending(outbox).await.len()),
-            }
+            ask::SignOut::reply(guichet.reloaded()?.settings(pending(outbox).await.len()))
         }
         request @ (Request::OpenWizard
         | Request::OpenWindow { .. }

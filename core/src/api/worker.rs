@@ -95,23 +95,57 @@ fn files_from_wire(attachments: &mut [Attachment], files: Vec<FileBytes>) -> Res
     Ok(())
 }
 
+/// The worker protocol's requests, each paired with its answer (see
+/// [`guichet_protocol::ipc::ask`]).
+pub mod ask {
+    use super::{FileBytes, WorkerRequest, WorkerResponse};
+    use crate::action::TicketAction;
+    use crate::report::Report;
+    use guichet_protocol::view::{FlushSummary, QueueItem, SubmitOutcome};
+    use uuid::Uuid;
+
+    guichet_protocol::asks! {
+        WorkerRequest => WorkerResponse;
+        /// Make this validated report durable, then try it once.
+        Submit { report: Box<Report>, files: Vec<FileBytes> } => Submitted { outcome: SubmitOutcome };
+        /// Make this validated action durable, then try it once.
+        Act { action: Box<TicketAction>, files: Vec<FileBytes> } => Submitted { outcome: SubmitOutcome };
+        /// Deliver what is due; answers when the next waiting entry is due.
+        DeliverDue {} => NextDue { at_ms: Option<i64> };
+        /// What waits in the outbox.
+        List {} => Queue { items: Vec<QueueItem> };
+        /// Try everything now.
+        Flush {} => Flushed { summary: FlushSummary };
+        /// Try this entry again now.
+        Retry { id: Uuid } => Done;
+        /// Drop this entry; answers whether it was there.
+        Dismiss { id: Uuid } => Dismissed { dismissed: bool };
+    }
+
+    impl Submit {
+        /// `report`, its attachments' bytes taken off for the wire.
+        pub fn new(mut report: Report) -> Submit {
+            let files = super::files_to_wire(&mut report.attachments);
+            Submit {
+                report: Box::new(report),
+                files,
+            }
+        }
+    }
+
+    impl Act {
+        /// `action`, its attachments' bytes taken off for the wire.
+        pub fn new(mut action: TicketAction) -> Act {
+            let files = super::files_to_wire(&mut action.attachments);
+            Act {
+                action: Box::new(action),
+                files,
+            }
+        }
+    }
+}
+
 impl WorkerRequest {
-    pub fn submit(mut report: Report) -> WorkerRequest {
-        let files = files_to_wire(&mut report.attachments);
-        WorkerRequest::Submit {
-            report: Box::new(report),
-            files,
-        }
-    }
-
-    pub fn act(mut action: TicketAction) -> WorkerRequest {
-        let files = files_to_wire(&mut action.attachments);
-        WorkerRequest::Act {
-            action: Box::new(action),
-            files,
-        }
-    }
-
     /// The request's name, for logs.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -151,36 +185,22 @@ pub async fn answer(guichet: &Guichet, request: WorkerRequest) -> WorkerResponse
 }
 
 async fn carry_out(guichet: &Guichet, request: WorkerRequest) -> Result<WorkerResponse, ApiError> {
+    use guichet_protocol::ipc::Ask;
     Ok(match request {
         WorkerRequest::Submit { report, files } => {
             let mut report = *report;
             files_from_wire(&mut report.attachments, files)?;
-            WorkerResponse::Submitted {
-                outcome: guichet.submit(report).await?,
-            }
+            ask::Submit::reply(guichet.submit(report).await?)
         }
         WorkerRequest::Act { action, files } => {
             let mut action = *action;
             files_from_wire(&mut action.attachments, files)?;
-            WorkerResponse::Submitted {
-                outcome: guichet.act(action).await?,
-            }
+            ask::Act::reply(guichet.act(action).await?)
         }
-        WorkerRequest::DeliverDue => WorkerResponse::NextDue {
-            at_ms: guichet.deliver_due().await?,
-        },
-        WorkerRequest::List => WorkerResponse::Queue {
-            items: OutboxOwner::list(guichet).await?,
-        },
-        WorkerRequest::Flush => WorkerResponse::Flushed {
-            summary: guichet.flush().await?,
-        },
-        WorkerRequest::Retry { id } => {
-            guichet.retry(id).await?;
-            WorkerResponse::Done
-        }
-        WorkerRequest::Dismiss { id } => WorkerResponse::Dismissed {
-            dismissed: guichet.dismiss(id).await?,
-        },
+        WorkerRequest::DeliverDue => ask::DeliverDue::reply(guichet.deliver_due().await?),
+        WorkerRequest::List => ask::List::reply(OutboxOwner::list(guichet).await?),
+        WorkerRequest::Flush => ask::Flush::reply(guichet.flush().await?),
+        WorkerRequest::Retry { id } => ask::Retry::reply(guichet.retry(id).await?),
+        WorkerRequest::Dismiss { id } => ask::Dismiss::reply(guichet.dismiss(id).await?),
     })
 }

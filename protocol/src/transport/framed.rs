@@ -2,7 +2,7 @@
 //! [`MAX_MESSAGE_BYTES`], over any pair of byte streams (a Unix socket, a named pipe, a child's
 //! standard input and output).
 
-use crate::ipc::{IpcError, Request, Response, MAX_MESSAGE_BYTES, PROTOCOL_VERSION};
+use crate::ipc::{ask, Ask, IpcError, Request, Response, MAX_MESSAGE_BYTES, PROTOCOL_VERSION};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
@@ -80,19 +80,29 @@ impl Client {
     /// Greets the agent over a fresh connection and checks the protocol version.
     pub(super) async fn greet(connection: Connection) -> Result<Client, IpcError> {
         let mut client = Client { connection };
-        match client
-            .request(&Request::Hello {
+        let hello = client
+            .ask(ask::Hello {
                 version: PROTOCOL_VERSION,
             })
-            .await?
-        {
-            Response::Hello { version, .. } if version == PROTOCOL_VERSION => Ok(client),
-            Response::Hello { version, .. } => Err(IpcError::Version {
-                agent: version,
+            .await?;
+        if hello.version == PROTOCOL_VERSION {
+            Ok(client)
+        } else {
+            Err(IpcError::Version {
+                agent: hello.version,
                 ours: PROTOCOL_VERSION,
-            }),
-            other => Err(IpcError::Unexpected(other.kind())),
+            })
         }
+    }
+
+    /// Sends `ask` and returns its answer; an answer of another kind is `Unexpected` (the
+    /// agent's `Error` answer included: callers that word it use [`Client::request`]).
+    pub async fn ask<A>(&mut self, ask: A) -> Result<A::Answer, IpcError>
+    where
+        A: Ask<Request = Request, Response = Response>,
+    {
+        let response = self.request(&ask.into_request()).await?;
+        A::answer(response).map_err(|other| IpcError::Unexpected(other.kind()))
     }
 
     pub async fn request(&mut self, request: &Request) -> Result<Response, IpcError> {

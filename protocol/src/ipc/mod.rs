@@ -15,6 +15,9 @@ use crate::view::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod ask;
+pub use ask::Ask;
+
 /// Bumped on any incompatible change of [`Request`] or [`Response`].
 pub const PROTOCOL_VERSION: u32 = 6;
 

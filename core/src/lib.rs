@@ -25,6 +25,7 @@ pub mod clock;
 pub mod config;
 pub mod connector;
 pub mod credentials;
+pub mod diagnosis;
 pub mod doctor;
 pub mod facts;
 pub mod follow;

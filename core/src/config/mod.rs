@@ -4,6 +4,7 @@
 //! runs with no file at all: with no help desk configured, reports wait in the local outbox.
 
 use crate::i18n::Lang;
+pub use crate::net::HttpConfig;
 use crate::net::{NetSettings, ProxyConfig, TlsConfig};
 use crate::report::{Category, Limits};
 use serde::{Deserialize, Serialize};
@@ -214,22 +215,6 @@ pub struct ServerConfig {
     pub desk: DeskConfig,
 }
 
-/// How to reach a help desk, whatever its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HttpConfig {
-    /// The API's base URL (for GLPI, the `…/apirest.php` URL).
-    pub url: String,
-    /// Whole-request timeout, seconds.
-    #[serde(default = "default_timeout")]
-    pub timeout_secs: u64,
-    /// TCP connect timeout, seconds: how long `report` may wait before saying "queued".
-    #[serde(default = "default_connect_timeout")]
-    pub connect_timeout_secs: u64,
-    /// The configuration's `[tls]` and `[proxy]`, copied here when it is loaded.
-    #[serde(skip)]
-    pub net: NetSettings,
-}
-
 /// The settings of one kind of help desk, tagged by `server.kind`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeskConfig {
@@ -304,13 +289,6 @@ impl Serialize for ServerConfig {
     }
 }
 
-fn default_timeout() -> u64 {
-    30
-}
-fn default_connect_timeout() -> u64 {
-    5
-}
-
 impl ServerConfig {
     /// A Request Tracker at `http`.
     pub fn rt(http: HttpConfig, rt: crate::connector::rt::RtConfig) -> ServerConfig {
@@ -339,24 +317,6 @@ impl ServerConfig {
             return Err(Invalid::UrlScheme(url.to_owned()));
         }
         self.desk.check()
-    }
-}
-
-impl HttpConfig {
-    pub fn new(url: impl Into<String>, timeout_secs: u64, connect_timeout_secs: u64) -> HttpConfig {
-        HttpConfig {
-            url: url.into(),
-            timeout_secs,
-            connect_timeout_secs,
-            net: NetSettings::default(),
-        }
-    }
-
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs(self.timeout_secs.max(1))
-    }
-    pub fn connect_timeout(&self) -> Duration {
-        Duration::from_secs(self.connect_timeout_secs.max(1))
     }
 }
 

@@ -3,7 +3,7 @@
 //! page where JSON was due recognised as something else answering in the help desk's place.
 
 use super::ConnectorError;
-use crate::config::HttpConfig;
+use crate::net::HttpConfig;
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::Value;
 use std::time::Duration;

@@ -244,7 +244,7 @@ pub fn from_config(server: &ServerConfig) -> Result<Arc<dyn Connector>, Connecto
 }
 
 /// The doctor's help-desk steps (API, credentials, rights) for the configured kind.
-pub async fn diagnose(server: &ServerConfig) -> Vec<crate::doctor::Finding> {
+pub async fn diagnose(server: &ServerConfig) -> Vec<crate::diagnosis::Finding> {
     match &server.desk {
         DeskConfig::Glpi(glpi) => glpi::diagnose::run(&server.http, glpi).await,
         DeskConfig::Rt(rt) => rt::diagnose::run(&server.http, rt).await,

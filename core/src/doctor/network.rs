@@ -2,7 +2,7 @@
 //! next one needs (the TLS handshake runs over the proxy's tunnel when there is one).
 
 use super::Finding;
-use crate::config::HttpConfig;
+use crate::net::HttpConfig;
 use crate::net::proxy::{proxy_for, ProxyChoice, ProxySource};
 use crate::net::tls::Recording;
 use guichet_protocol::doctor::{CheckStatus, DoctorStep};

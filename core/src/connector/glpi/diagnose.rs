@@ -6,9 +6,9 @@
 use super::config::GlpiConfig;
 use super::error::{GlpiCode, GlpiError};
 use super::Credentials;
-use crate::config::HttpConfig;
+use crate::net::HttpConfig;
 use crate::connector::http::{self, Answer};
-use crate::doctor::Finding;
+use crate::diagnosis::Finding;
 use guichet_protocol::doctor::{CheckStatus, DoctorStep};
 use serde_json::Value;
 

@@ -36,7 +36,7 @@ use super::{
     TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
 };
 use crate::action::{ActionKind, TicketAction};
-use crate::config::HttpConfig;
+use crate::net::HttpConfig;
 use crate::html;
 use crate::report::{Category, Report};
 use async_trait::async_trait;

@@ -4,9 +4,9 @@
 //! account may not look at, is only a warning: requesters often may create tickets there anyway).
 
 use super::config::RtConfig;
-use crate::config::HttpConfig;
+use crate::net::HttpConfig;
 use crate::connector::http;
-use crate::doctor::Finding;
+use crate::diagnosis::Finding;
 use guichet_protocol::doctor::DoctorStep;
 
 pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Finding> {

@@ -23,7 +23,7 @@ use super::{
     TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary,
 };
 use crate::action::{ActionKind, TicketAction};
-use crate::config::HttpConfig;
+use crate::net::HttpConfig;
 use crate::html;
 use crate::report::{Category, Report};
 use async_trait::async_trait;

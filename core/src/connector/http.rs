@@ -124,7 +124,11 @@ pub async fn send(rb: RequestBuilder) -> Result<Answer, ConnectorError> {
 pub fn text(body: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(body) {
         Ok(text) => text.into(),
-        Err(_) => body.iter().map(|&b| char::from(b)).collect::<String>().into(),
+        Err(_) => body
+            .iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .into(),
     }
 }
 
@@ -137,11 +141,7 @@ pub fn snippet(body: &[u8]) -> String {
             head = &head[..e.valid_up_to()];
         }
     }
-    text(head)
-        .trim()
-        .chars()
-        .take(200)
-        .collect()
+    text(head).trim().chars().take(200).collect()
 }
 
 /// Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later". A
@@ -169,7 +169,10 @@ mod tests {
     #[test]
     fn bodies_read_as_utf8_or_latin1_never_refused() {
         assert_eq!(text("Courrier ajouté".as_bytes()), "Courrier ajouté");
-        assert_eq!(text(b"[\"Commentaires ajout\xe9s\"]"), "[\"Commentaires ajoutés\"]");
+        assert_eq!(
+            text(b"[\"Commentaires ajout\xe9s\"]"),
+            "[\"Commentaires ajoutés\"]"
+        );
         assert_eq!(text(b"ajout\xe9"), "ajouté", "Latin-1 to the last byte");
         // A snippet cut inside "é": the whole characters before it are kept.
         let long = format!("{}é", "a".repeat(799));

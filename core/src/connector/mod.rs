@@ -1,15 +1,22 @@
-//! The help-desk back ends. Each one implements [`Connector`] in its own folder (`glpi/`), with
-//! its own configuration section, status vocabulary and request bodies; the outbox, the follow-up
-//! loop, the CLI and the agent only ever see the trait and the neutral ticket model
+//! The help-desk back ends. Each one implements [`Connector`] in its own folder (`glpi/`, `rt/`),
+//! with its own configuration section, sign-in, doctor steps, status vocabulary and request
+//! bodies, and is listed once in [`registry`]; the outbox, the follow-up loop, the CLI and the
+//! agent only ever see the trait, [`ServerConfig`] and the neutral ticket model
 //! ([`guichet_protocol::ticket`]), so GLPI, Request Tracker and later ones are interchangeable.
 
 pub mod categories;
+#[doc(hidden)]
+pub(crate) mod fuzz;
 pub mod glpi;
 pub mod http;
+pub mod registry;
 pub mod rt;
+mod server;
+
+pub use registry::{DeskConfig, DeskInvalid, DeskSection};
+pub use server::{ServerConfig, ServerInvalid};
 
 use crate::action::TicketAction;
-use crate::config::{DeskConfig, ServerConfig};
 use crate::i18n::{t, Lang};
 use crate::report::{Category, Report};
 use async_trait::async_trait;
@@ -237,16 +244,10 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
 
 /// Builds the connector the configuration names.
 pub fn from_config(server: &ServerConfig) -> Result<Arc<dyn Connector>, ConnectorError> {
-    match &server.desk {
-        DeskConfig::Glpi(glpi) => Ok(Arc::new(glpi::GlpiConnector::new(&server.http, glpi)?)),
-        DeskConfig::Rt(rt) => Ok(Arc::new(rt::RtConnector::new(&server.http, rt)?)),
-    }
+    server.desk.connector(&server.http)
 }
 
 /// The doctor's help-desk steps (API, credentials, rights) for the configured kind.
 pub async fn diagnose(server: &ServerConfig) -> Vec<crate::diagnosis::Finding> {
-    match &server.desk {
-        DeskConfig::Glpi(glpi) => glpi::diagnose::run(&server.http, glpi).await,
-        DeskConfig::Rt(rt) => rt::diagnose::run(&server.http, rt).await,
-    }
+    server.desk.diagnose(&server.http).await
 }

@@ -18,6 +18,8 @@ pub(crate) mod body;
 mod config;
 pub(crate) mod diagnose;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub(crate) mod read;
 pub(crate) mod search;
 mod session;
@@ -36,8 +38,8 @@ use super::{
     TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
 };
 use crate::action::{ActionKind, TicketAction};
-use crate::net::HttpConfig;
 use crate::html;
+use crate::net::HttpConfig;
 use crate::report::{Category, Report};
 use async_trait::async_trait;
 use reqwest::{Method, RequestBuilder};
@@ -77,11 +79,38 @@ impl Credentials {
     }
 }
 
-/// A GLPI server.
-pub struct GlpiConnector {
+/// Where GLPI's API is and how every request to it starts: the base URL trimmed once, and the
+/// App-Token when IT set one. The connector and the doctor ([`diagnose`]) both build on it.
+pub(crate) struct Endpoint {
     base: String,
     client: reqwest::Client,
     app_token: Option<String>,
+}
+
+impl Endpoint {
+    pub(crate) fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<Endpoint, ConnectorError> {
+        Ok(Endpoint {
+            base: http.url.trim().trim_end_matches('/').to_owned(),
+            client: super::http::client(http)?,
+            app_token: config.app_token.clone().filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// `method` on `path` under the API's base, with the App-Token.
+    pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let rb = self
+            .client
+            .request(method, format!("{}/{}", self.base, path));
+        match &self.app_token {
+            Some(app) => rb.header("App-Token", app),
+            None => rb,
+        }
+    }
+}
+
+/// A GLPI server.
+pub struct GlpiConnector {
+    endpoint: Endpoint,
     credentials: Credentials,
     session: Mutex<Option<Session>>,
 }
@@ -89,7 +118,7 @@ pub struct GlpiConnector {
 impl std::fmt::Debug for GlpiConnector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GlpiConnector")
-            .field("base", &self.base)
+            .field("base", &self.endpoint.base)
             .finish_non_exhaustive()
     }
 }
@@ -100,26 +129,15 @@ const NOT_ON_TICKET: &str = "not found on the ticket";
 impl GlpiConnector {
     pub fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<GlpiConnector, ConnectorError> {
         let credentials = Credentials::from_config(config).ok_or(ConnectorError::NotConfigured)?;
-        let client = super::http::client(http)?;
         Ok(GlpiConnector {
-            base: http.url.trim_end_matches('/').to_owned(),
-            client,
-            app_token: config.app_token.clone().filter(|t| !t.is_empty()),
+            endpoint: Endpoint::new(http, config)?,
             credentials,
             session: Mutex::new(None),
         })
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}/{}", self.base, path)
-    }
-
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let rb = self.client.request(method, self.url(path));
-        match &self.app_token {
-            Some(app) => rb.header("App-Token", app),
-            None => rb,
-        }
+        self.endpoint.request(method, path)
     }
 
     /// A JSON list at `path`, every row (a requester's lists are small), texts unescaped.

@@ -52,10 +52,7 @@ pub(crate) fn json_of(body: &[u8]) -> Option<Value> {
 impl RtConnector {
     /// `path` under `/REST/2.0/`, authenticated.
     pub(super) fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}/REST/2.0/{path}", self.base))
-            .header("Authorization", format!("token {}", self.config.token))
-            .header("Accept", "application/json")
+        self.rest.request(method, path, &self.config.token)
     }
 
     /// Sends `rb` and returns its JSON, or the error its status and body mean. For reads and
@@ -221,7 +218,10 @@ mod tests {
         for fine in [
             json!(["Commentaires ajoutés", "Accepted accepted ajouté"]),
             json!(["Courrier ajouté"]),
-            json!(["Satisfaction 4 changé en 5", "Statut changé de « resolved » à « open »"]),
+            json!([
+                "Satisfaction 4 changé en 5",
+                "Statut changé de « resolved » à « open »"
+            ]),
             json!(["1 n’est plus une valeur pour le champs personnalisé Accepted"]),
             json!(["Correspondence added"]),
             json!([

@@ -26,8 +26,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub use guichet_protocol::ticket::{
-    Capabilities, ChangeStamp, RejectedFile, SolutionStatus, Survey, TicketDetail, TicketDocument,
-    TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+    Capabilities, ChangeStamp, RejectCode, RejectedFile, SolutionStatus, Survey, TicketDetail,
+    TicketDocument, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry,
+    TimelineKind,
 };
 
 /// What the help desk did with a report.
@@ -49,6 +50,42 @@ pub struct ActionEffect {
     pub solution: Option<SolutionStatus>,
     /// The survey is answered.
     pub survey_answered: bool,
+}
+
+/// Where a help desk's workflow puts a ticket once its requester answered the solution: the
+/// statuses are each desk's, the rest of an action's effect is the same everywhere
+/// ([`ActionEffect::of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workflow {
+    /// The status after the solution is accepted; `None` when it stays as it is.
+    pub approved: Option<TicketStatus>,
+    /// The status after the solution is refused; `None` when it stays as it is.
+    pub refused: Option<TicketStatus>,
+}
+
+impl ActionEffect {
+    /// What `action` does under `workflow`: approving accepts the solution and refusing refuses
+    /// it, each moving the ticket as the workflow says; rating answers the survey; a followup
+    /// changes nothing the follow-up loop tells.
+    pub fn of(action: &ActionKind, workflow: Workflow) -> ActionEffect {
+        match action {
+            ActionKind::Approve { .. } => ActionEffect {
+                status: workflow.approved,
+                solution: Some(SolutionStatus::Accepted),
+                survey_answered: false,
+            },
+            ActionKind::Refuse { .. } => ActionEffect {
+                status: workflow.refused,
+                solution: Some(SolutionStatus::Refused),
+                survey_answered: false,
+            },
+            ActionKind::Rate { .. } => ActionEffect {
+                survey_answered: true,
+                ..ActionEffect::default()
+            },
+            ActionKind::Followup { .. } => ActionEffect::default(),
+        }
+    }
 }
 
 /// Why a help-desk call failed. [`ConnectorError::is_transient`] decides whether the outbox

@@ -5,6 +5,8 @@
  */
 export type Limits = { subject_max: number, description_min: number, description_max: number, max_attachments: number, attachment_max_bytes: number, attachments_total_max_bytes: number, 
 /**
- * File extensions the help desk accepts, lower case, without the dot.
+ * File extensions Guichet sends, lower case, without the dot: this computer's setting
+ * (`[limits] allowed_extensions`, IT's), not the help desk's (RT has no such list; GLPI's
+ * own list is checked by GLPI, which says so itself).
  */
 allowed_extensions: Array<string>, };

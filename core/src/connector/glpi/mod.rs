@@ -34,8 +34,8 @@ pub use status::effect;
 pub use text::{date_ms, decode_entities};
 
 use super::{
-    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectedFile, TicketDetail,
-    TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectCode, RejectedFile,
+    TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
 };
 use crate::action::{ActionKind, TicketAction};
 use crate::html;
@@ -122,9 +122,6 @@ impl std::fmt::Debug for GlpiConnector {
             .finish_non_exhaustive()
     }
 }
-
-/// Where a file the help desk did not list as refused may still be missing.
-const NOT_ON_TICKET: &str = "not found on the ticket";
 
 impl GlpiConnector {
     pub fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<GlpiConnector, ConnectorError> {
@@ -272,17 +269,11 @@ impl Connector for GlpiConnector {
             .attachments
             .iter()
             .zip(results)
-            .filter_map(|(a, result)| {
-                let reason = match result {
-                    Some(Ok(())) => return None,
-                    Some(Err(refused)) => refused.0,
-                    None if on_ticket.contains(&a.name) => return None,
-                    None => NOT_ON_TICKET.to_owned(),
-                };
-                Some(RejectedFile {
-                    name: a.name.clone(),
-                    reason,
-                })
+            .filter_map(|(a, result)| match result {
+                Some(Ok(())) => None,
+                Some(Err(refused)) => Some(RejectedFile::refused(&a.name, refused.0)),
+                None if on_ticket.contains(&a.name) => None,
+                None => Some(RejectedFile::because(&a.name, RejectCode::NotOnTicket)),
             })
             .collect();
         Ok(Delivery { ticket, rejected })
@@ -304,10 +295,7 @@ impl Connector for GlpiConnector {
             .attachments
             .iter()
             .filter(|a| !names.iter().any(|n| n == &a.name))
-            .map(|a| RejectedFile {
-                name: a.name.clone(),
-                reason: NOT_ON_TICKET.into(),
-            })
+            .map(|a| RejectedFile::because(&a.name, RejectCode::NotOnTicket))
             .collect();
         Ok(Some(Delivery { ticket, rejected }))
     }
@@ -405,10 +393,7 @@ impl Connector for GlpiConnector {
             .iter()
             .zip(results)
             .filter_map(|(a, result)| match result {
-                Some(Err(refused)) => Some(RejectedFile {
-                    name: a.name.clone(),
-                    reason: refused.0,
-                }),
+                Some(Err(refused)) => Some(RejectedFile::refused(&a.name, refused.0)),
                 _ => None,
             })
             .collect())

@@ -21,8 +21,8 @@ pub(crate) mod rest;
 pub use config::{ConfigInvalid, RtConfig};
 
 use super::{
-    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectedFile, SolutionStatus,
-    TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary,
+    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectCode, RejectedFile,
+    TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary, Workflow,
 };
 use crate::action::{ActionKind, TicketAction};
 use crate::html;
@@ -296,10 +296,7 @@ impl RtConnector {
             .collect();
         Ok(names
             .filter(|n| !present.iter().any(|p| p == n))
-            .map(|name| RejectedFile {
-                name: name.to_owned(),
-                reason: "not found on the ticket".into(),
-            })
+            .map(|name| RejectedFile::because(name, RejectCode::NotOnTicket))
             .collect())
     }
 }
@@ -316,26 +313,14 @@ impl Connector for RtConnector {
     }
 
     fn effect(&self, action: &ActionKind) -> ActionEffect {
-        match action {
+        let workflow = Workflow {
             // Without the acceptance field RT keeps the ticket resolved, and so does the next
             // check: the status is left as it is, so that nothing is announced again.
-            ActionKind::Approve { .. } => ActionEffect {
-                status: self.acceptance().map(|_| TicketStatus::Closed),
-                solution: Some(SolutionStatus::Accepted),
-                survey_answered: false,
-            },
+            approved: self.acceptance().map(|_| TicketStatus::Closed),
             // RT's scrip reopens a resolved ticket when its requester replies.
-            ActionKind::Refuse { .. } => ActionEffect {
-                status: Some(TicketStatus::Assigned),
-                solution: Some(SolutionStatus::Refused),
-                survey_answered: false,
-            },
-            ActionKind::Rate { .. } => ActionEffect {
-                survey_answered: true,
-                ..ActionEffect::default()
-            },
-            ActionKind::Followup { .. } => ActionEffect::default(),
-        }
+            refused: Some(TicketStatus::Assigned),
+        };
+        ActionEffect::of(action, workflow)
     }
 
     fn dry_run(&self, report: &Report) -> Value {

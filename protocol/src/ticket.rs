@@ -308,3 +308,31 @@ impl Default for Capabilities {
         Capabilities::ALL
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guichet_s_own_reason_is_worded_in_the_user_s_language() {
+        let missing = RejectedFile::because("photo.png", RejectCode::NotOnTicket);
+        assert_eq!(missing.worded(Lang::Fr), "absent du ticket");
+        assert_eq!(missing.worded(Lang::En), "not found on the ticket");
+        // Scripts reading the JSON see the same English reason as before, and the code.
+        let json = serde_json::to_value(&missing).expect("json");
+        assert_eq!(json["reason"], "not found on the ticket");
+        assert_eq!(json["code"], "notOnTicket");
+        let refused = RejectedFile::refused("huge.pdf", "File is too big");
+        assert_eq!(
+            refused.worded(Lang::Fr),
+            "File is too big",
+            "the help desk's words"
+        );
+        let json = serde_json::to_string(&refused).expect("json");
+        assert_eq!(json, r#"{"name":"huge.pdf","reason":"File is too big"}"#);
+        // An outbox written before the code existed still reads.
+        let old: RejectedFile =
+            serde_json::from_str(r#"{"name":"a.txt","reason":"x"}"#).expect("old record");
+        assert_eq!(old.code, None);
+    }
+}

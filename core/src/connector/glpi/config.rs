@@ -149,7 +149,8 @@ impl std::fmt::Debug for GlpiConfig {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{Config, DeskConfig};
+    use crate::config::Config;
+    use crate::connector::DeskConfig;
     use crate::i18n::Lang;
     use crate::report::Limits;
     use std::path::PathBuf;
@@ -227,7 +228,8 @@ mod tests {
 
     #[test]
     fn a_secret_fills_the_server_in_memory() {
-        use crate::config::{HttpConfig, ServerConfig};
+        use crate::connector::ServerConfig;
+        use crate::net::HttpConfig;
         use crate::credentials::Secret;
         let secret = Secret::Password {
             login: "prof".into(),

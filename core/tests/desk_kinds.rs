@@ -63,4 +63,17 @@ async fn a_typed_in_address_is_recognised_by_what_answers_there() {
         .await
         .expect("the first kind");
     assert_eq!(desk.kind(), KINDS[0]);
+
+    // Nothing listening: the first kind at once, without asking every kind in turn.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let http = HttpConfig::new(
+        format!("http://{}", closed.local_addr().expect("addr")),
+        5,
+        2,
+    );
+    drop(closed);
+    let desk = DeskConfig::typed_in(&http, None)
+        .await
+        .expect("the first kind");
+    assert_eq!(desk.kind(), KINDS[0]);
 }

@@ -42,8 +42,9 @@ pub trait DeskSection:
     fn connector(&self, http: &HttpConfig) -> Result<Arc<dyn Connector>, ConnectorError>;
     /// The doctor's steps after the network's: the API, the credentials, the rights.
     async fn diagnose(&self, http: &HttpConfig) -> Vec<Finding>;
-    /// Whether a help desk of this kind answers at `http` (asked without credentials).
-    async fn probe(http: &HttpConfig) -> bool;
+    /// Whether a help desk of this kind answers at `http` (asked without credentials); an error
+    /// when nothing could be asked there at all.
+    async fn probe(http: &HttpConfig) -> Result<bool, ConnectorError>;
 
     /// The section for an address the user typed in, `login` being what they typed as login.
     fn typed_in(login: Option<&str>) -> Result<Self, SignInNeeds>;
@@ -106,13 +107,21 @@ macro_rules! kinds {
             }
 
             /// The section for an address the user typed in: the kind that answers there (the
-            /// first kind when none does, whose doctor then says what answered instead).
+            /// first kind when none does, or when the address cannot be reached at all: its
+            /// doctor then says what answered instead, or why nothing did).
             pub async fn typed_in(
                 http: &HttpConfig,
                 login: Option<&str>,
             ) -> Result<DeskConfig, SignInNeeds> {
-                $(if <$section as DeskSection>::probe(http).await {
-                    return <$section as DeskSection>::typed_in(login).map(DeskConfig::$variant);
+                $(match <$section as DeskSection>::probe(http).await {
+                    Ok(true) => {
+                        return <$section as DeskSection>::typed_in(login).map(DeskConfig::$variant)
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::debug!("{}: nothing to ask at the address typed in: {e}", http.url);
+                        return first_kind(login);
+                    }
                 })+
                 first_kind(login)
             }

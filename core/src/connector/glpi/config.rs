@@ -82,7 +82,7 @@ impl DeskSection for GlpiConfig {
         super::diagnose::run(http, self).await
     }
 
-    async fn probe(http: &HttpConfig) -> bool {
+    async fn probe(http: &HttpConfig) -> Result<bool, ConnectorError> {
         super::diagnose::probe(http).await
     }
 
@@ -229,8 +229,8 @@ mod tests {
     #[test]
     fn a_secret_fills_the_server_in_memory() {
         use crate::connector::ServerConfig;
-        use crate::net::HttpConfig;
         use crate::credentials::Secret;
+        use crate::net::HttpConfig;
         let secret = Secret::Password {
             login: "prof".into(),
             password: "s3cret-pw".into(),

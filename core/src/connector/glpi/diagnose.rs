@@ -68,14 +68,10 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &GlpiConfig) -> Vec<Fi
 
 /// Whether GLPI's API answers at `http`: `initSession` without credentials answers one of its
 /// error arrays.
-pub(crate) async fn probe(http_config: &HttpConfig) -> bool {
-    let Ok(endpoint) = Endpoint::new(http_config, &GlpiConfig::default()) else {
-        return false;
-    };
-    match http::send(endpoint.request(Method::GET, "initSession")).await {
-        Ok(answer) => error_of(&answer).is_some_and(|e| !matches!(e.code, GlpiCode::Other(_))),
-        Err(_) => false,
-    }
+pub(crate) async fn probe(http_config: &HttpConfig) -> Result<bool, ConnectorError> {
+    let endpoint = Endpoint::new(http_config, &GlpiConfig::default())?;
+    let answer = http::send(endpoint.request(Method::GET, "initSession")).await?;
+    Ok(error_of(&answer).is_some_and(|e| !matches!(e.code, GlpiCode::Other(_))))
 }
 
 /// 1. The API, asked without credentials: GLPI says that they are missing.

@@ -109,7 +109,7 @@ impl DeskSection for RtConfig {
         super::diagnose::run(http, self).await
     }
 
-    async fn probe(http: &HttpConfig) -> bool {
+    async fn probe(http: &HttpConfig) -> Result<bool, ConnectorError> {
         super::diagnose::probe(http).await
     }
 

@@ -55,14 +55,11 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
 }
 
 /// Whether RT's REST2 answers at `http`.
-pub(crate) async fn probe(http_config: &HttpConfig) -> bool {
-    let Ok(rest) = Rest::new(http_config) else {
-        return false;
-    };
-    match http::send(rest.anonymous(Method::GET, "rt")).await {
-        Ok(answer) => is_rest2(&answer),
-        Err(_) => false,
-    }
+pub(crate) async fn probe(http_config: &HttpConfig) -> Result<bool, ConnectorError> {
+    let rest = Rest::new(http_config)?;
+    Ok(is_rest2(
+        &http::send(rest.anonymous(Method::GET, "rt")).await?,
+    ))
 }
 
 /// 2. The token: the same question, asked with it, is answered.

@@ -1,18 +1,18 @@
 //! The one table of help-desk kinds. Each kind lives in its own folder (`glpi/`, `rt/`) and
 //! implements [`DeskSection`] on its part of `[server]`: how the section is checked, what signs
 //! in and how, its connector, its doctor steps, how to recognise it at an address. The
-//! [`kinds!`] line below is the only place that lists them; everything else (the configuration,
+//! `kinds!` line below is the only place that lists them; everything else (the configuration,
 //! sign-in, the keyring, the doctor) goes through [`DeskConfig`].
 //!
-//! Adding a help desk: a folder under `connector/` with its `DeskSection`, and one entry in
-//! `kinds!`.
+//! Adding a help desk: a folder under `connector/` (declared in `connector/mod.rs`) whose
+//! section implements `DeskSection`, one entry in `kinds!`, and its fuzz target in [`fuzz`].
 
 use super::{glpi, rt, Connector, ConnectorError};
 use crate::credentials::Secret;
 use crate::diagnosis::Finding;
 use crate::net::HttpConfig;
 use async_trait::async_trait;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::sync::Arc;
 
 /// What a help desk that the user typed in needs besides its address and the secret.
@@ -192,8 +192,6 @@ macro_rules! kinds {
         <$section as DeskSection>::typed_in($login).map(DeskConfig::$variant)
     };
 }
-
-use serde::Deserialize;
 
 kinds! {
     Glpi(glpi::GlpiConfig),

@@ -181,7 +181,11 @@ impl RtServer {
             }
         }
         let out = cmd.output().expect("curl");
-        let split = out.stdout.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+        let split = out
+            .stdout
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap_or(0);
         let status = String::from_utf8_lossy(&out.stdout[split..]);
         (
             status.trim().parse().unwrap_or(0),

@@ -4,10 +4,12 @@
 //! service name `Guichet`. What is not secret (the method, the login) is in the user's settings,
 //! so that the keyring is only asked when someone signed in.
 //!
+//! Each help desk says which secrets it takes and where they go in its section
+//! ([`crate::connector::DeskSection::sign_in_with`]).
+//!
 //! A secret never reaches a log, a file Guichet writes, or an error message: `Debug` hides it,
 //! and keyring errors are worded without it.
 
-use crate::config::{DeskConfig, ServerConfig};
 use serde::{Deserialize, Serialize};
 
 /// The keyring's service name for every Guichet entry.
@@ -29,26 +31,6 @@ impl std::fmt::Debug for Secret {
         match self {
             Secret::Password { login, .. } => write!(f, "Password {{ login: {login:?}, .. }}"),
             Secret::Token { .. } => f.write_str("Token { .. }"),
-        }
-    }
-}
-
-impl Secret {
-    /// Gives `server` these credentials (in memory only).
-    pub fn apply(&self, server: &mut ServerConfig) {
-        match (&mut server.desk, self) {
-            (DeskConfig::Glpi(glpi), Secret::Password { login, password }) => {
-                glpi.user_token = None;
-                glpi.login = Some(login.clone());
-                glpi.password = Some(password.clone());
-            }
-            (DeskConfig::Glpi(glpi), Secret::Token { token }) => {
-                glpi.user_token = Some(token.clone());
-                glpi.password = None;
-            }
-            (DeskConfig::Rt(rt), Secret::Token { token }) => rt.token = token.clone(),
-            // RT's REST2 signs in with a token only; the setup screen does not offer this.
-            (DeskConfig::Rt(_), Secret::Password { .. }) => {}
         }
     }
 }
@@ -111,11 +93,9 @@ impl SecretStore for OsKeyring {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::HttpConfig;
-    use crate::connector::glpi::GlpiConfig;
 
     #[test]
-    fn secrets_stay_out_of_debug_and_fill_the_server_in_memory() {
+    fn secrets_stay_out_of_debug() {
         let secret = Secret::Password {
             login: "prof".into(),
             password: "s3cret-pw".into(),
@@ -125,16 +105,6 @@ mod tests {
             token: "tok-123".into(),
         };
         assert!(!format!("{token:?}").contains("tok-123"));
-        let mut server = ServerConfig::glpi(
-            HttpConfig::new("https://x/apirest.php", 30, 5),
-            GlpiConfig::default(),
-        );
-        secret.apply(&mut server);
-        let DeskConfig::Glpi(glpi) = &server.desk else {
-            unreachable!("a GLPI server")
-        };
-        assert!(glpi.has_credentials());
-        assert_eq!(glpi.login.as_deref(), Some("prof"));
         let json = serde_json::to_string(&secret).expect("json");
         assert_eq!(serde_json::from_str::<Secret>(&json).expect("back"), secret);
     }

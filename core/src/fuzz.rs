@@ -5,25 +5,21 @@
 //! hold whatever the input. None may panic: a panic is a bug found, in the product or in an
 //! invariant stated here (docs/RELIABILITY.md, "Fuzzing").
 
-use crate::config::{Config, DeskConfig};
-use crate::connector::glpi::{self, body, read, search, GlpiCode, GlpiError};
-use crate::connector::http::Answer;
-use crate::connector::rt::{self, read::Reading};
-use crate::connector::{ConnectorError, TicketDocument, TimelineKind};
+use crate::config::Config;
+use crate::connector::fuzz::{assert_safe_html, tags, Tag, MAX_ROWS};
+use crate::connector::registry::KINDS;
 use crate::facts::MachineFacts;
 use crate::html;
 use crate::i18n::Lang;
 use crate::report::{
-    self, Attachment, AttachmentSource, Category, Limits, Report, ReportDraft, ValidationError,
+    self, AttachmentSource, Category, Limits, Report, ReportDraft, ValidationError,
 };
-use serde_json::Value;
 
-/// The targets, in the order `scripts/fuzz.sh` runs them.
-pub const TARGETS: [&str; 5] = ["config", "report", "glpi", "rt", "html"];
+/// Each help desk's answers, as its connector reads them (`connector/<kind>/fuzz.rs`).
+pub use crate::connector::registry::fuzz::*;
 
-/// The most rows, strings or files one input is read as: enough for every shape, and a bound on
-/// the time one input takes.
-const MAX_ROWS: usize = 64;
+/// The targets, in the order `scripts/fuzz.sh` runs them: each kind's is named as the kind.
+pub const TARGETS: [&str; 5] = ["config", "report", KINDS[0], KINDS[1], "html"];
 
 /// A value no configuration file holds, put in place of every secret before `Debug`.
 const SECRET: &str = "fuzz-secret-5b2e9c";
@@ -43,14 +39,7 @@ pub fn config(data: &[u8]) {
         let _ = (server.http.timeout(), server.http.connect_timeout());
         let _ = (server.desk.kind(), server.url());
         let mut hidden = server.clone();
-        match &mut hidden.desk {
-            DeskConfig::Glpi(glpi) => {
-                glpi.app_token = Some(SECRET.to_owned());
-                glpi.user_token = Some(SECRET.to_owned());
-                glpi.password = Some(SECRET.to_owned());
-            }
-            DeskConfig::Rt(rt) => rt.token = SECRET.to_owned(),
-        }
+        hidden.desk.fill_secrets(SECRET);
         let debug = format!("{hidden:?}");
         assert!(text.contains(SECRET) || !debug.contains(SECRET), "{debug}");
     }
@@ -230,246 +219,6 @@ fn error_names_the_input(error: &ValidationError) {
     }
 }
 
-/// The statuses an answer is read with (the raw bytes as an error body at each).
-const GLPI_STATUSES: [u16; 9] = [200, 201, 206, 207, 400, 401, 403, 404, 500];
-
-/// GLPI's answers: the bytes as an error body at every status (`GlpiError::from_answer`, then
-/// what it means), and as JSON read by every row reader (`read.rs`, `search.rs` `state_of`),
-/// `upload_results`, `decode_entities` and `date_ms`. HTML from GLPI comes out sanitised.
-pub fn glpi(data: &[u8]) {
-    let not_glpi = !matches!(
-        serde_json::from_slice::<Vec<Value>>(data).as_deref(),
-        Ok([Value::String(_), ..])
-    );
-    for status in GLPI_STATUSES {
-        let e = GlpiError::from_answer(status, data);
-        assert_eq!(e.status, status);
-        assert_eq!(GlpiCode::parse(e.code.as_str()), e.code);
-        let e = ConnectorError::from(e);
-        // Only GLPI's own word on credentials makes a 5xx final; an answer not from GLPI never is.
-        let credentials = matches!(e, ConnectorError::Unauthorized { .. });
-        if not_glpi || (status >= 500 && !credentials) {
-            assert!(e.is_transient(), "{status} {e:?} is final");
-        }
-        error_is_worded(&e);
-    }
-    let lossy = String::from_utf8_lossy(data);
-    decode_once(&lossy);
-    let _ = glpi::date_ms(&lossy);
-    let Ok(value) = serde_json::from_slice::<Value>(data) else {
-        return;
-    };
-    for text in strings(&value) {
-        decode_once(text);
-        let _ = glpi::date_ms(text);
-    }
-    for row in rows(&value) {
-        glpi_row(row);
-    }
-    let sent = value["upload_result"]
-        .as_object()
-        .map_or(1, |o| o.len() + 1);
-    let file = Attachment {
-        name: "screen.png".to_owned(),
-        mime: "image/png".to_owned(),
-        bytes: vec![1],
-    };
-    let files = vec![file; sent.min(MAX_ROWS)];
-    let results = body::upload_results(&files, &value);
-    assert_eq!(results.len(), files.len());
-    for refused in results.iter().flatten().filter_map(|r| r.as_ref().err()) {
-        assert!(!refused.0.is_empty(), "a file refused without a reason");
-    }
-}
-
-fn glpi_row(row: &Value) {
-    let _ = read::category(row);
-    if let Some(s) = read::summary(row) {
-        assert_eq!(Some(s.status), read::ticket_status(row));
-    }
-    let _ = search::state_of(row);
-    let me = row["users_id"].as_u64().unwrap_or(0);
-    for kind in [TimelineKind::Followup, TimelineKind::Solution] {
-        if let Some(entry) = read::timeline_entry(row, kind, me) {
-            assert_eq!(entry.kind, kind);
-            let solution = kind == TimelineKind::Solution;
-            assert_eq!(entry.solution_status.is_some(), solution);
-            assert_safe_html(&entry.html);
-        }
-    }
-    let survey = read::survey(row);
-    assert!(survey.comment.is_none_or(|c| !c.is_empty()));
-    documents_are_named(&read::documents(row));
-}
-
-/// Decoding GLPI's entities decodes each one once: never longer, unchanged without `&`, and the
-/// sanitised result is safe.
-fn decode_once(text: &str) {
-    let decoded = glpi::decode_entities(text);
-    assert!(decoded.chars().count() <= text.chars().count());
-    assert!(
-        text.contains('&') || decoded == text,
-        "{text:?} became {decoded:?}"
-    );
-    assert_safe_html(&html::sanitize(&decoded));
-}
-
-/// The unsuccessful statuses an RT answer is read with.
-const RT_ERROR_STATUSES: [u16; 10] = [302, 400, 401, 403, 404, 409, 415, 422, 500, 503];
-
-/// RT's answers: the bytes as an unsuccessful answer at every status (`error_of`), and as JSON:
-/// `refusal_in_messages` at 200 and 201, then every reader of `read.rs` (`status`, `state`,
-/// `summary`, `custom_field`, `survey`, `bodies`, `documents`, `timeline`, `date_ms`). An object
-/// with `ticket`, `history` or `attachments` gives each reader its own part; otherwise every
-/// reader reads the whole value (its `items` when it is a collection).
-pub fn rt(data: &[u8]) {
-    for code in RT_ERROR_STATUSES.map(reqwest::StatusCode::from_u16) {
-        let Ok(code) = code else { continue };
-        let status = code.as_u16();
-        let answer = Answer {
-            status: code,
-            body: data.to_vec(),
-            retry_after: None,
-        };
-        let e = rt::rest::error_of(&answer);
-        match &e {
-            ConnectorError::Server { status: s, .. } => assert!(*s == status && status >= 500),
-            ConnectorError::Unauthorized { .. } => assert_eq!(status, 401),
-            ConnectorError::Rejected { status: s, .. } => assert!(*s == status && status < 500),
-            ConnectorError::NotHelpDesk { status: s, .. } => assert!(*s == status && status < 500),
-            other => panic!("{status} read as {other:?}"),
-        }
-        error_is_worded(&e);
-    }
-    let Ok(value) = serde_json::from_slice::<Value>(data) else {
-        return;
-    };
-    for status in [200, 201] {
-        if let Some(e) = rt::rest::refusal_in_messages(status, &value) {
-            // One of the messages, at 403 when it says permission.
-            let said = |m: &str| {
-                value
-                    .as_array()
-                    .is_some_and(|a| a.contains(&Value::from(m)))
-            };
-            let ok = matches!(&e, ConnectorError::Rejected { status: s, message, .. }
-                if (*s == status || *s == 403) && said(message));
-            assert!(ok, "{e:?}");
-            error_is_worded(&e);
-        }
-    }
-    for text in strings(&value) {
-        let _ = (rt::read::status(text, false), rt::read::status(text, true));
-        if let Some(ms) = rt::read::date_ms(text) {
-            assert!(ms > 0, "{text:?} read as {ms}: RT's epoch means never");
-        }
-    }
-    let ticket = value.get("ticket").unwrap_or(&value);
-    let named = ticket["CustomFields"].as_array().into_iter().flatten();
-    let mut fields: Vec<&str> = named.filter_map(|cf| cf["name"].as_str()).take(8).collect();
-    fields.push("Accepted");
-    for row in rows(&value).into_iter().chain([ticket]) {
-        rt_row(row, &fields);
-    }
-    let attachments = items(value.get("attachments").unwrap_or(&value));
-    let bodies = rt::read::bodies(&attachments);
-    bodies.values().for_each(|body| assert_safe_html(body));
-    documents_are_named(&rt::read::documents(&attachments));
-    let requestors: Vec<String> = items(&ticket["Requestor"])
-        .iter()
-        .filter_map(|u| Some(u["id"].as_str()?.to_owned()))
-        .collect();
-    for accepted in [false, true] {
-        let reading = Reading {
-            bodies: &bodies,
-            requestors: &requestors,
-            accepted,
-        };
-        let history = items(value.get("history").unwrap_or(&value));
-        let (description, entries) = rt::read::timeline(&history, &reading);
-        assert!(description.is_empty() || bodies.values().any(|b| *b == description));
-        let in_order = entries.windows(2).all(|p| p[0].id <= p[1].id);
-        assert!(in_order, "timeline out of order: {entries:?}");
-        for entry in &entries {
-            let solution = entry.kind == TimelineKind::Solution;
-            assert_eq!(entry.solution_status.is_some(), solution, "{entry:?}");
-            assert!(!(solution && entry.by_me), "a solution by the requester");
-            assert_safe_html(&entry.html);
-        }
-    }
-}
-
-fn rt_row(row: &Value, fields: &[&str]) {
-    for acceptance in fields.iter().copied().map(Some).chain([None]) {
-        let state = rt::read::state(row, acceptance);
-        let summary = rt::read::summary(row, acceptance);
-        assert_eq!(
-            state.map(|s| (s.id, s.status)),
-            summary.map(|s| (s.id, s.status))
-        );
-    }
-    for name in fields {
-        if let Some(v) = rt::read::custom_field(row, name) {
-            assert!(!v.trim().is_empty(), "custom field {name} read as blank");
-        }
-        let _ = rt::read::survey(row, name);
-    }
-}
-
-/// A collection's `items`, a list, or the value alone.
-fn items(value: &Value) -> Vec<Value> {
-    let list = value.get("items").unwrap_or(value);
-    match list.as_array() {
-        Some(rows) => rows.iter().take(MAX_ROWS).cloned().collect(),
-        None => vec![list.clone()],
-    }
-}
-
-/// A value and its rows: a list's elements, and those under `data` (GLPI's search) or `items`
-/// (RT's collections).
-fn rows(value: &Value) -> Vec<&Value> {
-    let mut rows = vec![value];
-    for list in [Some(value), value.get("data"), value.get("items")] {
-        rows.extend(list.and_then(Value::as_array).into_iter().flatten());
-    }
-    rows.truncate(MAX_ROWS);
-    rows
-}
-
-/// The string values of `value`, depth first, at most [`MAX_ROWS`].
-fn strings(value: &Value) -> Vec<&str> {
-    match value {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(a) => a.iter().flat_map(strings).take(MAX_ROWS).collect(),
-        Value::Object(o) => o.values().flat_map(strings).take(MAX_ROWS).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Every document a help desk lists has a name.
-fn documents_are_named(documents: &[TicketDocument]) {
-    assert!(
-        documents.iter().all(|d| !d.name.is_empty()),
-        "{documents:?}"
-    );
-}
-
-/// A connector error is worded for people in both languages, quoting what the help desk said.
-fn error_is_worded(e: &ConnectorError) {
-    let said = match e {
-        ConnectorError::Server { message, .. }
-        | ConnectorError::Rejected { message, .. }
-        | ConnectorError::Unauthorized { message, .. } => message,
-        ConnectorError::NotHelpDesk { detail, .. } | ConnectorError::Protocol { detail } => detail,
-        _ => return,
-    };
-    assert!(!e.to_string().is_empty());
-    for lang in [Lang::Fr, Lang::En] {
-        let info = e.info(lang);
-        assert!(info.message.contains(said.as_str()), "{e:?}: {info:?}");
-    }
-}
-
 /// The HTML path: `sanitize` leaves nothing that runs or loads (checked tag by tag), `escape`
 /// leaves no markup and decodes back to the text, `paragraphs` makes only `<p>` and `<br>` and
 /// `to_text` reads both back as the text's non-blank lines.
@@ -498,96 +247,6 @@ fn lines(text: &str, drop_blank: bool) -> String {
     let kept = text.lines().map(str::trim_end);
     let kept: Vec<&str> = kept.filter(|l| !(drop_blank && l.is_empty())).collect();
     kept.join("\n").trim().to_owned()
-}
-
-/// Tags that run code, load something, or take input: never in sanitised HTML.
-const FORBIDDEN_TAGS: &str =
-    "script style iframe frame frameset object embed applet img image svg \
-    math form input button textarea select link meta base audio video template noscript";
-
-/// Attributes whose URL a browser follows or loads. Not `cite`: ammonia keeps it unfiltered on
-/// `blockquote`, `q`, `del` and `ins`, and no browser ever follows it.
-const URL_ATTRIBUTES: &str = "href src action formaction background poster xlink:href data ping";
-
-/// What the webview must never get from a help desk: a forbidden tag, an event handler (`on…=`)
-/// or a `javascript:`, `vbscript:` or `data:` URL. Text is escaped by the serialiser, so every `<`
-/// starts a tag; `javascript:` in the text itself is words, not a link.
-fn assert_safe_html(html: &str) {
-    for tag in tags(html) {
-        assert!(
-            !FORBIDDEN_TAGS.split_whitespace().any(|t| t == tag.name),
-            "<{}> in {html}",
-            tag.name
-        );
-        for (name, value) in &tag.attributes {
-            assert!(!name.starts_with("on"), "handler {name} in {html}");
-            if URL_ATTRIBUTES.split(' ').any(|a| a == name) {
-                let url = url_as_browsers_read_it(value);
-                for scheme in ["javascript:", "vbscript:", "data:"] {
-                    assert!(!url.starts_with(scheme), "{name}={value:?} in {html}");
-                }
-            }
-        }
-    }
-}
-
-/// An attribute value as a browser reads its scheme: entities decoded, tabs and line breaks
-/// dropped, leading controls and spaces trimmed, lower case.
-fn url_as_browsers_read_it(value: &str) -> String {
-    let decoded = value
-        .replace("&quot;", "\"")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&");
-    decoded
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect::<String>()
-        .trim_start_matches(|c: char| c <= ' ')
-        .to_lowercase()
-}
-
-/// A tag of serialised HTML: its name and attributes, in lower case.
-struct Tag {
-    name: String,
-    attributes: Vec<(String, String)>,
-}
-
-/// The tags of HTML as html5ever serialises it (attribute values in double quotes, where `<` and
-/// `>` stay as they are).
-fn tags(html: &str) -> Vec<Tag> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        rest = &rest[start + 1..];
-        let mut words = Vec::new();
-        loop {
-            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
-            let end = rest.find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/'));
-            let end = end.unwrap_or(rest.len());
-            if end == 0 {
-                break;
-            }
-            let (word, mut value) = (rest[..end].to_ascii_lowercase(), "");
-            rest = &rest[end..];
-            if let Some(after) = rest.strip_prefix("=\"") {
-                let close = after.find('"').unwrap_or(after.len());
-                value = &after[..close];
-                rest = after.get(close + 1..).unwrap_or("");
-            }
-            words.push((word, value.to_owned()));
-        }
-        if words
-            .first()
-            .is_some_and(|(w, _)| w.starts_with(|c: char| c.is_ascii_alphabetic()))
-        {
-            let name = words.remove(0).0;
-            out.push(Tag {
-                name,
-                attributes: words,
-            });
-        }
-    }
-    out
 }
 
 /// The inverse of [`html::escape`], whose output has a `&` only at the start of its entities.

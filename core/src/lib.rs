@@ -7,11 +7,14 @@
 //! - [`report`]: validation of the report a user files; [`phone`]: phone numbers;
 //!   [`html`]: the ticket's body, escaped, and the sanitiser for the help desk's HTML.
 //! - [`facts`]: machine facts gathered automatically and added to every ticket.
-//! - [`connector`]: the help-desk trait, its errors, and one folder per help desk (`glpi/`).
+//! - [`connector`]: the help-desk trait, its errors, what every help desk shares, and one folder
+//!   per help desk (`glpi/`, `rt/`), listed once in [`connector::registry`].
 //! - [`outbox`]: the durable sled queue that delivers each report and action exactly once.
 //! - [`action`]: validation of what a user does on an existing ticket.
 //! - [`follow`]: which tickets are followed, the status poller and the notices it derives.
-//! - [`config`]: the TOML configuration, one typed section per help-desk kind.
+//! - [`config`]: the TOML configuration; the `[server]` section is the connector's.
+//! - [`net`]: how to reach a help desk (`HttpConfig`), trust and proxies; [`doctor`]: the
+//!   connection doctor, whose findings ([`diagnosis`]) each connector's own steps share.
 //! - [`profile`]: the user's remembered phone and location.
 //! - [`capture`]: screenshots of every monitor, masks burned in, JPEG encoding.
 //! - [`platform`]: what differs between operating systems (one file each).
@@ -25,6 +28,7 @@ pub mod clock;
 pub mod config;
 pub mod connector;
 pub mod credentials;
+pub mod diagnosis;
 pub mod doctor;
 pub mod facts;
 pub mod follow;

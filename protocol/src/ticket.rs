@@ -222,7 +222,60 @@ impl TicketDetail {
 #[serde(rename_all = "camelCase")]
 pub struct RejectedFile {
     pub name: String,
+    /// Why, in the help desk's own words; for a reason of Guichet's own ([`RejectedFile::code`])
+    /// the catalogue's English words, which scripts reading the JSON keep seeing.
     pub reason: String,
+    /// Guichet's own reason, which the windows and the CLI word from the catalogue in the
+    /// user's language ([`RejectedFile::worded`]); absent when `reason` is the help desk's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub code: Option<RejectCode>,
+}
+
+/// Why a file is missing from a ticket when the help desk gave no reason of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum RejectCode {
+    /// The help desk accepted the ticket or followup, but the file is not on it.
+    NotOnTicket,
+}
+
+impl RejectCode {
+    /// The catalogue key that words it (the window's catalogue has the same).
+    pub fn key(self) -> &'static str {
+        match self {
+            RejectCode::NotOnTicket => "rejected.not_on_ticket",
+        }
+    }
+}
+
+impl RejectedFile {
+    /// A file the help desk refused, for the reason it gave.
+    pub fn refused(name: impl Into<String>, reason: impl Into<String>) -> RejectedFile {
+        RejectedFile {
+            name: name.into(),
+            reason: reason.into(),
+            code: None,
+        }
+    }
+
+    /// A file for a reason of Guichet's own.
+    pub fn because(name: impl Into<String>, code: RejectCode) -> RejectedFile {
+        RejectedFile {
+            name: name.into(),
+            reason: t(Lang::En, code.key(), &[]),
+            code: Some(code),
+        }
+    }
+
+    /// Why, in `lang`: Guichet's reason from the catalogue, else the help desk's words.
+    pub fn worded(&self, lang: Lang) -> String {
+        match self.code {
+            Some(code) => t(lang, code.key(), &[]),
+            None => self.reason.clone(),
+        }
+    }
 }
 
 /// What a help desk can do, so that the follow-up loop and the windows ask instead of assuming.
@@ -253,5 +306,33 @@ impl Capabilities {
 impl Default for Capabilities {
     fn default() -> Self {
         Capabilities::ALL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guichet_s_own_reason_is_worded_in_the_user_s_language() {
+        let missing = RejectedFile::because("photo.png", RejectCode::NotOnTicket);
+        assert_eq!(missing.worded(Lang::Fr), "absent du ticket");
+        assert_eq!(missing.worded(Lang::En), "not found on the ticket");
+        // Scripts reading the JSON see the same English reason as before, and the code.
+        let json = serde_json::to_value(&missing).expect("json");
+        assert_eq!(json["reason"], "not found on the ticket");
+        assert_eq!(json["code"], "notOnTicket");
+        let refused = RejectedFile::refused("huge.pdf", "File is too big");
+        assert_eq!(
+            refused.worded(Lang::Fr),
+            "File is too big",
+            "the help desk's words"
+        );
+        let json = serde_json::to_string(&refused).expect("json");
+        assert_eq!(json, r#"{"name":"huge.pdf","reason":"File is too big"}"#);
+        // An outbox written before the code existed still reads.
+        let old: RejectedFile =
+            serde_json::from_str(r#"{"name":"a.txt","reason":"x"}"#).expect("old record");
+        assert_eq!(old.code, None);
     }
 }

@@ -74,7 +74,7 @@ pub(super) async fn report(
                 if !rejected.is_empty() {
                     let files: Vec<String> = rejected
                         .iter()
-                        .map(|r| format!("{} ({})", r.name, r.reason))
+                        .map(|r| format!("{} ({})", r.name, r.worded(lang)))
                         .collect();
                     println!(
                         "{}",
@@ -196,7 +196,7 @@ fn queue_list_text(lang: Lang, items: &[QueueItem]) {
         );
         if let EntryState::Delivered { rejected, .. } = &e.state {
             for r in rejected {
-                println!("    {}: {}", r.name, r.reason);
+                println!("    {}: {}", r.name, r.worded(lang));
             }
         }
         if let Some(err) = &e.last_error {
@@ -413,7 +413,7 @@ pub(super) async fn act(
             if !as_json {
                 println!("{}", t(lang, "action.done", &[("ticket", &ticket)]));
                 for r in &rejected {
-                    println!("    {}: {}", r.name, r.reason);
+                    println!("    {}: {}", r.name, r.worded(lang));
                 }
             }
             EXIT_OK

@@ -7,6 +7,8 @@
  * comes from Guichet's configuration or the OS locale.
  */
 import type { Lang } from "./bindings/Lang";
+import type { RejectCode } from "./bindings/RejectCode";
+import type { RejectedFile } from "./bindings/RejectedFile";
 import en from "./locales/en.json";
 import fr from "./locales/fr.json";
 
@@ -56,4 +58,15 @@ export function t(key: MessageKey, params: MessageParams = {}): string {
   return catalogues[current][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
+}
+
+/** The catalogue key of each of Guichet's own reasons for a missing file (`RejectCode::key`). */
+const REJECT_KEYS: Record<RejectCode, MessageKey> = {
+  notOnTicket: "rejected.not_on_ticket",
+};
+
+/** Why the help desk did not keep `file`: Guichet's reason in the current language, else the
+ * help desk's own words. */
+export function rejectedReason(file: RejectedFile): string {
+  return file.code ? t(REJECT_KEYS[file.code]) : file.reason;
 }

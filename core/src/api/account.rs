@@ -7,8 +7,8 @@
 
 use super::{ApiError, Guichet};
 use crate::config::layers::{self, Account, Loaded, SignInMethod, UserSettings};
-use crate::config::{Config, ConfigProblem, HttpConfig, ServerConfig};
-use crate::connector::glpi::GlpiConfig;
+use crate::config::{Config, ConfigProblem, DeskConfig, HttpConfig, ServerConfig};
+use crate::connector::registry::SignInNeeds;
 use crate::credentials::{KeyringError, Secret, SecretStore};
 use crate::i18n::{t, Lang};
 use guichet_protocol::doctor::{CheckStatus, DoctorReport, DoctorStep};
@@ -65,7 +65,7 @@ impl Sources {
         let from_config = config.server.as_ref().is_some_and(has_file_credentials);
         if let (Some(server), Some(_), false) = (&mut config.server, &user.account, from_config) {
             match secrets.load(server.url()) {
-                Ok(Some(secret)) => secret.apply(server),
+                Ok(Some(secret)) => server.desk.sign_in_with(&secret),
                 Ok(None) => {
                     tracing::warn!("signed in, but the keyring has no entry: sign in again")
                 }
@@ -89,10 +89,7 @@ impl Sources {
 }
 
 fn has_file_credentials(server: &ServerConfig) -> bool {
-    match &server.desk {
-        crate::config::DeskConfig::Glpi(glpi) => glpi.has_credentials(),
-        crate::config::DeskConfig::Rt(rt) => !rt.token.trim().is_empty(),
-    }
+    server.desk.has_credentials()
 }
 
 /// Why a sign-in did not happen, worded for the setup screen.
@@ -108,6 +105,9 @@ pub enum SignInError {
     NoCredentials,
     #[error("this help desk takes a personal token only")]
     TokenOnly,
+    /// The help desk at the address typed in needs more than a secret to sign in.
+    #[error("{0}")]
+    Needs(#[from] SignInNeeds),
     /// The help desk (or the way to it) refused: the doctor's words for the step that failed.
     #[error("{message}")]
     Refused { message: String },
@@ -125,6 +125,7 @@ impl SignInError {
             SignInError::ServerLocked => "signin.server_locked",
             SignInError::NoCredentials => "signin.no_credentials",
             SignInError::TokenOnly => "signin.token_only",
+            SignInError::Needs(SignInNeeds::Email) => "signin.needs_email",
             SignInError::Refused { message } => return message.clone(),
             SignInError::Keyring(_) => "signin.keyring",
             SignInError::Save(_) => "error.profile_save",
@@ -157,12 +158,7 @@ impl Guichet {
     pub fn account_view(&self) -> Option<AccountView> {
         let server = self.config.server.as_ref()?;
         if self.sources.from_config {
-            let login = match &server.desk {
-                crate::config::DeskConfig::Glpi(glpi) if glpi.user_token.is_none() => {
-                    glpi.login.clone()
-                }
-                _ => None,
-            };
+            let login = server.desk.file_login();
             let method = if login.is_some() { "password" } else { "token" };
             return Some(AccountView {
                 method: method.to_owned(),
@@ -198,13 +194,16 @@ impl Guichet {
     /// notes in the user's settings how they signed in. Load Guichet again afterwards
     /// ([`Guichet::reloaded`]) to use them.
     pub async fn sign_in(&self, input: SignInInput) -> Result<(), ApiError> {
-        let mut server = self.sign_in_server(input.url.as_deref())?;
         let text = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
+        let login = text(&input.login);
+        let mut server = self
+            .sign_in_server(input.url.as_deref(), login.as_deref())
+            .await?;
         let secret_text = |v: &Option<guichet_protocol::ipc::Secret>| {
             v.as_ref()
                 .map(|s| s.0.trim().to_owned())
@@ -212,19 +211,17 @@ impl Guichet {
         };
         let secret = match (
             secret_text(&input.token),
-            text(&input.login),
+            login,
             secret_text(&input.password),
         ) {
             (Some(token), _, _) => Secret::Token { token },
             (None, Some(login), Some(password)) => Secret::Password { login, password },
             _ => return Err(SignInError::NoCredentials.into()),
         };
-        if matches!(server.desk, crate::config::DeskConfig::Rt(_))
-            && matches!(secret, Secret::Password { .. })
-        {
+        if !server.desk.accepts(&secret) {
             return Err(SignInError::TokenOnly.into());
         }
-        secret.apply(&mut server);
+        server.desk.sign_in_with(&secret);
         // The help desk decides: its API and the credentials, as the doctor checks them.
         let findings = crate::connector::diagnose(&server).await;
         if let Some(failed) = findings.iter().find(|f| {
@@ -245,15 +242,7 @@ impl Guichet {
         if self.config.server.as_ref().map(ServerConfig::url) != Some(server.url()) {
             // A help desk the user entered: kept without any secret.
             let mut kept = server.clone();
-            kept.desk = match kept.desk {
-                crate::config::DeskConfig::Glpi(glpi) => {
-                    crate::config::DeskConfig::Glpi(GlpiConfig {
-                        app_token: glpi.app_token,
-                        ..GlpiConfig::default()
-                    })
-                }
-                other => other,
-            };
+            kept.desk = kept.desk.without_secrets();
             user.server = Some(kept);
         }
         user.account = Some(Account {
@@ -272,8 +261,12 @@ impl Guichet {
     }
 
     /// The help desk to sign in to: IT's, or the address the user typed when IT gave none (or
-    /// did not lock it).
-    fn sign_in_server(&self, url: Option<&str>) -> Result<ServerConfig, SignInError> {
+    /// did not lock it), of the kind that answers there (`login` completes what it needs).
+    async fn sign_in_server(
+        &self,
+        url: Option<&str>,
+        login: Option<&str>,
+    ) -> Result<ServerConfig, SignInError> {
         let url = url.map(str::trim).filter(|u| !u.is_empty());
         match (&self.config.server, url) {
             (Some(server), None) => Ok(server.clone()),
@@ -284,13 +277,13 @@ impl Guichet {
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
                     return Err(SignInError::BadUrl);
                 }
-                let mut server =
-                    ServerConfig::glpi(HttpConfig::new(url, 30, 5), GlpiConfig::default());
-                server.http.net = crate::net::NetSettings {
+                let mut http = HttpConfig::new(url, 30, 5);
+                http.net = crate::net::NetSettings {
                     tls: self.config.tls.clone(),
                     proxy: self.config.proxy.clone(),
                 };
-                Ok(server)
+                let desk = DeskConfig::typed_in(&http, login).await?;
+                Ok(ServerConfig { http, desk })
             }
             (None, None) => Err(SignInError::NoServer),
         }

@@ -414,10 +414,10 @@ mod tests {
         let user = UserSettings {
             language: Some(Lang::En),
             agent,
-            server: Some(ServerConfig::glpi(
-                super::super::HttpConfig::new("https://mine.example/apirest.php", 30, 5),
-                crate::connector::glpi::GlpiConfig::default(),
-            )),
+            server: Some(
+                toml::from_str("kind = \"glpi\"\nurl = \"https://mine.example/apirest.php\"")
+                    .expect("server"),
+            ),
             account: None,
         };
         save_user(&dir.path().join(SETTINGS_FILE), &user).expect("save");

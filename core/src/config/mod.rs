@@ -3,7 +3,9 @@
 //! (`GUICHET_DATA_DIR`, else the OS data directory). Everything has a default, so Guichet
 //! runs with no file at all: with no help desk configured, reports wait in the local outbox.
 
+pub use crate::connector::{DeskConfig, ServerConfig};
 use crate::i18n::Lang;
+pub use crate::net::HttpConfig;
 use crate::net::{NetSettings, ProxyConfig, TlsConfig};
 use crate::report::{Category, Limits};
 use serde::{Deserialize, Serialize};
@@ -36,12 +38,9 @@ pub enum ConfigError {
 /// A value that parses but cannot work; the message names the key.
 #[derive(Debug, thiserror::Error)]
 pub enum Invalid {
-    #[error("server.url must start with http:// or https:// (got {0:?})")]
-    UrlScheme(String),
+    /// The `[server]` section, whose kind's folder names the key.
     #[error(transparent)]
-    Glpi(#[from] crate::connector::glpi::ConfigInvalid),
-    #[error(transparent)]
-    Rt(#[from] crate::connector::rt::ConfigInvalid),
+    Server(#[from] crate::connector::ServerInvalid),
     #[error(transparent)]
     Limits(#[from] crate::report::LimitsError),
     #[error(transparent)]
@@ -55,13 +54,9 @@ pub enum Invalid {
 impl Invalid {
     /// The key to fix.
     pub fn key(&self) -> &'static str {
-        use crate::connector::rt::ConfigInvalid as Rt;
         use crate::net::NetError;
         match self {
-            Invalid::UrlScheme(_) => "server.url",
-            Invalid::Glpi(_) => "server",
-            Invalid::Rt(Rt::Requestor(_)) => "server.requestor",
-            Invalid::Rt(_) => "server",
+            Invalid::Server(server) => server.key(),
             Invalid::Limits(_) => "limits",
             Invalid::Net(NetError::ProxyUrl(_)) => "proxy.url",
             Invalid::Net(_) => "tls.extra_ca",
@@ -199,167 +194,6 @@ impl AgentConfig {
     }
 }
 
-/// The help desk: settings every kind shares (`url`, timeouts), then the section of the kind
-/// that `kind` names. In the file it is one flat `[server]` table:
-///
-/// ```toml
-/// [server]
-/// kind = "glpi"
-/// url = "https://assistance.example.org/apirest.php"
-/// user_token = "…"
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServerConfig {
-    pub http: HttpConfig,
-    pub desk: DeskConfig,
-}
-
-/// How to reach a help desk, whatever its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HttpConfig {
-    /// The API's base URL (for GLPI, the `…/apirest.php` URL).
-    pub url: String,
-    /// Whole-request timeout, seconds.
-    #[serde(default = "default_timeout")]
-    pub timeout_secs: u64,
-    /// TCP connect timeout, seconds: how long `report` may wait before saying "queued".
-    #[serde(default = "default_connect_timeout")]
-    pub connect_timeout_secs: u64,
-    /// The configuration's `[tls]` and `[proxy]`, copied here when it is loaded.
-    #[serde(skip)]
-    pub net: NetSettings,
-}
-
-/// The settings of one kind of help desk, tagged by `server.kind`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeskConfig {
-    Glpi(crate::connector::glpi::GlpiConfig),
-    Rt(crate::connector::rt::RtConfig),
-}
-
-impl DeskConfig {
-    /// The value of `server.kind`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            DeskConfig::Glpi(_) => "glpi",
-            DeskConfig::Rt(_) => "rt",
-        }
-    }
-
-    /// Checks the kind's own settings.
-    fn check(&self) -> Result<(), Invalid> {
-        match self {
-            DeskConfig::Glpi(glpi) => Ok(glpi.check()?),
-            DeskConfig::Rt(rt) => Ok(rt.check()?),
-        }
-    }
-}
-
-const SHARED_KEYS: [&str; 3] = ["url", "timeout_secs", "connect_timeout_secs"];
-
-impl<'de> Deserialize<'de> for ServerConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let mut table = toml::Table::deserialize(d)?;
-        let kind = match table.remove("kind") {
-            Some(toml::Value::String(kind)) => kind,
-            Some(_) => return Err(D::Error::custom("server.kind must be a string")),
-            None => return Err(D::Error::missing_field("kind")),
-        };
-        let mut shared = toml::Table::new();
-        for key in SHARED_KEYS {
-            if let Some(value) = table.remove(key) {
-                shared.insert(key.to_owned(), value);
-            }
-        }
-        let http = HttpConfig::deserialize(toml::Value::Table(shared)).map_err(D::Error::custom)?;
-        let rest = toml::Value::Table(table);
-        let desk = match kind.as_str() {
-            "glpi" => DeskConfig::Glpi(Deserialize::deserialize(rest).map_err(D::Error::custom)?),
-            "rt" => DeskConfig::Rt(Deserialize::deserialize(rest).map_err(D::Error::custom)?),
-            other => {
-                return Err(D::Error::unknown_variant(other, &["glpi", "rt"]));
-            }
-        };
-        Ok(ServerConfig { http, desk })
-    }
-}
-
-impl Serialize for ServerConfig {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error;
-        let mut table = match toml::Value::try_from(&self.http).map_err(S::Error::custom)? {
-            toml::Value::Table(t) => t,
-            _ => toml::Table::new(),
-        };
-        table.insert("kind".into(), toml::Value::String(self.desk.kind().into()));
-        let desk = match &self.desk {
-            DeskConfig::Glpi(glpi) => toml::Value::try_from(glpi).map_err(S::Error::custom)?,
-            DeskConfig::Rt(rt) => toml::Value::try_from(rt).map_err(S::Error::custom)?,
-        };
-        if let toml::Value::Table(desk) = desk {
-            table.extend(desk);
-        }
-        table.serialize(s)
-    }
-}
-
-fn default_timeout() -> u64 {
-    30
-}
-fn default_connect_timeout() -> u64 {
-    5
-}
-
-impl ServerConfig {
-    /// A Request Tracker at `http`.
-    pub fn rt(http: HttpConfig, rt: crate::connector::rt::RtConfig) -> ServerConfig {
-        ServerConfig {
-            http,
-            desk: DeskConfig::Rt(rt),
-        }
-    }
-
-    /// A GLPI help desk at `http`.
-    pub fn glpi(http: HttpConfig, glpi: crate::connector::glpi::GlpiConfig) -> ServerConfig {
-        ServerConfig {
-            http,
-            desk: DeskConfig::Glpi(glpi),
-        }
-    }
-
-    pub fn url(&self) -> &str {
-        &self.http.url
-    }
-
-    /// Checks the address and the kind's own settings.
-    pub(crate) fn check(&self) -> Result<(), Invalid> {
-        let url = self.http.url.trim();
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Invalid::UrlScheme(url.to_owned()));
-        }
-        self.desk.check()
-    }
-}
-
-impl HttpConfig {
-    pub fn new(url: impl Into<String>, timeout_secs: u64, connect_timeout_secs: u64) -> HttpConfig {
-        HttpConfig {
-            url: url.into(),
-            timeout_secs,
-            connect_timeout_secs,
-            net: NetSettings::default(),
-        }
-    }
-
-    pub fn timeout(&self) -> Duration {
-        Duration::from_secs(self.timeout_secs.max(1))
-    }
-    pub fn connect_timeout(&self) -> Duration {
-        Duration::from_secs(self.connect_timeout_secs.max(1))
-    }
-}
-
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserDefaults {
@@ -481,40 +315,6 @@ mod tests {
     }
 
     #[test]
-    fn full_file_parses() {
-        let (_d, path) = write(
-            r#"
-            language = "en"
-            [server]
-            kind = "glpi"
-            url = "https://support.example.org/apirest.php"
-            app_token = "app"
-            user_token = "tok"
-            [[categories]]
-            id = 3
-            name = "Réseau"
-            [limits]
-            max_attachments = 3
-            [defaults]
-            phone = "01 23 45 67 89"
-            "#,
-        );
-        let config = Config::from_file(&path).expect("valid config");
-        assert_eq!(config.lang(), Lang::En);
-        assert_eq!(config.categories[0].name, "Réseau");
-        assert_eq!(config.limits.max_attachments, 3);
-        assert_eq!(
-            config.limits.attachment_max_bytes,
-            Limits::default().attachment_max_bytes
-        );
-        let debug = format!("{:?}", config.server);
-        assert!(
-            !debug.contains("\"tok\"") && !debug.contains("\"app\""),
-            "secrets stay out of Debug: {debug}"
-        );
-    }
-
-    #[test]
     fn mistakes_are_reported_with_the_file() {
         let (_d, path) =
             write("[server]\nkind = \"glpi\"\nurl = \"support\"\nuser_token = \"t\"\n");
@@ -534,35 +334,5 @@ mod tests {
             .expect_err("a password without login")
             .to_string()
             .contains("server.login"));
-    }
-
-    #[test]
-    fn the_kind_selects_a_typed_section() {
-        let (_d, path) = write(
-            "[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\nlogin = \"prof\"\npassword = \"p\"\ntimeout_secs = 7\n",
-        );
-        let server = Config::from_file(&path)
-            .expect("valid")
-            .server
-            .expect("server");
-        assert_eq!(server.http.timeout_secs, 7);
-        assert_eq!(server.http.connect_timeout_secs, 5, "shared default");
-        let DeskConfig::Glpi(glpi) = &server.desk else {
-            panic!("a GLPI section: {:?}", server.desk);
-        };
-        assert_eq!(glpi.login.as_deref(), Some("prof"));
-        assert_eq!(server.desk.kind(), "glpi");
-
-        let (_d, path) = write("[server]\nkind = \"otrs\"\nurl = \"https://x/\"\n");
-        let err = Config::from_file(&path).expect_err("no such kind");
-        assert!(err.to_string().contains("otrs"), "{err}");
-        let (_d, path) = write("[server]\nurl = \"https://x/\"\nuser_token = \"t\"\n");
-        let err = Config::from_file(&path).expect_err("no kind");
-        assert!(err.to_string().contains("kind"), "{err}");
-        // A key of another kind's section is a typo here, caught like any other.
-        let (_d, path) =
-            write("[server]\nkind = \"glpi\"\nurl = \"https://x/\"\nuser_token = \"t\"\nqueue = \"General\"\n");
-        let err = Config::from_file(&path).expect_err("unknown key");
-        assert!(err.to_string().contains("queue"), "{err}");
     }
 }

@@ -3,7 +3,7 @@
 //! page where JSON was due recognised as something else answering in the help desk's place.
 
 use super::ConnectorError;
-use crate::config::HttpConfig;
+use crate::net::HttpConfig;
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::Value;
 use std::time::Duration;
@@ -142,6 +142,48 @@ pub fn snippet(body: &[u8]) -> String {
         }
     }
     text(head).trim().chars().take(200).collect()
+}
+
+/// What an unsuccessful answer's body said, once the connector has read it as its help desk
+/// writes errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorBody {
+    /// The help desk's own error: its code (or `HTTP_<status>` when it has none) and message.
+    Desk { code: String, message: String },
+    /// Not the help desk's error format (a portal's or a proxy's page): the start of the body.
+    Other { snippet: String },
+}
+
+/// What an unsuccessful answer means, as every help desk has it: a 5xx is the server's trouble
+/// (retried, after `retry_after` when it asked); a body that is not the help desk's own error is
+/// something else answering in its place (retried too); a 401 in the help desk's words refuses
+/// the credentials; any other status in its words refuses the request. A connector applies its
+/// own exceptions first (GLPI's login codes, say) and hands the rest here.
+pub fn status_error(status: u16, body: ErrorBody, retry_after: Option<Duration>) -> ConnectorError {
+    match (status, body) {
+        (500.., body) => {
+            let (code, message) = match body {
+                ErrorBody::Desk { code, message } => (code, message),
+                ErrorBody::Other { snippet } => (format!("HTTP_{status}"), snippet),
+            };
+            ConnectorError::Server {
+                status,
+                code,
+                message,
+                retry_after_secs: retry_after.map(|w| w.as_secs()),
+            }
+        }
+        (_, ErrorBody::Other { snippet }) => ConnectorError::NotHelpDesk {
+            status,
+            detail: snippet,
+        },
+        (401, ErrorBody::Desk { code, message }) => ConnectorError::Unauthorized { code, message },
+        (_, ErrorBody::Desk { code, message }) => ConnectorError::Rejected {
+            status,
+            code,
+            message,
+        },
+    }
 }
 
 /// Connection refused, reset, timeout, DNS, TLS or a body cut short: all "try again later". A

@@ -1,15 +1,22 @@
-//! The help-desk back ends. Each one implements [`Connector`] in its own folder (`glpi/`), with
-//! its own configuration section, status vocabulary and request bodies; the outbox, the follow-up
-//! loop, the CLI and the agent only ever see the trait and the neutral ticket model
+//! The help-desk back ends. Each one implements [`Connector`] in its own folder (`glpi/`, `rt/`),
+//! with its own configuration section, sign-in, doctor steps, status vocabulary and request
+//! bodies, and is listed once in [`registry`]; the outbox, the follow-up loop, the CLI and the
+//! agent only ever see the trait, [`ServerConfig`] and the neutral ticket model
 //! ([`guichet_protocol::ticket`]), so GLPI, Request Tracker and later ones are interchangeable.
 
 pub mod categories;
+#[doc(hidden)]
+pub(crate) mod fuzz;
 pub mod glpi;
 pub mod http;
+pub mod registry;
 pub mod rt;
+mod server;
+
+pub use registry::{DeskConfig, DeskInvalid, DeskSection};
+pub use server::{ServerConfig, ServerInvalid};
 
 use crate::action::TicketAction;
-use crate::config::{DeskConfig, ServerConfig};
 use crate::i18n::{t, Lang};
 use crate::report::{Category, Report};
 use async_trait::async_trait;
@@ -19,8 +26,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub use guichet_protocol::ticket::{
-    Capabilities, ChangeStamp, RejectedFile, SolutionStatus, Survey, TicketDetail, TicketDocument,
-    TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+    Capabilities, ChangeStamp, RejectCode, RejectedFile, SolutionStatus, Survey, TicketDetail,
+    TicketDocument, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry,
+    TimelineKind,
 };
 
 /// What the help desk did with a report.
@@ -42,6 +50,42 @@ pub struct ActionEffect {
     pub solution: Option<SolutionStatus>,
     /// The survey is answered.
     pub survey_answered: bool,
+}
+
+/// Where a help desk's workflow puts a ticket once its requester answered the solution: the
+/// statuses are each desk's, the rest of an action's effect is the same everywhere
+/// ([`ActionEffect::of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workflow {
+    /// The status after the solution is accepted; `None` when it stays as it is.
+    pub approved: Option<TicketStatus>,
+    /// The status after the solution is refused; `None` when it stays as it is.
+    pub refused: Option<TicketStatus>,
+}
+
+impl ActionEffect {
+    /// What `action` does under `workflow`: approving accepts the solution and refusing refuses
+    /// it, each moving the ticket as the workflow says; rating answers the survey; a followup
+    /// changes nothing the follow-up loop tells.
+    pub fn of(action: &ActionKind, workflow: Workflow) -> ActionEffect {
+        match action {
+            ActionKind::Approve { .. } => ActionEffect {
+                status: workflow.approved,
+                solution: Some(SolutionStatus::Accepted),
+                survey_answered: false,
+            },
+            ActionKind::Refuse { .. } => ActionEffect {
+                status: workflow.refused,
+                solution: Some(SolutionStatus::Refused),
+                survey_answered: false,
+            },
+            ActionKind::Rate { .. } => ActionEffect {
+                survey_answered: true,
+                ..ActionEffect::default()
+            },
+            ActionKind::Followup { .. } => ActionEffect::default(),
+        }
+    }
 }
 
 /// Why a help-desk call failed. [`ConnectorError::is_transient`] decides whether the outbox
@@ -237,16 +281,10 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
 
 /// Builds the connector the configuration names.
 pub fn from_config(server: &ServerConfig) -> Result<Arc<dyn Connector>, ConnectorError> {
-    match &server.desk {
-        DeskConfig::Glpi(glpi) => Ok(Arc::new(glpi::GlpiConnector::new(&server.http, glpi)?)),
-        DeskConfig::Rt(rt) => Ok(Arc::new(rt::RtConnector::new(&server.http, rt)?)),
-    }
+    server.desk.connector(&server.http)
 }
 
 /// The doctor's help-desk steps (API, credentials, rights) for the configured kind.
-pub async fn diagnose(server: &ServerConfig) -> Vec<crate::doctor::Finding> {
-    match &server.desk {
-        DeskConfig::Glpi(glpi) => glpi::diagnose::run(&server.http, glpi).await,
-        DeskConfig::Rt(rt) => rt::diagnose::run(&server.http, rt).await,
-    }
+pub async fn diagnose(server: &ServerConfig) -> Vec<crate::diagnosis::Finding> {
+    server.desk.diagnose(&server.http).await
 }

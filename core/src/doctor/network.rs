@@ -2,9 +2,9 @@
 //! next one needs (the TLS handshake runs over the proxy's tunnel when there is one).
 
 use super::Finding;
-use crate::config::HttpConfig;
 use crate::net::proxy::{proxy_for, ProxyChoice, ProxySource};
 use crate::net::tls::Recording;
+use crate::net::HttpConfig;
 use guichet_protocol::doctor::{CheckStatus, DoctorStep};
 use reqwest::Url;
 use rustls::pki_types::ServerName;

@@ -2,13 +2,57 @@
 //! trusts (`tls`: the operating system's store, plus the one IT may add), and which proxy it goes
 //! through (`proxy`: IT's `[proxy]`, else the usual environment variables, `NO_PROXY` honoured).
 //! The help desk connectors and the connection doctor use the same two answers, so what the
-//! doctor checks is what a report will meet.
+//! doctor checks is what a report will meet. [`HttpConfig`] is how to reach a help desk whatever
+//! its kind (`[server]`'s shared keys, with these settings): the configuration reads it and the
+//! connectors use it, and neither imports the other for it.
 
 pub mod proxy;
 pub mod tls;
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// How to reach a help desk, whatever its kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpConfig {
+    /// The API's base URL (for GLPI, the `…/apirest.php` URL).
+    pub url: String,
+    /// Whole-request timeout, seconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    /// TCP connect timeout, seconds: how long `report` may wait before saying "queued".
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_secs: u64,
+    /// The configuration's `[tls]` and `[proxy]`, copied here when it is loaded.
+    #[serde(skip)]
+    pub net: NetSettings,
+}
+
+impl HttpConfig {
+    pub fn new(url: impl Into<String>, timeout_secs: u64, connect_timeout_secs: u64) -> HttpConfig {
+        HttpConfig {
+            url: url.into(),
+            timeout_secs,
+            connect_timeout_secs,
+            net: NetSettings::default(),
+        }
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs.max(1))
+    }
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout_secs.max(1))
+    }
+}
+
+fn default_timeout() -> u64 {
+    30
+}
+fn default_connect_timeout() -> u64 {
+    5
+}
 
 /// The network settings IT may set: `[tls]` and `[proxy]` in the configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

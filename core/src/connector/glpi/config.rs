@@ -1,7 +1,14 @@
 //! GLPI's part of the `[server]` section (`kind = "glpi"`): the App-Token, and either a personal
-//! user token or a login and password.
+//! user token or a login and password; and what the registry asks of a kind ([`DeskSection`]).
 
+use crate::connector::registry::{DeskSection, SignInNeeds};
+use crate::connector::{Connector, ConnectorError, ServerConfig};
+use crate::credentials::Secret;
+use crate::diagnosis::Finding;
+use crate::net::HttpConfig;
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +51,89 @@ impl GlpiConfig {
     }
 }
 
+impl ServerConfig {
+    /// A GLPI help desk at `http`.
+    pub fn glpi(http: HttpConfig, glpi: GlpiConfig) -> ServerConfig {
+        ServerConfig {
+            http,
+            desk: glpi.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl DeskSection for GlpiConfig {
+    const KIND: &'static str = "glpi";
+    type Invalid = ConfigInvalid;
+
+    fn check(&self) -> Result<(), ConfigInvalid> {
+        GlpiConfig::check(self)
+    }
+
+    fn invalid_key(_: &ConfigInvalid) -> &'static str {
+        "server"
+    }
+
+    fn connector(&self, http: &HttpConfig) -> Result<Arc<dyn Connector>, ConnectorError> {
+        Ok(Arc::new(super::GlpiConnector::new(http, self)?))
+    }
+
+    async fn diagnose(&self, http: &HttpConfig) -> Vec<Finding> {
+        super::diagnose::run(http, self).await
+    }
+
+    async fn probe(http: &HttpConfig) -> Result<bool, ConnectorError> {
+        super::diagnose::probe(http).await
+    }
+
+    fn typed_in(_login: Option<&str>) -> Result<GlpiConfig, SignInNeeds> {
+        Ok(GlpiConfig::default())
+    }
+
+    fn has_credentials(&self) -> bool {
+        GlpiConfig::has_credentials(self)
+    }
+
+    fn file_login(&self) -> Option<String> {
+        self.user_token
+            .is_none()
+            .then(|| self.login.clone())
+            .flatten()
+    }
+
+    fn accepts(_: &Secret) -> bool {
+        true
+    }
+
+    fn sign_in_with(&mut self, secret: &Secret) {
+        match secret {
+            Secret::Password { login, password } => {
+                self.user_token = None;
+                self.login = Some(login.clone());
+                self.password = Some(password.clone());
+            }
+            Secret::Token { token } => {
+                self.user_token = Some(token.clone());
+                self.password = None;
+            }
+        }
+    }
+
+    /// The App-Token is the application's, not the user's: it stays.
+    fn without_secrets(&self) -> GlpiConfig {
+        GlpiConfig {
+            app_token: self.app_token.clone(),
+            ..GlpiConfig::default()
+        }
+    }
+
+    fn fill_secrets(&mut self, value: &str) {
+        self.app_token = Some(value.to_owned());
+        self.user_token = Some(value.to_owned());
+        self.password = Some(value.to_owned());
+    }
+}
+
 // Credentials must never reach logs.
 impl std::fmt::Debug for GlpiConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,5 +144,106 @@ impl std::fmt::Debug for GlpiConfig {
             .field("login", &self.login)
             .field("password", &hidden(&self.password))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::connector::DeskConfig;
+    use crate::i18n::Lang;
+    use crate::report::Limits;
+    use std::path::PathBuf;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("guichet.toml");
+        std::fs::write(&path, text).expect("write config");
+        (dir, path)
+    }
+
+    #[test]
+    fn full_file_parses() {
+        let (_d, path) = write(
+            r#"
+            language = "en"
+            [server]
+            kind = "glpi"
+            url = "https://support.example.org/apirest.php"
+            app_token = "app"
+            user_token = "tok"
+            [[categories]]
+            id = 3
+            name = "Réseau"
+            [limits]
+            max_attachments = 3
+            [defaults]
+            phone = "01 23 45 67 89"
+            "#,
+        );
+        let config = Config::from_file(&path).expect("valid config");
+        assert_eq!(config.lang(), Lang::En);
+        assert_eq!(config.categories[0].name, "Réseau");
+        assert_eq!(config.limits.max_attachments, 3);
+        assert_eq!(
+            config.limits.attachment_max_bytes,
+            Limits::default().attachment_max_bytes
+        );
+        let debug = format!("{:?}", config.server);
+        assert!(
+            !debug.contains("\"tok\"") && !debug.contains("\"app\""),
+            "secrets stay out of Debug: {debug}"
+        );
+    }
+
+    #[test]
+    fn the_kind_selects_a_typed_section() {
+        let (_d, path) = write(
+            "[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\nlogin = \"prof\"\npassword = \"p\"\ntimeout_secs = 7\n",
+        );
+        let server = Config::from_file(&path)
+            .expect("valid")
+            .server
+            .expect("server");
+        assert_eq!(server.http.timeout_secs, 7);
+        assert_eq!(server.http.connect_timeout_secs, 5, "shared default");
+        let DeskConfig::Glpi(glpi) = &server.desk else {
+            panic!("a GLPI section: {:?}", server.desk);
+        };
+        assert_eq!(glpi.login.as_deref(), Some("prof"));
+        assert_eq!(server.desk.kind(), "glpi");
+
+        let (_d, path) = write("[server]\nkind = \"otrs\"\nurl = \"https://x/\"\n");
+        let err = Config::from_file(&path).expect_err("no such kind");
+        assert!(err.to_string().contains("otrs"), "{err}");
+        let (_d, path) = write("[server]\nurl = \"https://x/\"\nuser_token = \"t\"\n");
+        let err = Config::from_file(&path).expect_err("no kind");
+        assert!(err.to_string().contains("kind"), "{err}");
+        // A key of another kind's section is a typo here, caught like any other.
+        let (_d, path) =
+            write("[server]\nkind = \"glpi\"\nurl = \"https://x/\"\nuser_token = \"t\"\nqueue = \"General\"\n");
+        let err = Config::from_file(&path).expect_err("unknown key");
+        assert!(err.to_string().contains("queue"), "{err}");
+    }
+
+    #[test]
+    fn a_secret_fills_the_server_in_memory() {
+        use crate::connector::ServerConfig;
+        use crate::credentials::Secret;
+        use crate::net::HttpConfig;
+        let secret = Secret::Password {
+            login: "prof".into(),
+            password: "s3cret-pw".into(),
+        };
+        let mut server = ServerConfig::glpi(
+            HttpConfig::new("https://x/apirest.php", 30, 5),
+            super::GlpiConfig::default(),
+        );
+        server.desk.sign_in_with(&secret);
+        let DeskConfig::Glpi(glpi) = &server.desk else {
+            unreachable!("a GLPI server")
+        };
+        assert!(glpi.has_credentials());
+        assert_eq!(glpi.login.as_deref(), Some("prof"));
     }
 }

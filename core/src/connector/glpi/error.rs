@@ -1,8 +1,9 @@
 //! GLPI's error answers: the `[CODE, message]` array typed as [`GlpiError`], and how each code
-//! maps onto a [`ConnectorError`] (what is retried, what needs IT, what is the user's to fix).
+//! maps onto a [`ConnectorError`] (what is retried, what needs IT, what is the user's to fix):
+//! GLPI's own exceptions here, the rest as every help desk has it ([`status_error`]).
 //! An error answer that is not GLPI's array comes from something else at the help desk's address.
 
-use crate::connector::http::snippet;
+use crate::connector::http::{snippet, status_error, ErrorBody};
 use crate::connector::ConnectorError;
 use serde_json::Value;
 
@@ -154,26 +155,12 @@ impl From<GlpiError> for ConnectorError {
                 message,
                 retry_after_secs: None,
             },
-            (_, status) if status >= 500 => ConnectorError::Server {
-                status,
-                code,
-                message,
-                retry_after_secs: None,
-            },
             // Not GLPI's error array: a Wi-Fi login portal, a filtering proxy or a misrouted URL
             // answered, not the help desk. Nothing it says is final: retry later, and show why.
             (GlpiCode::Other(other), status) if other.starts_with(NOT_GLPI) => {
-                ConnectorError::NotHelpDesk {
-                    status,
-                    detail: message,
-                }
+                status_error(status, ErrorBody::Other { snippet: message }, None)
             }
-            (_, 401) => ConnectorError::Unauthorized { code, message },
-            (_, status) => ConnectorError::Rejected {
-                status,
-                code,
-                message,
-            },
+            (_, status) => status_error(status, ErrorBody::Desk { code, message }, None),
         }
     }
 }

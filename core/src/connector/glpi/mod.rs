@@ -18,6 +18,8 @@ pub(crate) mod body;
 mod config;
 pub(crate) mod diagnose;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub(crate) mod read;
 pub(crate) mod search;
 mod session;
@@ -32,12 +34,12 @@ pub use status::effect;
 pub use text::{date_ms, decode_entities};
 
 use super::{
-    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectedFile, TicketDetail,
-    TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectCode, RejectedFile,
+    TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
 };
 use crate::action::{ActionKind, TicketAction};
-use crate::config::HttpConfig;
 use crate::html;
+use crate::net::HttpConfig;
 use crate::report::{Category, Report};
 use async_trait::async_trait;
 use reqwest::{Method, RequestBuilder};
@@ -77,11 +79,38 @@ impl Credentials {
     }
 }
 
-/// A GLPI server.
-pub struct GlpiConnector {
+/// Where GLPI's API is and how every request to it starts: the base URL trimmed once, and the
+/// App-Token when IT set one. The connector and the doctor ([`diagnose`]) both build on it.
+pub(crate) struct Endpoint {
     base: String,
     client: reqwest::Client,
     app_token: Option<String>,
+}
+
+impl Endpoint {
+    pub(crate) fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<Endpoint, ConnectorError> {
+        Ok(Endpoint {
+            base: http.url.trim().trim_end_matches('/').to_owned(),
+            client: super::http::client(http)?,
+            app_token: config.app_token.clone().filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// `method` on `path` under the API's base, with the App-Token.
+    pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let rb = self
+            .client
+            .request(method, format!("{}/{}", self.base, path));
+        match &self.app_token {
+            Some(app) => rb.header("App-Token", app),
+            None => rb,
+        }
+    }
+}
+
+/// A GLPI server.
+pub struct GlpiConnector {
+    endpoint: Endpoint,
     credentials: Credentials,
     session: Mutex<Option<Session>>,
 }
@@ -89,37 +118,23 @@ pub struct GlpiConnector {
 impl std::fmt::Debug for GlpiConnector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GlpiConnector")
-            .field("base", &self.base)
+            .field("base", &self.endpoint.base)
             .finish_non_exhaustive()
     }
 }
 
-/// Where a file the help desk did not list as refused may still be missing.
-const NOT_ON_TICKET: &str = "not found on the ticket";
-
 impl GlpiConnector {
     pub fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<GlpiConnector, ConnectorError> {
         let credentials = Credentials::from_config(config).ok_or(ConnectorError::NotConfigured)?;
-        let client = super::http::client(http)?;
         Ok(GlpiConnector {
-            base: http.url.trim_end_matches('/').to_owned(),
-            client,
-            app_token: config.app_token.clone().filter(|t| !t.is_empty()),
+            endpoint: Endpoint::new(http, config)?,
             credentials,
             session: Mutex::new(None),
         })
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}/{}", self.base, path)
-    }
-
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let rb = self.client.request(method, self.url(path));
-        match &self.app_token {
-            Some(app) => rb.header("App-Token", app),
-            None => rb,
-        }
+        self.endpoint.request(method, path)
     }
 
     /// A JSON list at `path`, every row (a requester's lists are small), texts unescaped.
@@ -254,17 +269,11 @@ impl Connector for GlpiConnector {
             .attachments
             .iter()
             .zip(results)
-            .filter_map(|(a, result)| {
-                let reason = match result {
-                    Some(Ok(())) => return None,
-                    Some(Err(refused)) => refused.0,
-                    None if on_ticket.contains(&a.name) => return None,
-                    None => NOT_ON_TICKET.to_owned(),
-                };
-                Some(RejectedFile {
-                    name: a.name.clone(),
-                    reason,
-                })
+            .filter_map(|(a, result)| match result {
+                Some(Ok(())) => None,
+                Some(Err(refused)) => Some(RejectedFile::refused(&a.name, refused.0)),
+                None if on_ticket.contains(&a.name) => None,
+                None => Some(RejectedFile::because(&a.name, RejectCode::NotOnTicket)),
             })
             .collect();
         Ok(Delivery { ticket, rejected })
@@ -286,10 +295,7 @@ impl Connector for GlpiConnector {
             .attachments
             .iter()
             .filter(|a| !names.iter().any(|n| n == &a.name))
-            .map(|a| RejectedFile {
-                name: a.name.clone(),
-                reason: NOT_ON_TICKET.into(),
-            })
+            .map(|a| RejectedFile::because(&a.name, RejectCode::NotOnTicket))
             .collect();
         Ok(Some(Delivery { ticket, rejected }))
     }
@@ -387,10 +393,7 @@ impl Connector for GlpiConnector {
             .iter()
             .zip(results)
             .filter_map(|(a, result)| match result {
-                Some(Err(refused)) => Some(RejectedFile {
-                    name: a.name.clone(),
-                    reason: refused.0,
-                }),
+                Some(Err(refused)) => Some(RejectedFile::refused(&a.name, refused.0)),
                 _ => None,
             })
             .collect())

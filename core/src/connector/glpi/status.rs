@@ -1,7 +1,7 @@
 //! GLPI's workflow in the neutral vocabulary: its numeric ticket and solution statuses, and what
 //! the requester's actions do to a ticket (approving closes it, refusing reopens it).
 
-use crate::connector::{ActionEffect, SolutionStatus, TicketStatus};
+use crate::connector::{ActionEffect, SolutionStatus, TicketStatus, Workflow};
 use guichet_protocol::action::ActionKind;
 
 /// GLPI's numeric ticket status (1 New … 6 Closed).
@@ -30,23 +30,13 @@ pub fn solution_status(code: i64) -> SolutionStatus {
 /// A followup with `add_close` closes the ticket and accepts the solution; one with `add_reopen`
 /// refuses the solution and puts the ticket back to New (or Assigned: the next check tells).
 pub fn effect(action: &ActionKind) -> ActionEffect {
-    match action {
-        ActionKind::Approve { .. } => ActionEffect {
-            status: Some(TicketStatus::Closed),
-            solution: Some(SolutionStatus::Accepted),
-            survey_answered: false,
+    ActionEffect::of(
+        action,
+        Workflow {
+            approved: Some(TicketStatus::Closed),
+            refused: Some(TicketStatus::New),
         },
-        ActionKind::Refuse { .. } => ActionEffect {
-            status: Some(TicketStatus::New),
-            solution: Some(SolutionStatus::Refused),
-            survey_answered: false,
-        },
-        ActionKind::Rate { .. } => ActionEffect {
-            survey_answered: true,
-            ..ActionEffect::default()
-        },
-        ActionKind::Followup { .. } => ActionEffect::default(),
-    }
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,15 @@
 //! Request Tracker's part of the `[server]` section (`kind = "rt"`): the personal token, the
-//! queue, the requester's e-mail address, and the names of the custom fields Guichet uses.
+//! queue, the requester's e-mail address, and the names of the custom fields Guichet uses; and
+//! what the registry asks of a kind ([`DeskSection`]).
 
+use crate::connector::registry::{DeskSection, SignInNeeds};
+use crate::connector::{Connector, ConnectorError, ServerConfig};
+use crate::credentials::Secret;
+use crate::diagnosis::Finding;
+use crate::net::HttpConfig;
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,6 +72,89 @@ impl RtConfig {
             }
         }
         Ok(())
+    }
+}
+
+impl ServerConfig {
+    /// A Request Tracker at `http`.
+    pub fn rt(http: HttpConfig, rt: RtConfig) -> ServerConfig {
+        ServerConfig {
+            http,
+            desk: rt.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl DeskSection for RtConfig {
+    const KIND: &'static str = "rt";
+    type Invalid = ConfigInvalid;
+
+    fn check(&self) -> Result<(), ConfigInvalid> {
+        RtConfig::check(self)
+    }
+
+    fn invalid_key(invalid: &ConfigInvalid) -> &'static str {
+        match invalid {
+            ConfigInvalid::Requestor(_) => "server.requestor",
+            ConfigInvalid::EmptyField(_) => "server",
+        }
+    }
+
+    fn connector(&self, http: &HttpConfig) -> Result<Arc<dyn Connector>, ConnectorError> {
+        Ok(Arc::new(super::RtConnector::new(http, self)?))
+    }
+
+    async fn diagnose(&self, http: &HttpConfig) -> Vec<Finding> {
+        super::diagnose::run(http, self).await
+    }
+
+    async fn probe(http: &HttpConfig) -> Result<bool, ConnectorError> {
+        super::diagnose::probe(http).await
+    }
+
+    /// RT knows its requesters by e-mail address: the login typed with the token is it.
+    fn typed_in(login: Option<&str>) -> Result<RtConfig, SignInNeeds> {
+        let section = RtConfig {
+            token: String::new(),
+            queue: default_queue(),
+            requestor: login.unwrap_or_default().trim().to_owned(),
+            idempotency_field: default_idempotency_field(),
+            acceptance_field: None,
+            satisfaction_field: None,
+        };
+        section.check().map_err(|_| SignInNeeds::Email)?;
+        Ok(section)
+    }
+
+    fn has_credentials(&self) -> bool {
+        !self.token.trim().is_empty()
+    }
+
+    fn file_login(&self) -> Option<String> {
+        None
+    }
+
+    /// REST2 signs in with a personal token only.
+    fn accepts(secret: &Secret) -> bool {
+        matches!(secret, Secret::Token { .. })
+    }
+
+    fn sign_in_with(&mut self, secret: &Secret) {
+        if let Secret::Token { token } = secret {
+            self.token = token.clone();
+        }
+    }
+
+    fn without_secrets(&self) -> RtConfig {
+        RtConfig {
+            token: String::new(),
+            ..self.clone()
+        }
+    }
+
+    fn fill_secrets(&mut self, value: &str) {
+        self.token = value.to_owned();
     }
 }
 

@@ -1,89 +1,88 @@
-//! The doctor's last three steps for Request Tracker: REST2 answers at the address (`GET
-//! /REST/2.0/rt` says 401 before any token), the token is accepted (the same call answers the
-//! version), and the queue exists (RT answers 404 for one that does not; a 403, a queue this
-//! account may not look at, is only a warning: requesters often may create tickets there anyway).
+//! The doctor's last three steps for Request Tracker, through the connector's own [`Rest`]: REST2
+//! answers at the address (`GET /REST/2.0/rt` says 401 before any token), the token is accepted
+//! (the same call answers the version), and the queue exists (RT answers 404 for one that does
+//! not; a 403, a queue this account may not look at, is only a warning: requesters often may
+//! create tickets there anyway). The first question also tells whether a typed-in address is RT
+//! ([`probe`]).
 
 use super::config::RtConfig;
-use crate::config::HttpConfig;
-use crate::connector::http;
-use crate::doctor::Finding;
-use guichet_protocol::doctor::DoctorStep;
+use super::Rest;
+use crate::connector::http::{self, Answer};
+use crate::connector::ConnectorError;
+use crate::diagnosis::Finding;
+use crate::net::HttpConfig;
+use guichet_protocol::doctor::{CheckStatus, DoctorStep};
+use reqwest::Method;
+
+fn unreachable(step: DoctorStep, e: &ConnectorError) -> Finding {
+    Finding::fail(step, "doctor.api.unreachable").detail(e.to_string())
+}
+
+/// The status and start of an answer, as a finding's detail.
+fn answered(answer: &Answer) -> String {
+    format!(
+        "HTTP {}: {}",
+        answer.status.as_u16(),
+        http::snippet(&answer.body)
+    )
+}
+
+/// REST2's own answer to `GET rt`: 401 before a token, the version after, JSON either way.
+fn is_rest2(answer: &Answer) -> bool {
+    let json = super::rest::json_of(&answer.body).is_some();
+    json && (answer.status.as_u16() == 401 || answer.status.is_success())
+}
 
 pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Finding> {
-    let client = match http::client(http_config) {
-        Ok(client) => client,
-        Err(e) => {
-            return vec![
-                Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())
-            ]
-        }
+    let rest = match Rest::new(http_config) {
+        Ok(rest) => rest,
+        Err(e) => return vec![unreachable(DoctorStep::Api, &e)],
     };
-    let rest = format!("{}/REST/2.0", super::server_base(&http_config.url));
-    let mut findings = Vec::new();
-
-    let answer = match http::send(client.get(format!("{rest}/rt"))).await {
-        Ok(answer) => answer,
-        Err(e) => {
-            return vec![
-                Finding::fail(DoctorStep::Api, "doctor.api.unreachable").detail(e.to_string())
-            ]
-        }
-    };
-    let json = super::rest::json_of(&answer.body);
-    if answer.status.as_u16() == 401 && json.is_some()
-        || answer.status.is_success() && json.is_some()
-    {
-        findings.push(Finding::pass(DoctorStep::Api, "doctor.api.ok"));
-    } else {
-        findings.push(
-            Finding::fail(DoctorStep::Api, "doctor.api.not_rt")
-                .arg("status", answer.status.as_u16())
-                .detail(http::snippet(&answer.body)),
-        );
-        return findings;
-    }
-
-    if config.token.trim().is_empty() {
-        findings.push(Finding::fail(
-            DoctorStep::Credentials,
-            "doctor.credentials.missing",
-        ));
-        return findings;
-    }
-    let authorized = |path: String| {
-        client
-            .get(path)
-            .header("Authorization", format!("token {}", config.token))
-    };
-    match http::send(authorized(format!("{rest}/rt"))).await {
-        Ok(answer) if answer.status.is_success() => findings.push(
-            Finding::pass(DoctorStep::Credentials, "doctor.credentials.ok")
-                .arg("user", config.requestor.trim()),
-        ),
+    let api = match http::send(rest.anonymous(Method::GET, "rt")).await {
+        Ok(answer) if is_rest2(&answer) => Finding::pass(DoctorStep::Api, "doctor.api.ok"),
         Ok(answer) => {
-            findings.push(
-                Finding::fail(DoctorStep::Credentials, "doctor.credentials.token_refused").detail(
-                    format!(
-                        "HTTP {}: {}",
-                        answer.status.as_u16(),
-                        http::snippet(&answer.body)
-                    ),
-                ),
-            );
-            return findings;
+            return vec![Finding::fail(DoctorStep::Api, "doctor.api.not_rt")
+                .arg("status", answer.status.as_u16())
+                .detail(http::snippet(&answer.body))]
         }
-        Err(e) => {
-            findings.push(
-                Finding::fail(DoctorStep::Credentials, "doctor.api.unreachable")
-                    .detail(e.to_string()),
-            );
-            return findings;
-        }
+        Err(e) => return vec![unreachable(DoctorStep::Api, &e)],
+    };
+    let token = credentials(&rest, config).await;
+    if token.status == CheckStatus::Fail {
+        return vec![api, token];
     }
+    vec![api, token, queue(&rest, config).await]
+}
 
+/// Whether RT's REST2 answers at `http`.
+pub(crate) async fn probe(http_config: &HttpConfig) -> Result<bool, ConnectorError> {
+    let rest = Rest::new(http_config)?;
+    Ok(is_rest2(
+        &http::send(rest.anonymous(Method::GET, "rt")).await?,
+    ))
+}
+
+/// 2. The token: the same question, asked with it, is answered.
+async fn credentials(rest: &Rest, config: &RtConfig) -> Finding {
+    if config.token.trim().is_empty() {
+        return Finding::fail(DoctorStep::Credentials, "doctor.credentials.missing");
+    }
+    match http::send(rest.request(Method::GET, "rt", &config.token)).await {
+        Ok(answer) if answer.status.is_success() => {
+            Finding::pass(DoctorStep::Credentials, "doctor.credentials.ok")
+                .arg("user", config.requestor.trim())
+        }
+        Ok(answer) => Finding::fail(DoctorStep::Credentials, "doctor.credentials.token_refused")
+            .detail(answered(&answer)),
+        Err(e) => unreachable(DoctorStep::Credentials, &e),
+    }
+}
+
+/// 3. The queue new tickets go to.
+async fn queue(rest: &Rest, config: &RtConfig) -> Finding {
     let queue = config.queue.trim();
-    let finding = match http::send(authorized(format!("{rest}/queue/{}", queue_path(queue)))).await
-    {
+    let path = format!("queue/{}", queue_path(queue));
+    match http::send(rest.request(Method::GET, &path, &config.token)).await {
         Ok(answer) if answer.status.is_success() => {
             Finding::pass(DoctorStep::Rights, "doctor.rights.queue_ok").arg("queue", queue)
         }
@@ -91,22 +90,16 @@ pub(crate) async fn run(http_config: &HttpConfig, config: &RtConfig) -> Vec<Find
         // (`SeeQueue`): RT says 403, which is no reason to stop.
         Ok(answer) if answer.status.as_u16() == 403 => Finding::new(
             DoctorStep::Rights,
-            guichet_protocol::doctor::CheckStatus::Warn,
+            CheckStatus::Warn,
             "doctor.rights.queue_hidden",
         )
         .arg("queue", queue)
         .detail(format!("HTTP 403: {}", http::snippet(&answer.body))),
         Ok(answer) => Finding::fail(DoctorStep::Rights, "doctor.rights.queue")
             .arg("queue", queue)
-            .detail(format!(
-                "HTTP {}: {}",
-                answer.status.as_u16(),
-                http::snippet(&answer.body)
-            )),
-        Err(e) => Finding::fail(DoctorStep::Rights, "doctor.api.unreachable").detail(e.to_string()),
-    };
-    findings.push(finding);
-    findings
+            .detail(answered(&answer)),
+        Err(e) => unreachable(DoctorStep::Rights, &e),
+    }
 }
 
 /// A queue's name as one path segment.

@@ -13,18 +13,20 @@
 mod body;
 mod config;
 pub(crate) mod diagnose;
+#[doc(hidden)]
+pub mod fuzz;
 pub(crate) mod read;
 pub(crate) mod rest;
 
 pub use config::{ConfigInvalid, RtConfig};
 
 use super::{
-    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectedFile, SolutionStatus,
-    TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary,
+    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectCode, RejectedFile,
+    TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary, Workflow,
 };
 use crate::action::{ActionKind, TicketAction};
-use crate::config::HttpConfig;
 use crate::html;
+use crate::net::HttpConfig;
 use crate::report::{Category, Report};
 use async_trait::async_trait;
 use reqwest::Method;
@@ -40,11 +42,43 @@ const ACCEPTED: &str = "accepted";
 /// The `code` of the error saying RT did not keep a custom field Guichet set.
 const FIELD_NOT_KEPT: &str = "RT_FIELD_NOT_KEPT";
 
-/// A Request Tracker server.
-pub struct RtConnector {
-    /// The server's base URL; REST2 is under `/REST/2.0/`.
+/// Where RT's REST2 is (`/REST/2.0/` under the server's base URL), and the one place its token
+/// header is written. The connector and the doctor ([`diagnose`]) both build on it.
+pub(crate) struct Rest {
     base: String,
     client: reqwest::Client,
+}
+
+impl Rest {
+    pub(crate) fn new(http: &HttpConfig) -> Result<Rest, ConnectorError> {
+        Ok(Rest {
+            base: server_base(&http.url),
+            client: super::http::client(http)?,
+        })
+    }
+
+    /// `method path` under `/REST/2.0/`, without a token (the doctor's first question).
+    pub(crate) fn anonymous(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}/REST/2.0/{path}", self.base))
+            .header("Accept", "application/json")
+    }
+
+    /// `method path` under `/REST/2.0/`, authenticated by `token` (`Authorization: token …`).
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.anonymous(method, path)
+            .header("Authorization", format!("token {token}"))
+    }
+}
+
+/// A Request Tracker server.
+pub struct RtConnector {
+    rest: Rest,
     config: RtConfig,
     /// The idempotency field was seen on a ticket this connector created: RT ignores an unknown
     /// custom field without a word, which would make retries create duplicates.
@@ -54,7 +88,7 @@ pub struct RtConnector {
 impl std::fmt::Debug for RtConnector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RtConnector")
-            .field("base", &self.base)
+            .field("base", &self.rest.base)
             .field("queue", &self.config.queue)
             .finish_non_exhaustive()
     }
@@ -77,10 +111,8 @@ impl RtConnector {
         if config.token.trim().is_empty() {
             return Err(ConnectorError::NotConfigured);
         }
-        let base = server_base(&http.url);
         Ok(RtConnector {
-            base,
-            client: super::http::client(http)?,
+            rest: Rest::new(http)?,
             config: config.clone(),
             field_checked: AtomicBool::new(false),
         })
@@ -264,10 +296,7 @@ impl RtConnector {
             .collect();
         Ok(names
             .filter(|n| !present.iter().any(|p| p == n))
-            .map(|name| RejectedFile {
-                name: name.to_owned(),
-                reason: "not found on the ticket".into(),
-            })
+            .map(|name| RejectedFile::because(name, RejectCode::NotOnTicket))
             .collect())
     }
 }
@@ -284,26 +313,14 @@ impl Connector for RtConnector {
     }
 
     fn effect(&self, action: &ActionKind) -> ActionEffect {
-        match action {
+        let workflow = Workflow {
             // Without the acceptance field RT keeps the ticket resolved, and so does the next
             // check: the status is left as it is, so that nothing is announced again.
-            ActionKind::Approve { .. } => ActionEffect {
-                status: self.acceptance().map(|_| TicketStatus::Closed),
-                solution: Some(SolutionStatus::Accepted),
-                survey_answered: false,
-            },
+            approved: self.acceptance().map(|_| TicketStatus::Closed),
             // RT's scrip reopens a resolved ticket when its requester replies.
-            ActionKind::Refuse { .. } => ActionEffect {
-                status: Some(TicketStatus::Assigned),
-                solution: Some(SolutionStatus::Refused),
-                survey_answered: false,
-            },
-            ActionKind::Rate { .. } => ActionEffect {
-                survey_answered: true,
-                ..ActionEffect::default()
-            },
-            ActionKind::Followup { .. } => ActionEffect::default(),
-        }
+            refused: Some(TicketStatus::Assigned),
+        };
+        ActionEffect::of(action, workflow)
     }
 
     fn dry_run(&self, report: &Report) -> Value {

@@ -9,7 +9,7 @@
 //! ([`RtConnector::act`]); where a change must have happened, the ticket is read back.
 
 use super::RtConnector;
-use crate::connector::http::{self, snippet, Answer};
+use crate::connector::http::{self, snippet, Answer, ErrorBody};
 use crate::connector::ConnectorError;
 use reqwest::{Method, RequestBuilder};
 use serde_json::Value;
@@ -52,10 +52,7 @@ pub(crate) fn json_of(body: &[u8]) -> Option<Value> {
 impl RtConnector {
     /// `path` under `/REST/2.0/`, authenticated.
     pub(super) fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}/REST/2.0/{path}", self.base))
-            .header("Authorization", format!("token {}", self.config.token))
-            .header("Accept", "application/json")
+        self.rest.request(method, path, &self.config.token)
     }
 
     /// Sends `rb` and returns its JSON, or the error its status and body mean. For reads and
@@ -134,25 +131,16 @@ impl RtConnector {
 pub(crate) fn error_of(answer: &Answer) -> ConnectorError {
     let status = answer.status.as_u16();
     let message = json_of(&answer.body).and_then(|v| v.get("message")?.as_str().map(str::to_owned));
-    let code = format!("HTTP_{status}");
-    match (status, message) {
-        (500.., message) => ConnectorError::Server {
-            status,
-            code,
-            message: message.unwrap_or_else(|| snippet(&answer.body)),
-            retry_after_secs: answer.retry_after.map(|w| w.as_secs()),
-        },
-        (401, Some(message)) => ConnectorError::Unauthorized { code, message },
-        (_, Some(message)) => ConnectorError::Rejected {
-            status,
-            code,
+    let body = match message {
+        Some(message) => ErrorBody::Desk {
+            code: format!("HTTP_{status}"),
             message,
         },
-        (_, None) => ConnectorError::NotHelpDesk {
-            status,
-            detail: snippet(&answer.body),
+        None => ErrorBody::Other {
+            snippet: snippet(&answer.body),
         },
-    }
+    };
+    http::status_error(status, body, answer.retry_after)
 }
 
 /// A list of result messages of which one says the change was refused.

@@ -13,8 +13,10 @@
 //! - [`follow`]: which tickets are followed, the status poller and the notices it derives.
 //! - [`config`]: the TOML configuration, one typed section per help-desk kind.
 //! - [`profile`]: the user's remembered phone and location.
-//! - [`capture`]: screenshots of every monitor, masks burned in, JPEG encoding.
-//! - [`platform`]: what differs between operating systems (one file each).
+//! - [`capture`]: screenshots of every monitor, masks burned in, JPEG encoding, under IT's limits.
+//! - [`display`]: which display session this is (X11, Wayland…), read at run time; capture and
+//!   the agent's global shortcut choose their back ends from it.
+//! - [`platform`]: what differs between operating systems (one folder each).
 //! - [`clock`]: injectable time, so back-off and polling are testable.
 //! - [`i18n`]: the message catalogue (from `guichet-protocol`).
 
@@ -25,6 +27,7 @@ pub mod clock;
 pub mod config;
 pub mod connector;
 pub mod credentials;
+pub mod display;
 pub mod doctor;
 pub mod facts;
 pub mod follow;

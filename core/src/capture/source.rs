@@ -122,3 +122,28 @@ impl Monitor for xcap::Monitor {
         self.scale_factor().unwrap_or(1.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_wayland_session_is_refused_in_words_rather_than_tried_through_x11() {
+        let err = back_end(Session::Wayland).expect_err("no Wayland back end yet");
+        assert!(matches!(err, CaptureError::NoBackEnd(Session::Wayland)), "{err:?}");
+        assert_eq!(
+            err.message(Lang::En),
+            "Guichet cannot capture the screen of a Wayland session yet. Describe what you see, \
+             or attach a screenshot taken with your system’s own tool."
+        );
+        assert!(err.message(Lang::Fr).contains("session Wayland"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_x11_session_has_its_back_end() {
+        let source = back_end(Session::X11).expect("X11 back end");
+        assert_eq!(format!("{source:?}"), "X11Screens");
+    }
+}

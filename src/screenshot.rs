@@ -1,22 +1,17 @@
-//! `guichet report --screenshot [--mask X,Y,W,H]...`: captures every monitor once, burns the
-//! masks in (desktop coordinates, translated to each screen's own pixels), and hands back one
-//! JPEG attachment per screen and the screens for the machine facts. This is the only headless
-//! path that opens a display connection.
+//! `guichet report --screenshot [--mask X,Y,W,H]...`: captures every monitor once, places the
+//! masks (desktop coordinates, translated to each screen's own pixels), and hands the rest to the
+//! core's screenshot pipeline ([`capture::screenshots`]): one JPEG attachment per screen within
+//! IT's limits, and the screens for the machine facts. This is the only headless path that opens
+//! a display connection.
 
 use guichet_core::capture::{
-    self, Annotation, AnnotationKind, Capture, CaptureError, DisplaySource, EncodeOptions, Rect,
-    ScreenSource,
+    self, Annotation, AnnotationKind, Capture, CaptureError, DisplaySource, Rect, ScreenSource,
 };
-use guichet_core::facts::ScreenInfo;
-use guichet_core::report::{AttachmentSource, Limits};
+use guichet_core::report::Limits;
 use std::fmt;
 
 /// What a report gets from `--screenshot`: nothing without it.
-#[derive(Debug, Default)]
-pub(crate) struct Screenshots {
-    pub(crate) attachments: Vec<AttachmentSource>,
-    pub(crate) screens: Vec<ScreenInfo>,
-}
+pub(crate) use guichet_core::capture::Screenshots;
 
 #[derive(Debug)]
 pub(crate) enum ScreenshotError {
@@ -115,21 +110,8 @@ pub(crate) fn take(
         return Err(CaptureError::NothingCaptured(capture.failures).into());
     }
     let annotations = place_masks(&capture, &masks)?;
-    let screens = capture.screen_infos();
-    let count = capture.screens.len() as u64;
-    // Each screen gets an equal share of the total, within the per-file limit.
-    let opts = EncodeOptions {
-        max_bytes: limits
-            .attachment_max_bytes
-            .min(limits.attachments_total_max_bytes / count),
-        ..EncodeOptions::default()
-    };
-    let selected: Vec<usize> = (0..capture.screens.len()).collect();
-    let attachments = capture::screenshot_attachments(capture, &selected, &annotations, &opts)?;
-    Ok(Screenshots {
-        attachments,
-        screens,
-    })
+    let every: Vec<usize> = (0..capture.screens.len()).collect();
+    Ok(capture::screenshots(capture, &every, &annotations, limits)?)
 }
 
 /// A rectangle in desktop coordinates (physical pixels; a monitor left of or above the primary
@@ -231,6 +213,8 @@ mod tests {
     use super::*;
     use guichet_core::capture::image::{Rgba, RgbaImage};
     use guichet_core::capture::{ScreenFailure, ScreenShot};
+    use guichet_core::facts::ScreenInfo;
+    use guichet_core::report::AttachmentSource;
 
     /// Two monitors side by side: 1920×1080 at 1×, then 2560×1440 at 2× on its right, plus one
     /// that fails.

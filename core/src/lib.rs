@@ -16,8 +16,10 @@
 //! - [`net`]: how to reach a help desk (`HttpConfig`), trust and proxies; [`doctor`]: the
 //!   connection doctor, whose findings ([`diagnosis`]) each connector's own steps share.
 //! - [`profile`]: the user's remembered phone and location.
-//! - [`capture`]: screenshots of every monitor, masks burned in, JPEG encoding.
-//! - [`platform`]: what differs between operating systems (one file each).
+//! - [`capture`]: screenshots of every monitor, masks burned in, JPEG encoding, under IT's limits.
+//! - [`display`]: which display session this is (X11, Wayland…), read at run time; capture and
+//!   the agent's global shortcut choose their back ends from it.
+//! - [`platform`]: what differs between operating systems (one folder each).
 //! - [`clock`]: injectable time, so back-off and polling are testable.
 //! - [`i18n`]: the message catalogue (from `guichet-protocol`).
 
@@ -29,6 +31,7 @@ pub mod config;
 pub mod connector;
 pub mod credentials;
 pub mod diagnosis;
+pub mod display;
 pub mod doctor;
 pub mod facts;
 pub mod follow;

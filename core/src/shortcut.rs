@@ -1,7 +1,9 @@
 //! The global shortcut's syntax ("Ctrl+Alt+G" by default, `[agent] shortcut` in the
-//! configuration), the same on every platform; each platform grabs it in its own way
-//! (the agent's `platform::watch_shortcut`). The core checks the configuration's and the
-//! Settings window's shortcuts with it.
+//! configuration), the same on every platform: which modifiers and which [`Key`]. Each display
+//! back end names that key in its own terms (X11's keysym in the agent's X11 grab, Windows'
+//! virtual-key code and macOS's W3C key code below) and grabs it in its own way (the agent's
+//! `platform::watch_shortcut`). The core checks the configuration's and the Settings window's
+//! shortcuts with it.
 
 use std::fmt;
 
@@ -12,8 +14,45 @@ pub struct Shortcut {
     pub alt: bool,
     pub shift: bool,
     pub super_key: bool,
-    /// The X keysym of the key (a letter, a digit or F1–F12).
-    pub keysym: u32,
+    /// The key pressed with the modifiers.
+    pub key: Key,
+}
+
+/// A key a shortcut may use: what is printed on it, independent of any display system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// `A`–`Z`, always upper case (the key, not the character it types).
+    Letter(char),
+    /// `0`–`9` on the main row.
+    Digit(u8),
+    /// A function key, `F1`–`F12`.
+    Function(u8),
+}
+
+impl Key {
+    /// Reads a key's name as written in a shortcut (`g`, `G`, `7`, `f12`), or `None`.
+    fn parse(name: &str) -> Option<Key> {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_bytes() {
+            [c @ b'a'..=b'z'] => Some(Key::Letter(char::from(c.to_ascii_uppercase()))),
+            [c @ b'0'..=b'9'] => Some(Key::Digit(c - b'0')),
+            [b'f', digits @ ..] if !digits.is_empty() => match lower[1..].parse::<u8>() {
+                Ok(n @ 1..=12) => Some(Key::Function(n)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Letter(c) => write!(f, "{c}"),
+            Key::Digit(d) => write!(f, "{d}"),
+            Key::Function(n) => write!(f, "F{n}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,15 +71,15 @@ impl std::str::FromStr for Shortcut {
 
     fn from_str(text: &str) -> Result<Shortcut, ShortcutError> {
         let err = || ShortcutError(text.to_owned());
+        let parts: Vec<&str> = text.split('+').map(str::trim).collect();
+        let (key, modifiers) = parts.split_last().ok_or_else(err)?;
         let mut s = Shortcut {
             control: false,
             alt: false,
             shift: false,
             super_key: false,
-            keysym: 0,
+            key: Key::parse(key).ok_or_else(err)?,
         };
-        let parts: Vec<&str> = text.split('+').map(str::trim).collect();
-        let (key, modifiers) = parts.split_last().ok_or_else(err)?;
         for m in modifiers {
             match m.to_ascii_lowercase().as_str() {
                 "ctrl" | "control" => s.control = true,
@@ -50,15 +89,6 @@ impl std::str::FromStr for Shortcut {
                 _ => return Err(err()),
             }
         }
-        let key = key.to_ascii_lowercase();
-        s.keysym = match key.as_bytes() {
-            [c @ (b'a'..=b'z' | b'0'..=b'9')] => u32::from(*c),
-            [b'f', digits @ ..] if !digits.is_empty() => match key[1..].parse::<u32>() {
-                Ok(n @ 1..=12) => 0xffbe + n - 1,
-                _ => return Err(err()),
-            },
-            _ => return Err(err()),
-        };
         if modifiers.is_empty() {
             // A bare key would swallow that key everywhere.
             return Err(err());
@@ -79,14 +109,7 @@ impl fmt::Display for Shortcut {
                 f.write_str(name)?;
             }
         }
-        match self.keysym {
-            k @ 0xffbe..=0xffc9 => write!(f, "F{}", k - 0xffbe + 1),
-            k => write!(
-                f,
-                "{}",
-                char::from_u32(k).unwrap_or('?').to_ascii_uppercase()
-            ),
-        }
+        write!(f, "{}", self.key)
     }
 }
 
@@ -112,9 +135,10 @@ impl Shortcut {
 
     /// The virtual-key code: `A`–`Z` are 0x41–0x5A, `0`–`9` 0x30–0x39, F1–F12 0x70–0x7B.
     pub fn windows_virtual_key(&self) -> u32 {
-        match self.keysym {
-            k @ 0xffbe..=0xffc9 => 0x70 + (k - 0xffbe),
-            k => u32::from(char::from_u32(k).unwrap_or('?').to_ascii_uppercase()),
+        match self.key {
+            Key::Letter(c) => u32::from(c),
+            Key::Digit(d) => 0x30 + u32::from(d),
+            Key::Function(n) => 0x70 + u32::from(n) - 1,
         }
     }
 }
@@ -122,15 +146,11 @@ impl Shortcut {
 /// The key's name in the W3C UI Events list of key codes ("KeyG", "Digit7", "F12"), which
 /// `global-hotkey` takes on macOS. Pure, so that it is tested on every platform.
 impl Shortcut {
-    /// `None` for a keysym that is not a letter, a digit or F1–F12 (parsing never makes one).
-    pub fn key_code(&self) -> Option<String> {
-        match self.keysym {
-            k @ 0xffbe..=0xffc9 => Some(format!("F{}", k - 0xffbe + 1)),
-            k @ (0x41..=0x5a | 0x61..=0x7a) => {
-                char::from_u32(k).map(|c| format!("Key{}", c.to_ascii_uppercase()))
-            }
-            k @ 0x30..=0x39 => char::from_u32(k).map(|c| format!("Digit{c}")),
-            _ => None,
+    pub fn key_code(&self) -> String {
+        match self.key {
+            Key::Letter(c) => format!("Key{c}"),
+            Key::Digit(d) => format!("Digit{d}"),
+            Key::Function(n) => format!("F{n}"),
         }
     }
 }
@@ -143,7 +163,7 @@ mod tests {
     fn shortcuts_parse_and_print() {
         let s: Shortcut = "Ctrl+Alt+G".parse().expect("default parses");
         assert!(s.control && s.alt && !s.shift);
-        assert_eq!(s.keysym, u32::from(b'g'));
+        assert_eq!(s.key, Key::Letter('G'));
         assert_eq!(s.to_string(), "Ctrl+Alt+G");
         assert_eq!(
             "super+shift+f12"
@@ -183,15 +203,7 @@ mod tests {
             ("Shift+Win+F12", "F12"),
         ] {
             let s: Shortcut = text.parse().expect("valid shortcut");
-            assert_eq!(s.key_code().as_deref(), Some(code), "{text}");
+            assert_eq!(s.key_code(), code, "{text}");
         }
-        let odd = Shortcut {
-            control: true,
-            alt: false,
-            shift: false,
-            super_key: false,
-            keysym: u32::from(b'-'),
-        };
-        assert_eq!(odd.key_code(), None);
     }
 }

@@ -1,14 +1,16 @@
 //! The screenshot taken when a report is triggered, held in memory only until the report is
 //! durable (masks are burned in before anything is encoded; the unmasked original is never
-//! written anywhere).
+//! written anywhere). The chosen screens become attachments through the core's screenshot
+//! pipeline ([`capture::screenshots`]), under IT's limits, as `guichet report --screenshot` does.
 
 use base64::Engine;
 use guichet_core::capture::{
     self, Capture, CaptureError, DisplaySource, EncodeOptions, ScreenShot, ScreenSource,
+    Screenshots,
 };
 use guichet_core::facts::ScreenInfo;
 use guichet_core::protocol::view::{ScreenPreview, ScreenshotChoice};
-use guichet_core::report::AttachmentSource;
+use guichet_core::report::Limits;
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -114,16 +116,18 @@ impl Screens {
         (previews, failures, infos)
     }
 
-    /// The chosen screens, masked and encoded, as attachments; and all screens' facts. The held
-    /// capture stays until [`Screens::forget`], so a report refused by validation loses nothing.
+    /// The chosen screens, masked and encoded within `limits` (IT's), as attachments; and all
+    /// screens' facts. The held capture stays until [`Screens::forget`], so a report refused by
+    /// validation loses nothing.
     pub async fn attachments(
         &self,
         choice: &ScreenshotChoice,
-    ) -> Result<(Vec<AttachmentSource>, Vec<ScreenInfo>), CaptureError> {
+        limits: &Limits,
+    ) -> Result<Screenshots, CaptureError> {
         let held = self.held.lock().await;
         let Some(capture) = held.as_ref() else {
             return match choice.screens.first() {
-                None => Ok((Vec::new(), Vec::new())),
+                None => Ok(Screenshots::default()),
                 // No screenshot was taken: the chosen screen does not exist.
                 Some(&index) => Err(CaptureError::NoSuchScreen {
                     number: index + 1,
@@ -131,45 +135,42 @@ impl Screens {
                 }),
             };
         };
-        let infos = capture.screens.iter().map(|s| s.info.clone()).collect();
-        if choice.screens.is_empty() {
-            return Ok((Vec::new(), infos));
-        }
-        // The held original stays intact until the report is durable (a refused report loses
-        // nothing). Unselected screens are copied as empty images: indices keep their meaning.
-        let copy = Capture {
-            screens: capture
-                .screens
-                .iter()
-                .enumerate()
-                .map(|(i, s)| ScreenShot {
-                    info: s.info.clone(),
-                    x: s.x,
-                    y: s.y,
-                    image: if choice.screens.contains(&i) {
-                        s.image.clone()
-                    } else {
-                        capture::image::RgbaImage::new(s.image.width(), s.image.height())
-                    },
-                })
-                .collect(),
-            failures: Vec::new(),
-        };
-        let choice = choice.clone();
-        let attachments = tokio::task::spawn_blocking(move || {
-            capture::screenshot_attachments(
-                copy,
-                &choice.screens,
-                &choice.annotations,
-                &EncodeOptions::default(),
-            )
+        let copy = chosen_copy(capture, &choice.screens);
+        drop(held);
+        let (choice, limits) = (choice.clone(), limits.clone());
+        tokio::task::spawn_blocking(move || {
+            capture::screenshots(copy, &choice.screens, &choice.annotations, &limits)
         })
         .await
-        .map_err(|e| CaptureError::Encode(e.to_string()))??;
-        Ok((attachments, infos))
+        .map_err(|e| CaptureError::Encode(e.to_string()))?
     }
 
     pub async fn forget(&self) {
         *self.held.lock().await = None;
+    }
+}
+
+/// A copy of `capture` for the pipeline to consume, leaving the held original intact until the
+/// report is durable (a refused report loses nothing). Screens not `chosen` are copied as empty
+/// images of the same size: indices and facts keep their meaning, no pixels are duplicated.
+fn chosen_copy(capture: &Capture, chosen: &[usize]) -> Capture {
+    let screens = capture
+        .screens
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ScreenShot {
+            info: s.info.clone(),
+            x: s.x,
+            y: s.y,
+            image: if chosen.contains(&i) {
+                s.image.clone()
+            } else {
+                capture::image::RgbaImage::new(s.image.width(), s.image.height())
+            },
+        })
+        .collect();
+    Capture {
+        screens,
+        failures: Vec::new(),
     }
 }

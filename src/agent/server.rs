@@ -139,8 +139,12 @@ async fn submit_wizard(
     report: &guichet_core::report::ReportInput,
     screenshots: &guichet_core::protocol::view::ScreenshotChoice,
 ) -> Result<guichet_core::protocol::view::SubmitOutcome, ApiError> {
-    let (extra, screens) = agent.screens.attachments(screenshots).await?;
-    let report = agent.guichet().build_report(report, extra, screens)?;
+    let guichet = agent.guichet();
+    let shots = agent
+        .screens
+        .attachments(screenshots, &guichet.config().limits)
+        .await?;
+    let report = guichet.build_report(report, shots.attachments, shots.screens)?;
     OutboxOwner::submit(agent, report).await
 }
 

@@ -7,8 +7,9 @@
 //!   on a thread running the message loop. macOS: `tray-icon`'s status item, on the main thread.
 //! - [`watch_shortcut`]: the global shortcut ([`shortcut::Shortcut`], the same syntax
 //!   everywhere), calling back on each press until its [`ShortcutWatch`] is stopped (a new
-//!   shortcut chosen in Settings). Linux: a passive X11 key grab on a thread blocked
-//!   on the X connection. Windows: `RegisterHotKey` on a thread blocked in `GetMessageW`. macOS:
+//!   shortcut chosen in Settings). Linux: through the display session's back end, chosen at run
+//!   time (`guichet_core::display::Session`): on X11 a passive key grab on a thread blocked
+//!   on the X connection; on Wayland none yet. Windows: `RegisterHotKey` on a thread blocked in `GetMessageW`. macOS:
 //!   a Carbon hot key (global-hotkey), registered on the main thread.
 //! - [`notify`]: a desktop notification whose activation calls back. Linux: the freedesktop
 //!   notification service over D-Bus (notify-rust, on the same zbus as the tray). Windows: a
@@ -23,7 +24,7 @@
 //!   to the AppKit event loop that the tray, the shortcut and notifications need there (`main`
 //!   calls it for the agent, never for the CLI).
 //!
-//! The core has its own seams (`guichet_core::platform`: fast capture, network watch) and the
+//! The core has its own seams (`guichet_core::platform`: capture back ends, network watch) and the
 //! IPC transport is `guichet_protocol::transport`'s.
 
 pub mod icon;
@@ -71,6 +72,9 @@ mod tray_icon_menu;
 pub enum PlatformError {
     #[error("no display for the global shortcut: {0}")]
     NoDisplay(String),
+    /// A display session Guichet has no global-shortcut back end for yet (Wayland, today).
+    #[error("no global shortcut in a {0} session yet: use the tray or `guichet --report`")]
+    NoBackEnd(guichet_core::display::Session),
     #[error("no key of this keyboard produces {0}")]
     NoKey(String),
     #[error("{0} is already taken by another program")]

@@ -69,8 +69,10 @@ impl Workstation {
             .env_remove("GUICHET_LOG_DIR")
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
+            // The display session is the test's to give (the capture back end follows it).
             .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY");
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("XDG_SESSION_TYPE");
         // The machine's proxy settings must not route the tests' loopback traffic.
         for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"] {
             cmd.env_remove(proxy).env_remove(proxy.to_ascii_lowercase());

@@ -7,7 +7,9 @@
 //! pixels is `Serialize` or `Clone`, and [`screenshot_attachments`] consumes the [`Capture`] so
 //! that each original is dropped as soon as its masked JPEG exists.
 //!
-//! - [`ScreenSource`] is the side effect (the display); [`DisplaySource`] implements it with `xcap`.
+//! - [`ScreenSource`] is the side effect (the display); [`DisplaySource`] implements it through
+//!   the session's back end, chosen at run time ([`source::back_end`]).
+//! - [`pipeline`]: the one way from a capture to a report's attachments, under IT's limits.
 //! - [`annotate`]: rectangles that mask (solid, pixelated) or highlight.
 //! - [`encode`]: downscale and JPEG 4:4:4 under a size limit.
 //! - [`naming`]: screens named for people ("Screen 1 (left), 1920 × 1080").
@@ -18,6 +20,7 @@
 pub mod annotate;
 pub mod encode;
 pub mod naming;
+pub mod pipeline;
 pub mod source;
 
 pub use annotate::{apply, Annotation, AnnotationKind, Rect};
@@ -25,8 +28,10 @@ pub use encode::{encode, EncodeOptions, EncodedImage};
 /// The `image` crate whose [`RgbaImage`] this API uses, for callers that build or read images.
 pub use image;
 pub use naming::{screen_labels, Placement};
+pub use pipeline::{screenshots, Screenshots};
 pub use source::{
-    capture_monitors, capture_xcap, display_available, DisplaySource, GrabError, Monitor,
+    back_end, capture_monitors, capture_xcap, display_available, DisplaySource, GrabError,
+    Monitor,
 };
 
 use crate::facts::ScreenInfo;
@@ -39,6 +44,9 @@ use std::fmt;
 pub enum CaptureError {
     #[error("no display to capture: neither DISPLAY nor WAYLAND_DISPLAY is set")]
     NoDisplay,
+    /// The session is one Guichet cannot capture yet (Wayland, today).
+    #[error("Guichet cannot capture the screen of a {0} session yet")]
+    NoBackEnd(crate::display::Session),
     /// The system refuses to let this program see the screen (macOS: the Screen Recording
     /// permission, System Settings › Privacy & Security).
     #[error("the screen recording permission is not granted")]
@@ -71,6 +79,9 @@ impl CaptureError {
         use crate::i18n::{human_size, t};
         match self {
             CaptureError::NoDisplay => t(lang, "capture.no_display", &[]),
+            CaptureError::NoBackEnd(session) => {
+                t(lang, "capture.no_back_end", &[("session", session)])
+            }
             CaptureError::PermissionDenied => t(lang, "capture.permission", &[]),
             CaptureError::Monitors(detail) => t(lang, "capture.monitors", &[("detail", detail)]),
             CaptureError::NothingCaptured(failures) => t(

@@ -1,44 +1,45 @@
-//! The real display: through the platform's fast path when there is one (MIT-SHM on X11, see
-//! [`crate::platform`]),
-//! otherwise through `xcap` (X11 through RandR monitors, Wayland through its portal, Windows,
-//! macOS).
+//! The real display: [`DisplaySource`] finds the session ([`Session::detect`]) at each capture
+//! and hands it to that session's back end ([`back_end`], the one place that maps a session to
+//! its capture). Each back end is a [`ScreenSource`] of its own, in its OS's folder of
+//! [`crate::platform`]: X11 through MIT-SHM, else `xcap` (Linux); `xcap` after declaring DPI
+//! awareness (Windows) or checking the Screen Recording permission (macOS). [`capture_xcap`] is
+//! the portable path they share.
 
 use super::{Capture, CaptureError, ScreenFailure, ScreenShot, ScreenSource};
+use crate::display::Session;
 use crate::facts::ScreenInfo;
 use image::RgbaImage;
 
-/// Captures every monitor of the current session. Opening the display is deferred to
-/// [`ScreenSource::capture_all`], so holding one costs nothing.
+/// Captures every monitor of the current session through its back end. The session is read at
+/// each capture and the display opened only then, so holding one costs nothing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct DisplaySource;
 
-/// Whether a display server is named in the environment (xcap reads the same variables).
-/// On Windows and macOS there is always one.
+/// Whether a display session is named in the environment. On Windows and macOS there is always
+/// one.
 pub fn display_available() -> bool {
-    if cfg!(any(target_os = "windows", target_os = "macos")) {
-        return true;
+    Session::detect().is_some()
+}
+
+/// The capture back end of `session`. A session without one (Wayland, until its back end comes)
+/// is refused in words that say so, rather than tried through X11 (under XWayland that fails
+/// with `BadMatch`, or shows only X11 windows).
+pub fn back_end(session: Session) -> Result<&'static dyn ScreenSource, CaptureError> {
+    match session {
+        #[cfg(target_os = "linux")]
+        Session::X11 => Ok(&crate::platform::X11Screens),
+        #[cfg(windows)]
+        Session::Windows => Ok(&crate::platform::WindowsScreens),
+        #[cfg(target_os = "macos")]
+        Session::MacOs => Ok(&crate::platform::MacScreens),
+        other => Err(CaptureError::NoBackEnd(other)),
     }
-    ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 impl ScreenSource for DisplaySource {
     fn capture_all(&self) -> Result<Capture, CaptureError> {
-        if !display_available() {
-            return Err(CaptureError::NoDisplay);
-        }
-        #[cfg(target_os = "linux")]
-        if let Some(capture) = crate::platform::fast_capture() {
-            return Ok(capture);
-        }
-        #[cfg(windows)]
-        crate::platform::per_monitor_dpi_aware();
-        #[cfg(target_os = "macos")]
-        if !crate::platform::screen_capture_allowed() {
-            return Err(CaptureError::PermissionDenied);
-        }
-        capture_xcap()
+        let session = Session::detect().ok_or(CaptureError::NoDisplay)?;
+        back_end(session)?.capture_all()
     }
 }
 
@@ -119,5 +120,30 @@ impl Monitor for xcap::Monitor {
 
     fn scale(&self) -> f32 {
         self.scale_factor().unwrap_or(1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_wayland_session_is_refused_in_words_rather_than_tried_through_x11() {
+        let err = back_end(Session::Wayland).expect_err("no Wayland back end yet");
+        assert!(matches!(err, CaptureError::NoBackEnd(Session::Wayland)), "{err:?}");
+        assert_eq!(
+            err.message(Lang::En),
+            "Guichet cannot capture the screen of a Wayland session yet. Describe what you see, \
+             or attach a screenshot taken with your system’s own tool."
+        );
+        assert!(err.message(Lang::Fr).contains("session Wayland"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_x11_session_has_its_back_end() {
+        let source = back_end(Session::X11).expect("X11 back end");
+        assert_eq!(format!("{source:?}"), "X11Screens");
     }
 }

@@ -1,10 +1,12 @@
-//! Linux: ksni tray, X11 key grab, D-Bus notifications, glibc tuning, socket-pair worker channel
-//! (`super::unix_worker`, shared with macOS).
+//! Linux: ksni tray, the global shortcut through the session's display back end (`shortcut`
+//! chooses; `x11` is the X11 key grab), D-Bus notifications, glibc tuning, socket-pair worker
+//! channel (`super::unix_worker`, shared with macOS).
 
 mod memory;
 mod notify;
 mod shortcut;
 mod tray;
+mod x11;
 
 pub use super::unix_worker::{spawn_worker, worker_connection};
 pub use memory::tune_allocator;

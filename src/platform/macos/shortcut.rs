@@ -71,7 +71,7 @@ fn forget(id: u32) {
 
 /// Our shortcut in `global-hotkey`'s terms; `None` for a key it cannot name.
 fn hot_key(shortcut: &Shortcut) -> Option<HotKey> {
-    let code: Code = shortcut.key_code()?.parse().ok()?;
+    let code: Code = shortcut.key_code().parse().ok()?;
     let mut mods = Modifiers::empty();
     for (on, modifier) in [
         (shortcut.control, Modifiers::CONTROL),

@@ -11,9 +11,12 @@ use crate::capture::{Capture, ScreenFailure, ScreenShot};
 use crate::facts::ScreenInfo;
 use image::RgbaImage;
 use std::fs::File;
+use std::thread::JoinHandle;
 use x11rb::connection::{Connection, RequestConnection};
+use x11rb::errors::ConnectionError;
 use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
 use x11rb::protocol::{randr, shm};
+use x11rb::rust_connection::RustConnection;
 
 /// A monitor as RandR describes it, in root-window (physical) pixels.
 #[derive(Debug, Clone)]
@@ -38,14 +41,46 @@ pub fn capture_shm() -> Option<Capture> {
 }
 
 type Failure = Box<dyn std::error::Error>;
+type ImageCookie<'c> =
+    Result<x11rb::cookie::Cookie<'c, RustConnection, shm::GetImageReply>, ConnectionError>;
 
+/// Connect, check the server allows this path exactly, list the monitors; then one shared file
+/// for every monitor, all grabs queued before any is read (so the pictures show the same
+/// moment), and each image converted from the shared memory.
 fn try_capture() -> Result<Option<Capture>, Failure> {
     let (conn, screen_num) = x11rb::connect(None)?;
+    let Some(root) = exact_root(&conn, screen_num)? else {
+        return Ok(None);
+    };
+    let areas = monitor_areas(&conn, root)?;
+    if areas.is_empty() {
+        return Ok(None);
+    }
+    let layout = Layout::of(&areas);
+    let (file, seg) = shared_segment(&conn, layout.total)?;
+    let cookies = request_images(&conn, root, seg, &areas, &layout);
+    let images = prefault(&layout.sizes);
+    let mut capture = Capture::default();
+    let pending = await_images(&mut capture, &areas, cookies, &layout, images);
+    let _ = shm::detach(&conn, seg);
+    let _ = conn.flush();
+    let shared = map(&file)?;
+    for grabbed in pending {
+        if let Some(shot) = grabbed.convert(&shared)? {
+            capture.screens.push(shot);
+        }
+    }
+    Ok(Some(capture))
+}
+
+/// The root window of screen `screen_num` when the server is one this path reads exactly: 24- or
+/// 32-bit depth in 32 bits per pixel, least significant byte first, MIT-SHM 1.2 (file-descriptor
+/// passing) and RandR; `None` otherwise.
+fn exact_root(conn: &RustConnection, screen_num: usize) -> Result<Option<u32>, Failure> {
     let setup = conn.setup();
     let Some(screen) = setup.roots.get(screen_num) else {
         return Ok(None);
     };
-    let root = screen.root;
     let depth = screen.root_depth;
     let bpp = setup
         .pixmap_formats
@@ -67,61 +102,88 @@ fn try_capture() -> Result<Option<Capture>, Failure> {
     {
         return Ok(None);
     }
-    let version = shm::query_version(&conn)?.reply()?;
+    let version = shm::query_version(conn)?.reply()?;
     if (version.major_version, version.minor_version) < (1, 2) {
         return Ok(None);
     }
-    let monitors = randr::get_monitors(&conn, root, true)?.reply()?;
-    let areas: Vec<MonitorArea> = monitors
+    Ok(Some(screen.root))
+}
+
+/// The active RandR monitors of `root`, with their names.
+fn monitor_areas(conn: &RustConnection, root: u32) -> Result<Vec<MonitorArea>, Failure> {
+    let monitors = randr::get_monitors(conn, root, true)?.reply()?;
+    Ok(monitors
         .monitors
         .iter()
         .filter(|m| m.width > 0 && m.height > 0)
-        .map(|m| {
-            let name = conn
+        .map(|m| MonitorArea {
+            name: conn
                 .get_atom_name(m.name)
                 .ok()
                 .and_then(|c| c.reply().ok())
                 .map(|r| String::from_utf8_lossy(&r.name).into_owned())
-                .unwrap_or_default();
-            MonitorArea {
-                name,
-                x: m.x,
-                y: m.y,
-                width: m.width,
-                height: m.height,
-            }
+                .unwrap_or_default(),
+            x: m.x,
+            y: m.y,
+            width: m.width,
+            height: m.height,
         })
-        .collect();
-    if areas.is_empty() {
-        return Ok(None);
-    }
+        .collect())
+}
 
-    // One shared file holds every monitor, one after the other: all grabs are queued before any
-    // is read, so the pictures show the same moment.
-    let sizes: Vec<u64> = areas
-        .iter()
-        .map(|a| u64::from(a.width) * u64::from(a.height) * 4)
-        .collect();
-    let total: u64 = sizes.iter().sum();
+/// Where each monitor's pixels go in the shared file: one after the other, 4 bytes a pixel.
+struct Layout {
+    sizes: Vec<u64>,
+    offsets: Vec<u64>,
+    total: u64,
+}
+
+impl Layout {
+    fn of(areas: &[MonitorArea]) -> Layout {
+        let sizes: Vec<u64> = areas
+            .iter()
+            .map(|a| u64::from(a.width) * u64::from(a.height) * 4)
+            .collect();
+        let mut offsets = Vec::with_capacity(sizes.len());
+        let mut total = 0u64;
+        for size in &sizes {
+            offsets.push(total);
+            total += size;
+        }
+        Layout {
+            sizes,
+            offsets,
+            total,
+        }
+    }
+}
+
+/// A memory file of `total` bytes, attached to the server as a writable MIT-SHM segment.
+fn shared_segment(conn: &RustConnection, total: u64) -> Result<(File, shm::Seg), Failure> {
     let fd = rustix::fs::memfd_create("guichet-capture", rustix::fs::MemfdFlags::CLOEXEC)?;
     // Allocated up front: faster than the X server faulting each page in while it writes.
     rustix::fs::fallocate(&fd, rustix::fs::FallocateFlags::empty(), 0, total)?;
     let file = File::from(fd);
     let seg = conn.generate_id()?;
     // Writable: the server writes the pixels into it.
-    shm::attach_fd(&conn, seg, file.try_clone()?, false)?.check()?;
-    let mut offsets = Vec::with_capacity(areas.len());
-    let mut offset = 0u64;
-    for size in &sizes {
-        offsets.push(offset);
-        offset += size;
-    }
-    let cookies: Vec<_> = areas
+    shm::attach_fd(conn, seg, file.try_clone()?, false)?.check()?;
+    Ok((file, seg))
+}
+
+/// Queues one `GetImage` per monitor into its place in the segment; none is waited for here.
+fn request_images<'c>(
+    conn: &'c RustConnection,
+    root: u32,
+    seg: shm::Seg,
+    areas: &[MonitorArea],
+    layout: &Layout,
+) -> Vec<ImageCookie<'c>> {
+    areas
         .iter()
-        .zip(&offsets)
+        .zip(&layout.offsets)
         .map(|(a, &off)| {
             shm::get_image(
-                &conn,
+                conn,
                 root,
                 a.x,
                 a.y,
@@ -133,10 +195,13 @@ fn try_capture() -> Result<Option<Capture>, Failure> {
                 u32::try_from(off).unwrap_or(u32::MAX),
             )
         })
-        .collect();
-    // While the server copies, the other core maps in the pages of the images-to-be: the
-    // conversion then writes to memory that is already there.
-    let images: Vec<std::thread::JoinHandle<Vec<u8>>> = sizes
+        .collect()
+}
+
+/// The images-to-be, one per size, their pages mapped in on other threads while the server
+/// copies: the conversion then writes to memory that is already there.
+fn prefault(sizes: &[u64]) -> Vec<JoinHandle<Vec<u8>>> {
+    sizes
         .iter()
         .map(|&size| {
             let len = usize::try_from(size).unwrap_or(0);
@@ -149,46 +214,74 @@ fn try_capture() -> Result<Option<Capture>, Failure> {
                 pixels
             })
         })
-        .collect();
-    let mut capture = Capture::default();
-    let mut pending = Vec::new();
-    for (((area, cookie), (&off, &size)), image) in areas
-        .iter()
-        .zip(cookies)
-        .zip(offsets.iter().zip(&sizes))
-        .zip(images)
+        .collect()
+}
+
+/// A monitor the server has written into the segment, waiting for its conversion.
+struct Grabbed<'a> {
+    area: &'a MonitorArea,
+    offset: u64,
+    size: u64,
+    image: JoinHandle<Vec<u8>>,
+}
+
+/// Waits for every `GetImage`: the monitors written go on as [`Grabbed`], the others are listed
+/// in `capture.failures`.
+fn await_images<'a>(
+    capture: &mut Capture,
+    areas: &'a [MonitorArea],
+    cookies: Vec<ImageCookie<'_>>,
+    layout: &Layout,
+    images: Vec<JoinHandle<Vec<u8>>>,
+) -> Vec<Grabbed<'a>> {
+    let mut grabbed = Vec::new();
+    let places = layout.offsets.iter().zip(&layout.sizes);
+    for (((area, cookie), (&offset, &size)), image) in
+        areas.iter().zip(cookies).zip(places).zip(images)
     {
         let result = cookie
             .map_err(|e| e.to_string())
             .and_then(|c| c.reply().map_err(|e| e.to_string()));
+        let failure = |reason: String| ScreenFailure {
+            name: area.name.clone(),
+            reason,
+        };
         match result {
-            Ok(_) if off + size <= u64::from(u32::MAX) => pending.push((area, off, size, image)),
-            Ok(_) => capture.failures.push(ScreenFailure {
-                name: area.name.clone(),
-                reason: "too large for one shared memory segment".into(),
+            Ok(_) if offset + size <= u64::from(u32::MAX) => grabbed.push(Grabbed {
+                area,
+                offset,
+                size,
+                image,
             }),
-            Err(reason) => capture.failures.push(ScreenFailure {
-                name: area.name.clone(),
-                reason,
-            }),
+            Ok(_) => capture.failures.push(failure(
+                "too large for one shared memory segment".into(),
+            )),
+            Err(reason) => capture.failures.push(failure(reason)),
         }
     }
-    let _ = shm::detach(&conn, seg);
-    let _ = conn.flush();
-    let shared = map(&file)?;
-    for (area, off, size, image) in pending {
-        let (start, end) = (usize::try_from(off)?, usize::try_from(off + size)?);
+    grabbed
+}
+
+impl Grabbed<'_> {
+    /// This monitor's pixels, read from the mapped segment into its own RGBA image.
+    fn convert(self, shared: &[u8]) -> Result<Option<ScreenShot>, Failure> {
+        let start = usize::try_from(self.offset)?;
+        let end = usize::try_from(self.offset + self.size)?;
         let Some(source) = shared.get(start..end) else {
-            continue;
+            return Ok(None);
         };
-        let mut pixels = image.join().unwrap_or_else(|_| vec![0u8; source.len()]);
+        let mut pixels = self
+            .image
+            .join()
+            .unwrap_or_else(|_| vec![0u8; source.len()]);
         // One pass from the shared memory into the image: no intermediate copy.
         convert_in_parallel(source, &mut pixels);
+        let area = self.area;
         let (width, height) = (u32::from(area.width), u32::from(area.height));
         let Some(image) = RgbaImage::from_raw(width, height, pixels) else {
-            continue;
+            return Ok(None);
         };
-        capture.screens.push(ScreenShot {
+        Ok(Some(ScreenShot {
             info: ScreenInfo {
                 name: area.name.clone(),
                 width,
@@ -199,9 +292,8 @@ fn try_capture() -> Result<Option<Capture>, Failure> {
             x: i32::from(area.x),
             y: i32::from(area.y),
             image,
-        });
+        }))
     }
-    Ok(Some(capture))
 }
 
 /// Maps the shared file read-only, once the server has answered every `GetImage`.

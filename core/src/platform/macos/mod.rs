@@ -28,3 +28,17 @@ pub fn screen_capture_allowed() -> bool {
     });
     granted
 }
+
+/// The macOS back end's capture: every monitor through `xcap`, once the Screen Recording
+/// permission is granted ([`crate::capture::CaptureError::PermissionDenied`] otherwise).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MacScreens;
+
+impl crate::capture::ScreenSource for MacScreens {
+    fn capture_all(&self) -> Result<crate::capture::Capture, crate::capture::CaptureError> {
+        if !screen_capture_allowed() {
+            return Err(crate::capture::CaptureError::PermissionDenied);
+        }
+        crate::capture::capture_xcap()
+    }
+}

@@ -6,3 +6,16 @@ mod netwatch;
 
 pub use dpi::per_monitor_dpi_aware;
 pub use netwatch::NetWatch;
+
+use crate::capture::{capture_xcap, Capture, CaptureError, ScreenSource};
+
+/// The Windows back end's capture: every monitor through `xcap` (GDI), in physical pixels.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WindowsScreens;
+
+impl ScreenSource for WindowsScreens {
+    fn capture_all(&self) -> Result<Capture, CaptureError> {
+        per_monitor_dpi_aware();
+        capture_xcap()
+    }
+}

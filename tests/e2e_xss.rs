@@ -191,7 +191,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
 }
 
 /// Whether the WebDriver test can run here: a missing tool fails under `CI` and is a loud skip
-/// elsewhere (the rule of `core/tests/support/xvfb.rs`).
+/// elsewhere (the rule of `guichet_test_support::missing`).
 fn tools_present() -> bool {
     let on_path = |name: &str| {
         std::env::var_os("PATH")

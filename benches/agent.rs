@@ -13,15 +13,10 @@
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_core::report::ReportInput;
+use guichet_test_support::desktop::{Guard, Xvfb};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-#[path = "../tests/common/desktop.rs"]
-#[allow(dead_code)]
-mod desktop;
-
-use desktop::{Guard, Xvfb};
 
 fn now_ns() -> u128 {
     SystemTime::now()

@@ -3,11 +3,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
 mod common;
-#[path = "../core/tests/support/not_glpi.rs"]
-mod not_glpi;
 
 use common::{json, stderr, stdout, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::{desktop, not_glpi};
 
 const DESCRIPTION: &str = "The projector in room 12 does not turn on since this morning.";
 
@@ -184,7 +183,7 @@ fn a_login_portal_in_the_way_keeps_reports_waiting_then_they_leave_once() {
 
     // Someone logged in to the portal: the help desk answers at the same address (once the
     // portal's server thread has let it go).
-    let double = common::desktop::wait_for(
+    let double = desktop::wait_for(
         "the portal's address to be free",
         std::time::Duration::from_secs(10),
         || GlpiDouble::start_on(DoubleConfig::default(), addr).ok(),
@@ -335,7 +334,7 @@ fn a_malformed_mask_is_refused_before_any_capture() {
 fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
     let ws = Workstation::new(None);
     let (width, height) = (1024, 768);
-    let screen = common::desktop::painted_display(ws.dir.path(), width, height);
+    let screen = desktop::painted_display(ws.dir.path(), width, height);
     let out_dir = ws.dir.path().join("out");
     // The second mask starts left of the desktop: only its visible part counts.
     let masks = [(104i64, 64i64, 200i64, 96i64), (-50, 600, 100, 100)];
@@ -393,7 +392,7 @@ fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
         } else if in_mask(xi, yi, 8) {
             continue;
         } else {
-            common::desktop::painted_colour(x, y)
+            desktop::painted_colour(x, y)
         };
         let diff = (0..3)
             .map(|c| p.0[c].abs_diff(expected[c]))

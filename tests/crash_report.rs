@@ -9,13 +9,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 mod common;
-#[path = "../core/tests/support/rt.rs"]
-mod rt;
-#[path = "../core/tests/support/xvfb.rs"]
-mod xvfb;
 
 use common::{pseudo_random_bytes, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
+use guichet_test_support::rt;
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
 

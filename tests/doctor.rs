@@ -8,11 +8,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 mod common;
-#[path = "support/net.rs"]
-mod net;
 
 use common::{json, Workstation, TOKEN};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::net;
 use serde_json::Value;
 
 /// Runs `guichet doctor --json` in `lang` (`en_US.UTF-8`, `fr_FR.UTF-8`), with `env` added.

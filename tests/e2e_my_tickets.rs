@@ -10,17 +10,15 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 mod common;
-#[path = "support/webdriver.rs"]
-mod webdriver;
 
-use common::desktop::{read_file, start_dunst, wait_for, SessionBus, Xvfb};
 use common::{json, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::desktop::{read_file, start_dunst, wait_for, SessionBus, Xvfb};
+use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Window};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::process::Command;
 use std::time::Duration;
-use webdriver::{assert_accessible, axe_source, Desktop, Window};
 
 const LIMIT: Duration = Duration::from_secs(30);
 const REASON: &str = "Le voyant clignote toujours en orange après le redémarrage.";
@@ -108,6 +106,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         lang: "fr_FR.UTF-8",
     };
     let window = Window::open(
+        &common::ui_binary(),
         &desktop,
         &agent_log,
         &args.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -259,7 +258,12 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         data: &ws.data,
         lang: "en_GB.UTF-8",
     };
-    let window = Window::open(&desktop, &agent_log, &["--window", "settings"]);
+    let window = Window::open(
+        &common::ui_binary(),
+        &desktop,
+        &agent_log,
+        &["--window", "settings"],
+    );
     let session = &window.session;
     session.wait("#settings-phone", LIMIT);
     // No help desk: said in plain words, and its address can be typed to sign in.

@@ -9,18 +9,16 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 mod common;
-#[path = "support/webdriver.rs"]
-mod webdriver;
 
-use common::desktop::{read_file, Keyring, SessionBus, Xvfb};
 use common::Workstation;
 use guichet_core::protocol::i18n::t;
 use guichet_core::protocol::Lang;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
+use guichet_test_support::desktop::{read_file, Keyring, SessionBus, Xvfb};
+use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Window};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::time::Duration;
-use webdriver::{assert_accessible, axe_source, Desktop, Window};
 
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -64,7 +62,12 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let window = Window::open(&desktop, &agent_log, &["--window", "settings"]);
+    let window = Window::open(
+        &common::ui_binary(),
+        &desktop,
+        &agent_log,
+        &["--window", "settings"],
+    );
     let session = &window.session;
     let value = |css: &str| {
         session.execute(
@@ -247,7 +250,12 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let window = Window::open(&desktop, &agent_log, &["--window", "settings"]);
+    let window = Window::open(
+        &common::ui_binary(),
+        &desktop,
+        &agent_log,
+        &["--window", "settings"],
+    );
     let session = &window.session;
     session.wait("#sign-in", LIMIT);
     let focused = || session.execute("return document.activeElement.id;", json!([]));

@@ -11,22 +11,18 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 mod common;
-#[path = "support/webdriver.rs"]
-mod webdriver;
-#[path = "../core/tests/support/xvfb.rs"]
-mod xvfb;
 
-use common::desktop::{wait_for, Guard, SessionBus};
 use common::Workstation;
 use guichet_core::capture::annotate::MASK_COLOUR;
 use guichet_core::capture::image::{self, Rgba, RgbaImage};
 use guichet_core::capture::Rect;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::desktop::{self, wait_for, Guard, SessionBus};
+use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Session, Window};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use webdriver::{assert_accessible, axe_source, Desktop, Session, Window};
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 800;
@@ -104,10 +100,9 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     let axe = axe_source();
 
     // The desktop: an X screen showing the known picture, and a private session bus.
-    let xvfb =
-        xvfb::Xvfb::start(WIDTH, HEIGHT).expect("Xvfb is installed (scripts/install-deps.sh)");
+    let xvfb = desktop::Xvfb::start(WIDTH, HEIGHT);
     let picture = picture();
-    xvfb::paint_root(&xvfb.display, &picture);
+    desktop::paint_root(&xvfb.display, &picture);
     let bus = SessionBus::start();
 
     // The help desk and the agent.
@@ -135,7 +130,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let window = Window::open(&desktop, &agent.log, &[]);
+    let window = Window::open(&common::ui_binary(), &desktop, &agent.log, &[]);
     let session = &window.session;
     let session_time = window.session_time;
 
@@ -380,7 +375,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
 /// With room for one file only, the screen takes it and the diagnostic log cannot be added.
 #[test]
 fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
-    let xvfb = xvfb::Xvfb::start(640, 480).expect("Xvfb is installed (scripts/install-deps.sh)");
+    let xvfb = desktop::Xvfb::start(640, 480);
     let bus = SessionBus::start();
     let glpi = GlpiDouble::start(DoubleConfig::default()).expect("GLPI double");
     let ws = Workstation::new(None);
@@ -415,7 +410,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let window = Window::open(&desktop, &log, &[]);
+    let window = Window::open(&common::ui_binary(), &desktop, &log, &[]);
     let session = &window.session;
     session.wait("#subject", Duration::from_secs(30));
     assert!(session.find("#category").is_none(), "no category choice");

@@ -17,27 +17,22 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 mod common;
-#[path = "support/glpi_raw.rs"]
-mod glpi_raw;
-#[path = "support/webdriver.rs"]
-mod webdriver;
-#[path = "support/xss_corpus.rs"]
-mod xss_corpus;
-#[path = "support/xss_probes.rs"]
-mod xss_probes;
 
-use common::desktop::{read_file, wait_for, SessionBus, Xvfb};
 use common::{json, stderr, Workstation, TOKEN};
 use guichet_core::connector::glpi::decode_entities;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::desktop::{read_file, wait_for, SessionBus, Xvfb};
+use guichet_test_support::webdriver::{Desktop, Session, Window};
+use guichet_test_support::xss_corpus::{Vector, IPC_MARK, SOLUTION_LABEL, TITLE_MARK};
+use guichet_test_support::xss_probes::{
+    AUDIT, ENTRIES, ENTRY_CENTRE, HOOKS, INLINE_PROBE, STIR, TRACES,
+};
+use guichet_test_support::{glpi_raw, xss_corpus};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use webdriver::{Desktop, Session, Window};
-use xss_corpus::{Vector, IPC_MARK, SOLUTION_LABEL, TITLE_MARK};
-use xss_probes::{AUDIT, ENTRIES, ENTRY_CENTRE, HOOKS, INLINE_PROBE, STIR, TRACES};
 
 const LIMIT: Duration = Duration::from_secs(30);
 /// What the agent logs for each request from a window (`src/agent/server.rs`).
@@ -89,6 +84,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
     };
     let ticket = target.to_string();
     let window = Window::open(
+        &common::ui_binary(),
         &desktop,
         &agent_log,
         &["--window", "my-tickets", "--ticket", &ticket],
@@ -195,7 +191,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
 }
 
 /// Whether the WebDriver test can run here: a missing tool fails under `CI` and is a loud skip
-/// elsewhere (the rule of `core/tests/support/xvfb.rs`).
+/// elsewhere (the rule of `guichet_test_support::missing`).
 fn tools_present() -> bool {
     let on_path = |name: &str| {
         std::env::var_os("PATH")

@@ -8,9 +8,9 @@
 
 mod common;
 
-use common::desktop::{read_file, start_dunst, wait_for, Guard, SessionBus, Xvfb};
 use common::{json, stderr, stdout, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::desktop::{read_file, start_dunst, wait_for, Guard, SessionBus, Xvfb};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

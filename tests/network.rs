@@ -13,9 +13,9 @@
 
 mod common;
 
-use common::desktop::{read_file, wait_for};
 use common::{json, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::desktop::{read_file, wait_for};
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -7,14 +7,11 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 mod common;
-#[path = "../core/tests/support/rt.rs"]
-mod rt;
-#[path = "../core/tests/support/xvfb.rs"]
-mod xvfb;
 
 use common::{json, pseudo_random_bytes, stderr, stdout, Workstation};
 use guichet_core::outbox::Outbox;
-use rt::RtServer;
+use guichet_test_support::desktop;
+use guichet_test_support::rt::RtServer;
 use std::time::Duration;
 
 const DESCRIPTION: &str = "Le vidéoprojecteur de la salle 12 ne s'allume plus depuis ce matin.";
@@ -104,7 +101,7 @@ fn a_report_is_followed_refused_and_accepted_on_a_real_request_tracker() {
     let ws = Workstation::with_server(&rt.config_toml());
     doctor_on_rt(&rt, &ws);
     let (width, height) = (800, 600);
-    let screen = common::desktop::painted_display(ws.dir.path(), width, height);
+    let screen = desktop::painted_display(ws.dir.path(), width, height);
     let log = pseudo_random_bytes(7, 20_000);
     let file = ws.file("journal.log", &log);
     let out = ws
@@ -148,7 +145,7 @@ fn a_report_is_followed_refused_and_accepted_on_a_real_request_tracker() {
         .to_rgb8();
     assert_eq!(image.dimensions(), (width, height));
     let p = image.get_pixel(16, 16).0;
-    let expected = common::desktop::painted_colour(16, 16);
+    let expected = desktop::painted_colour(16, 16);
     assert!(
         (0..3).all(|c| p[c].abs_diff(expected[c]) <= 6),
         "{p:?} where {expected:?} was painted"

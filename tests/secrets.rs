@@ -11,6 +11,7 @@ mod common;
 
 use common::{contains, files, json, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
+use guichet_test_support::desktop;
 use std::process::Output;
 
 const PASSWORD: &str = "Mot-de-passe-7c1e9b-Tres-Secret";
@@ -254,7 +255,7 @@ fn run_with_stdin(mut cmd: std::process::Command, stdin: &str) -> Output {
 /// the settings file Guichet wrote, the logs or any output.
 #[test]
 fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
-    let keyring = common::desktop::Keyring::start();
+    let keyring = desktop::Keyring::start();
     let double = teacher_s_help_desk();
     let mut outputs = Outputs::default();
     // IT's file names the help desk and its App-Token; the user signs in.

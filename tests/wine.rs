@@ -10,10 +10,10 @@
 
 mod common;
 
-use common::desktop::{painted_colour, painted_display, read_file, wait_for, Guard};
 use common::{pseudo_random_bytes, Workstation};
 use guichet_core::capture::image;
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
+use guichet_test_support::desktop::{painted_colour, painted_display, read_file, wait_for, Guard};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;

@@ -6,17 +6,12 @@
 //! (`GUICHET_BENCH_RUNS=N` sets the runs per measurement, default 15; `GUICHET_BENCH_SAVE=DIR`
 //! writes the synthetic desktops and the chosen encoder's JPEGs there to look at.)
 
-// Drawing helpers (`desktop`) take a rectangle and colours: many plain arguments read best there.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_arguments)]
-
-#[path = "capture_support/desktop.rs"]
-mod desktop;
-#[path = "../tests/support/xvfb.rs"]
-mod xvfb;
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fast_image_resize::FilterType;
 use guichet_core::capture::encode::resize;
 use guichet_core::capture::{encode, DisplaySource, EncodeOptions, ScreenSource};
+use guichet_test_support::desktop;
 use image::{ImageFormat, RgbaImage};
 use std::io::Cursor;
 use std::time::{Duration, Instant};
@@ -114,8 +109,8 @@ fn main() {
 /// Starts Xvfb at the desktop's size, paints it, and times `DisplaySource::capture_all` (the
 /// MIT-SHM path) and `capture_xcap` (the fallback).
 fn measure_capture(desktop: &RgbaImage, runs: usize) -> Option<(f64, f64, RgbaImage)> {
-    let server = xvfb::Xvfb::start(desktop.width(), desktop.height())?;
-    xvfb::paint_root(&server.display, desktop);
+    let server = desktop::Xvfb::start_or_skip(desktop.width(), desktop.height())?;
+    desktop::paint_root(&server.display, desktop);
     std::env::set_var("DISPLAY", &server.display);
     std::env::remove_var("WAYLAND_DISPLAY");
     std::env::remove_var("XDG_SESSION_TYPE");

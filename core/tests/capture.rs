@@ -4,15 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/xvfb.rs"]
-mod xvfb;
-
 use guichet_core::capture::annotate::MASK_COLOUR;
 use guichet_core::capture::{
     capture_monitors, encode, screenshot_attachments, Annotation, AnnotationKind, Capture,
     CaptureError, DisplaySource, EncodeOptions, GrabError, Monitor, Rect, ScreenSource,
 };
 use guichet_core::report::AttachmentSource;
+use guichet_test_support::desktop;
 use image::{ImageFormat, Rgba, RgbaImage};
 
 /// A picture where every pixel tells its coordinates, so any offset or stride error shows.
@@ -458,11 +456,11 @@ fn debug_output_never_carries_pixels() {
 fn the_display_is_captured_exactly_through_mit_shm_and_through_xcap() {
     // An odd size catches stride and row-order mistakes.
     let (width, height) = (1366, 768);
-    let Some(server) = xvfb::Xvfb::start(width, height) else {
+    let Some(server) = desktop::Xvfb::start_or_skip(width, height) else {
         return;
     };
     let picture = coordinates(width, height);
-    xvfb::paint_root(&server.display, &picture);
+    desktop::paint_root(&server.display, &picture);
     std::env::remove_var("WAYLAND_DISPLAY");
     std::env::remove_var("XDG_SESSION_TYPE");
     std::env::set_var("DISPLAY", &server.display);

@@ -8,13 +8,6 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-#[path = "support/lossy.rs"]
-mod lossy;
-#[path = "support/rt.rs"]
-mod rt;
-#[path = "support/xvfb.rs"]
-mod xvfb;
-
 use guichet_core::action::{ActionKind, TicketAction};
 use guichet_core::clock::ManualClock;
 use guichet_core::config::HttpConfig;
@@ -28,7 +21,8 @@ use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, Outbox, Outcome};
 use guichet_core::report::{Attachment, Report};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
-use lossy::LosesFirstAnswer;
+use guichet_test_support::lossy::LosesFirstAnswer;
+use guichet_test_support::rt;
 use std::sync::Arc;
 use std::time::Duration;
 use time::macros::datetime;

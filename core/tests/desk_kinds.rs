@@ -4,13 +4,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-#[path = "support/not_glpi.rs"]
-mod not_glpi;
-
 use guichet_core::config::{DeskConfig, HttpConfig};
 use guichet_core::connector::registry::{SignInNeeds, KINDS};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
-use not_glpi::{Answer, NotGlpi};
+use guichet_test_support::not_glpi::{Answer, NotGlpi};
 
 /// Something that answers as RT's REST2 does before any token: 401 and a JSON message.
 fn rt_like() -> NotGlpi {

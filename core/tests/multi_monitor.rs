@@ -7,19 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/xorg.rs"]
-mod xorg;
-#[path = "support/xvfb.rs"]
-mod xvfb;
-
 use guichet_core::capture::annotate::MASK_COLOUR;
 use guichet_core::capture::{
     screenshot_attachments, Annotation, AnnotationKind, Capture, DisplaySource, EncodeOptions,
     Rect, ScreenShot, ScreenSource,
 };
 use guichet_core::report::AttachmentSource;
+use guichet_test_support::desktop::{self, Head, XorgDummy};
 use image::{ImageFormat, Rgba, RgbaImage};
-use xorg::{Head, XorgDummy};
 
 /// Every pixel tells its desktop coordinates (12 bits each), so a monitor read at the wrong
 /// offset, or a row read with the wrong stride, cannot match.
@@ -81,7 +76,7 @@ fn two_monitors_of_different_sizes_each_come_out_in_their_own_pixels() {
     };
     server.layout(&[office, big]);
     let desktop = desktop_picture(1920 + 3840, 200 + 2160);
-    xvfb::paint_root(&server.display, &desktop);
+    desktop::paint_root(&server.display, &desktop);
     std::env::remove_var("WAYLAND_DISPLAY");
     std::env::remove_var("XDG_SESSION_TYPE");
     std::env::set_var("DISPLAY", &server.display);

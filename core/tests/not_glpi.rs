@@ -7,16 +7,13 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-#[path = "support/not_glpi.rs"]
-mod not_glpi;
-
 use guichet_core::action::{ActionKind, TicketAction};
 use guichet_core::config::HttpConfig;
 use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector, MAX_ANSWER_BYTES};
 use guichet_core::connector::{Connector, ConnectorError};
 use guichet_core::i18n::Lang;
 use guichet_core::report::{Attachment, Report};
-use not_glpi::{Answer, NotGlpi};
+use guichet_test_support::not_glpi::{Answer, NotGlpi};
 use uuid::Uuid;
 
 const PORTAL: &str = "<!DOCTYPE html><html><head><title>Connexion</title></head><body>\

@@ -3,9 +3,6 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
-#[path = "support/lossy.rs"]
-mod lossy;
-
 use guichet_core::clock::{unix_ms, Clock, ManualClock};
 use guichet_core::config::HttpConfig;
 use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
@@ -15,7 +12,7 @@ use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, EntryState, Outbox, OutboxError, Outcome};
 use guichet_core::report::{Attachment, Category, Report};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
-use lossy::LosesFirstAnswer;
+use guichet_test_support::lossy::LosesFirstAnswer;
 use std::sync::Arc;
 use std::time::Duration;
 use time::macros::datetime;

@@ -2,12 +2,12 @@
 //! the configuration, and applies a new language, shortcut or start at login at once.
 
 use super::{Agent, LIMIT};
-use crate::common::desktop::{read_file, wait_for, SessionBus, Xvfb};
 use crate::common::{self, Workstation};
 use guichet_core::protocol::error::ErrorCode;
 use guichet_core::protocol::ipc::{Preferences, Request, Response};
 use guichet_core::protocol::report::Field;
 use guichet_core::protocol::Lang;
+use guichet_test_support::desktop::{read_file, wait_for, SessionBus, Xvfb};
 
 #[test]
 fn the_agent_makes_its_start_at_login_match_the_configuration() {

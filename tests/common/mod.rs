@@ -1,13 +1,14 @@
 //! Shared set-up for the end-to-end tests of the `guichet` binary: a private data directory and a
-//! configuration file pointing at a GLPI test double (or at nothing).
+//! configuration file pointing at a GLPI test double (or at nothing). What needs this package's
+//! binaries (`env!("CARGO_BIN_EXE_guichet")`) lives here; the rest is `guichet-test-support`.
 
 #![allow(dead_code)]
 
+pub use guichet_test_support::desktop;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod accounts;
-pub mod desktop;
 
 pub const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
 
@@ -137,6 +138,18 @@ impl Workstation {
         std::fs::write(&path, bytes).expect("write file");
         path
     }
+}
+
+/// The window process, `guichet-ui`, built beside the agent by `cargo build --workspace`.
+pub fn ui_binary() -> PathBuf {
+    let agent = Path::new(env!("CARGO_BIN_EXE_guichet"));
+    let ui = agent.with_file_name("guichet-ui");
+    assert!(
+        ui.exists(),
+        "{} is missing: build the workspace first (cargo build --workspace)",
+        ui.display()
+    );
+    ui
 }
 
 pub fn stdout(o: &Output) -> String {

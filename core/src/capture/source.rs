@@ -131,7 +131,10 @@ mod tests {
     #[test]
     fn a_wayland_session_is_refused_in_words_rather_than_tried_through_x11() {
         let err = back_end(Session::Wayland).expect_err("no Wayland back end yet");
-        assert!(matches!(err, CaptureError::NoBackEnd(Session::Wayland)), "{err:?}");
+        assert!(
+            matches!(err, CaptureError::NoBackEnd(Session::Wayland)),
+            "{err:?}"
+        );
         assert_eq!(
             err.message(Lang::En),
             "Guichet cannot capture the screen of a Wayland session yet. Describe what you see, \

@@ -253,9 +253,9 @@ fn await_images<'a>(
                 size,
                 image,
             }),
-            Ok(_) => capture.failures.push(failure(
-                "too large for one shared memory segment".into(),
-            )),
+            Ok(_) => capture
+                .failures
+                .push(failure("too large for one shared memory segment".into())),
             Err(reason) => capture.failures.push(failure(reason)),
         }
     }

@@ -2,8 +2,6 @@
 //! does (a user token, then `X-GLPI-Sanitized-Content: false`), over plain HTTP/1.0, so a test can
 //! see what the client is really given.
 
-#![allow(dead_code)]
-
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

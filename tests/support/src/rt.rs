@@ -1,11 +1,9 @@
 //! A private Request Tracker 5 for one test: `scripts/rt/server.sh` prepares its SQLite database
 //! and users under a temporary directory, then `rt-server` runs on a free loopback port, in its
-//! own process group, stopped (every worker) when dropped. Shared by the core's and the root
-//! package's tests through `#[path]`; uses the skip-or-fail rule of `xvfb.rs` (`missing`).
+//! own process group, stopped (every worker) when dropped. Skipped or failed as [`missing`](crate::missing)
+//! says when RT is not installed.
 //!
 //! It also plays the technician, with an agent's token (`tech@example.org`).
-
-#![allow(dead_code)]
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -15,6 +13,7 @@ use std::time::{Duration, Instant};
 /// How long the server may take to answer after it was started (about 5 s here).
 const READY_WITHIN: Duration = Duration::from_secs(90);
 
+#[derive(Debug)]
 pub struct RtServer {
     child: Child,
     dir: tempfile::TempDir,
@@ -27,18 +26,7 @@ pub struct RtServer {
 }
 
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|d| d.join("scripts/rt/server.sh"))
-        .find(|p| p.exists())
-        .expect("scripts/rt/server.sh in the repository")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    crate::repository().join("scripts/rt/server.sh")
 }
 
 impl RtServer {
@@ -47,14 +35,14 @@ impl RtServer {
     pub fn start() -> Option<RtServer> {
         let installed = Path::new("/usr/share/request-tracker5/libexec/rt-server").exists();
         if !installed && !nix_root() {
-            crate::xvfb::missing(
+            crate::missing(
                 "Request Tracker is not installed (scripts/rt/server.sh install, as root)",
                 "the Request Tracker checks",
             );
             return None;
         }
         let dir = tempfile::tempdir().expect("tempdir");
-        let port = free_port();
+        let port = crate::net::free_port();
         let init = Command::new("bash")
             .arg(script())
             .args(["init"])

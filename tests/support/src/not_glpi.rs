@@ -3,8 +3,6 @@
 //! have the wrong shape. A bare HTTP/1.1 server on a free loopback port, one thread, closed after
 //! each answer; what it answers is decided per request path. Stopped when dropped.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -32,6 +30,7 @@ impl Answer {
     }
 }
 
+#[derive(Debug)]
 pub struct NotGlpi {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,

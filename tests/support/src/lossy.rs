@@ -1,5 +1,5 @@
 //! A connector that creates the ticket (or performs the first action), then pretends the answer
-//! was lost: the worst case for exactly-once. Shared by the outbox tests and the connector conformance suite (`#[path]`).
+//! was lost: the worst case for exactly-once (the outbox tests, the connector conformance suite).
 //! `late` makes it worse: the sender gives up at once while the help desk is still creating the
 //! ticket, as when the process is killed during a request that a busy server finishes later.
 
@@ -40,7 +40,6 @@ impl LosesFirstAnswer {
     }
 
     /// The first ticket is created `delay` after its sender gave up.
-    #[allow(dead_code)] // Only the outbox tests use it.
     pub fn late(inner: Arc<dyn Connector>, delay: Duration) -> LosesFirstAnswer {
         LosesFirstAnswer {
             late: Some(delay),
@@ -49,7 +48,6 @@ impl LosesFirstAnswer {
     }
 
     /// Waits until the help desk has created the first ticket (with `late`).
-    #[allow(dead_code)]
     pub async fn finish(&self) {
         let creating = self.creating.lock().expect("lock").take();
         if let Some(creating) = creating {

@@ -1,67 +1,11 @@
-//! Real desktop components for tests, each started on demand and stopped on drop: an X server
-//! (Xvfb, on a free display number) and a private D-Bus session bus with no service directories
-//! (so nothing is auto-started behind the test's back).
+//! A private D-Bus session bus with no service directories (so nothing is auto-started behind
+//! the test's back), and the real services tests start on it: dunst, a tray host's watcher,
+//! GNOME Keyring.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
-
-/// A child process killed and reaped on drop (PID 1 here does not reap).
-pub struct Guard(pub Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-pub struct Xvfb {
-    pub display: String,
-    _child: Guard,
-}
-
-impl Xvfb {
-    /// Starts `Xvfb` with one screen of `width`×`height`.
-    pub fn start(width: u32, height: u32) -> Xvfb {
-        let mut child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                // A root background painted by a client (xsetroot) must outlive that client.
-                "-noreset",
-                "-screen",
-                "0",
-                &format!("{width}x{height}x24"),
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is installed (scripts/install-deps.sh)");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("stdout");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("Xvfb prints its display");
-        let display = format!(":{}", line.trim());
-        Xvfb {
-            display,
-            _child: Guard(child),
-        }
-    }
-
-    /// Presses `keys` (xdotool's syntax: `ctrl+alt+g`) on this display.
-    pub fn press(&self, keys: &str) {
-        let status = Command::new("xdotool")
-            .args(["key", keys])
-            .env("DISPLAY", &self.display)
-            .status()
-            .expect("xdotool is installed (scripts/install-deps.sh)");
-        assert!(status.success(), "xdotool key {keys}");
-    }
-}
+use super::{wait_for, Guard, Xvfb};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::Duration;
 
 /// Why a `dbus-send` call failed.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +17,7 @@ pub enum DbusSendError {
     Failed { status: ExitStatus, stderr: String },
 }
 
+#[derive(Debug)]
 pub struct SessionBus {
     pub address: String,
     _child: Guard,
@@ -228,82 +173,9 @@ pub fn start_dunst(x: &Xvfb, bus: &SessionBus) -> Guard {
     guard
 }
 
-/// Polls `check` every 50 ms until it returns `Some`, or panics after `limit` naming `what`.
-pub fn wait_for<T>(what: &str, limit: Duration, check: impl FnMut() -> Option<T>) -> T {
-    poll_until(limit, check).unwrap_or_else(|| panic!("timed out waiting for {what}"))
-}
-
-/// Polls `check` every 50 ms until it returns `Some`; `None` after `limit`.
-pub fn poll_until<T>(limit: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = check() {
-            return Some(v);
-        }
-        if start.elapsed() >= limit {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Reads what a child wrote so far to a file-backed stream.
-pub fn read_file(path: &std::path::Path) -> String {
-    let mut s = String::new();
-    if let Ok(mut f) = std::fs::File::open(path) {
-        let _ = f.read_to_string(&mut s);
-    }
-    s
-}
-
-/// An Xvfb of this test's own (stopped on drop), `width`×`height`, tiled with 32 px squares of
-/// `FG` and `BG` (see [`painted_colour`]).
-pub fn painted_display(dir: &std::path::Path, width: u32, height: u32) -> Xvfb {
-    use std::process::Command;
-    let screen = Xvfb::start(width, height);
-    // A 64×64 XBM: bit set (foreground) where (x / 32 + y / 32) is odd. Bits are LSB first.
-    let mut bits = Vec::new();
-    for y in 0..64 {
-        for byte in 0..8 {
-            let x = byte * 8;
-            bits.push(if (x / 32 + y / 32) % 2 == 1 {
-                "0xff"
-            } else {
-                "0x00"
-            });
-        }
-    }
-    let xbm = dir.join("checker.xbm");
-    std::fs::write(
-        &xbm,
-        format!(
-            "#define checker_width 64\n#define checker_height 64\nstatic unsigned char checker_bits[] = {{\n{}}};\n",
-            bits.join(", ")
-        ),
-    )
-    .expect("xbm");
-    let painted = Command::new("xsetroot")
-        .env("DISPLAY", &screen.display)
-        .arg("-bitmap")
-        .arg(&xbm)
-        .args(["-fg", "#c03020", "-bg", "#2060d0"])
-        .status();
-    let status =
-        painted.expect("xsetroot is installed (x11-xserver-utils, scripts/install-deps.sh)");
-    assert!(status.success(), "xsetroot failed: {status}");
-    screen
-}
-
-pub fn painted_colour(x: u32, y: u32) -> [u8; 3] {
-    if (x / 32 + y / 32) % 2 == 1 {
-        [0xc0, 0x30, 0x20]
-    } else {
-        [0x20, 0x60, 0xd0]
-    }
-}
-
 /// A real Secret Service: GNOME Keyring (`gnome-keyring-daemon`, Debian's), unlocked, on a
 /// private session bus, its keyring files in a temporary home. Stopped when dropped.
+#[derive(Debug)]
 pub struct Keyring {
     pub bus: SessionBus,
     _home: tempfile::TempDir,

@@ -11,8 +11,6 @@
 //! ammonia. What ammonia is given is [`Vector::markup`]: the vector itself for raw HTML, its
 //! decoded twin for the entity-encoded variants (which become real markup on the way).
 
-#![allow(dead_code)]
-
 use base64::Engine as _;
 
 /// What a payload that ran asks the agent to post as a followup.

@@ -4,12 +4,10 @@
 //!
 //! Xorg needs root here (CI runs as root); without it, or without the driver, `start` says so
 //! and returns `None` — except under CI, where a missing server is a failure, not a skip.
-//! Uses `crate::xvfb` (`support/xvfb.rs`), which every test that includes this file includes too.
 
-#![allow(dead_code)]
-
+use super::{displayfd, Guard};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// A virtual desktop of up to 7680×4320 pixels (256 MB of video memory is enough for that).
@@ -46,15 +44,16 @@ pub struct Head {
 }
 
 /// An Xorg server on a free display number, stopped (and its files removed) when dropped.
+#[derive(Debug)]
 pub struct XorgDummy {
-    child: Child,
+    _server: Guard,
     /// `:N`, for `DISPLAY`.
     pub display: String,
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
 }
 
 fn unavailable(why: &str) -> Option<XorgDummy> {
-    crate::xvfb::missing(why, "the multi-monitor checks (Xorg needs root)");
+    crate::missing(why, "the multi-monitor checks (Xorg needs root)");
     None
 }
 
@@ -95,11 +94,11 @@ impl XorgDummy {
             }
             Err(e) => panic!("cannot start Xorg: {e}"),
         };
-        match crate::xvfb::displayfd(&mut child, Duration::from_secs(30)) {
+        match displayfd(&mut child, Duration::from_secs(30)) {
             Ok(display) => Some(XorgDummy {
-                child,
+                _server: Guard(child),
                 display,
-                dir,
+                _dir: dir,
             }),
             Err(e) => {
                 let log = std::fs::read_to_string(dir.path().join("Xorg.log")).unwrap_or_default();
@@ -154,12 +153,5 @@ impl XorgDummy {
             "xrandr {args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-    }
-}
-
-impl Drop for XorgDummy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

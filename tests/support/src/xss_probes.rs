@@ -2,8 +2,6 @@
 //! WebDriver: hooks that watch for scripts and IPC, the events a user's pointer and keyboard
 //! would fire, and what running payloads would leave behind.
 
-#![allow(dead_code)]
-
 /// Installed once the page has rendered: records CSP violations and every command sent through
 /// Tauri's IPC bridge, and says what the page looks like before the payloads are shown again.
 pub const HOOKS: &str = r##"

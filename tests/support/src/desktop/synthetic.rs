@@ -2,6 +2,9 @@
 //! anti-aliased glyphs, flat areas, a photo-like area. Deterministic (its own xorshift), so every
 //! run encodes the same pixels.
 
+// Drawing helpers take a rectangle and colours: many plain arguments read best there.
+#![allow(clippy::too_many_arguments)]
+
 use image::{Rgba, RgbaImage};
 
 /// xorshift64*: deterministic, no dependency.

@@ -2,25 +2,16 @@
 //! never chunked), and `tauri-driver` as a process group that is stopped, children included, on
 //! drop.
 
-#![allow(dead_code)]
-
+use crate::net::free_port;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The key under which WebDriver returns an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// A free TCP port on the loopback (free when asked: another process may take it in between).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 /// Why a WebDriver request failed. `request` is the method and path, e.g. `POST /session`.
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +108,7 @@ fn http(
 
 /// `tauri-driver` and everything it starts (WebKitWebDriver, the app, WebKit's processes), in
 /// one process group.
+#[derive(Debug)]
 pub struct TauriDriver {
     child: Child,
     pub addr: SocketAddr,
@@ -124,6 +116,7 @@ pub struct TauriDriver {
 
 /// Where the window process runs: the X display, the session bus, the agent's runtime
 /// directory and the data directory (its log files go under it), in a language.
+#[derive(Debug)]
 pub struct Desktop<'a> {
     pub display: &'a str,
     pub bus: &'a str,
@@ -268,6 +261,7 @@ fn group_alive(pgid: u32, name: Option<&str>) -> bool {
 /// A window process under WebDriver on a desktop: `tauri-driver` (whose log, with the window
 /// process's standard error, is `tauri-driver.log` beside the agent's log) and one session.
 /// Fields drop in order: the session, then the driver.
+#[derive(Debug)]
 pub struct Window {
     pub session: Session,
     pub driver: TauriDriver,
@@ -279,15 +273,16 @@ pub struct Window {
 }
 
 impl Window {
-    /// Starts `tauri-driver` on `desktop` and opens the window process with `args` (none: the
-    /// wizard). Panics with the agent's and the driver's logs when no session starts.
-    pub fn open(desktop: &Desktop<'_>, agent_log: &Path, args: &[&str]) -> Window {
+    /// Starts `tauri-driver` on `desktop` and opens the window process `ui` (`guichet-ui`) with
+    /// `args` (none: the wizard). Panics with the agent's and the driver's logs when no session
+    /// starts.
+    pub fn open(ui: &Path, desktop: &Desktop<'_>, agent_log: &Path, args: &[&str]) -> Window {
         let driver_log = agent_log.with_file_name("tauri-driver.log");
         let driver = TauriDriver::on_desktop(&tauri_driver(), desktop, &driver_log);
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
         let requested = Instant::now();
         let session = driver
-            .session_with(&ui_binary(), &args)
+            .session_with(ui, &args)
             .unwrap_or_else(|e| panic!("{e}{}", logs(agent_log, &driver_log)));
         let session_time = requested.elapsed();
         session.set_timeouts(Duration::from_secs(60));
@@ -313,6 +308,7 @@ impl Window {
 }
 
 /// A WebDriver session, deleted on drop (which closes the app's window).
+#[derive(Debug)]
 pub struct Session {
     addr: SocketAddr,
     id: String,
@@ -516,17 +512,6 @@ fn logs(agent_log: &Path, driver_log: &Path) -> String {
     )
 }
 
-pub fn ui_binary() -> PathBuf {
-    let agent = Path::new(env!("CARGO_BIN_EXE_guichet"));
-    let ui = agent.with_file_name("guichet-ui");
-    assert!(
-        ui.exists(),
-        "{} is missing: build the workspace first (cargo build --workspace)",
-        ui.display()
-    );
-    ui
-}
-
 pub fn tauri_driver() -> PathBuf {
     let on_path = std::env::var_os("PATH")
         .into_iter()
@@ -543,7 +528,7 @@ pub fn tauri_driver() -> PathBuf {
 }
 
 pub fn axe_source() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
+    let path = crate::repository().join("ui/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run npm ci in ui/)", path.display()))
 }

@@ -3,8 +3,6 @@
 //! with Debian's `openssl`), an HTTPS front that terminates TLS in front of a plain HTTP server
 //! (Debian's `stunnel4`), and an HTTP proxy (Debian's `tinyproxy`).
 
-#![allow(dead_code)]
-
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,6 +12,7 @@ use std::time::{Duration, Instant};
 pub const CA_NAME: &str = "Guichet Test Academie CA";
 
 /// A process stopped (and reaped) when dropped.
+#[derive(Debug)]
 pub struct Running(pub Child);
 
 impl Drop for Running {
@@ -23,6 +22,7 @@ impl Drop for Running {
     }
 }
 
+/// A free TCP port on the loopback (free when asked: another process may take it in between).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -72,6 +72,7 @@ fn openssl_at(offset: Option<&str>, args: &[&str], dir: &Path) {
 }
 
 /// A certificate authority and a certificate for 127.0.0.1 and localhost it issued.
+#[derive(Debug)]
 pub struct Pki {
     pub ca: PathBuf,
     pub cert: PathBuf,

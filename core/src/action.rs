@@ -147,6 +147,58 @@ fn non_blank(text: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// `input`'s kind with its texts trimmed; what is missing, too long or contradictory is noted
+/// in `errors`.
+fn checked_kind(input: &ActionInput, max: usize, errors: &mut Vec<ActionError>) -> ActionKind {
+    let check_len = |errors: &mut Vec<ActionError>, field: Field, text: &str| {
+        let len = text.chars().count();
+        if len > max {
+            errors.push(ActionError::TooLong { field, len, max });
+        }
+    };
+    match &input.kind {
+        ActionKind::Followup { message } => {
+            let message = message.trim().to_owned();
+            check_len(errors, Field::Message, &message);
+            if message.is_empty() {
+                errors.push(ActionError::MessageMissing);
+            }
+            ActionKind::Followup { message }
+        }
+        ActionKind::Approve { comment } => {
+            let comment = non_blank(comment);
+            if let Some(c) = &comment {
+                check_len(errors, Field::Comment, c);
+                if !input.confirmed && looks_unresolved(c) {
+                    errors.push(ActionError::ApprovalContradicts);
+                }
+            }
+            ActionKind::Approve { comment }
+        }
+        ActionKind::Refuse { reason } => {
+            let reason = reason.trim().to_owned();
+            check_len(errors, Field::Reason, &reason);
+            if reason.is_empty() {
+                errors.push(ActionError::ReasonMissing);
+            }
+            ActionKind::Refuse { reason }
+        }
+        ActionKind::Rate { score, comment } => {
+            let comment = non_blank(comment);
+            if let Some(c) = &comment {
+                check_len(errors, Field::Comment, c);
+            }
+            if !(0..=SCORE_MAX).contains(score) {
+                errors.push(ActionError::ScoreOutOfRange { score: *score });
+            }
+            ActionKind::Rate {
+                score: *score,
+                comment,
+            }
+        }
+    }
+}
+
 impl TicketAction {
     /// Checks `input` and reads its attachments (followups only), with the report's limits.
     pub fn build(
@@ -156,54 +208,7 @@ impl TicketAction {
         lang: Lang,
     ) -> Result<TicketAction, ActionErrors> {
         let mut errors = Vec::new();
-        let max = limits.description_max;
-        let mut check_len = |field: Field, text: &str| {
-            let len = text.chars().count();
-            if len > max {
-                errors.push(ActionError::TooLong { field, len, max });
-            }
-        };
-        let kind = match &input.kind {
-            ActionKind::Followup { message } => {
-                let message = message.trim().to_owned();
-                check_len(Field::Message, &message);
-                if message.is_empty() {
-                    errors.push(ActionError::MessageMissing);
-                }
-                ActionKind::Followup { message }
-            }
-            ActionKind::Approve { comment } => {
-                let comment = non_blank(comment);
-                if let Some(c) = &comment {
-                    check_len(Field::Comment, c);
-                    if !input.confirmed && looks_unresolved(c) {
-                        errors.push(ActionError::ApprovalContradicts);
-                    }
-                }
-                ActionKind::Approve { comment }
-            }
-            ActionKind::Refuse { reason } => {
-                let reason = reason.trim().to_owned();
-                check_len(Field::Reason, &reason);
-                if reason.is_empty() {
-                    errors.push(ActionError::ReasonMissing);
-                }
-                ActionKind::Refuse { reason }
-            }
-            ActionKind::Rate { score, comment } => {
-                let comment = non_blank(comment);
-                if let Some(c) = &comment {
-                    check_len(Field::Comment, c);
-                }
-                if !(0..=SCORE_MAX).contains(score) {
-                    errors.push(ActionError::ScoreOutOfRange { score: *score });
-                }
-                ActionKind::Rate {
-                    score: *score,
-                    comment,
-                }
-            }
-        };
+        let kind = checked_kind(input, limits.description_max, &mut errors);
         let mut attachment_errors = Vec::new();
         let attachments = if input.attachments.is_empty() {
             Vec::new()

@@ -182,6 +182,74 @@ impl ValidationErrors {
     }
 }
 
+/// `text` trimmed, or `None` when nothing is left.
+fn filled(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The subject, trimmed; a missing or too long one is noted in `errors`.
+fn check_subject(text: &str, limits: &Limits, errors: &mut Vec<ValidationError>) -> String {
+    let subject = text.trim().to_owned();
+    let len = subject.chars().count();
+    if len == 0 {
+        errors.push(ValidationError::SubjectMissing);
+    } else if len > limits.subject_max {
+        errors.push(ValidationError::SubjectTooLong {
+            len,
+            max: limits.subject_max,
+        });
+    }
+    subject
+}
+
+/// The description, trimmed; a missing, too short or too long one is noted in `errors`.
+fn check_description(text: &str, limits: &Limits, errors: &mut Vec<ValidationError>) -> String {
+    let description = text.trim().to_owned();
+    let len = description.chars().count();
+    if len == 0 {
+        errors.push(ValidationError::DescriptionMissing);
+    } else if len < limits.description_min {
+        errors.push(ValidationError::DescriptionTooShort {
+            len,
+            min: limits.description_min,
+        });
+    } else if len > limits.description_max {
+        errors.push(ValidationError::DescriptionTooLong {
+            len,
+            max: limits.description_max,
+        });
+    }
+    description
+}
+
+/// The category chosen among `categories`, if any; an unknown one is noted in `errors`.
+fn check_category(
+    wanted: Option<&str>,
+    categories: &[Category],
+    errors: &mut Vec<ValidationError>,
+) -> Option<Category> {
+    let wanted = filled(wanted)?;
+    let found = resolve_category(categories, wanted).cloned();
+    if found.is_none() {
+        errors.push(ValidationError::CategoryUnknown {
+            value: wanted.to_owned(),
+        });
+    }
+    found
+}
+
+/// The phone number, if any; one that does not read as a number is noted in `errors`.
+fn check_phone(text: Option<&str>, errors: &mut Vec<ValidationError>) -> Option<phone::Phone> {
+    let text = filled(text)?;
+    let parsed = phone::parse(text);
+    if parsed.is_none() {
+        errors.push(ValidationError::PhoneInvalid {
+            value: text.to_owned(),
+        });
+    }
+    parsed
+}
+
 impl Report {
     /// Checks `draft` and reads its attachments. `categories` are the ones the help desk offers
     /// (from its API, the cache or the configuration).
@@ -195,81 +263,16 @@ impl Report {
         lang: Lang,
     ) -> Result<Report, ValidationErrors> {
         let mut errors = Vec::new();
-
-        let subject = draft.subject.trim().to_owned();
-        let len = subject.chars().count();
-        if len == 0 {
-            errors.push(ValidationError::SubjectMissing);
-        } else if len > limits.subject_max {
-            errors.push(ValidationError::SubjectTooLong {
-                len,
-                max: limits.subject_max,
-            });
-        }
-
-        let description = draft.description.trim().to_owned();
-        let len = description.chars().count();
-        if len == 0 {
-            errors.push(ValidationError::DescriptionMissing);
-        } else if len < limits.description_min {
-            errors.push(ValidationError::DescriptionTooShort {
-                len,
-                min: limits.description_min,
-            });
-        } else if len > limits.description_max {
-            errors.push(ValidationError::DescriptionTooLong {
-                len,
-                max: limits.description_max,
-            });
-        }
-
-        let category = match draft
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            None => None,
-            Some(wanted) => match resolve_category(categories, wanted) {
-                Some(c) => Some(c.clone()),
-                None => {
-                    errors.push(ValidationError::CategoryUnknown {
-                        value: wanted.to_owned(),
-                    });
-                    None
-                }
-            },
-        };
-
-        let phone = match draft
-            .phone
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            None => None,
-            Some(text) => match phone::parse(text) {
-                Some(p) => Some(p),
-                None => {
-                    errors.push(ValidationError::PhoneInvalid {
-                        value: text.to_owned(),
-                    });
-                    None
-                }
-            },
-        };
-
+        let subject = check_subject(&draft.subject, limits, &mut errors);
+        let description = check_description(&draft.description, limits, &mut errors);
+        let category = check_category(draft.category.as_deref(), categories, &mut errors);
+        let phone = check_phone(draft.phone.as_deref(), &mut errors);
         let attachments = read_attachments(&draft.attachments, limits, &mut errors);
 
         if !errors.is_empty() {
             return Err(ValidationErrors(errors));
         }
-        let location = draft
-            .location
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned);
+        let location = filled(draft.location.as_deref()).map(str::to_owned);
         Ok(Report {
             id: Uuid::new_v4(),
             created_at_ms,

@@ -5,6 +5,7 @@
 
 mod autostart;
 mod delivery;
+mod desktop;
 mod follow;
 #[cfg(any(target_os = "linux", windows))]
 mod network;
@@ -13,19 +14,17 @@ mod screens;
 mod server;
 mod window;
 
-use crate::platform::menu::{MenuId, TrayEvent, TrayEvents};
-use crate::platform::shortcut;
-use crate::platform::{ShortcutWatch, TrayIcon};
+use desktop::Desktop;
 use guichet_core::api::Guichet;
 use guichet_core::clock::SystemClock;
-use guichet_core::protocol::ipc::{IpcError, Request};
+use guichet_core::protocol::ipc::{ask, IpcError};
 use guichet_core::protocol::transport::{self, Client, Listener};
 use guichet_core::protocol::view::WindowKind;
 use guichet_core::protocol::TicketId;
 use screens::Screens;
 use std::path::Path;
 use std::sync::Arc;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::sync::Notify;
 use window::WindowProcess;
 
@@ -138,60 +137,86 @@ impl Start {
 /// agent already runs, it is asked to open the wizard instead (unless `Start::Background`) and
 /// this process exits.
 pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
-    let open_wizard = start == Start::Report;
     crate::platform::tune_allocator();
     let Some(socket) = transport::socket_path() else {
         eprintln!("guichet: no runtime directory for the agent's socket");
         return crate::exit::EXIT_FAILURE;
     };
-    match Client::connect(&socket).await {
+    if let Some(code) = hand_over(&socket, start).await {
+        return code;
+    }
+    let (agent, mut commands) = match start_agent(config_path, &socket).await {
+        Ok(started) => started,
+        Err(code) => return code,
+    };
+    let desktop = Desktop::start(&agent.guichet(), agent.commands.clone()).await;
+    if start == Start::Report {
+        let _ = agent.commands.send(Command::OpenWizard);
+    }
+    desktop.run(&agent, &mut commands).await;
+    crate::exit::EXIT_OK
+}
+
+/// Single instance: when an agent already listens on `socket`, a second `guichet` (with or
+/// without `--report`) asks it to open the wizard, and `guichet --background` leaves it be. The
+/// exit code then; `None` when this process is to be the agent.
+async fn hand_over(socket: &Path, start: Start) -> Option<u8> {
+    match Client::connect(socket).await {
         Ok(_) if start == Start::Background => {
             tracing::info!("an agent already runs: nothing to do");
-            return crate::exit::EXIT_OK;
+            Some(crate::exit::EXIT_OK)
         }
-        Ok(mut client) => {
-            // Single instance: a second `guichet` (with or without `--report`) asks the running
-            // agent to open the wizard.
-            return match client.request(&Request::OpenWizard).await {
-                Ok(_) => crate::exit::EXIT_OK,
-                Err(e) => {
-                    tracing::warn!("the running agent: {e}");
-                    eprintln!(
-                        "guichet: {}",
-                        e.info(guichet_core::Lang::from_env()).message
-                    );
-                    crate::exit::EXIT_FAILURE
-                }
-            };
+        Ok(mut client) => Some(match client.ask(ask::OpenWizard {}).await {
+            Ok(()) => crate::exit::EXIT_OK,
+            Err(e) => {
+                tracing::warn!("the running agent: {e}");
+                eprintln!(
+                    "guichet: {}",
+                    e.info(guichet_core::Lang::from_env()).message
+                );
+                crate::exit::EXIT_FAILURE
+            }
+        }),
+        Err(IpcError::NoAgent) => None,
+        Err(e) => {
+            tracing::warn!("stale agent socket: {e}");
+            None
         }
-        Err(IpcError::NoAgent) => {}
-        Err(e) => tracing::warn!("stale agent socket: {e}"),
     }
+}
+
+/// Loads the configuration, listens on `socket`, makes the login item match, and starts the
+/// agent's tasks (IPC, delivery, follow-up, network watch). The agent and the commands sent to
+/// it; on failure, the exit code (the reason was printed).
+async fn start_agent(
+    config_path: Option<&Path>,
+    socket: &Path,
+) -> Result<(Arc<Agent>, UnboundedReceiver<Command>), u8> {
     let guichet = match Guichet::from_environment(config_path, Arc::new(SystemClock)) {
         Ok(g) => Arc::new(g),
         Err(e) => {
             eprintln!("guichet: {e}");
-            return crate::exit::EXIT_INVALID;
+            return Err(crate::exit::EXIT_INVALID);
         }
     };
-    let listener = match Listener::bind(&socket).await {
+    let listener = match Listener::bind(socket).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("guichet: cannot listen on {}: {e}", socket.display());
-            return crate::exit::EXIT_FAILURE;
+            return Err(crate::exit::EXIT_FAILURE);
         }
     };
     tracing::info!("listening on {}", socket.display());
-    // Only the agent that holds the socket: a second `guichet` has already left above.
+    // Only the agent that holds the socket: a second `guichet` has already left.
     apply_autostart(guichet.config().agent.autostart).await;
-    let (tx, mut rx) = unbounded_channel();
+    let (tx, rx) = unbounded_channel();
     let agent = Arc::new(Agent {
-        guichet: std::sync::RwLock::new(guichet.clone()),
+        guichet: std::sync::RwLock::new(guichet),
         config_changed: Notify::new(),
         outbox: outbox::OutboxWorker::new(config_path.map(Path::to_path_buf)),
         screens: Screens::default(),
         window: WindowProcess::default(),
-        commands: tx.clone(),
+        commands: tx,
         outbox_changed: Notify::new(),
         follow_changed: Notify::new(),
         network_back: Notify::new(),
@@ -199,148 +224,16 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
         open_ticket: tokio::sync::broadcast::channel(4).0,
         last_trigger: tokio::sync::Mutex::new(None),
     });
-
     tokio::spawn(server::serve(listener, agent.clone()));
     tokio::spawn(delivery::run(agent.clone()));
     tokio::spawn(follow_supervised(agent.clone()));
     #[cfg(any(target_os = "linux", windows))]
     tokio::spawn(network::run(agent.clone()));
-    let mut lang = guichet.lang();
-    let mut unread = 0usize;
-    let events = tray_events(tx.clone());
-    let mut tray = TrayIcon::spawn(lang, events.clone(), unread).await;
-    let mut shortcut =
-        WatchedShortcut::watch(guichet.config().agent.shortcut().to_owned(), tx.clone());
-    let mut autostart = guichet.config().agent.autostart;
-    if open_wizard {
-        let _ = tx.send(Command::OpenWizard);
-    }
-
-    let mut tray_retries = 0u32;
-    let mut tray_pending = false;
-    loop {
-        let command = tokio::select! {
-            c = rx.recv() => c,
-            _ = tokio::signal::ctrl_c() => Some(Command::Quit),
-        };
-        match command {
-            Some(Command::OpenWizard) => open_wizard_now(&agent).await,
-            Some(Command::OpenWindow(kind, ticket)) => {
-                // An open "My tickets" window waits (`AwaitTicket`) to be told what to show,
-                // whoever started it.
-                let listening = kind == WindowKind::MyTickets
-                    && ticket.is_some_and(|t| agent.open_ticket.send(t).is_ok());
-                if listening {
-                    tracing::info!("ticket handed to the open My tickets window");
-                } else if agent.window.is_running(kind) {
-                    tracing::info!("the {} window is already open", kind.arg());
-                } else if let Err(e) = agent
-                    .window
-                    .open(kind, agent.guichet().lang(), false, ticket, || {})
-                    .await
-                {
-                    tracing::warn!("{e}");
-                }
-            }
-            Some(Command::Unread(count)) => {
-                unread = count;
-                if let Some(icon) = &tray {
-                    icon.set_unread(count).await;
-                }
-            }
-            Some(Command::Reconfigure) => {
-                let guichet = agent.guichet();
-                if guichet.lang() != lang {
-                    lang = guichet.lang();
-                    if let Some(old) = tray.take() {
-                        old.shutdown().await;
-                    }
-                    tray = TrayIcon::spawn(lang, events.clone(), unread).await;
-                }
-                let wanted = guichet.config().agent.shortcut();
-                if wanted != shortcut.text {
-                    // The old grab goes first: the new shortcut may share its key.
-                    shortcut.stop();
-                    shortcut = WatchedShortcut::watch(wanted.to_owned(), tx.clone());
-                }
-                if guichet.config().agent.autostart != autostart {
-                    autostart = guichet.config().agent.autostart;
-                    apply_autostart(autostart).await;
-                }
-            }
-            Some(Command::TrayLost) if !tray_pending => {
-                // Waited for on a task of its own: the wizard must not wait behind it.
-                tray_pending = true;
-                tray_retries += 1;
-                let delay = std::time::Duration::from_millis(500 * u64::from(tray_retries.min(20)));
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    let _ = tx.send(Command::RegisterTray);
-                });
-            }
-            Some(Command::TrayLost) => {}
-            Some(Command::RegisterTray) => {
-                tray_pending = false;
-                if let Some(old) = tray.take() {
-                    old.shutdown().await;
-                }
-                tray = TrayIcon::spawn(lang, events.clone(), unread).await;
-            }
-            Some(Command::Quit) | None => break,
-        }
-    }
-    if let Some(icon) = tray {
-        icon.shutdown().await;
-    }
-    shortcut.stop();
-    crate::exit::EXIT_OK
-}
-
-/// The global shortcut the agent watches, as the configuration wrote it.
-struct WatchedShortcut {
-    text: String,
-    /// `None` when it could not be watched (no display, taken, not a shortcut): logged.
-    watch: Option<ShortcutWatch>,
-}
-
-impl WatchedShortcut {
-    /// Starts watching `text`; each press asks the agent for the wizard.
-    fn watch(text: String, commands: UnboundedSender<Command>) -> WatchedShortcut {
-        let watch = match text.parse::<shortcut::Shortcut>() {
-            Ok(parsed) => {
-                let shown = parsed.to_string();
-                match crate::platform::watch_shortcut(parsed, move || {
-                    let _ = commands.send(Command::OpenWizard);
-                }) {
-                    Ok(watch) => {
-                        tracing::info!("global shortcut {shown} ready");
-                        Some(watch)
-                    }
-                    Err(e) => {
-                        tracing::warn!("no global shortcut: {e}");
-                        None
-                    }
-                }
-            }
-            Err(e) => {
-                tracing::warn!("{e}");
-                None
-            }
-        };
-        WatchedShortcut { text, watch }
-    }
-
-    fn stop(&mut self) {
-        if let Some(watch) = self.watch.take() {
-            watch.stop();
-            tracing::info!("global shortcut {} released", self.text);
-        }
-    }
+    Ok((agent, rx))
 }
 
 /// Makes the login items match `[agent] autostart` (IT's or the user's).
-async fn apply_autostart(wanted: Option<bool>) {
+pub(super) async fn apply_autostart(wanted: Option<bool>) {
     match tokio::task::spawn_blocking(move || autostart::apply(wanted)).await {
         Ok(Ok(change)) => tracing::info!("start at login: {change:?}"),
         Ok(Err(e)) => tracing::warn!("start at login: {e}"),
@@ -348,24 +241,8 @@ async fn apply_autostart(wanted: Option<bool>) {
     }
 }
 
-/// What the tray's events ask the agent to do.
-fn tray_events(commands: UnboundedSender<Command>) -> TrayEvents {
-    Arc::new(move |event| {
-        let command = match event {
-            TrayEvent::Activated | TrayEvent::Chosen(MenuId::Report) => Command::OpenWizard,
-            TrayEvent::Chosen(MenuId::MyTickets) => {
-                Command::OpenWindow(WindowKind::MyTickets, None)
-            }
-            TrayEvent::Chosen(MenuId::Settings) => Command::OpenWindow(WindowKind::Settings, None),
-            TrayEvent::Chosen(MenuId::Quit) => Command::Quit,
-            TrayEvent::HostLost => Command::TrayLost,
-        };
-        let _ = commands.send(command);
-    })
-}
-
 /// Capture first, window second: the wizard must never be in its own screenshot.
-async fn open_wizard_now(agent: &Arc<Agent>) {
+pub(super) async fn open_wizard_now(agent: &Arc<Agent>) {
     *agent.last_trigger.lock().await = Some(std::time::Instant::now());
     if agent.window.is_running(WindowKind::Wizard) {
         tracing::info!("the wizard is already open; not capturing over it");

@@ -3,8 +3,8 @@
 //! `pam_mkhomedir` often make them). The first files a report with a file and a screenshot while
 //! no help desk is configured, has the agent deliver it to the GLPI double, runs
 //! `guichet watch --once` and saves Settings; the second then tries to list and read every path
-//! Guichet created, and greps the first one's home and `/tmp` for the report: every attempt is
-//! refused, nothing is found, and every mode is 0700 or 0600. Then an installation left
+//! Guichet created, and greps the first one's home and its files in `/tmp` for the report: every
+//! attempt is refused, nothing is found, and every mode is 0700 or 0600. Then an installation left
 //! world-readable by an earlier version (its reports queued) is tightened at the next start, and
 //! its reports are delivered exactly once. No log line carries any of the report's content.
 
@@ -458,20 +458,25 @@ impl Checks<'_> {
         (!refused).then(|| format!("{program} {}: {}", path.display(), stderr(&out)))
     }
 
-    /// The files in which the second account's `grep -r` over the first one's home and `/tmp`
-    /// finds the report's text, phone or file.
+    /// The files in which the second account's `grep -r` over the first one's home and what
+    /// the first one left in `/tmp` finds the report's text, phone or file. Only the first
+    /// account's own files in `/tmp` are searched: the rest of `/tmp` may hold anything, this
+    /// test's own source and binary among them when the repository was cloned there (as CI may).
     fn grep_as_other(&self) -> Vec<PathBuf> {
+        let owned = Command::new("find")
+            .args(["/tmp", "-xdev", "-user", &self.owner.name, "-type", "f"])
+            .output()
+            .unwrap();
         let mut cmd = self.other.command("grep");
         cmd.args(["-r", "-l", "-a", "-F", "-D", "skip"]);
         for needle in self.report.needles() {
             cmd.arg("-e").arg(needle);
         }
-        let out = cmd
-            .arg("--")
-            .arg(&self.owner.home)
-            .arg("/tmp")
-            .output()
-            .unwrap();
+        cmd.arg("--").arg(&self.owner.home);
+        for path in stdout(&owned).lines() {
+            cmd.arg(path);
+        }
+        let out = cmd.output().unwrap();
         // 0: found, 1: nothing, 2: some folders refused (as they must be).
         assert!(
             matches!(out.status.code(), Some(0..=2)),

@@ -63,10 +63,10 @@ pub fn retry_after(value: &str) -> Option<Duration> {
 }
 
 impl Answer {
-    /// The body as JSON. A web page where JSON was due is a Wi-Fi login portal or a proxy
-    /// answering in the help desk's place.
+    /// The body as JSON, whatever its encoding ([`text`]). A web page where JSON was due is a
+    /// Wi-Fi login portal or a proxy answering in the help desk's place.
     pub fn json(&self) -> Result<Value, ConnectorError> {
-        serde_json::from_slice(&self.body).map_err(|e| {
+        serde_json::from_str(&text(&self.body)).map_err(|e| {
             if self.body.trim_ascii_start().starts_with(b"<") {
                 ConnectorError::NotHelpDesk {
                     status: self.status.as_u16(),
@@ -220,6 +220,15 @@ mod tests {
         let long = format!("{}é", "a".repeat(799));
         assert_eq!(snippet(long.as_bytes()), "a".repeat(200));
         assert_eq!(snippet(b"  Acc\xe8s refus\xe9  "), "Accès refusé");
+        let latin1 = Answer {
+            status: StatusCode::CREATED,
+            body: b"[\"Commentaires ajout\xe9s\"]".to_vec(),
+            retry_after: None,
+        };
+        assert_eq!(
+            latin1.json().expect("JSON whatever its encoding"),
+            serde_json::json!(["Commentaires ajoutés"])
+        );
         let long = "é".repeat(500);
         assert_eq!(snippet(long.as_bytes()).chars().count(), 200);
     }

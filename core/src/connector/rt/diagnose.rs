@@ -29,7 +29,7 @@ fn answered(answer: &Answer) -> String {
 
 /// REST2's own answer to `GET rt`: 401 before a token, the version after, JSON either way.
 fn is_rest2(answer: &Answer) -> bool {
-    let json = super::rest::json_of(&answer.body).is_some();
+    let json = answer.json().is_ok();
     json && (answer.status.as_u16() == 401 || answer.status.is_success())
 }
 

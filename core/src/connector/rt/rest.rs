@@ -4,9 +4,10 @@
 //!
 //! Those messages are in the requester's language, and RT 5.0 writes them without encoding
 //! them: in French, a comment is answered `["Commentaires ajout\xe9s"]`, Latin-1 under a UTF-8
-//! content type. So a body is read as UTF-8 when it is, else as Latin-1 ([`http::text`]), never
-//! refused for its encoding; and an update's success is read from its status, not its wording
-//! ([`RtConnector::act`]); where a change must have happened, the ticket is read back.
+//! content type. So a body is read as UTF-8 when it is, else as Latin-1 ([`http::text`], which
+//! [`Answer::json`] uses), never refused for its encoding; and an update's success is read from
+//! its status, not its wording ([`RtConnector::act`]); where a change must have happened, the
+//! ticket is read back.
 
 use super::RtConnector;
 use crate::connector::http::{self, snippet, Answer, ErrorBody};
@@ -18,7 +19,7 @@ use serde_json::Value;
 /// the languages Guichet speaks, lower case. The French ones are RT 5.0's own translations
 /// (`po/fr.po`): "Accès refusé", "permission refusée", "n’est pas valide", "Impossible de …",
 /// "Échec de …", "n’a pas pu être …", "Vous n’êtes pas autorisé …". Both apostrophes are listed.
-const REFUSALS: [&str; 20] = [
+const REFUSALS: [&str; 19] = [
     "permission denied",
     "isn't a valid",
     "is not a valid",
@@ -38,16 +39,10 @@ const REFUSALS: [&str; 20] = [
     "n'a pas pu",
     "ne peut",
     "pas de permission",
-    "permission refus",
 ];
 
 /// The `code` of errors read from RT's result messages.
 const MESSAGE_CODE: &str = "RT_MESSAGE";
-
-/// RT's answer as JSON, whatever its encoding; `None` when it is not JSON at all.
-pub(crate) fn json_of(body: &[u8]) -> Option<Value> {
-    serde_json::from_str(&http::text(body)).ok()
-}
 
 impl RtConnector {
     /// `path` under `/REST/2.0/`, authenticated.
@@ -62,14 +57,7 @@ impl RtConnector {
         if !answer.status.is_success() {
             return Err(error_of(&answer));
         }
-        let Some(value) = json_of(&answer.body) else {
-            return Err(answer
-                .json()
-                .err()
-                .unwrap_or_else(|| ConnectorError::Protocol {
-                    detail: "an answer that is not JSON".into(),
-                }));
-        };
+        let value = answer.json()?;
         refusal_in_messages(answer.status.as_u16(), &value).map_or(Ok(value), Err)
     }
 
@@ -86,15 +74,11 @@ impl RtConnector {
         if !answer.status.is_success() {
             return Err(error_of(&answer));
         }
-        match json_of(&answer.body) {
-            Some(value) => refusal_in_messages(answer.status.as_u16(), &value).map_or(Ok(()), Err),
-            None if answer.body.trim_ascii_start().starts_with(b"<") => {
-                Err(ConnectorError::NotHelpDesk {
-                    status: answer.status.as_u16(),
-                    detail: snippet(&answer.body),
-                })
-            }
-            None => {
+        match answer.json() {
+            Ok(value) => refusal_in_messages(answer.status.as_u16(), &value).map_or(Ok(()), Err),
+            // A web page: a portal answered in RT's place, nothing was done.
+            Err(e @ ConnectorError::NotHelpDesk { .. }) => Err(e),
+            Err(_) => {
                 tracing::debug!(
                     "RT answered {path} with HTTP {} and a body that is not JSON: taken as done",
                     answer.status
@@ -130,7 +114,10 @@ impl RtConnector {
 /// 4xx (a portal's or a proxy's page) is something other than the help desk, retried later.
 pub(crate) fn error_of(answer: &Answer) -> ConnectorError {
     let status = answer.status.as_u16();
-    let message = json_of(&answer.body).and_then(|v| v.get("message")?.as_str().map(str::to_owned));
+    let message = answer
+        .json()
+        .ok()
+        .and_then(|v| v.get("message")?.as_str().map(str::to_owned));
     let body = match message {
         Some(message) => ErrorBody::Desk {
             code: format!("HTTP_{status}"),

@@ -29,18 +29,7 @@ for _ in $(seq 60); do
   sleep 1
 done
 
-cat >"$demo/guichet.toml" <<TOML
-[server]
-kind = "rt"
-url = "http://127.0.0.1:$port"
-token = "$REQUESTOR_TOKEN"
-requestor = "$REQUESTOR"
-acceptance_field = "Accepted"
-satisfaction_field = "Satisfaction"
-
-[poll]
-interval_secs = 20
-TOML
+scripts/rt/server.sh guichet-config "$demo/rt" "$port" >"$demo/guichet.toml"
 
 cat >&2 <<TEXT
 

@@ -4,6 +4,10 @@
 #   scripts/rt/server.sh init DIR PORT  writes DIR/RT_SiteConfig.pm, creates DIR/rt.db, adds the
 #                                       users, tokens, rights and custom fields (DIR/env)
 #   scripts/rt/server.sh run DIR PORT   runs the server in the foreground on 127.0.0.1:PORT
+#   scripts/rt/server.sh guichet-config DIR PORT
+#                                       prints Guichet's configuration for DIR's requester (the
+#                                       demo's and scripts/rt/timed-loop.sh's; tickets checked
+#                                       every 20 s)
 # Nothing is written outside DIR: RT_SITE_CONFIG points RT at DIR's configuration.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -61,5 +65,22 @@ case "${1:-}" in
     # Two workers: each costs about 210 MB (ten by default would be over 2 GB).
     exec "$server" --server Starlet --host 127.0.0.1 --port "$port" --max-workers 2
     ;;
-  *) sed -n '2,8p' "$0" >&2; exit 2 ;;
+  guichet-config)
+    dir=$(realpath -m "$2"); port=$3
+    # shellcheck disable=SC1091
+    source "$dir/env"
+    cat <<TOML
+[server]
+kind = "rt"
+url = "http://127.0.0.1:$port"
+token = "$REQUESTOR_TOKEN"
+requestor = "$REQUESTOR"
+acceptance_field = "Accepted"
+satisfaction_field = "Satisfaction"
+
+[poll]
+interval_secs = 20
+TOML
+    ;;
+  *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac

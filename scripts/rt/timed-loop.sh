@@ -45,18 +45,7 @@ sleep 1
 dunst >/dev/null 2>&1 & pids+=($!)
 dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" >"$d/notify.log" 2>&1 & pids+=($!)
 export XDG_RUNTIME_DIR="$d/run"; mkdir -p -m 700 "$XDG_RUNTIME_DIR"
-cat >"$d/guichet.toml" <<TOML
-[server]
-kind = "rt"
-url = "http://127.0.0.1:$port"
-token = "$REQUESTOR_TOKEN"
-requestor = "$REQUESTOR"
-acceptance_field = "Accepted"
-satisfaction_field = "Satisfaction"
-
-[poll]
-interval_secs = 20
-TOML
+scripts/rt/server.sh guichet-config "$d/rt" "$port" >"$d/guichet.toml"
 export GUICHET_CONFIG="$d/guichet.toml" GUICHET_DATA_DIR="$d/data" GUICHET_LOG_DIR="$d/logs"
 "$g" >"$d/agent.log" 2>&1 & pids+=($!)
 sleep 2

@@ -250,23 +250,20 @@ impl RtServer {
 
     /// Every ticket whose subject is `subject` (no quote in it).
     pub fn tickets_with_subject(&self, subject: &str) -> Vec<u64> {
-        let query = format!("Subject = '{subject}'");
-        let answer = self.tech(
-            "GET",
-            "tickets",
-            &[("query", &query), ("per_page", "100")],
-            None,
-        );
-        ids(&answer["items"])
+        self.tickets_where(&format!("Subject = '{subject}'"))
     }
 
     /// Every ticket whose idempotency field is `key`.
     pub fn tickets_with_key(&self, key: &str) -> Vec<u64> {
-        let query = format!("CF.{{IdempotencyKey}} = '{key}'");
+        self.tickets_where(&format!("CF.{{IdempotencyKey}} = '{key}'"))
+    }
+
+    /// The ids of the tickets TicketSQL `query` finds, as the technician sees them.
+    fn tickets_where(&self, query: &str) -> Vec<u64> {
         let answer = self.tech(
             "GET",
             "tickets",
-            &[("query", &query), ("per_page", "100")],
+            &[("query", query), ("per_page", "100")],
             None,
         );
         ids(&answer["items"])

@@ -14,6 +14,7 @@
 //! - [`i18n`]: the French and English message catalogue.
 //! - [`ipc`]: the versioned request and response types.
 //! - [`logs`]: where the diagnostic logs live, and (feature `logging`) the processes' log set-up.
+//! - [`setting`]: the settings IT can lock, each key written once.
 //! - [`private`]: what Guichet writes is its user's alone (0700 directories, 0600 files, a
 //!   tightened earlier installation).
 //! - [`transport`]: the user-only local channel that carries them (one file per platform).
@@ -29,6 +30,7 @@ pub mod logs;
 pub mod notice;
 pub mod private;
 pub mod report;
+pub mod setting;
 pub mod ticket;
 pub mod transport;
 pub mod view;

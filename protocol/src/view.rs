@@ -155,9 +155,8 @@ pub struct SettingsView {
     pub version: String,
     /// The kind of help desk (`glpi`, `rt`), when one is configured.
     pub server_kind: Option<String>,
-    /// Settings IT locked in the system configuration (`server`, `defaults.phone`,
-    /// `agent.shortcut`…): shown read-only.
-    pub locked: Vec<String>,
+    /// Settings IT locked in the system configuration: shown read-only, "Set by IT".
+    pub locked: Vec<crate::setting::Lockable>,
     /// Who is signed in, when someone is.
     pub account: Option<AccountView>,
     /// Problems in the configuration files, each naming its file, line and key.

@@ -4,7 +4,7 @@
 //! agent applies what changed (tray menu, shortcut, login item) at once.
 
 use super::{ApiError, Guichet};
-use crate::config::layers;
+use crate::config::{layers, Lockable};
 use crate::i18n::{t, Lang};
 use crate::shortcut::{Shortcut, ShortcutError};
 use guichet_protocol::error::{ErrorCode, ErrorInfo, FieldError};
@@ -14,9 +14,9 @@ use guichet_protocol::report::Field;
 /// Why preferences were not saved.
 #[derive(Debug, thiserror::Error)]
 pub enum PreferencesError {
-    /// IT locked this key (`language`, `agent.shortcut`, `agent.autostart`).
+    /// IT locked this setting.
     #[error("{0} is locked by IT's configuration")]
-    Locked(&'static str),
+    Locked(Lockable),
     #[error(transparent)]
     Shortcut(#[from] ShortcutError),
     #[error("cannot save the user's settings: {0}")]
@@ -57,7 +57,7 @@ impl Guichet {
     pub fn save_preferences(&self, preferences: Preferences) -> Result<(), ApiError> {
         let config = &self.config;
         let mut user = self.sources.user.clone();
-        let check = |key: &'static str, same: bool| {
+        let check = |key: Lockable, same: bool| {
             if same || !config.is_locked(key) {
                 Ok(())
             } else {
@@ -65,7 +65,7 @@ impl Guichet {
             }
         };
         if let Some(language) = preferences.language {
-            check("language", language == self.lang)?;
+            check(Lockable::Language, language == self.lang)?;
             user.language = Some(language);
         }
         if let Some(text) = preferences.shortcut {
@@ -77,11 +77,11 @@ impl Guichet {
                 .shortcut()
                 .parse::<Shortcut>()
                 .is_ok_and(|c| c == shortcut);
-            check("agent.shortcut", same)?;
+            check(Lockable::AgentShortcut, same)?;
             user.agent.shortcut = Some(text);
         }
         if let Some(autostart) = preferences.autostart {
-            check("agent.autostart", config.agent.autostart == Some(autostart))?;
+            check(Lockable::AgentAutostart, config.agent.autostart == Some(autostart))?;
             user.agent.autostart = Some(autostart);
         }
         layers::save_user(&self.sources.settings_file, &user).map_err(PreferencesError::Save)?;

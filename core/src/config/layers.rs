@@ -7,23 +7,13 @@
 //! names the file, the line and the key, is shown in Settings and by `guichet doctor` (the CLI's
 //! other commands refuse to run on it, for IT's scripts).
 
-use super::{AgentConfig, Config, ServerConfig};
+use super::{AgentConfig, Config, Lockable, ServerConfig};
 use crate::i18n::{t, Lang};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The user's settings file, in the data directory.
 pub const SETTINGS_FILE: &str = "settings.toml";
-
-/// The keys IT can lock; the others are IT's alone anyway (the user's file cannot hold them).
-pub const LOCKABLE: [&str; 6] = [
-    "server",
-    "language",
-    "agent.shortcut",
-    "agent.autostart",
-    "defaults.phone",
-    "defaults.location",
-];
 
 /// What the user changed, as Guichet writes it. Never a secret: those are in the OS keyring.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -104,7 +94,7 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn is_locked(&self, key: &str) -> bool {
+    pub fn is_locked(&self, key: Lockable) -> bool {
         self.config.is_locked(key)
     }
 }
@@ -172,10 +162,10 @@ pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Loaded {
 
 /// The user's values over IT's, except where IT locked the key.
 pub fn merge(mut config: Config, user: &UserSettings) -> Config {
-    if !config.is_locked("language") && user.language.is_some() {
+    if !config.is_locked(Lockable::Language) && user.language.is_some() {
         config.language = user.language;
     }
-    if !config.is_locked("server") {
+    if !config.is_locked(Lockable::Server) {
         if let Some(server) = &user.server {
             let mut server = server.clone();
             // IT's App-Token and timeouts stay when the user only chose the same help desk.
@@ -188,9 +178,7 @@ pub fn merge(mut config: Config, user: &UserSettings) -> Config {
         }
     }
     let locked = config.locked.clone();
-    config
-        .agent
-        .merge_user(&user.agent, |key| locked.iter().any(|k| k == key));
+    config.agent.merge_user(&user.agent, |key| locked.contains(&key));
     config
 }
 

@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub mod layers;
+mod system;
+pub use guichet_protocol::setting::Lockable;
 pub use layers::{ConfigProblem, Loaded, UserSettings};
+pub use system::{system_config_path, write_system_file, SystemFileError};
 
 /// Environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "GUICHET_CONFIG";
@@ -47,8 +50,6 @@ pub enum Invalid {
     Net(#[from] crate::net::NetError),
     #[error(transparent)]
     Shortcut(#[from] crate::shortcut::ShortcutError),
-    #[error("locked: {0:?} is not a key that can be locked (one of: {all})", all = layers::LOCKABLE.join(", "))]
-    UnknownLock(String),
 }
 
 impl Invalid {
@@ -60,7 +61,6 @@ impl Invalid {
             Invalid::Limits(_) => "limits",
             Invalid::Net(NetError::ProxyUrl(_)) => "proxy.url",
             Invalid::Net(_) => "tls.extra_ca",
-            Invalid::UnknownLock(_) => "locked",
             Invalid::Shortcut(_) => "agent.shortcut",
         }
     }
@@ -69,10 +69,11 @@ impl Invalid {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Keys IT locks (system file only): the user's own value for them is ignored, and the
-    /// windows show them read-only. One of [`layers::LOCKABLE`].
+    /// Settings IT locks (system file only): the user's own value for them is ignored, and the
+    /// windows show them read-only. A key that is not a [`Lockable`] is refused when the file is
+    /// read, with the list of those that are.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub locked: Vec<String>,
+    pub locked: Vec<Lockable>,
     /// The help desk. Absent: reports are queued locally until IT configures one.
     pub server: Option<ServerConfig>,
     /// Categories offered when the help desk does not let this account read its own.
@@ -184,11 +185,11 @@ impl AgentConfig {
     }
 
     /// The user's agent settings over IT's, except the keys IT locked.
-    pub fn merge_user(&mut self, user: &AgentConfig, locked: impl Fn(&str) -> bool) {
-        if !locked("agent.shortcut") && user.shortcut.is_some() {
+    pub fn merge_user(&mut self, user: &AgentConfig, locked: impl Fn(Lockable) -> bool) {
+        if !locked(Lockable::AgentShortcut) && user.shortcut.is_some() {
             self.shortcut = user.shortcut.clone();
         }
-        if !locked("agent.autostart") && user.autostart.is_some() {
+        if !locked(Lockable::AgentAutostart) && user.autostart.is_some() {
             self.autostart = user.autostart;
         }
     }
@@ -224,13 +225,6 @@ impl Config {
         if let Some(server) = &self.server {
             server.check()?;
         }
-        if let Some(lock) = self
-            .locked
-            .iter()
-            .find(|k| !layers::LOCKABLE.contains(&k.as_str()))
-        {
-            return Err(Invalid::UnknownLock(lock.clone()));
-        }
         NetSettings {
             tls: self.tls.clone(),
             proxy: self.proxy.clone(),
@@ -240,14 +234,9 @@ impl Config {
         Ok(self.limits.check()?)
     }
 
-    /// Whether IT locked `key` (locking `server` locks every `server.…` key).
-    pub fn is_locked(&self, key: &str) -> bool {
-        self.locked.iter().any(|lock| {
-            key == lock
-                || key
-                    .strip_prefix(lock.as_str())
-                    .is_some_and(|rest| rest.starts_with('.'))
-        })
+    /// Whether IT locked `key`.
+    pub fn is_locked(&self, key: Lockable) -> bool {
+        self.locked.contains(&key)
     }
 
     /// Gives the help desk's HTTP settings the configuration's `[tls]` and `[proxy]`.
@@ -267,26 +256,6 @@ impl Config {
     }
 }
 
-/// Where IT puts the configuration of every user of a computer: `/etc/guichet/config.toml` on
-/// Linux, `%ProgramData%\Guichet\config.toml` on Windows, `/Library/Application
-/// Support/Guichet/config.toml` on macOS.
-pub fn system_config_path() -> Option<PathBuf> {
-    if cfg!(windows) {
-        let base = std::env::var_os("ProgramData")
-            .filter(|v| !v.is_empty())
-            .map_or_else(|| PathBuf::from(r"C:\ProgramData"), PathBuf::from);
-        Some(base.join("Guichet").join("config.toml"))
-    } else if cfg!(target_os = "macos") {
-        Some(PathBuf::from(
-            "/Library/Application Support/Guichet/config.toml",
-        ))
-    } else if cfg!(unix) {
-        Some(PathBuf::from("/etc/guichet/config.toml"))
-    } else {
-        None
-    }
-}
-
 /// Where Guichet keeps its outbox and caches.
 pub fn data_dir() -> Result<PathBuf, ConfigError> {
     guichet_protocol::transport::data_dir().ok_or(ConfigError::NoDataDir)
@@ -295,17 +264,6 @@ pub fn data_dir() -> Result<PathBuf, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_system_file_is_where_it_belongs_on_this_os() {
-        let path = system_config_path().expect("a system path");
-        #[cfg(target_os = "linux")]
-        assert_eq!(path, Path::new("/etc/guichet/config.toml"));
-        #[cfg(windows)]
-        assert!(path.ends_with(r"Guichet\config.toml"), "{}", path.display());
-        #[cfg(target_os = "macos")]
-        assert!(path.starts_with("/Library/Application Support/Guichet"));
-    }
 
     fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -18,10 +18,11 @@ use std::time::Duration;
 pub struct HttpConfig {
     /// The API's base URL (for GLPI, the `…/apirest.php` URL).
     pub url: String,
-    /// Whole-request timeout, seconds.
+    /// Whole-request timeout, seconds. Default [`DEFAULT_TIMEOUT_SECS`].
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
     /// TCP connect timeout, seconds: how long `report` may wait before saying "queued".
+    /// Default [`DEFAULT_CONNECT_TIMEOUT_SECS`].
     #[serde(default = "default_connect_timeout")]
     pub connect_timeout_secs: u64,
     /// The configuration's `[tls]` and `[proxy]`, copied here when it is loaded.
@@ -30,6 +31,11 @@ pub struct HttpConfig {
 }
 
 impl HttpConfig {
+    /// `url` with the default timeouts.
+    pub fn at(url: impl Into<String>) -> HttpConfig {
+        HttpConfig::new(url, DEFAULT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT_SECS)
+    }
+
     pub fn new(url: impl Into<String>, timeout_secs: u64, connect_timeout_secs: u64) -> HttpConfig {
         HttpConfig {
             url: url.into(),
@@ -47,11 +53,17 @@ impl HttpConfig {
     }
 }
 
+/// A request to the help desk gives up after this many seconds, unless IT sets `timeout_secs`.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Connecting to the help desk gives up after this many seconds, unless IT sets
+/// `connect_timeout_secs`.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
+
 fn default_timeout() -> u64 {
-    30
+    DEFAULT_TIMEOUT_SECS
 }
 fn default_connect_timeout() -> u64 {
-    5
+    DEFAULT_CONNECT_TIMEOUT_SECS
 }
 
 /// The network settings IT may set: `[tls]` and `[proxy]` in the configuration.

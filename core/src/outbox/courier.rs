@@ -53,8 +53,9 @@ enum Begun<'a, T> {
 }
 
 /// How long an attempt may still be under way at the help desk after it started, when its
-/// answer never came (the process was killed, the connection dropped): the request timeout.
-pub const DEFAULT_SETTLE: Duration = Duration::from_secs(30);
+/// answer never came (the process was killed, the connection dropped): the default request
+/// timeout, when no help desk (hence no timeout of IT's) is configured.
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(crate::net::DEFAULT_TIMEOUT_SECS);
 
 /// What one delivery attempt ended in.
 #[derive(Debug, Clone, PartialEq, Eq)]

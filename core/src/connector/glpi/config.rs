@@ -236,7 +236,7 @@ mod tests {
             password: "s3cret-pw".into(),
         };
         let mut server = ServerConfig::glpi(
-            HttpConfig::new("https://x/apirest.php", 30, 5),
+            HttpConfig::at("https://x/apirest.php"),
             super::GlpiConfig::default(),
         );
         server.desk.sign_in_with(&secret);

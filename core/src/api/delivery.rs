@@ -169,6 +169,7 @@ impl Guichet {
         Ok(outbox.next_due_ms()?)
     }
 
+    /// Puts failed outbox entry `id` back in line, due at once.
     pub async fn retry(&self, id: Uuid) -> Result<(), ApiError> {
         let _turn = self.outbox_turn.lock().await;
         Ok(self.open_outbox().await?.retry(id, self.now_ms())?)

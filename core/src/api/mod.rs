@@ -67,6 +67,8 @@ pub struct Guichet {
 }
 
 impl Guichet {
+    /// Guichet on `config` as given, its data in `data_dir` (tests and tools; the agent and the
+    /// CLI use [`Guichet::from_environment`]).
     pub fn new(
         config: Config,
         data_dir: PathBuf,
@@ -148,22 +150,27 @@ impl Guichet {
         )
     }
 
+    /// The language Guichet speaks to this user ([`Config::lang`]).
     pub fn lang(&self) -> Lang {
         self.lang
     }
 
+    /// The configuration in force, all layers merged.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
+    /// Where the outbox, the follow-up state, the profile and the caches live.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
 
+    /// The help desk's connector; `None` when none is configured or nobody is signed in.
     pub fn connector(&self) -> Option<&Arc<dyn Connector>> {
         self.connector.as_ref()
     }
 
+    /// The clock's time, ms since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
         unix_ms(self.clock.now())
     }
@@ -181,6 +188,7 @@ impl Guichet {
         Outbox::open_async(&self.outbox_dir(), OUTBOX_WAIT).await
     }
 
+    /// The clock every delay and timestamp is taken from.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }

@@ -57,6 +57,7 @@ impl Guichet {
         }
     }
 
+    /// The user's tickets from the help desk; `NotConfigured` without one.
     pub async fn tickets(&self) -> Result<Vec<TicketSummary>, ConnectorError> {
         match &self.connector {
             Some(c) => c.my_tickets().await,
@@ -69,6 +70,7 @@ impl Guichet {
         self.follow.read()
     }
 
+    /// The follow-up state's store, for the agent's poller to update.
     pub fn follow_store(&self) -> &FollowStore {
         &self.follow
     }
@@ -78,6 +80,7 @@ impl Guichet {
         self.connector.clone().map(StatusPoller::new)
     }
 
+    /// How often the poller checks the open tickets.
     pub fn poll_settings(&self) -> PollSettings {
         PollSettings::new(self.config.poll.interval())
     }

@@ -2,10 +2,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
-mod common;
-
-use common::{json, stderr, stdout, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::workstation::{self, json, stderr, stdout, Workstation};
 use guichet_test_support::{desktop, not_glpi};
 
 const DESCRIPTION: &str = "The projector in room 12 does not turn on since this morning.";
@@ -144,7 +142,7 @@ fn unreachable_help_desk_queues_promptly_then_flush_delivers_once() {
 
     // The help desk comes back.
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double again");
-    ws.configure(Some(&double.base_url()), common::TOKEN);
+    ws.configure(Some(&double.base_url()), workstation::TOKEN);
     let flush = ws.run(&["queue", "flush", "--json"]);
     assert_eq!(flush.status.code(), Some(0), "{}", stderr(&flush));
     let result = json(&flush);

@@ -4,14 +4,12 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
-mod common;
-
-use common::{pseudo_random_bytes, stderr, Workstation};
 use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::Outbox;
 use guichet_core::report::{Attachment, Report};
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
+use guichet_test_support::workstation::{self, pseudo_random_bytes, stderr, Workstation};
 use std::collections::HashMap;
 use std::time::Duration;
 use uuid::Uuid;
@@ -64,7 +62,7 @@ fn sigkill_during_flush_never_loses_or_duplicates_a_report() {
     }));
     let ws = Workstation::new(Some(&double.base_url()));
     let reports = queue_reports(&ws);
-    let kills = common::kill_flushes(
+    let kills = workstation::kill_flushes(
         || {
             ws.command(&["queue", "flush"])
                 .spawn()

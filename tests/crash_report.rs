@@ -8,11 +8,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{pseudo_random_bytes, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
 use guichet_test_support::rt;
+use guichet_test_support::workstation::{self, pseudo_random_bytes, stderr, Workstation};
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
 
@@ -111,7 +109,7 @@ fn file_reports(ws: &Workstation, reports: usize, seed: u64) -> Vec<Told> {
 
 /// `queue flush` killed at random moments, then one that runs to the end.
 fn flush_with_kills(ws: &Workstation, seed: u64) -> usize {
-    let kills = common::kill_flushes(
+    let kills = workstation::kill_flushes(
         || ws.command(&["queue", "flush"]).spawn().expect("flush"),
         6,
         50..800,

@@ -8,10 +8,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{json, pseudo_random_bytes, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::workstation::{self, json, pseudo_random_bytes, stderr, Workstation};
 use std::io::Write;
 use std::process::Command;
 
@@ -137,7 +135,7 @@ fn a_full_disk_refuses_the_report_clearly_and_loses_nothing() {
     assert_eq!(subjects.len(), QUEUED, "{listed}");
 
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
-    ws.configure(Some(&double.base_url()), common::TOKEN);
+    ws.configure(Some(&double.base_url()), workstation::TOKEN);
     let out = ws.run(&["queue", "flush"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let tickets = double.tickets();

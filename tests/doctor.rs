@@ -7,11 +7,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{json, Workstation, TOKEN};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::net;
+use guichet_test_support::workstation::{self, json, Workstation, TOKEN};
 use serde_json::Value;
 
 /// Runs `guichet doctor --json` in `lang` (`en_US.UTF-8`, `fr_FR.UTF-8`), with `env` added.
@@ -129,7 +127,7 @@ fn an_https_front_with_its_own_authority_is_refused_then_trusted_through_extra_c
         "--description",
         "Le vidéoprojecteur de la salle 12 ne s'allume plus.",
     ]);
-    assert!(double.tickets().is_empty(), "{}", common::stderr(&out));
+    assert!(double.tickets().is_empty(), "{}", workstation::stderr(&out));
 
     // IT deploys its authority: every step passes, and the queued report goes.
     ws.append_config(&format!("[tls]\nextra_ca = \"{}\"\n", pki.ca.display()));
@@ -152,7 +150,7 @@ fn an_https_front_with_its_own_authority_is_refused_then_trusted_through_extra_c
         "a Self-Service account cannot read categories"
     );
     let out = ws.run(&["queue", "flush"]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", workstation::stderr(&out));
     assert_eq!(
         double.tickets().len(),
         1,
@@ -202,7 +200,7 @@ fn a_real_proxy_carries_the_doctor_and_the_reports_and_no_proxy_is_honoured() {
         "--description",
         "L'imprimante du CDI affiche un bourrage papier.",
     ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", workstation::stderr(&out));
     assert_eq!(double.tickets().len(), 1);
     let after = std::fs::read_to_string(&proxy_log)
         .unwrap_or_default()
@@ -343,9 +341,12 @@ fn a_certificate_for_another_name_an_expired_one_and_a_proxy_asking_for_a_passwo
         "--description",
         "Le tableau numérique de la salle 4 ne répond plus au stylet.",
     ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", workstation::stderr(&out));
     assert_eq!(double.tickets().len(), 1);
-    assert!(!common::stdout(&out).contains(password) && !common::stderr(&out).contains(password));
+    assert!(
+        !workstation::stdout(&out).contains(password)
+            && !workstation::stderr(&out).contains(password)
+    );
 }
 
 #[test]
@@ -498,8 +499,8 @@ fn no_help_desk_and_a_broken_file_are_explained_first() {
     let out = ws.run(&["queue", "list"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        common::stderr(&out).contains("poll.interval_secs"),
+        workstation::stderr(&out).contains("poll.interval_secs"),
         "{}",
-        common::stderr(&out)
+        workstation::stderr(&out)
     );
 }

@@ -9,12 +9,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{json, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{read_file, start_dunst, wait_for, SessionBus, Xvfb};
 use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Window};
+use guichet_test_support::workstation::{self, json, stderr, Workstation};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::process::Command;
@@ -106,7 +104,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         lang: "fr_FR.UTF-8",
     };
     let window = Window::open(
-        &common::ui_binary(),
+        &workstation::ui_binary(),
         &desktop,
         &agent_log,
         &args.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -259,7 +257,7 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
         lang: "en_GB.UTF-8",
     };
     let window = Window::open(
-        &common::ui_binary(),
+        &workstation::ui_binary(),
         &desktop,
         &agent_log,
         &["--window", "settings"],

@@ -8,14 +8,12 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::Workstation;
 use guichet_core::protocol::i18n::t;
 use guichet_core::protocol::Lang;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
 use guichet_test_support::desktop::{read_file, Keyring, SessionBus, Xvfb};
 use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Window};
+use guichet_test_support::workstation::{self, Workstation};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::time::Duration;
@@ -63,7 +61,7 @@ fn settings_sign_in_is_refused_then_accepted_and_the_connection_test_passes() {
         lang: "fr_FR.UTF-8",
     };
     let window = Window::open(
-        &common::ui_binary(),
+        &workstation::ui_binary(),
         &desktop,
         &agent_log,
         &["--window", "settings"],
@@ -251,7 +249,7 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
         lang: "fr_FR.UTF-8",
     };
     let window = Window::open(
-        &common::ui_binary(),
+        &workstation::ui_binary(),
         &desktop,
         &agent_log,
         &["--window", "settings"],

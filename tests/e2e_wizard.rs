@@ -10,15 +10,13 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::Workstation;
 use guichet_core::capture::annotate::MASK_COLOUR;
 use guichet_core::capture::image::{self, Rgba, RgbaImage};
 use guichet_core::capture::Rect;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{self, wait_for, Guard, SessionBus};
 use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Session, Window};
+use guichet_test_support::workstation::{self, Workstation};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -130,7 +128,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let window = Window::open(&common::ui_binary(), &desktop, &agent.log, &[]);
+    let window = Window::open(&workstation::ui_binary(), &desktop, &agent.log, &[]);
     let session = &window.session;
     let session_time = window.session_time;
 
@@ -384,7 +382,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         format!(
             "[server]\nkind = \"glpi\"\nurl = \"{}\"\nuser_token = \"{}\"\n[limits]\nmax_attachments = 1\n",
             glpi.base_url(),
-            common::TOKEN
+            workstation::TOKEN
         ),
     )
     .unwrap();
@@ -410,7 +408,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         data: &ws.data,
         lang: "fr_FR.UTF-8",
     };
-    let window = Window::open(&common::ui_binary(), &desktop, &log, &[]);
+    let window = Window::open(&workstation::ui_binary(), &desktop, &log, &[]);
     let session = &window.session;
     session.wait("#subject", Duration::from_secs(30));
     assert!(session.find("#category").is_none(), "no category choice");

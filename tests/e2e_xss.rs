@@ -16,13 +16,11 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{json, stderr, Workstation, TOKEN};
 use guichet_core::connector::glpi::decode_entities;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{read_file, wait_for, SessionBus, Xvfb};
 use guichet_test_support::webdriver::{Desktop, Session, Window};
+use guichet_test_support::workstation::{self, json, stderr, Workstation, TOKEN};
 use guichet_test_support::xss_corpus::{Vector, IPC_MARK, SOLUTION_LABEL, TITLE_MARK};
 use guichet_test_support::xss_probes::{
     AUDIT, ENTRIES, ENTRY_CENTRE, HOOKS, INLINE_PROBE, STIR, TRACES,
@@ -84,7 +82,7 @@ fn script_payloads_from_the_help_desk_are_shown_inert_and_never_reach_the_ipc_br
     };
     let ticket = target.to_string();
     let window = Window::open(
-        &common::ui_binary(),
+        &workstation::ui_binary(),
         &desktop,
         &agent_log,
         &["--window", "my-tickets", "--ticket", &ticket],

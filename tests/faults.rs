@@ -5,9 +5,6 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
-mod common;
-
-use common::pseudo_random_bytes;
 use guichet_core::clock::SystemClock;
 use guichet_core::config::HttpConfig;
 use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
@@ -16,6 +13,7 @@ use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, Outbox};
 use guichet_core::report::{Attachment, Report};
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
+use guichet_test_support::workstation::{self, pseudo_random_bytes};
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -47,7 +45,7 @@ async fn thirty_percent_failures_still_deliver_every_report_exactly_once() {
     let connector = Arc::new(
         GlpiConnector::new(
             &HttpConfig::new(double.base_url(), 1, 1),
-            &GlpiConfig::with_user_token(common::TOKEN),
+            &GlpiConfig::with_user_token(workstation::TOKEN),
         )
         .expect("connector"),
     );

@@ -6,11 +6,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{json, stderr, stdout, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{read_file, start_dunst, wait_for, Guard, SessionBus, Xvfb};
+use guichet_test_support::workstation::{self, json, stderr, stdout, Workstation};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -260,7 +258,7 @@ fn actions_wait_offline_and_show_as_pending() {
     double.add_solution(ticket, "Restart it.").unwrap();
     let url = double.base_url();
     // The help desk goes away: the refusal is kept.
-    ws.configure(Some("http://127.0.0.1:9/apirest.php"), common::TOKEN);
+    ws.configure(Some("http://127.0.0.1:9/apirest.php"), workstation::TOKEN);
     let out = ws.run(&[
         "refuse",
         &n,
@@ -277,7 +275,7 @@ fn actions_wait_offline_and_show_as_pending() {
     let out = ws.run(&["tickets", "--json"]);
     assert_ne!(out.status.code(), Some(0), "the list needs the help desk");
     // Back: delivered once, the ticket reopened with the reason.
-    ws.configure(Some(&url), common::TOKEN);
+    ws.configure(Some(&url), workstation::TOKEN);
     let out = ws.run(&["queue", "flush"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let on_server = double.ticket(ticket).unwrap();

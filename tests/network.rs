@@ -11,11 +11,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{json, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{read_file, wait_for};
+use guichet_test_support::workstation::{json, Workstation};
 use std::process::Command;
 use std::time::{Duration, Instant};
 

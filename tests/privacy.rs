@@ -10,16 +10,15 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
 use base64::Engine as _;
-use common::accounts::Account;
-use common::desktop::{painted_display, wait_for, Guard, Xvfb};
-use common::{json, missing, stderr, stdout};
 use guichet_core::protocol::ipc::{Preferences, Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_core::protocol::Lang;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, TicketView};
+use guichet_test_support::accounts::Account;
+use guichet_test_support::desktop::{painted_display, wait_for, Guard, Xvfb};
+use guichet_test_support::missing;
+use guichet_test_support::workstation::{self, json, stderr, stdout};
 use std::ffi::OsStr;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -116,7 +115,7 @@ impl Desk {
             text.push_str(&format!(
                 "[server]\nkind = \"glpi\"\nurl = \"{}\"\nuser_token = \"{}\"\ntimeout_secs = 5\n",
                 double.base_url(),
-                common::TOKEN
+                workstation::TOKEN
             ));
         }
         std::fs::write(&self.config, text).unwrap();

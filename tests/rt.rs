@@ -6,12 +6,12 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{json, pseudo_random_bytes, stderr, stdout, Workstation};
 use guichet_core::outbox::Outbox;
 use guichet_test_support::desktop;
 use guichet_test_support::rt::RtServer;
+use guichet_test_support::workstation::{
+    self, json, pseudo_random_bytes, stderr, stdout, Workstation,
+};
 use std::time::Duration;
 
 const DESCRIPTION: &str = "Le vidéoprojecteur de la salle 12 ne s'allume plus depuis ce matin.";
@@ -47,7 +47,7 @@ fn doctor_on_rt(rt: &RtServer, ws: &Workstation) {
     let doctor = |ws: &Workstation| {
         let out = ws.run(&["doctor", "--json"]);
         serde_json::from_slice::<serde_json::Value>(&out.stdout)
-            .unwrap_or_else(|e| panic!("doctor --json ({e}): {}", common::stderr(&out)))
+            .unwrap_or_else(|e| panic!("doctor --json ({e}): {}", workstation::stderr(&out)))
     };
     let key_of = |report: &serde_json::Value, step: &str| {
         report["steps"]
@@ -344,7 +344,7 @@ fn sigkill_during_a_flush_of_queued_actions_writes_each_once_on_a_french_request
     queue(&["refuse", &last.to_string(), "--reason", &why, "--json"]);
     expected.extend([(last, more), (last, why)]);
 
-    let kills = common::kill_flushes(
+    let kills = workstation::kill_flushes(
         || {
             ws.command(&["queue", "flush"])
                 .spawn()
@@ -413,7 +413,7 @@ fn sigkill_during_flush_never_loses_or_duplicates_a_report_on_a_real_request_tra
     }
     std::fs::rename(&offline.data, &ws.data).expect("the queue moves to the RT workstation");
 
-    let kills = common::kill_flushes(
+    let kills = workstation::kill_flushes(
         || {
             ws.command(&["queue", "flush"])
                 .spawn()

@@ -7,11 +7,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{contains, files, json, stderr, Workstation};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
 use guichet_test_support::desktop;
+use guichet_test_support::workstation::{self, contains, files, json, stderr, Workstation};
 use std::process::Output;
 
 const PASSWORD: &str = "Mot-de-passe-7c1e9b-Tres-Secret";
@@ -336,9 +334,9 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
     outputs.keep("signin", &out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        common::stdout(&out).contains("enseignant"),
+        workstation::stdout(&out).contains("enseignant"),
         "{}",
-        common::stdout(&out)
+        workstation::stdout(&out)
     );
     let items = keyring.guichet_items();
     assert!(
@@ -373,7 +371,7 @@ fn a_sign_in_keeps_its_secret_in_the_keyring_only() {
             out.status.code(),
             Some(0),
             "{args:?}: {}{}",
-            common::stdout(&out),
+            workstation::stdout(&out),
             stderr(&out)
         );
     }

@@ -8,12 +8,10 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-mod common;
-
-use common::{pseudo_random_bytes, Workstation};
 use guichet_core::capture::image;
 use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
 use guichet_test_support::desktop::{painted_colour, painted_display, read_file, wait_for, Guard};
+use guichet_test_support::workstation::{self, pseudo_random_bytes, Workstation};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -261,8 +259,8 @@ fn queued_offline_then_delivered_exactly_once_despite_kills() {
         seed: 5,
         delay: Duration::from_millis(150),
     }));
-    ws.configure(Some(&double.base_url()), common::TOKEN);
-    let kills = common::kill_flushes(
+    ws.configure(Some(&double.base_url()), workstation::TOKEN);
+    let kills = workstation::kill_flushes(
         || {
             wine.guichet(&ws, &["queue", "flush"])
                 .stdout(Stdio::null())
@@ -380,7 +378,7 @@ fn configuration_and_data_live_where_windows_keeps_them() {
         format!(
             "[server]\nkind = \"glpi\"\nurl = \"{}\"\nuser_token = \"{}\"\n",
             double.base_url(),
-            common::TOKEN
+            workstation::TOKEN
         ),
     )
     .expect("config");
@@ -444,7 +442,7 @@ fn a_sign_in_keeps_the_token_in_the_credential_manager() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(format!("{}\n", common::TOKEN).as_bytes())
+        .write_all(format!("{}\n", workstation::TOKEN).as_bytes())
         .expect("token");
     let out = signin.wait_with_output().expect("signin");
     assert!(
@@ -463,9 +461,9 @@ fn a_sign_in_keeps_the_token_in_the_credential_manager() {
     assert!(flushed.status.success(), "{}", text(&flushed.stderr));
     assert_eq!(double.tickets().len(), 2);
     assert!(ws.data.is_dir(), "the data folder exists");
-    for (path, bytes) in common::files(&ws.data) {
+    for (path, bytes) in workstation::files(&ws.data) {
         assert!(
-            !common::contains(&bytes, common::TOKEN),
+            !workstation::contains(&bytes, workstation::TOKEN),
             "the token is in {}",
             path.display()
         );

@@ -3,7 +3,8 @@
 //! `core/tests/fuzz_corpus.rs`. Each reads the bytes as the product reads the same kind of input
 //! (a configuration file, a report draft, a help desk's answers, its HTML) and asserts what must
 //! hold whatever the input. None may panic: a panic is a bug found, in the product or in an
-//! invariant stated here (docs/RELIABILITY.md, "Fuzzing").
+//! invariant stated here (docs/RELIABILITY.md, "Fuzzing"). Compiled only with the `fuzzing`
+//! feature, never into the product.
 
 use crate::config::Config;
 use crate::connector::fuzz::{assert_safe_html, tags, Tag, MAX_ROWS};

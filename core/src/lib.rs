@@ -35,6 +35,7 @@ pub mod display;
 pub mod doctor;
 pub mod facts;
 pub mod follow;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz;
 pub mod html;

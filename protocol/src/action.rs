@@ -11,13 +11,31 @@ use std::path::PathBuf;
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ActionKind {
     /// More information for the technician.
-    Followup { message: String },
+    /// More information for the technician.
+    Followup {
+        /// The followup's text.
+        message: String,
+    },
     /// The solution works: the ticket is closed.
-    Approve { comment: Option<String> },
+    /// The solution works: the ticket is closed.
+    Approve {
+        /// A word for the technician, if the user wrote one.
+        comment: Option<String>,
+    },
     /// The solution does not work: the ticket is reopened, with the reason.
-    Refuse { reason: String },
+    /// The solution does not work: the ticket is reopened.
+    Refuse {
+        /// Why it does not work.
+        reason: String,
+    },
     /// The satisfaction survey: 0–5 and an optional comment.
-    Rate { score: i32, comment: Option<String> },
+    /// The satisfaction survey.
+    Rate {
+        /// From 0 (unhappy) to 5 (very happy).
+        score: i32,
+        /// A comment, if the user wrote one.
+        comment: Option<String>,
+    },
 }
 
 impl ActionKind {
@@ -37,7 +55,9 @@ impl ActionKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct ActionInput {
+    /// The ticket acted on.
     pub ticket: TicketId,
+    /// What is done to it.
     pub kind: ActionKind,
     /// Files for a followup.
     #[serde(default)]

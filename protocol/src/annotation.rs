@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// What an annotation does to its rectangle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
@@ -21,9 +22,13 @@ pub enum AnnotationKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Rect {
+    /// Left edge, in pixels from the screen's left.
     pub x: u32,
+    /// Top edge, in pixels from the screen's top.
     pub y: u32,
+    /// Width in pixels.
     pub w: u32,
+    /// Height in pixels.
     pub h: u32,
 }
 
@@ -38,7 +43,10 @@ impl fmt::Display for Rect {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Annotation {
+    /// Index of the screen in the capture (and in the wizard's previews).
     pub screen: usize,
+    /// Mask or highlight.
     pub kind: AnnotationKind,
+    /// Where, in that screen's physical pixels.
     pub rect: Rect,
 }

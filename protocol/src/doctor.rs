@@ -32,9 +32,11 @@ pub enum DoctorStep {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum CheckStatus {
+    /// The step works.
     Pass,
     /// Works, with a limit worth knowing.
     Warn,
+    /// The step failed: reports cannot reach the help desk until it is fixed.
     Fail,
     /// Not checked: it does not apply, or an earlier step failed.
     Skip,
@@ -45,7 +47,9 @@ pub enum CheckStatus {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct DoctorCheck {
+    /// Which step this is.
     pub step: DoctorStep,
+    /// How it went.
     pub status: CheckStatus,
     /// What was found and, on failure, what to do, in the user's language.
     pub message: String,
@@ -65,10 +69,12 @@ pub struct DoctorReport {
     pub ok: bool,
     /// The help desk's address checked, if one is configured.
     pub server: Option<String>,
+    /// Every step in the order it ran, skipped ones included.
     pub steps: Vec<DoctorCheck>,
 }
 
 impl DoctorReport {
+    /// A report of `steps` for `server`; `ok` when there is at least one step and none failed.
     pub fn new(server: Option<String>, steps: Vec<DoctorCheck>) -> DoctorReport {
         let ok = !steps.is_empty()
             && steps.iter().all(|s| {

@@ -11,10 +11,15 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
+    /// The help desk could not be reached: what was sent waits in the outbox.
     Offline,
+    /// The help desk refused the credentials: someone must sign in again.
     Unauthorized,
+    /// What the user typed is not acceptable; `fields` says where.
     Validation,
+    /// The help desk answered with an error of its own.
     Server,
+    /// A fault of Guichet or of this computer (a disk, a database); the log has the detail.
     Internal,
 }
 
@@ -24,7 +29,9 @@ pub enum ErrorCode {
 #[serde(rename_all = "camelCase")]
 #[error("{message}")]
 pub struct ErrorInfo {
+    /// What the windows and scripts branch on.
     pub code: ErrorCode,
+    /// What happened and what to do, in the user's language.
     pub message: String,
     /// For validation errors: each problem beside its field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -36,13 +43,16 @@ pub struct ErrorInfo {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
+    /// The form field to show the problem beside.
     pub field: Field,
     /// The catalogue key of the problem (`validation.subject.empty`…), for tests and scripts.
     pub key: String,
+    /// The problem, in the user's language.
     pub message: String,
 }
 
 impl FieldError {
+    /// A problem with `field`, its catalogue `key` and its worded `message`.
     pub fn new(field: Field, key: &str, message: String) -> FieldError {
         FieldError {
             field,
@@ -53,6 +63,7 @@ impl FieldError {
 }
 
 impl ErrorInfo {
+    /// An error with `code` and `message`, attached to no field.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ErrorInfo {
         ErrorInfo {
             code,

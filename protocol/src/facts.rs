@@ -9,23 +9,37 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ScreenInfo {
+    /// The monitor's name as the system gives it ("DP-1").
     pub name: String,
+    /// Width in physical pixels.
     pub width: u32,
+    /// Height in physical pixels.
     pub height: u32,
+    /// Physical pixels per logical pixel (1.0, 1.25, 2.0…).
     pub scale: f32,
 }
 
+/// What a technician needs to know about the computer a report comes from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MachineFacts {
+    /// The computer's network name.
     pub hostname: String,
+    /// The operating system's name and version ("Debian GNU/Linux 12").
     pub os: String,
+    /// The kernel version, when the system reports one.
     pub kernel: Option<String>,
+    /// The login name of the user who filed the report.
     pub user: String,
+    /// Seconds since the computer started.
     pub uptime_secs: u64,
+    /// Installed memory, in bytes.
     pub memory_total_bytes: u64,
+    /// Memory still available, in bytes.
     pub memory_available_bytes: u64,
+    /// Free space on the disk holding the user's home, in bytes; `None` when it cannot be read.
     pub disk_free_bytes: Option<u64>,
+    /// The computer's IP addresses (loopback left out).
     pub ip_addresses: Vec<String>,
     /// Empty when there is no display, or when the caller runs headless.
     pub screens: Vec<ScreenInfo>,

@@ -14,8 +14,10 @@ pub const LANG_ENV: &str = "GUICHET_LANG";
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// French, the default: Guichet's users are French public servants.
     #[default]
     Fr,
+    /// English.
     En,
 }
 
@@ -42,6 +44,7 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// The language's ISO 639-1 code (`fr`, `en`), as the catalogue files and the UI name it.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Fr => "fr",

@@ -19,6 +19,8 @@
 //!   tightened earlier installation).
 //! - [`transport`]: the user-only local channel that carries them (one file per platform).
 
+#![deny(missing_docs)]
+
 pub mod action;
 pub mod annotation;
 pub mod doctor;

@@ -127,16 +127,23 @@ mod setup {
     /// Why the log file could not be opened: the process logs to standard error only.
     #[derive(Debug, thiserror::Error)]
     pub enum LogSetupError {
+        /// Neither the platform's state directory nor the variable names one.
         #[error("no log directory: set {}", super::LOG_DIR_ENV)]
         NoDirectory,
+        /// The log directory could not be created.
         #[error("cannot create the log directory {dir}: {source}")]
         Create {
+            /// The directory.
             dir: std::path::PathBuf,
+            /// Why.
             source: std::io::Error,
         },
+        /// The day's log file could not be opened.
         #[error("cannot open the log file in {dir}: {source}")]
         Open {
+            /// The log directory.
             dir: std::path::PathBuf,
+            /// Why.
             source: tracing_appender::rolling::InitError,
         },
     }

@@ -10,23 +10,30 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Notice {
+    /// The ticket concerned.
     pub ticket: TicketId,
+    /// Its subject, to name it in the notification.
     pub subject: String,
+    /// What happened to it.
     pub kind: NoticeKind,
 }
 
+/// What a [`Notice`] tells: each kind is one notification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum NoticeKind {
     /// A technician added a followup.
     Followup {
+        /// The followup's id on the help desk.
         followup: u64,
     },
     /// A solution waits for the user to accept or refuse it.
     Solved {
+        /// The solution's id on the help desk.
         solution: u64,
     },
+    /// The ticket was closed.
     Closed,
     /// The satisfaction survey can be answered.
     Survey,

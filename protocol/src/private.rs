@@ -118,7 +118,9 @@ fn narrow(file: &File) -> std::io::Result<()> {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot make {path} private: {source}")]
 pub struct TightenError {
+    /// The file or directory.
     pub path: PathBuf,
+    /// Why it could not be changed.
     #[source]
     pub source: std::io::Error,
 }

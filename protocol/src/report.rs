@@ -8,7 +8,9 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Category {
+    /// The category's id on the help desk.
     pub id: u64,
+    /// Its full path, as people read it.
     pub name: String,
 }
 
@@ -17,11 +19,17 @@ pub struct Category {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
+    /// Most characters in a subject.
     pub subject_max: usize,
+    /// Fewest characters in a description.
     pub description_min: usize,
+    /// Most characters in a description.
     pub description_max: usize,
+    /// Most files attached to one report or followup.
     pub max_attachments: usize,
+    /// Most bytes in one attached file.
     pub attachment_max_bytes: u64,
+    /// Most bytes in all of a report's files together.
     pub attachments_total_max_bytes: u64,
     /// File extensions Guichet sends, lower case, without the dot: this computer's setting
     /// (`[limits] allowed_extensions`, IT's), not the help desk's (RT has no such list; GLPI's
@@ -79,10 +87,15 @@ impl Limits {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum Field {
+    /// The report's subject.
     Subject,
+    /// The report's description.
     Description,
+    /// The chosen category.
     Category,
+    /// The phone number to call back.
     Phone,
+    /// The attached files (and screenshots).
     Attachments,
     /// A followup's text.
     Message,
@@ -99,8 +112,10 @@ pub enum Field {
 /// Contradictory limits in the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LimitsError {
+    /// `description_min` is above `description_max`.
     #[error("limits.description_min is larger than limits.description_max")]
     DescriptionBounds,
+    /// `attachment_max_bytes` is above `attachments_total_max_bytes`.
     #[error("limits.attachment_max_bytes is larger than limits.attachments_total_max_bytes")]
     AttachmentBounds,
 }
@@ -110,11 +125,17 @@ pub enum LimitsError {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportInput {
+    /// A one-line summary of the problem.
     pub subject: String,
+    /// What happens, in the user's words.
     pub description: String,
+    /// A category's id or full name; `None` leaves it to the help desk.
     pub category: Option<String>,
+    /// The phone number to call back; `None` uses the remembered one.
     pub phone: Option<String>,
+    /// Where the user is (office, room); `None` uses the remembered one.
     pub location: Option<String>,
+    /// Files to attach, by path.
     #[serde(default)]
     pub attachments: Vec<PathBuf>,
     /// The user agreed to attach the end of the agent's diagnostic log (`guichet-log.txt`).

@@ -21,6 +21,7 @@ pub type TicketId = u64;
 pub struct ChangeStamp(pub String);
 
 impl ChangeStamp {
+    /// A stamp of the help desk's `text`.
     pub fn new(text: impl Into<String>) -> ChangeStamp {
         ChangeStamp(text.into())
     }
@@ -51,15 +52,22 @@ impl std::fmt::Display for ChangeStamp {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum TicketStatus {
+    /// Filed, nobody assigned yet.
     New,
+    /// A technician works on it.
     Assigned,
+    /// Work is scheduled.
     Planned,
+    /// On hold, often waiting for the user.
     Waiting,
+    /// A solution was proposed: the user may accept or refuse it.
     Solved,
+    /// Closed: nothing more happens to it.
     Closed,
 }
 
 impl TicketStatus {
+    /// The status as people read it, from the catalogue (`status.<name>`).
     pub fn label(self, lang: Lang) -> String {
         let key = match self {
             TicketStatus::New => "status.new",
@@ -85,7 +93,9 @@ impl TicketStatus {
 pub enum SolutionStatus {
     /// Waiting for the requester to accept or refuse it.
     Waiting,
+    /// The requester accepted it: the ticket closes.
     Accepted,
+    /// The requester refused it: the ticket was reopened.
     Refused,
 }
 
@@ -94,7 +104,9 @@ pub enum SolutionStatus {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum TimelineKind {
+    /// A message added to the ticket, by the user or a technician.
     Followup,
+    /// A solution a technician proposed.
     Solution,
 }
 
@@ -103,7 +115,9 @@ pub enum TimelineKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEntry {
+    /// The entry's id on the help desk; ids grow with time.
     pub id: u64,
+    /// Followup or solution.
     pub kind: TimelineKind,
     /// The help desk's own text of the date, as it wrote it.
     pub date: String,
@@ -123,7 +137,9 @@ pub struct TimelineEntry {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketDocument {
+    /// The document's id on the help desk.
     pub id: u64,
+    /// Its file name.
     pub name: String,
 }
 
@@ -134,6 +150,7 @@ pub struct TicketDocument {
 pub struct Survey {
     /// 0–5 once answered.
     pub score: Option<u8>,
+    /// The user's comment, when they wrote one.
     pub comment: Option<String>,
 }
 
@@ -142,8 +159,11 @@ pub struct Survey {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketSummary {
+    /// The ticket's number.
     pub id: TicketId,
+    /// Its subject.
     pub subject: String,
+    /// Where it stands.
     pub status: TicketStatus,
     /// The last change, as the help desk marks it ("2026-11-28 13:30:00" for GLPI).
     #[serde(rename = "updated")]
@@ -157,7 +177,9 @@ pub struct TicketSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketState {
+    /// The ticket's number.
     pub id: TicketId,
+    /// Where it stands.
     pub status: TicketStatus,
     /// Any followup, solution or document changes it.
     #[serde(rename = "updated")]
@@ -172,21 +194,30 @@ pub struct TicketState {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketDetail {
+    /// The ticket's number.
     pub id: TicketId,
+    /// Its subject.
     pub subject: String,
+    /// Where it stands.
     pub status: TicketStatus,
     /// When it was opened, as the help desk wrote it.
     pub opened: String,
+    /// The same moment, ms since the Unix epoch, when the connector could read it.
     #[serde(default)]
     pub opened_at_ms: Option<i64>,
+    /// The last change, as the help desk marks it.
     #[serde(rename = "updated")]
     pub stamp: ChangeStamp,
+    /// The last change, ms since the Unix epoch, for display.
     #[serde(default)]
     pub updated_at_ms: Option<i64>,
     /// Sanitised HTML of the original description.
     pub description_html: String,
+    /// Followups and solutions, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The files on the ticket.
     pub documents: Vec<TicketDocument>,
+    /// The satisfaction survey; `None` until the help desk opens one.
     pub survey: Option<Survey>,
 }
 
@@ -221,6 +252,7 @@ impl TicketDetail {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct RejectedFile {
+    /// The file's name.
     pub name: String,
     /// Why, in the help desk's own words; for a reason of Guichet's own ([`RejectedFile::code`])
     /// the catalogue's English words, which scripts reading the JSON keep seeing.

@@ -23,7 +23,9 @@ pub enum EntryState {
     Failed,
     /// The ticket exists, but the help desk refused some files.
     Delivered {
+        /// The ticket created.
         ticket: TicketId,
+        /// The files the help desk refused.
         rejected: Vec<RejectedFile>,
     },
 }
@@ -33,16 +35,25 @@ pub enum EntryState {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "status", rename_all = "camelCase")]
 pub enum SubmitOutcome {
+    /// Delivered: `ticket` is the number to quote.
     Sent {
+        /// The ticket created (or acted on).
         ticket: TicketId,
+        /// Files the help desk refused while accepting the rest.
         rejected: Vec<RejectedFile>,
     },
+    /// Kept in the outbox and tried again later.
     Queued {
+        /// The outbox entry.
         id: Uuid,
+        /// Why it was not sent now, in the user's language.
         reason: ErrorInfo,
     },
+    /// Refused for good; kept in the outbox until retried or dismissed.
     Failed {
+        /// The outbox entry.
         id: Uuid,
+        /// Why, in the user's language.
         error: ErrorInfo,
     },
 }
@@ -52,26 +63,38 @@ pub enum SubmitOutcome {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct QueueItem {
+    /// The outbox entry.
     pub id: Uuid,
     /// A report's subject, or what an action does ("Refuse the solution of #815").
     pub subject: String,
     /// For actions: the ticket and what is done to it.
     pub ticket: Option<TicketId>,
+    /// The action, for an action; `None` for a report.
     pub action: Option<ActionKind>,
+    /// When it entered the outbox, ms since the Unix epoch.
     pub created_at_ms: i64,
+    /// Where it stands.
     pub state: EntryState,
+    /// Delivery attempts so far.
     pub attempts: u32,
+    /// When the next attempt is due, ms since the Unix epoch.
     pub next_attempt_ms: i64,
+    /// The names of its files.
     pub attachments: Vec<String>,
+    /// Why the last attempt failed; `None` before any attempt failed.
     pub last_error: Option<ErrorInfo>,
 }
 
+/// A report or action that reached the help desk in a flush.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct SentItem {
+    /// Its outbox entry.
     pub id: Uuid,
+    /// The ticket created or acted on.
     pub ticket: TicketId,
+    /// The files the help desk refused.
     pub rejected: Vec<RejectedFile>,
 }
 
@@ -80,8 +103,11 @@ pub struct SentItem {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct FlushSummary {
+    /// Delivered by this flush.
     pub sent: Vec<SentItem>,
+    /// Still waiting, to be tried again.
     pub waiting: Vec<QueueItem>,
+    /// Refused for good: retry or dismiss them.
     pub failed: Vec<QueueItem>,
     /// Some of those waiting were left alone: an earlier attempt, whose answer never came, may
     /// still be under way at the help desk until then (ms since the epoch).
@@ -94,16 +120,22 @@ pub struct FlushSummary {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum CategorySource {
+    /// Read from the help desk just now.
     HelpDesk,
+    /// The help desk's list as last read, kept on this computer.
     Cache,
+    /// IT's list from the configuration file.
     Configuration,
 }
 
+/// The categories offered, and where they come from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryList {
+    /// The categories, by full name.
     pub categories: Vec<Category>,
+    /// Where they come from.
     pub source: CategorySource,
 }
 
@@ -112,10 +144,12 @@ pub struct CategoryList {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct MyTickets {
+    /// The user's tickets.
     pub tickets: Vec<TicketSummary>,
     /// Set when the help desk could not be reached: `tickets` then come from this computer's
     /// follow-up state.
     pub offline: Option<ErrorInfo>,
+    /// Notices the user has not opened yet.
     pub unread: Vec<Notice>,
     /// The language the window should speak (the configuration may force one).
     pub language: Lang,
@@ -126,6 +160,7 @@ pub struct MyTickets {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct TicketView {
+    /// The ticket itself.
     pub detail: TicketDetail,
     /// This ticket's actions still in the outbox (waiting, or stopped on an error).
     pub pending: Vec<QueueItem>,
@@ -143,15 +178,21 @@ pub struct TicketView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
+    /// The remembered phone number (IT's when locked).
     pub phone: Option<String>,
+    /// The remembered location (IT's when locked).
     pub location: Option<String>,
     /// The help desk's address; `None` when none is configured (reports stay on this computer).
     pub server: Option<String>,
+    /// The global shortcut that opens the wizard ("Ctrl+Alt+G").
     pub shortcut: String,
+    /// The language Guichet speaks.
     pub language: Lang,
+    /// How often open tickets are checked, in seconds.
     pub poll_interval_secs: u64,
     /// Reports and actions waiting in the outbox.
     pub queued: usize,
+    /// Guichet's version.
     pub version: String,
     /// The kind of help desk (`glpi`, `rt`), when one is configured.
     pub server_kind: Option<String>,
@@ -185,12 +226,16 @@ pub struct AccountView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum WindowKind {
+    /// The report wizard.
     Wizard,
+    /// "My tickets".
     MyTickets,
+    /// The Settings window.
     Settings,
 }
 
 impl WindowKind {
+    /// Every window, in the order the tray menu lists them.
     pub const ALL: [WindowKind; 3] = [
         WindowKind::Wizard,
         WindowKind::MyTickets,
@@ -206,6 +251,7 @@ impl WindowKind {
         }
     }
 
+    /// The window named `arg` on the command line (see [`WindowKind::arg`]).
     pub fn from_arg(arg: &str) -> Option<WindowKind> {
         WindowKind::ALL.into_iter().find(|w| w.arg() == arg)
     }
@@ -216,7 +262,9 @@ impl WindowKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct WindowLaunch {
+    /// The window to open.
     pub window: WindowKind,
+    /// For "My tickets": the ticket to show first.
     pub ticket: Option<TicketId>,
 }
 
@@ -225,18 +273,24 @@ pub struct WindowLaunch {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct ScreenshotChoice {
+    /// Indexes of the captured screens to attach; empty attaches none.
     pub screens: Vec<usize>,
+    /// Masks (burned in) and highlights on those screens.
     pub annotations: Vec<crate::annotation::Annotation>,
 }
 
+/// One captured screen as the wizard previews it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct ScreenPreview {
+    /// Its index in the capture.
     pub index: usize,
+    /// Its name for people ("Left screen").
     pub name: String,
     /// Physical pixels of the capture; annotations use these coordinates.
     pub width: u32,
+    /// Physical pixels of the capture.
     pub height: u32,
     /// A downscaled JPEG for display, base64.
     pub preview_jpeg_base64: String,
@@ -247,11 +301,17 @@ pub struct ScreenPreview {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct WizardContext {
+    /// The categories offered.
     pub categories: CategoryList,
+    /// The phone number to pre-fill (remembered, else IT's).
     pub phone: Option<String>,
+    /// The location to pre-fill (remembered, else IT's).
     pub location: Option<String>,
+    /// The facts that will be added to the ticket, shown to the user.
     pub facts: MachineFacts,
+    /// The limits the report must respect.
     pub limits: Limits,
+    /// The screens captured at the trigger.
     pub screens: Vec<ScreenPreview>,
     /// Screens that could not be captured, by name.
     pub capture_failures: Vec<String>,
@@ -259,6 +319,7 @@ pub struct WizardContext {
     /// language; the wizard says it and goes on without a screenshot.
     #[serde(default)]
     pub capture_problem: Option<String>,
+    /// The language the wizard should speak.
     pub language: Lang,
 }
 
@@ -267,11 +328,14 @@ pub struct WizardContext {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct InlineFile {
+    /// The file's name.
     pub name: String,
+    /// Its bytes, base64 (standard alphabet, padded).
     pub base64: String,
 }
 
 impl InlineFile {
+    /// `bytes` named `name`, encoded for the wire.
     pub fn new(name: String, bytes: &[u8]) -> InlineFile {
         use base64::Engine;
         InlineFile {

@@ -2,14 +2,14 @@
 //! go through the core's one screenshot pipeline (the agent used to encode under 10 MiB always).
 
 use super::{Agent, DESCRIPTION};
-use crate::common::desktop::Xvfb;
-use crate::common::Workstation;
 use guichet_core::capture::image::{Rgba, RgbaImage};
 use guichet_core::capture::{encode, EncodeOptions};
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::view::{ScreenshotChoice, SubmitOutcome};
 use guichet_core::report::ReportInput;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_test_support::desktop::Xvfb;
+use guichet_test_support::workstation::Workstation;
 use std::process::Command;
 
 /// IT's per-file limit in this test: far below what this noisy screen takes at full quality.

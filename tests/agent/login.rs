@@ -2,12 +2,12 @@
 //! the configuration, and applies a new language, shortcut or start at login at once.
 
 use super::{Agent, LIMIT};
-use crate::common::{self, Workstation};
 use guichet_core::protocol::error::ErrorCode;
 use guichet_core::protocol::ipc::{Preferences, Request, Response};
 use guichet_core::protocol::report::Field;
 use guichet_core::protocol::Lang;
 use guichet_test_support::desktop::{read_file, wait_for, SessionBus, Xvfb};
+use guichet_test_support::workstation::{self, Workstation};
 
 #[test]
 fn the_agent_makes_its_start_at_login_match_the_configuration() {
@@ -57,7 +57,7 @@ fn the_agent_makes_its_start_at_login_match_the_configuration() {
     assert!(text.contains("Type=Application"), "{text}");
 
     // Off: the entry is gone.
-    ws.configure(None, common::TOKEN);
+    ws.configure(None, workstation::TOKEN);
     ws.append_config("[agent]\nautostart = false\n");
     run_agent("off", "start at login: Removed { existed: true }");
     assert!(!entry.exists(), "the autostart entry is removed");

@@ -5,19 +5,15 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-// The `guichet` binary's own helpers (they need `env!("CARGO_BIN_EXE_guichet")`, which only this
-// package's tests have), shared with the tests beside this folder.
-#[path = "../common/mod.rs"]
-mod common;
 mod limits;
 mod login;
 mod tray;
 
-use common::{json, stderr, Workstation};
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{read_file, wait_for, Guard, SessionBus, Xvfb};
+use guichet_test_support::workstation::{json, stderr, Workstation};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;

@@ -2,8 +2,8 @@
 //! at: at a login, the agent and the host start together.
 
 use super::{Agent, LIMIT};
-use crate::common::Workstation;
 use guichet_test_support::desktop::{poll_until, wait_for, SessionBus, Xvfb};
+use guichet_test_support::workstation::Workstation;
 use std::time::Duration;
 
 const WATCHER: &str = "org.kde.StatusNotifierWatcher";

@@ -10,6 +10,8 @@ use async_trait::async_trait;
 use guichet_protocol::view::{FlushSummary, QueueItem, SubmitOutcome};
 use uuid::Uuid;
 
+/// The outbox operations, done by whoever holds the outbox: [`Guichet`] itself in process, or
+/// the agent, which hands them to its outbox worker.
 #[async_trait]
 pub trait OutboxOwner: Send + Sync {
     /// Makes the report durable, then tries it once.

@@ -6,6 +6,7 @@
 
 pub mod categories;
 #[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub(crate) mod fuzz;
 pub mod glpi;
 pub mod http;

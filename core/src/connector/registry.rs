@@ -199,6 +199,7 @@ kinds! {
 }
 
 /// Each kind's fuzz target (`fuzz/fuzz_targets/<kind>.rs`), named as its kind.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz {
     pub use super::glpi::fuzz::answers as glpi;

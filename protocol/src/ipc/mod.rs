@@ -24,17 +24,21 @@ pub const PROTOCOL_VERSION: u32 = 6;
 /// Longest accepted message (a screenshot preview is the largest).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
+/// What a client asks the agent (or the CLI's in-process dispatch); each has its [`Response`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Request {
     /// First message on every connection.
     Hello {
+        /// The client's [`PROTOCOL_VERSION`].
         version: u32,
     },
     /// Capture the screens, then open the wizard (the tray, the shortcut, a second `guichet`).
     OpenWizard,
+    /// Open one of the windows (or bring it to the front).
     OpenWindow {
+        /// Which window.
         window: WindowKind,
         /// For "My tickets": the ticket to show (a notification was clicked).
         #[serde(default)]
@@ -42,6 +46,7 @@ pub enum Request {
     },
     /// A window is interactive, with its content (for the wizard: the screenshot) shown.
     WindowReady {
+        /// The window that is ready.
         window: WindowKind,
     },
     /// The wizard's initial data, including previews of the capture taken at the trigger.
@@ -50,36 +55,51 @@ pub enum Request {
     Recapture,
     /// The wizard's report, with the chosen screenshots.
     Submit {
+        /// What the user typed.
         report: ReportInput,
+        /// Which of the captured screens to attach, and their masks and highlights.
         screenshots: ScreenshotChoice,
     },
     /// The CLI's report (attachment paths must be absolute). `files` are attachments the CLI
     /// already holds in memory (its `--screenshot`, masked), `screens` their facts.
     Report {
+        /// The report, its attachments as paths.
         report: ReportInput,
+        /// Attachments sent whole.
         #[serde(default)]
         files: Vec<InlineFile>,
+        /// The screens the attached screenshots were taken of, for the machine facts.
         #[serde(default)]
         screens: Vec<ScreenInfo>,
     },
+    /// Every report and action still in the outbox.
     QueueList,
+    /// Try everything in the outbox now, ignoring back-off.
     QueueFlush,
+    /// Put a failed outbox entry back in line, to be tried at once.
     QueueRetry {
+        /// The outbox entry.
         id: Uuid,
     },
+    /// Forget a failed or delivered outbox entry (one still waiting cannot be dismissed).
     QueueDismiss {
+        /// The outbox entry.
         id: Uuid,
     },
+    /// The user's tickets, from the help desk (an error when it cannot be reached).
     Tickets,
+    /// The categories a report may be filed under.
     Categories,
     /// "My tickets": the list (from this computer's state when offline) and unread notices.
     MyTickets,
     /// One ticket in detail, with the user's actions still waiting in the outbox.
     Ticket {
+        /// The ticket's number.
         id: TicketId,
     },
     /// A followup, approval, refusal or survey answer.
     Act {
+        /// What the user does, unchecked (the agent validates it).
         action: ActionInput,
     },
     /// "My tickets" waits here to be told to show another ticket (a notification about it was
@@ -89,7 +109,9 @@ pub enum Request {
     Settings,
     /// The user's own phone and location (the Settings window).
     SaveProfile {
+        /// The phone number to remember; `None` or blank forgets it.
         phone: Option<String>,
+        /// The location (office, room) to remember; `None` or blank forgets it.
         location: Option<String>,
     },
     /// The connection doctor (Settings, "Test the connection"; `guichet doctor`).
@@ -97,6 +119,7 @@ pub enum Request {
     /// Signs in to the help desk (the setup screen): checked with the help desk, then kept in the
     /// OS keyring. Answered with the new `Settings`.
     SignIn {
+        /// The address and credentials typed.
         sign_in: SignInInput,
     },
     /// Forgets the credentials (removed from the keyring). Answered with the new `Settings`.
@@ -104,6 +127,7 @@ pub enum Request {
     /// The user's preferences (the Settings window), applied at once by the agent. Answered with
     /// the new `Settings`.
     SavePreferences {
+        /// The values changed.
         preferences: Preferences,
     },
 }
@@ -129,9 +153,13 @@ pub struct Preferences {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct SignInInput {
+    /// The help desk's address; ignored when IT configured one.
     pub url: Option<String>,
+    /// The login, with `password`.
     pub login: Option<String>,
+    /// The password of `login`.
     pub password: Option<Secret>,
+    /// A personal API token, instead of a login and password.
     pub token: Option<Secret>,
 }
 
@@ -180,53 +208,83 @@ impl Request {
     }
 }
 
+/// The agent's answer to a [`Request`]; `Error` answers any request that failed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Response {
+    /// The answer to `Hello`.
     Hello {
+        /// The agent's [`PROTOCOL_VERSION`].
         version: u32,
+        /// The agent's program version, for logs.
         agent: String,
     },
+    /// The request was carried out; nothing to return.
     Done,
+    /// The answer to `WizardContext` and `Recapture`.
     WizardContext {
+        /// What the wizard shows first.
         context: Box<WizardContext>,
     },
+    /// The answer to `Submit`, `Report` and `Act`.
     Submitted {
+        /// Sent, queued or failed.
         outcome: SubmitOutcome,
     },
+    /// The answer to `QueueList`.
     Queue {
+        /// Every outbox entry, reports first.
         items: Vec<QueueItem>,
     },
+    /// The answer to `QueueFlush`.
     Flushed {
+        /// What left, what waits, what failed.
         summary: FlushSummary,
     },
+    /// The answer to `QueueDismiss`.
     Dismissed {
+        /// False when the entry still waits to be sent (it was kept).
         dismissed: bool,
     },
+    /// The answer to `Tickets`.
     Tickets {
+        /// The user's tickets, as the help desk lists them.
         tickets: Vec<TicketSummary>,
     },
+    /// The answer to `Categories`.
     Categories {
+        /// The categories and where they came from.
         list: CategoryList,
     },
+    /// The answer to `MyTickets`.
     MyTickets {
+        /// The list, whether it is offline, and the unread notices.
         view: MyTickets,
     },
+    /// The answer to `Ticket`.
     Ticket {
+        /// The ticket, its pending actions and what may be done.
         view: Box<TicketView>,
     },
+    /// The answer to `Settings`, `SignIn`, `SignOut` and `SavePreferences`.
     Settings {
+        /// What the Settings window shows, after the change.
         view: SettingsView,
     },
+    /// The answer to `Doctor`.
     Doctor {
+        /// Every step of the diagnosis.
         report: crate::doctor::DoctorReport,
     },
     /// Show this ticket (the answer to `AwaitTicket`).
     OpenTicket {
+        /// The ticket's number.
         ticket: TicketId,
     },
+    /// The request failed.
     Error {
+        /// What went wrong, in the user's language.
         error: ErrorInfo,
     },
 }
@@ -257,16 +315,27 @@ impl Response {
 /// Why talking to the agent (or the agent to its outbox worker) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum IpcError {
+    /// Nothing listens on the agent's socket or pipe.
     #[error("no Guichet agent is running")]
     NoAgent,
+    /// The two sides speak different protocol versions.
     #[error("the Guichet agent speaks protocol {agent}, this program {ours}")]
-    Version { agent: u32, ours: u32 },
+    Version {
+        /// The agent's version.
+        agent: u32,
+        /// This program's version.
+        ours: u32,
+    },
+    /// Reading or writing the local connection failed.
     #[error("local connection failed: {0}")]
     Io(#[from] std::io::Error),
+    /// A message that is not JSON of the expected shape, or too long.
     #[error("malformed message: {0}")]
     Malformed(String),
+    /// The other side hung up before answering.
     #[error("the peer closed the connection")]
     Closed,
+    /// An answer of another kind than the request's (its [`Response::kind`]).
     #[error("unexpected answer `{0}`")]
     Unexpected(&'static str),
 }

@@ -39,6 +39,7 @@ impl Connection {
         Connection::from_halves(reader, writer)
     }
 
+    /// Writes `message` as one line of JSON.
     pub async fn send<T: Serialize>(&mut self, message: &T) -> Result<(), IpcError> {
         let mut line =
             serde_json::to_vec(message).map_err(|e| IpcError::Malformed(e.to_string()))?;
@@ -105,6 +106,7 @@ impl Client {
         A::answer(response).map_err(|other| IpcError::Unexpected(other.kind()))
     }
 
+    /// Sends `request` and waits for its one answer.
     pub async fn request(&mut self, request: &Request) -> Result<Response, IpcError> {
         self.connection.send(request).await?;
         self.connection.receive().await?.ok_or(IpcError::Closed)

@@ -47,12 +47,14 @@ impl Listener {
         })
     }
 
+    /// Waits for the next client.
     pub async fn accept(&self) -> Result<Connection, IpcError> {
         let (stream, _) = self.listener.accept().await?;
         let (reader, writer) = stream.into_split();
         Ok(Connection::from_halves(reader, writer))
     }
 
+    /// The socket's path.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -5,11 +5,13 @@
 //! A tool a fixture needs may be missing on a developer's machine: the fixture then skips loudly
 //! ([`missing`]); under CI, where `scripts/install-deps.sh` installed everything, that fails.
 //!
-//! Nothing here may name one package's binaries (`env!("CARGO_BIN_EXE_…")` exists only in that
-//! package's tests): such paths are arguments.
+//! Nothing here may name one package's binaries at compile time (`env!("CARGO_BIN_EXE_…")` exists
+//! only in that package's tests): such paths are arguments, or, for the `guichet` binary that
+//! [`workstation`] runs, found at run time beside the test's own executable.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Fixtures fail loudly by design.
 
+pub mod accounts;
 pub mod desktop;
 pub mod glpi_raw;
 pub mod lossy;
@@ -17,6 +19,7 @@ pub mod net;
 pub mod not_glpi;
 pub mod rt;
 pub mod webdriver;
+pub mod workstation;
 pub mod xss_corpus;
 pub mod xss_probes;
 

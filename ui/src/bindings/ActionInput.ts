@@ -4,7 +4,15 @@ import type { ActionKind } from "./ActionKind";
 /**
  * What the user entered, unchecked.
  */
-export type ActionInput = { ticket: number, kind: ActionKind, 
+export type ActionInput = { 
+/**
+ * The ticket acted on.
+ */
+ticket: number, 
+/**
+ * What is done to it.
+ */
+kind: ActionKind, 
 /**
  * Files for a followup.
  */

@@ -3,4 +3,24 @@
 /**
  * What to do on the ticket.
  */
-export type ActionKind = { "type": "followup", message: string, } | { "type": "approve", comment: string | null, } | { "type": "refuse", reason: string, } | { "type": "rate", score: number, comment: string | null, };
+export type ActionKind = { "type": "followup", 
+/**
+ * The followup's text.
+ */
+message: string, } | { "type": "approve", 
+/**
+ * A word for the technician, if the user wrote one.
+ */
+comment: string | null, } | { "type": "refuse", 
+/**
+ * Why it does not work.
+ */
+reason: string, } | { "type": "rate", 
+/**
+ * From 0 (unhappy) to 5 (very happy).
+ */
+score: number, 
+/**
+ * A comment, if the user wrote one.
+ */
+comment: string | null, };

@@ -5,4 +5,16 @@ import type { Rect } from "./Rect";
 /**
  * One annotation of one screen of a capture (`screen` indexes the capture's screens).
  */
-export type Annotation = { screen: number, kind: AnnotationKind, rect: Rect, };
+export type Annotation = { 
+/**
+ * Index of the screen in the capture (and in the wizard's previews).
+ */
+screen: number, 
+/**
+ * Mask or highlight.
+ */
+kind: AnnotationKind, 
+/**
+ * Where, in that screen's physical pixels.
+ */
+rect: Rect, };

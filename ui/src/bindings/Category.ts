@@ -3,4 +3,12 @@
 /**
  * A help-desk category, `name` being its full path ("Matériel > Imprimante").
  */
-export type Category = { id: number, name: string, };
+export type Category = { 
+/**
+ * The category's id on the help desk.
+ */
+id: number, 
+/**
+ * Its full path, as people read it.
+ */
+name: string, };

@@ -2,4 +2,15 @@
 import type { Category } from "./Category";
 import type { CategorySource } from "./CategorySource";
 
-export type CategoryList = { categories: Array<Category>, source: CategorySource, };
+/**
+ * The categories offered, and where they come from.
+ */
+export type CategoryList = { 
+/**
+ * The categories, by full name.
+ */
+categories: Array<Category>, 
+/**
+ * Where they come from.
+ */
+source: CategorySource, };

@@ -5,7 +5,15 @@ import type { DoctorStep } from "./DoctorStep";
 /**
  * One step's result.
  */
-export type DoctorCheck = { step: DoctorStep, status: CheckStatus, 
+export type DoctorCheck = { 
+/**
+ * Which step this is.
+ */
+step: DoctorStep, 
+/**
+ * How it went.
+ */
+status: CheckStatus, 
 /**
  * What was found and, on failure, what to do, in the user's language.
  */

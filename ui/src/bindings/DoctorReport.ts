@@ -12,4 +12,8 @@ ok: boolean,
 /**
  * The help desk's address checked, if one is configured.
  */
-server: string | null, steps: Array<DoctorCheck>, };
+server: string | null, 
+/**
+ * Every step in the order it ran, skipped ones included.
+ */
+steps: Array<DoctorCheck>, };

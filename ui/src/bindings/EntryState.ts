@@ -4,4 +4,12 @@ import type { RejectedFile } from "./RejectedFile";
 /**
  * Where a report or an action in the outbox stands.
  */
-export type EntryState = { "state": "pending" } | { "state": "failed" } | { "state": "delivered", ticket: number, rejected: Array<RejectedFile>, };
+export type EntryState = { "state": "pending" } | { "state": "failed" } | { "state": "delivered", 
+/**
+ * The ticket created.
+ */
+ticket: number, 
+/**
+ * The files the help desk refused.
+ */
+rejected: Array<RejectedFile>, };

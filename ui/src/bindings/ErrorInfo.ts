@@ -5,7 +5,15 @@ import type { FieldError } from "./FieldError";
 /**
  * An error as people see it: a code to branch on and a message in their language.
  */
-export type ErrorInfo = { code: ErrorCode, message: string, 
+export type ErrorInfo = { 
+/**
+ * What the windows and scripts branch on.
+ */
+code: ErrorCode, 
+/**
+ * What happened and what to do, in the user's language.
+ */
+message: string, 
 /**
  * For validation errors: each problem beside its field.
  */

@@ -4,8 +4,16 @@ import type { Field } from "./Field";
 /**
  * One validation problem, beside the field it belongs to.
  */
-export type FieldError = { field: Field, 
+export type FieldError = { 
+/**
+ * The form field to show the problem beside.
+ */
+field: Field, 
 /**
  * The catalogue key of the problem (`validation.subject.empty`…), for tests and scripts.
  */
-key: string, message: string, };
+key: string, 
+/**
+ * The problem, in the user's language.
+ */
+message: string, };

@@ -5,7 +5,19 @@ import type { SentItem } from "./SentItem";
 /**
  * What `queue flush` did: what left, what still waits, what needs a person.
  */
-export type FlushSummary = { sent: Array<SentItem>, waiting: Array<QueueItem>, failed: Array<QueueItem>, 
+export type FlushSummary = { 
+/**
+ * Delivered by this flush.
+ */
+sent: Array<SentItem>, 
+/**
+ * Still waiting, to be tried again.
+ */
+waiting: Array<QueueItem>, 
+/**
+ * Refused for good: retry or dismiss them.
+ */
+failed: Array<QueueItem>, 
 /**
  * Some of those waiting were left alone: an earlier attempt, whose answer never came, may
  * still be under way at the help desk until then (ms since the epoch).

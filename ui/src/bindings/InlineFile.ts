@@ -3,4 +3,12 @@
 /**
  * A named attachment sent whole over the wire (base64).
  */
-export type InlineFile = { name: string, base64: string, };
+export type InlineFile = { 
+/**
+ * The file's name.
+ */
+name: string, 
+/**
+ * Its bytes, base64 (standard alphabet, padded).
+ */
+base64: string, };

@@ -3,7 +3,31 @@
 /**
  * The limits a report must respect. IT can change them in the configuration.
  */
-export type Limits = { subject_max: number, description_min: number, description_max: number, max_attachments: number, attachment_max_bytes: number, attachments_total_max_bytes: number, 
+export type Limits = { 
+/**
+ * Most characters in a subject.
+ */
+subject_max: number, 
+/**
+ * Fewest characters in a description.
+ */
+description_min: number, 
+/**
+ * Most characters in a description.
+ */
+description_max: number, 
+/**
+ * Most files attached to one report or followup.
+ */
+max_attachments: number, 
+/**
+ * Most bytes in one attached file.
+ */
+attachment_max_bytes: number, 
+/**
+ * Most bytes in all of a report's files together.
+ */
+attachments_total_max_bytes: number, 
 /**
  * File extensions Guichet sends, lower case, without the dot: this computer's setting
  * (`[limits] allowed_extensions`, IT's), not the help desk's (RT has no such list; GLPI's

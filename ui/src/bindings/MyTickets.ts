@@ -7,12 +7,20 @@ import type { TicketSummary } from "./TicketSummary";
 /**
  * "My tickets": the list, and what the user has not seen yet.
  */
-export type MyTickets = { tickets: Array<TicketSummary>, 
+export type MyTickets = { 
+/**
+ * The user's tickets.
+ */
+tickets: Array<TicketSummary>, 
 /**
  * Set when the help desk could not be reached: `tickets` then come from this computer's
  * follow-up state.
  */
-offline: ErrorInfo | null, unread: Array<Notice>, 
+offline: ErrorInfo | null, 
+/**
+ * Notices the user has not opened yet.
+ */
+unread: Array<Notice>, 
 /**
  * The language the window should speak (the configuration may force one).
  */

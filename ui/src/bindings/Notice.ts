@@ -4,4 +4,16 @@ import type { NoticeKind } from "./NoticeKind";
 /**
  * Something the user should know about one of their tickets.
  */
-export type Notice = { ticket: number, subject: string, kind: NoticeKind, };
+export type Notice = { 
+/**
+ * The ticket concerned.
+ */
+ticket: number, 
+/**
+ * Its subject, to name it in the notification.
+ */
+subject: string, 
+/**
+ * What happened to it.
+ */
+kind: NoticeKind, };

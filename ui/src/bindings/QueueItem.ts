@@ -6,7 +6,11 @@ import type { ErrorInfo } from "./ErrorInfo";
 /**
  * A report or an action in the outbox, as lists show it.
  */
-export type QueueItem = { id: string, 
+export type QueueItem = { 
+/**
+ * The outbox entry.
+ */
+id: string, 
 /**
  * A report's subject, or what an action does ("Refuse the solution of #815").
  */
@@ -14,4 +18,32 @@ subject: string,
 /**
  * For actions: the ticket and what is done to it.
  */
-ticket: number | null, action: ActionKind | null, createdAtMs: number, state: EntryState, attempts: number, nextAttemptMs: number, attachments: Array<string>, lastError: ErrorInfo | null, };
+ticket: number | null, 
+/**
+ * The action, for an action; `None` for a report.
+ */
+action: ActionKind | null, 
+/**
+ * When it entered the outbox, ms since the Unix epoch.
+ */
+createdAtMs: number, 
+/**
+ * Where it stands.
+ */
+state: EntryState, 
+/**
+ * Delivery attempts so far.
+ */
+attempts: number, 
+/**
+ * When the next attempt is due, ms since the Unix epoch.
+ */
+nextAttemptMs: number, 
+/**
+ * The names of its files.
+ */
+attachments: Array<string>, 
+/**
+ * Why the last attempt failed; `None` before any attempt failed.
+ */
+lastError: ErrorInfo | null, };

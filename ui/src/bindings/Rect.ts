@@ -3,4 +3,20 @@
 /**
  * A rectangle in one screen's physical pixels.
  */
-export type Rect = { x: number, y: number, w: number, h: number, };
+export type Rect = { 
+/**
+ * Left edge, in pixels from the screen's left.
+ */
+x: number, 
+/**
+ * Top edge, in pixels from the screen's top.
+ */
+y: number, 
+/**
+ * Width in pixels.
+ */
+w: number, 
+/**
+ * Height in pixels.
+ */
+h: number, };

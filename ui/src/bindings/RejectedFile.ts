@@ -4,7 +4,11 @@ import type { RejectCode } from "./RejectCode";
 /**
  * A file the help desk refused while still accepting the ticket or followup.
  */
-export type RejectedFile = { name: string, 
+export type RejectedFile = { 
+/**
+ * The file's name.
+ */
+name: string, 
 /**
  * Why, in the help desk's own words; for a reason of Guichet's own ([`RejectedFile::code`])
  * the catalogue's English words, which scripts reading the JSON keep seeing.

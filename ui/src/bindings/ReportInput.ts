@@ -3,7 +3,31 @@
 /**
  * What a user fills in (the wizard, or CLI flags).
  */
-export type ReportInput = { subject: string, description: string, category: string | null, phone: string | null, location: string | null, attachments: Array<string>, 
+export type ReportInput = { 
+/**
+ * A one-line summary of the problem.
+ */
+subject: string, 
+/**
+ * What happens, in the user's words.
+ */
+description: string, 
+/**
+ * A category's id or full name; `None` leaves it to the help desk.
+ */
+category: string | null, 
+/**
+ * The phone number to call back; `None` uses the remembered one.
+ */
+phone: string | null, 
+/**
+ * Where the user is (office, room); `None` uses the remembered one.
+ */
+location: string | null, 
+/**
+ * Files to attach, by path.
+ */
+attachments: Array<string>, 
 /**
  * The user agreed to attach the end of the agent's diagnostic log (`guichet-log.txt`).
  * Off unless asked for; absent in older clients' requests.

@@ -8,8 +8,75 @@ import type { ScreenshotChoice } from "./ScreenshotChoice";
 import type { SignInInput } from "./SignInInput";
 import type { WindowKind } from "./WindowKind";
 
-export type Request = { "type": "hello", version: number, } | { "type": "openWizard" } | { "type": "openWindow", window: WindowKind, 
+/**
+ * What a client asks the agent (or the CLI's in-process dispatch); each has its [`Response`].
+ */
+export type Request = { "type": "hello", 
+/**
+ * The client's [`PROTOCOL_VERSION`].
+ */
+version: number, } | { "type": "openWizard" } | { "type": "openWindow", 
+/**
+ * Which window.
+ */
+window: WindowKind, 
 /**
  * For "My tickets": the ticket to show (a notification was clicked).
  */
-ticket: number | null, } | { "type": "windowReady", window: WindowKind, } | { "type": "wizardContext" } | { "type": "recapture" } | { "type": "submit", report: ReportInput, screenshots: ScreenshotChoice, } | { "type": "report", report: ReportInput, files: Array<InlineFile>, screens: Array<ScreenInfo>, } | { "type": "queueList" } | { "type": "queueFlush" } | { "type": "queueRetry", id: string, } | { "type": "queueDismiss", id: string, } | { "type": "tickets" } | { "type": "categories" } | { "type": "myTickets" } | { "type": "ticket", id: number, } | { "type": "act", action: ActionInput, } | { "type": "awaitTicket" } | { "type": "settings" } | { "type": "saveProfile", phone: string | null, location: string | null, } | { "type": "doctor" } | { "type": "signIn", sign_in: SignInInput, } | { "type": "signOut" } | { "type": "savePreferences", preferences: Preferences, };
+ticket: number | null, } | { "type": "windowReady", 
+/**
+ * The window that is ready.
+ */
+window: WindowKind, } | { "type": "wizardContext" } | { "type": "recapture" } | { "type": "submit", 
+/**
+ * What the user typed.
+ */
+report: ReportInput, 
+/**
+ * Which of the captured screens to attach, and their masks and highlights.
+ */
+screenshots: ScreenshotChoice, } | { "type": "report", 
+/**
+ * The report, its attachments as paths.
+ */
+report: ReportInput, 
+/**
+ * Attachments sent whole.
+ */
+files: Array<InlineFile>, 
+/**
+ * The screens the attached screenshots were taken of, for the machine facts.
+ */
+screens: Array<ScreenInfo>, } | { "type": "queueList" } | { "type": "queueFlush" } | { "type": "queueRetry", 
+/**
+ * The outbox entry.
+ */
+id: string, } | { "type": "queueDismiss", 
+/**
+ * The outbox entry.
+ */
+id: string, } | { "type": "tickets" } | { "type": "categories" } | { "type": "myTickets" } | { "type": "ticket", 
+/**
+ * The ticket's number.
+ */
+id: number, } | { "type": "act", 
+/**
+ * What the user does, unchecked (the agent validates it).
+ */
+action: ActionInput, } | { "type": "awaitTicket" } | { "type": "settings" } | { "type": "saveProfile", 
+/**
+ * The phone number to remember; `None` or blank forgets it.
+ */
+phone: string | null, 
+/**
+ * The location (office, room) to remember; `None` or blank forgets it.
+ */
+location: string | null, } | { "type": "doctor" } | { "type": "signIn", 
+/**
+ * The address and credentials typed.
+ */
+sign_in: SignInInput, } | { "type": "signOut" } | { "type": "savePreferences", 
+/**
+ * The values changed.
+ */
+preferences: Preferences, };

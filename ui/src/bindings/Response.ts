@@ -11,4 +11,67 @@ import type { TicketSummary } from "./TicketSummary";
 import type { TicketView } from "./TicketView";
 import type { WizardContext } from "./WizardContext";
 
-export type Response = { "type": "hello", version: number, agent: string, } | { "type": "done" } | { "type": "wizardContext", context: WizardContext, } | { "type": "submitted", outcome: SubmitOutcome, } | { "type": "queue", items: Array<QueueItem>, } | { "type": "flushed", summary: FlushSummary, } | { "type": "dismissed", dismissed: boolean, } | { "type": "tickets", tickets: Array<TicketSummary>, } | { "type": "categories", list: CategoryList, } | { "type": "myTickets", view: MyTickets, } | { "type": "ticket", view: TicketView, } | { "type": "settings", view: SettingsView, } | { "type": "doctor", report: DoctorReport, } | { "type": "openTicket", ticket: number, } | { "type": "error", error: ErrorInfo, };
+/**
+ * The agent's answer to a [`Request`]; `Error` answers any request that failed.
+ */
+export type Response = { "type": "hello", 
+/**
+ * The agent's [`PROTOCOL_VERSION`].
+ */
+version: number, 
+/**
+ * The agent's program version, for logs.
+ */
+agent: string, } | { "type": "done" } | { "type": "wizardContext", 
+/**
+ * What the wizard shows first.
+ */
+context: WizardContext, } | { "type": "submitted", 
+/**
+ * Sent, queued or failed.
+ */
+outcome: SubmitOutcome, } | { "type": "queue", 
+/**
+ * Every outbox entry, reports first.
+ */
+items: Array<QueueItem>, } | { "type": "flushed", 
+/**
+ * What left, what waits, what failed.
+ */
+summary: FlushSummary, } | { "type": "dismissed", 
+/**
+ * False when the entry still waits to be sent (it was kept).
+ */
+dismissed: boolean, } | { "type": "tickets", 
+/**
+ * The user's tickets, as the help desk lists them.
+ */
+tickets: Array<TicketSummary>, } | { "type": "categories", 
+/**
+ * The categories and where they came from.
+ */
+list: CategoryList, } | { "type": "myTickets", 
+/**
+ * The list, whether it is offline, and the unread notices.
+ */
+view: MyTickets, } | { "type": "ticket", 
+/**
+ * The ticket, its pending actions and what may be done.
+ */
+view: TicketView, } | { "type": "settings", 
+/**
+ * What the Settings window shows, after the change.
+ */
+view: SettingsView, } | { "type": "doctor", 
+/**
+ * Every step of the diagnosis.
+ */
+report: DoctorReport, } | { "type": "openTicket", 
+/**
+ * The ticket's number.
+ */
+ticket: number, } | { "type": "error", 
+/**
+ * What went wrong, in the user's language.
+ */
+error: ErrorInfo, };

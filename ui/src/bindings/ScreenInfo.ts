@@ -3,4 +3,20 @@
 /**
  * One monitor, in physical pixels.
  */
-export type ScreenInfo = { name: string, width: number, height: number, scale: number, };
+export type ScreenInfo = { 
+/**
+ * The monitor's name as the system gives it ("DP-1").
+ */
+name: string, 
+/**
+ * Width in physical pixels.
+ */
+width: number, 
+/**
+ * Height in physical pixels.
+ */
+height: number, 
+/**
+ * Physical pixels per logical pixel (1.0, 1.25, 2.0…).
+ */
+scale: number, };

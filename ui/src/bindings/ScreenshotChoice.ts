@@ -4,4 +4,12 @@ import type { Annotation } from "./Annotation";
 /**
  * The screenshots to attach: which screens, and what to mask or highlight on them.
  */
-export type ScreenshotChoice = { screens: Array<number>, annotations: Array<Annotation>, };
+export type ScreenshotChoice = { 
+/**
+ * Indexes of the captured screens to attach; empty attaches none.
+ */
+screens: Array<number>, 
+/**
+ * Masks (burned in) and highlights on those screens.
+ */
+annotations: Array<Annotation>, };

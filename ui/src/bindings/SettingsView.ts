@@ -8,15 +8,39 @@ import type { Lockable } from "./Lockable";
  * starting at login are the user's to change unless IT locked them (`locked`); the rest is IT's
  * configuration, shown so that people know what Guichet does.
  */
-export type SettingsView = { phone: string | null, location: string | null, 
+export type SettingsView = { 
+/**
+ * The remembered phone number (IT's when locked).
+ */
+phone: string | null, 
+/**
+ * The remembered location (IT's when locked).
+ */
+location: string | null, 
 /**
  * The help desk's address; `None` when none is configured (reports stay on this computer).
  */
-server: string | null, shortcut: string, language: Lang, pollIntervalSecs: number, 
+server: string | null, 
+/**
+ * The global shortcut that opens the wizard ("Ctrl+Alt+G").
+ */
+shortcut: string, 
+/**
+ * The language Guichet speaks.
+ */
+language: Lang, 
+/**
+ * How often open tickets are checked, in seconds.
+ */
+pollIntervalSecs: number, 
 /**
  * Reports and actions waiting in the outbox.
  */
-queued: number, version: string, 
+queued: number, 
+/**
+ * Guichet's version.
+ */
+version: string, 
 /**
  * The kind of help desk (`glpi`, `rt`), when one is configured.
  */

@@ -6,4 +6,20 @@ import type { Secret } from "./Secret";
  * either a login and password (the académie's, which GLPI checks against the directory) or a
  * personal API token.
  */
-export type SignInInput = { url: string | null, login: string | null, password: Secret | null, token: Secret | null, };
+export type SignInInput = { 
+/**
+ * The help desk's address; ignored when IT configured one.
+ */
+url: string | null, 
+/**
+ * The login, with `password`.
+ */
+login: string | null, 
+/**
+ * The password of `login`.
+ */
+password: Secret | null, 
+/**
+ * A personal API token, instead of a login and password.
+ */
+token: Secret | null, };

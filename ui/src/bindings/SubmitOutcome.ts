@@ -5,4 +5,28 @@ import type { RejectedFile } from "./RejectedFile";
 /**
  * What became of a submitted report or action.
  */
-export type SubmitOutcome = { "status": "sent", ticket: number, rejected: Array<RejectedFile>, } | { "status": "queued", id: string, reason: ErrorInfo, } | { "status": "failed", id: string, error: ErrorInfo, };
+export type SubmitOutcome = { "status": "sent", 
+/**
+ * The ticket created (or acted on).
+ */
+ticket: number, 
+/**
+ * Files the help desk refused while accepting the rest.
+ */
+rejected: Array<RejectedFile>, } | { "status": "queued", 
+/**
+ * The outbox entry.
+ */
+id: string, 
+/**
+ * Why it was not sent now, in the user's language.
+ */
+reason: ErrorInfo, } | { "status": "failed", 
+/**
+ * The outbox entry.
+ */
+id: string, 
+/**
+ * Why, in the user's language.
+ */
+error: ErrorInfo, };

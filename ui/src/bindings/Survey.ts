@@ -7,4 +7,8 @@ export type Survey = {
 /**
  * 0–5 once answered.
  */
-score: number | null, comment: string | null, };
+score: number | null, 
+/**
+ * The user's comment, when they wrote one.
+ */
+comment: string | null, };

@@ -8,12 +8,48 @@ import type { TimelineEntry } from "./TimelineEntry";
 /**
  * Everything "My tickets" shows about one ticket.
  */
-export type TicketDetail = { id: number, subject: string, status: TicketStatus, 
+export type TicketDetail = { 
+/**
+ * The ticket's number.
+ */
+id: number, 
+/**
+ * Its subject.
+ */
+subject: string, 
+/**
+ * Where it stands.
+ */
+status: TicketStatus, 
 /**
  * When it was opened, as the help desk wrote it.
  */
-opened: string, openedAtMs: number | null, updated: ChangeStamp, updatedAtMs: number | null, 
+opened: string, 
+/**
+ * The same moment, ms since the Unix epoch, when the connector could read it.
+ */
+openedAtMs: number | null, 
+/**
+ * The last change, as the help desk marks it.
+ */
+updated: ChangeStamp, 
+/**
+ * The last change, ms since the Unix epoch, for display.
+ */
+updatedAtMs: number | null, 
 /**
  * Sanitised HTML of the original description.
  */
-descriptionHtml: string, timeline: Array<TimelineEntry>, documents: Array<TicketDocument>, survey: Survey | null, };
+descriptionHtml: string, 
+/**
+ * Followups and solutions, oldest first.
+ */
+timeline: Array<TimelineEntry>, 
+/**
+ * The files on the ticket.
+ */
+documents: Array<TicketDocument>, 
+/**
+ * The satisfaction survey; `None` until the help desk opens one.
+ */
+survey: Survey | null, };

@@ -3,4 +3,12 @@
 /**
  * A file on a ticket.
  */
-export type TicketDocument = { id: number, name: string, };
+export type TicketDocument = { 
+/**
+ * The document's id on the help desk.
+ */
+id: number, 
+/**
+ * Its file name.
+ */
+name: string, };

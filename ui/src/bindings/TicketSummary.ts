@@ -5,7 +5,19 @@ import type { TicketStatus } from "./TicketStatus";
 /**
  * One line of "My tickets".
  */
-export type TicketSummary = { id: number, subject: string, status: TicketStatus, 
+export type TicketSummary = { 
+/**
+ * The ticket's number.
+ */
+id: number, 
+/**
+ * Its subject.
+ */
+subject: string, 
+/**
+ * Where it stands.
+ */
+status: TicketStatus, 
 /**
  * The last change, as the help desk marks it ("2026-11-28 13:30:00" for GLPI).
  */

@@ -7,7 +7,11 @@ import type { TicketDetail } from "./TicketDetail";
 /**
  * One ticket as "My tickets" shows it.
  */
-export type TicketView = { detail: TicketDetail, 
+export type TicketView = { 
+/**
+ * The ticket itself.
+ */
+detail: TicketDetail, 
 /**
  * This ticket's actions still in the outbox (waiting, or stopped on an error).
  */

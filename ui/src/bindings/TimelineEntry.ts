@@ -5,7 +5,15 @@ import type { TimelineKind } from "./TimelineKind";
 /**
  * One followup or solution, oldest first in [`TicketDetail::timeline`].
  */
-export type TimelineEntry = { id: number, kind: TimelineKind, 
+export type TimelineEntry = { 
+/**
+ * The entry's id on the help desk; ids grow with time.
+ */
+id: number, 
+/**
+ * Followup or solution.
+ */
+kind: TimelineKind, 
 /**
  * The help desk's own text of the date, as it wrote it.
  */

@@ -4,4 +4,12 @@ import type { WindowKind } from "./WindowKind";
 /**
  * Which window the window process was started for (`guichet-ui --window … [--ticket N]`).
  */
-export type WindowLaunch = { window: WindowKind, ticket: number | null, };
+export type WindowLaunch = { 
+/**
+ * The window to open.
+ */
+window: WindowKind, 
+/**
+ * For "My tickets": the ticket to show first.
+ */
+ticket: number | null, };

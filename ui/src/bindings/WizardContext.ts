@@ -8,7 +8,31 @@ import type { ScreenPreview } from "./ScreenPreview";
 /**
  * Everything the wizard shows before the user types anything.
  */
-export type WizardContext = { categories: CategoryList, phone: string | null, location: string | null, facts: MachineFacts, limits: Limits, screens: Array<ScreenPreview>, 
+export type WizardContext = { 
+/**
+ * The categories offered.
+ */
+categories: CategoryList, 
+/**
+ * The phone number to pre-fill (remembered, else IT's).
+ */
+phone: string | null, 
+/**
+ * The location to pre-fill (remembered, else IT's).
+ */
+location: string | null, 
+/**
+ * The facts that will be added to the ticket, shown to the user.
+ */
+facts: MachineFacts, 
+/**
+ * The limits the report must respect.
+ */
+limits: Limits, 
+/**
+ * The screens captured at the trigger.
+ */
+screens: Array<ScreenPreview>, 
 /**
  * Screens that could not be captured, by name.
  */
@@ -17,4 +41,8 @@ captureFailures: Array<string>,
  * Why nothing could be captured at all (no display, the permission refused), in the user's
  * language; the wizard says it and goes on without a screenshot.
  */
-captureProblem: string | null, language: Lang, };
+captureProblem: string | null, 
+/**
+ * The language the wizard should speak.
+ */
+language: Lang, };

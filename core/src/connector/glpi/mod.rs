@@ -19,6 +19,7 @@ mod config;
 pub(crate) mod diagnose;
 mod error;
 #[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub(crate) mod read;
 pub(crate) mod search;

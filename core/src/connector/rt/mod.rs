@@ -14,6 +14,7 @@ mod body;
 mod config;
 pub(crate) mod diagnose;
 #[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub(crate) mod read;
 pub(crate) mod rest;

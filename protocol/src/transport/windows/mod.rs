@@ -90,6 +90,7 @@ impl Listener {
         })
     }
 
+    /// Waits for the next client, with a fresh pipe instance ready for the one after.
     pub async fn accept(&self) -> Result<Connection, IpcError> {
         let mut next = self.next.lock().await;
         next.connect().await?;
@@ -98,6 +99,7 @@ impl Listener {
         Ok(Connection::from_stream(connected))
     }
 
+    /// The pipe's name (`\\.\pipe\guichet-<SID>`).
     pub fn path(&self) -> &Path {
         &self.name
     }

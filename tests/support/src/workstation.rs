@@ -1,17 +1,19 @@
-//! Shared set-up for the end-to-end tests of the `guichet` binary: a private data directory and a
-//! configuration file pointing at a GLPI test double (or at nothing). What needs this package's
-//! binaries (`env!("CARGO_BIN_EXE_guichet")`) lives here; the rest is `guichet-test-support`.
+//! A workstation for the end-to-end tests of the `guichet` binary: a private data directory and a
+//! configuration file pointing at a GLPI test double (or at nothing), and the binary run against
+//! them; with what those tests read back from its runs and leave on disk.
+//!
+//! The binary is the one cargo built for the test that runs: [`guichet_binary`] finds it beside
+//! the test's own executable, as cargo's `cargo-test-support` finds `cargo`.
 
-#![allow(dead_code)]
-
-pub use guichet_test_support::desktop;
+use crate::desktop;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub mod accounts;
-
+/// The GLPI user token every workstation is configured with, unless a test gives another.
 pub const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
 
+/// A private data directory and configuration file, removed with `dir` when dropped.
+#[derive(Debug)]
 pub struct Workstation {
     pub dir: tempfile::TempDir,
     pub data: PathBuf,
@@ -60,7 +62,7 @@ impl Workstation {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
+        let mut cmd = Command::new(guichet_binary());
         cmd.args(args)
             .env("GUICHET_DATA_DIR", &self.data)
             .env("GUICHET_CONFIG", &self.config)
@@ -140,9 +142,29 @@ impl Workstation {
     }
 }
 
+/// The `guichet` binary cargo built for the running test: `CARGO_BIN_EXE_guichet` when it is set
+/// at run time, else in the directory above the test executable's `deps/`.
+pub fn guichet_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("CARGO_BIN_EXE_guichet") {
+        return PathBuf::from(path);
+    }
+    let test = std::env::current_exe().expect("the test's own executable");
+    let mut dir = test.parent().expect("the test's directory").to_owned();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let guichet = dir.join(format!("guichet{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        guichet.exists(),
+        "{} is missing: it is built for the guichet package's own tests",
+        guichet.display()
+    );
+    guichet
+}
+
 /// The window process, `guichet-ui`, built beside the agent by `cargo build --workspace`.
 pub fn ui_binary() -> PathBuf {
-    let agent = Path::new(env!("CARGO_BIN_EXE_guichet"));
+    let agent = guichet_binary();
     let ui = agent.with_file_name("guichet-ui");
     assert!(
         ui.exists(),
@@ -197,19 +219,6 @@ pub fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         }
     }
     out
-}
-
-/// A test that cannot run here: a loud skip on a developer's machine, a failure in CI (where
-/// `scripts/install-deps.sh` installed everything and the tests run as root). The rule of
-/// `core/tests/support/xvfb.rs`.
-pub fn missing(why: &str, checks: &str) {
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{why}: CI must run {checks}"
-    );
-    eprintln!(
-        "\n!!! {why}: SKIPPING {checks} (scripts/install-deps.sh installs what they need) !!!\n"
-    );
 }
 
 /// Whether `needle` appears in `haystack`, byte for byte.

@@ -1,7 +1,7 @@
 //! Real local accounts for tests that need a second user on the machine (as root, in CI):
 //! created with `useradd`, used through their own ids, removed with their homes when dropped.
 
-use super::stderr;
+use crate::workstation::stderr;
 use std::ffi::OsStr;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 
 /// A local account made for a test, with its home; removed with it when dropped (also when
 /// the test fails).
+#[derive(Debug)]
 pub struct Account {
     pub name: String,
     pub uid: u32,

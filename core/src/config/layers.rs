@@ -7,6 +7,7 @@
 //! names the file, the line and the key, is shown in Settings and by `guichet doctor` (the CLI's
 //! other commands refuse to run on it, for IT's scripts).
 
+use super::managed::{self, Managed, ManagedLayer};
 use super::{AgentConfig, Config, Lockable, ServerConfig};
 use crate::i18n::{t, Lang};
 use serde::{Deserialize, Serialize};
@@ -109,31 +110,25 @@ pub fn system_file(explicit: Option<&Path>) -> Option<PathBuf> {
     explicit.map(Path::to_path_buf).or(from_env).or_else(system)
 }
 
-/// Loads and merges the layers. Never fails: a file that cannot be used is a problem.
+/// Loads and merges the layers, the registry's included on Windows. Never fails: a file or value
+/// that cannot be used is a problem.
 pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Loaded {
+    load_with(explicit, data_dir, &managed::read_registry())
+}
+
+/// [`load`], with the registry's layers given.
+pub fn load_with(explicit: Option<&Path>, data_dir: &Path, registry: &Managed) -> Loaded {
     let mut problems = Vec::new();
     let system_path = system_file(explicit);
-    let system = match &system_path {
-        Some(path) => match read_layer::<Config>(path, true) {
-            Ok(Some(config)) => match config.check() {
-                Ok(()) => config,
-                Err(invalid) => {
-                    problems.push(located(path, invalid.key(), invalid.to_string()));
-                    Config::default()
-                }
-            },
-            Ok(None) => Config::default(),
-            Err(problem) => {
-                problems.push(problem);
-                Config::default()
-            }
-        },
-        None => Config::default(),
+    let (file, written) = match &system_path {
+        Some(path) => it_file(path, &mut problems),
+        None => (Config::default(), toml::Table::new()),
     };
+    let system = with_registry(file, written, registry, &mut problems);
     let settings_file = data_dir.join(SETTINGS_FILE);
     let user = match read_layer::<UserSettings>(&settings_file, false) {
         Ok(user) => {
-            let mut user = user.unwrap_or_default();
+            let mut user = user.map(|(user, _)| user).unwrap_or_default();
             if let Some(Err(invalid)) = user.server.as_ref().map(ServerConfig::check) {
                 problems.push(located(&settings_file, invalid.key(), invalid.to_string()));
                 user.server = None;
@@ -157,6 +152,86 @@ pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Loaded {
         problems,
         system_file: system_path,
         settings_file,
+    }
+}
+
+/// IT's file, checked, and its keys as written in it (none when it cannot be used).
+fn it_file(path: &Path, problems: &mut Vec<ConfigProblem>) -> (Config, toml::Table) {
+    let unusable = |problems: &mut Vec<ConfigProblem>, problem| {
+        problems.push(problem);
+        (Config::default(), toml::Table::new())
+    };
+    match read_layer::<Config>(path, true) {
+        Ok(Some((config, written))) => match config.check() {
+            Ok(()) => (config, written),
+            Err(invalid) => unusable(
+                problems,
+                located(path, invalid.key(), invalid.to_string()),
+            ),
+        },
+        Ok(None) => (Config::default(), toml::Table::new()),
+        Err(problem) => unusable(problems, problem),
+    }
+}
+
+/// IT's file between the installer's values (under it) and Group Policy (over it, every setting
+/// it sets locked). The file alone when there is no registry layer, or when together they do not
+/// make a configuration that works (a problem then says why).
+fn with_registry(
+    file: Config,
+    mut written: toml::Table,
+    registry: &Managed,
+    problems: &mut Vec<ConfigProblem>,
+) -> Config {
+    let layers = [&registry.installer, &registry.policy];
+    let Some(last) = layers.iter().rev().find_map(|layer| layer.as_ref()) else {
+        return file;
+    };
+    let mut locks = file.locked.clone();
+    written.remove("locked");
+    let mut table = toml::Table::new();
+    let mut read = |layer: &ManagedLayer, locks: &mut Vec<Lockable>| {
+        let (mut values, mut wrong) = layer.table();
+        let (named, wrong_locks) = managed::take_locks(&mut values);
+        locks.extend(named);
+        wrong.extend(wrong_locks);
+        problems.extend(wrong.into_iter().map(|w| ConfigProblem {
+            path: layer.source.clone(),
+            line: None,
+            key: Some(w.name),
+            detail: w.detail,
+        }));
+        values
+    };
+    if let Some(installer) = &registry.installer {
+        managed::overlay(&mut table, read(installer, &mut locks));
+    }
+    managed::overlay(&mut table, written);
+    if let Some(policy) = &registry.policy {
+        let values = read(policy, &mut locks);
+        locks.extend(managed::settings_set(&values));
+        managed::overlay(&mut table, values);
+    }
+    locks.sort();
+    locks.dedup();
+    let merged = toml::Value::Table(table)
+        .try_into::<Config>()
+        .map_err(|e| (None, e.message().trim().to_owned()))
+        .and_then(|config| match config.check() {
+            Ok(()) => Ok(config),
+            Err(invalid) => Err((Some(invalid.key().to_owned()), invalid.to_string())),
+        });
+    match merged {
+        Ok(config) => Config { locked: locks, ..config },
+        Err((key, detail)) => {
+            problems.push(ConfigProblem {
+                path: last.source.clone(),
+                line: None,
+                key,
+                detail,
+            });
+            file
+        }
     }
 }
 
@@ -192,11 +267,12 @@ pub fn save_user(path: &Path, user: &UserSettings) -> std::io::Result<()> {
     )
 }
 
-/// One file read and typed. `Ok(None)` when it does not exist and need not.
+/// One file read and typed, with its keys as written. `Ok(None)` when it does not exist and need
+/// not.
 fn read_layer<T: serde::de::DeserializeOwned>(
     path: &Path,
     must_exist: bool,
-) -> Result<Option<T>, ConfigProblem> {
+) -> Result<Option<(T, toml::Table)>, ConfigProblem> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(None),
@@ -209,9 +285,9 @@ fn read_layer<T: serde::de::DeserializeOwned>(
             })
         }
     };
-    toml::from_str::<T>(&text)
-        .map(Some)
-        .map_err(|e| parse_problem(path, &text, &e))
+    let typed = toml::from_str::<T>(&text).map_err(|e| parse_problem(path, &text, &e))?;
+    let written = toml::from_str::<toml::Table>(&text).map_err(|e| parse_problem(path, &text, &e))?;
+    Ok(Some((typed, written)))
 }
 
 /// A TOML or typing error, with the line and the key it is about.

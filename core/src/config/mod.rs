@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub mod layers;
+pub mod managed;
 mod system;
 pub use guichet_protocol::setting::Lockable;
 pub use layers::{ConfigProblem, Loaded, UserSettings};

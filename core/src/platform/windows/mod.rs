@@ -1,8 +1,10 @@
-//! Windows: network changes from `NotifyIpInterfaceChange`, and per-monitor DPI awareness so that
-//! every monitor is captured in its physical pixels.
+//! Windows: network changes from `NotifyIpInterfaceChange`, per-monitor DPI awareness so that
+//! every monitor is captured in its physical pixels, and the registry values of IT's deployment
+//! (`registry`).
 
 mod dpi;
 mod netwatch;
+pub mod registry;
 
 pub use dpi::per_monitor_dpi_aware;
 pub use netwatch::NetWatch;

@@ -1,6 +1,10 @@
 //! `guichet`: the resident agent, and with a subcommand the headless CLI that IT scripts use.
 //! It links no GTK and no WebKit; the windows live in the separate `guichet-ui` process.
 
+// On Windows a GUI program, which opens no console window at login or from the Start menu; a
+// command typed in a terminal attaches to it (`platform::windows::console`).
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 mod agent;
 mod cli;
 mod exit;
@@ -14,6 +18,10 @@ use guichet_protocol::private;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    #[cfg(windows)]
+    if platform::console::wants_terminal(std::env::args()) {
+        platform::console::attach_parent();
+    }
     // First, before any thread or file: what this process and its children create is their
     // user's only, and what an earlier version left readable by others is no longer.
     private::restrict_umask();

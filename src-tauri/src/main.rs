@@ -1,8 +1,11 @@
 //! Entry point of `guichet-ui`, the window process the agent starts on demand
 //! (`guichet-ui [--window wizard] [--captured]`).
 
-// Release builds on Windows must not open a console next to the window.
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+// On Windows a GUI program: no console opens next to the window.
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
+#[cfg(windows)]
+mod webview2;
 
 use guichet_ui::{AgentLink, Launch};
 use std::process::ExitCode;
@@ -13,6 +16,11 @@ fn main() -> ExitCode {
     guichet_protocol::private::restrict_umask();
     if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::WINDOWS_LOG) {
         tracing::warn!("logging to standard error only: {e}");
+    }
+    // Without a web view no window can open: say so now, whoever started this process.
+    #[cfg(windows)]
+    if let Some(code) = webview2::check(guichet_protocol::i18n::Lang::from_env()) {
+        return code;
     }
     let bare = std::env::args_os().len() == 1;
     let (launch, ignored) = match Launch::parse(std::env::args().skip(1)) {

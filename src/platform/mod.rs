@@ -44,7 +44,7 @@ pub use linux::{
 mod windows;
 #[cfg(windows)]
 pub use windows::{
-    notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, ShortcutWatch,
+    console, notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, ShortcutWatch,
     TrayIcon,
 };
 

@@ -82,7 +82,24 @@ pub struct ValueProblem {
     /// The value's name (the dotted key).
     pub name: String,
     /// What is wrong with it.
-    pub detail: String,
+    pub detail: ValueError,
+}
+
+/// Why a registry value cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// The name is not a setting Guichet reads from the registry.
+    #[error("not a setting Guichet reads from the registry")]
+    Unknown,
+    /// A whole number was expected.
+    #[error("{0:?} is not a whole number")]
+    NotANumber(String),
+    /// Yes or no was expected.
+    #[error("{0:?} is neither 1 (yes) nor 0 (no)")]
+    NotAFlag(String),
+    /// `locked` names a setting IT cannot lock.
+    #[error("{0}")]
+    NotLockable(String),
 }
 
 impl ManagedLayer {
@@ -102,7 +119,7 @@ impl ManagedLayer {
                 .or_else(|| name.starts_with("server.").then_some(Shape::Text));
             let parsed = match shape {
                 Some(shape) => read(name, shape, value),
-                None => Err("not a setting Guichet reads from the registry".to_owned()),
+                None => Err(ValueError::Unknown),
             };
             match parsed {
                 Ok(parsed) => insert(&mut table, &name.to_ascii_lowercase(), parsed),
@@ -127,7 +144,7 @@ pub fn take_locks(table: &mut toml::Table) -> (Vec<Lockable>, Vec<ValueProblem>)
                 Ok(lock) => locks.push(lock),
                 Err(e) => problems.push(ValueProblem {
                     name: "locked".to_owned(),
-                    detail: format!("{e}"),
+                    detail: ValueError::NotLockable(e.to_string()),
                 }),
             }
         }
@@ -144,7 +161,7 @@ pub fn settings_set(table: &toml::Table) -> Vec<Lockable> {
         .collect()
 }
 
-fn read(name: &str, shape: Shape, value: &RegValue) -> Result<toml::Value, String> {
+fn read(name: &str, shape: Shape, value: &RegValue) -> Result<toml::Value, ValueError> {
     let text = match value {
         RegValue::Text(text) => text.trim().to_owned(),
         RegValue::Number(n) => n.to_string(),
@@ -158,11 +175,11 @@ fn read(name: &str, shape: Shape, value: &RegValue) -> Result<toml::Value, Strin
         (Shape::Number, RegValue::Text(_)) => text
             .parse::<u32>()
             .map(|n| toml::Value::Integer(i64::from(n)))
-            .map_err(|_| format!("{text:?} is not a whole number")),
+            .map_err(|_| ValueError::NotANumber(text)),
         (Shape::Flag, _) => match text.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "oui" => Ok(toml::Value::Boolean(true)),
             "0" | "false" | "no" | "non" => Ok(toml::Value::Boolean(false)),
-            _ => Err(format!("{text:?} is neither 1 (yes) nor 0 (no)")),
+            _ => Err(ValueError::NotAFlag(text)),
         },
         (Shape::List, _) => {
             let items = text

@@ -1,6 +1,7 @@
 //! Windows: `tray-icon` tray, `RegisterHotKey` shortcut, toasts, the worker on standard
-//! input and output.
+//! input and output, and the parent's console for a command typed in a terminal (`console`).
 
+pub mod console;
 mod notify;
 mod shortcut;
 mod tray;

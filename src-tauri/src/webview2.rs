@@ -2,7 +2,8 @@
 //! Windows 10 have its runtime; offline images and LTSC editions may not, and without it Tauri
 //! would wait for a web view that never comes: no window, no word. So the runtime is looked for
 //! first, and when it is missing the user is told in their language what to ask IT for
-//! (a message box, the log, standard error), and the process ends with [`EXIT_NO_WEBVIEW`].
+//! (a message box, the log, standard error), and the process ends with [`EXIT_NO_WEBVIEW`]. The two Win32 calls are `unsafe`; each says why it is sound.
+#![allow(unsafe_code)]
 
 use guichet_protocol::i18n::{t, Lang};
 use webview2_com::Microsoft::Web::WebView2::Win32::GetAvailableCoreWebView2BrowserVersionString;

@@ -199,7 +199,7 @@ fn with_registry(
             path: layer.source.clone(),
             line: None,
             key: Some(w.name),
-            detail: w.detail,
+            detail: w.detail.to_string(),
         }));
         values
     };

@@ -140,7 +140,7 @@ pub fn take_locks(table: &mut toml::Table) -> (Vec<Lockable>, Vec<ValueProblem>)
     let mut problems = Vec::new();
     if let Some(toml::Value::Array(named)) = table.remove("locked") {
         for name in named.iter().filter_map(toml::Value::as_str) {
-            match name.parse() {
+            match name.parse::<Lockable>() {
                 Ok(lock) => locks.push(lock),
                 Err(e) => problems.push(ValueProblem {
                     name: "locked".to_owned(),

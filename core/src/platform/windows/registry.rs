@@ -1,5 +1,6 @@
 //! Reads the values of one `HKEY_LOCAL_MACHINE` key, in the 64-bit view (where a 64-bit MSI and
-//! Group Policy write), for `crate::config::managed`.
+//! Group Policy write), for `crate::config::managed`. The Win32 registry calls are `unsafe`; each says why it is sound.
+#![allow(unsafe_code)]
 
 use crate::config::managed::RegValue;
 use windows_sys::Win32::Foundation::{ERROR_MORE_DATA, ERROR_NO_MORE_ITEMS, ERROR_SUCCESS};

@@ -35,7 +35,9 @@ pub use store::{FollowError, FollowGuard, FollowStore, LOCK_WAIT};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
+    /// The ticket's subject, for notices and "My tickets".
     pub subject: String,
+    /// Its status when last seen.
     pub status: TicketStatus,
     /// The help desk's last-change stamp, only compared for equality; empty before the first
     /// check. (`updated` in files written before the neutral model.)
@@ -66,6 +68,8 @@ impl Snapshot {
         }
     }
 
+    /// What a ticket fetched from the help desk shows: its status, stamp, technicians'
+    /// followups, latest solution and survey.
     pub fn from_detail(detail: &TicketDetail) -> Snapshot {
         Snapshot {
             subject: detail.subject.clone(),
@@ -121,6 +125,7 @@ pub fn notices(ticket: TicketId, old: &Snapshot, new: &Snapshot) -> Vec<Notice> 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Watched {
+    /// What was last seen of it.
     pub seen: Snapshot,
     /// Consecutive checks in which the help desk did not list it.
     #[serde(default)]
@@ -140,6 +145,7 @@ pub struct FollowState {
     pub unread: Vec<Notice>,
     /// Consecutive failed checks, for back-off.
     pub failures: u32,
+    /// When the last check was applied, ms since the Unix epoch; `None` before the first.
     pub last_poll_ms: Option<i64>,
 }
 

@@ -11,7 +11,7 @@
 //!   the session's back end, chosen at run time ([`source::back_end`]).
 //! - [`pipeline`]: the one way from a capture to a report's attachments, under IT's limits.
 //! - [`annotate`]: rectangles that mask (solid, pixelated) or highlight.
-//! - [`encode`]: downscale and JPEG 4:4:4 under a size limit.
+//! - [`encode`](mod@encode): downscale and JPEG 4:4:4 under a size limit.
 //! - [`naming`]: screens named for people ("Screen 1 (left), 1920 × 1080").
 //!
 //! Each monitor is its own image in its own physical pixels, so mixed scale factors need no

@@ -5,7 +5,7 @@
 //! sign-in, the keyring, the doctor) goes through [`DeskConfig`].
 //!
 //! Adding a help desk: a folder under `connector/` (declared in `connector/mod.rs`) whose
-//! section implements `DeskSection`, one entry in `kinds!`, and its fuzz target in [`fuzz`].
+//! section implements `DeskSection`, one entry in `kinds!`, and its fuzz target in `fuzz`.
 
 use super::{glpi, rt, Connector, ConnectorError};
 use crate::credentials::Secret;

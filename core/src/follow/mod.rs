@@ -12,6 +12,8 @@
 //! **No duplicate notices, even across restarts.** The state is a small JSON file written
 //! atomically under a lock ([`FollowStore`]); a poll's notices are derived from the stored view and
 //! stored with the new one in the same write, before anyone shows them.
+//!
+//! [`Connector::ticket_states`]: crate::connector::Connector::ticket_states
 
 use crate::connector::{
     ActionEffect, ChangeStamp, ConnectorError, SolutionStatus, TicketDetail, TicketId,
@@ -168,6 +170,8 @@ impl FollowState {
     /// Records what the user just did to `ticket`, as the help desk's workflow has it
     /// ([`Connector::effect`]), so that its consequences are not announced back to them (with
     /// GLPI, approving closes the ticket; refusing reopens it and a new solution is news again).
+    ///
+    /// [`Connector::effect`]: crate::connector::Connector::effect
     pub fn note_action(&mut self, ticket: TicketId, effect: ActionEffect, subject: &str) {
         self.track(ticket, subject);
         let Some(watched) = self.tickets.get_mut(&ticket) else {

@@ -24,6 +24,9 @@
 //!
 //! Layout (one sled tree, so that a batch is atomic): `e/<id>` a report's entry as JSON, `a/<id>`
 //! an action's, `b/<id>/<n>` the bytes of attachment n, `s/<id>` the record of a sent report.
+//!
+//! [`Connector::find_delivered`]: crate::connector::Connector::find_delivered
+//! [`Connector::find_performed`]: crate::connector::Connector::find_performed
 
 mod courier;
 mod disk;

@@ -20,9 +20,13 @@ pub const SCORE_MAX: i32 = 5;
 pub struct TicketAction {
     /// The client id: written into the followup, it makes retries exactly-once.
     pub id: Uuid,
+    /// The ticket it acts on.
     pub ticket: TicketId,
+    /// What the user does, its texts trimmed and checked.
     pub kind: ActionKind,
+    /// Files added with a followup (never with another kind), within the report's limits.
     pub attachments: Vec<Attachment>,
+    /// When the user acted, ms since the Unix epoch.
     pub created_at_ms: i64,
     /// The language of the fixed texts added to the followup.
     pub lang: Lang,
@@ -32,18 +36,27 @@ pub struct TicketAction {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", crate::i18n::t(Lang::En, self.key(), &[]))]
 pub enum ActionError {
+    /// A followup's message is empty once trimmed.
     MessageMissing,
+    /// A refusal's reason is empty once trimmed.
     ReasonMissing,
+    /// A text is longer than a report's description may be (`Limits::description_max`).
     TooLong {
+        /// The field holding the text.
         field: Field,
+        /// Its length, in characters.
         len: usize,
+        /// The most allowed, in characters.
         max: usize,
     },
+    /// A survey score outside 0 to [`SCORE_MAX`].
     ScoreOutOfRange {
+        /// The score given.
         score: i32,
     },
     /// The approval's comment reads like "it still does not work".
     ApprovalContradicts,
+    /// Files were given with an action other than a followup.
     AttachmentsNotAllowed,
 }
 
@@ -84,6 +97,7 @@ pub fn looks_unresolved(text: &str) -> bool {
 }
 
 impl ActionError {
+    /// The part of the form this problem belongs to, so it is shown beside that field.
     pub fn field(&self) -> Field {
         match self {
             ActionError::MessageMissing | ActionError::AttachmentsNotAllowed => Field::Message,
@@ -94,6 +108,7 @@ impl ActionError {
         }
     }
 
+    /// The catalogue key of this error's message.
     pub fn key(&self) -> &'static str {
         match self {
             ActionError::MessageMissing => "validation.message.missing",
@@ -105,6 +120,7 @@ impl ActionError {
         }
     }
 
+    /// The message for people, in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         use crate::i18n::t;
         match self {
@@ -124,11 +140,14 @@ impl ActionError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message(Lang::En))]
 pub struct ActionErrors {
+    /// The problems with the action's kind and texts.
     pub action: Vec<ActionError>,
+    /// The problems with its files.
     pub attachments: Vec<crate::report::ValidationError>,
 }
 
 impl ActionErrors {
+    /// Every problem's message in `lang`, one per line: the action's first, then the files'.
     pub fn message(&self, lang: Lang) -> String {
         self.action
             .iter()

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + Debug {
+    /// The current time (the system clock's is in UTC).
     fn now(&self) -> OffsetDateTime;
 }
 
@@ -28,12 +29,14 @@ pub struct ManualClock {
 }
 
 impl ManualClock {
+    /// A clock that reads `start` until it is advanced.
     pub fn new(start: OffsetDateTime) -> Self {
         Self {
             now: Mutex::new(start),
         }
     }
 
+    /// Moves the clock forward by `by`.
     pub fn advance(&self, by: Duration) {
         let mut now = self
             .now

@@ -21,9 +21,17 @@ pub const SERVICE: &str = "Guichet";
 pub enum Secret {
     /// A login and password (GLPI checks them against the académie's directory). Kept so that
     /// Guichet can open a new session by itself when the last one expires.
-    Password { login: String, password: String },
+    Password {
+        /// The login (not secret: the help desk shows it to technicians).
+        login: String,
+        /// The password.
+        password: String,
+    },
     /// A personal API token.
-    Token { token: String },
+    Token {
+        /// The token, as the help desk issued it.
+        token: String,
+    },
 }
 
 impl std::fmt::Debug for Secret {
@@ -38,15 +46,21 @@ impl std::fmt::Debug for Secret {
 /// Why the keyring could not be used. Never holds the secret.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyringError {
+    /// The keyring cannot be reached or refused (no Secret Service running, locked, denied),
+    /// with the `keyring` crate's words.
     #[error("the OS keyring cannot be used: {0}")]
     Unavailable(String),
+    /// The entry for this help desk address (named) holds something that is not a secret
+    /// Guichet wrote.
     #[error("the keyring entry for {0} is damaged")]
     Damaged(String),
 }
 
 /// Where secrets are kept: the OS keyring, or a stand-in in tests of other parts.
 pub trait SecretStore: Send + Sync + std::fmt::Debug {
+    /// The secret kept for the help desk at `server_url`; `None` when there is no entry.
     fn load(&self, server_url: &str) -> Result<Option<Secret>, KeyringError>;
+    /// Keeps `secret` for the help desk at `server_url`, replacing any earlier one.
     fn save(&self, server_url: &str, secret: &Secret) -> Result<(), KeyringError>;
     /// Removes the entry; removing an entry that does not exist is fine.
     fn delete(&self, server_url: &str) -> Result<(), KeyringError>;

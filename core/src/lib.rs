@@ -23,6 +23,8 @@
 //! - [`clock`]: injectable time, so back-off and polling are testable.
 //! - [`i18n`]: the message catalogue (from `guichet-protocol`).
 
+#![deny(missing_docs)]
+
 pub mod action;
 pub mod api;
 pub mod capture;

@@ -7,12 +7,16 @@ use guichet_protocol::private;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// The file, in the data directory, that holds the remembered values.
 pub const PROFILE_FILE: &str = "profile.json";
 
+/// The phone and location pre-filled in the next report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
+    /// The phone number to call back, as the user typed it; `None` when there is none.
     pub phone: Option<String>,
+    /// Where the user is (office, room); `None` when there is none.
     pub location: Option<String>,
 }
 

@@ -18,27 +18,42 @@ pub use guichet_protocol::report::{extension, Category, Field, Limits, LimitsErr
 /// (a masked screenshot, a dropped file).
 #[derive(Debug, Clone)]
 pub enum AttachmentSource {
+    /// A file on disk, read (and its size checked) when the report is built.
     Path(PathBuf),
-    Bytes { name: String, bytes: Vec<u8> },
+    /// Bytes already in memory.
+    Bytes {
+        /// The file name the help desk shows; its extension decides the type.
+        name: String,
+        /// The file's content.
+        bytes: Vec<u8>,
+    },
 }
 
 /// What the user entered, unchecked.
 #[derive(Debug, Clone, Default)]
 pub struct ReportDraft {
+    /// The one-line summary, as typed (trimmed when checked).
     pub subject: String,
+    /// What happens, in the user's words (trimmed when checked).
     pub description: String,
     /// A category name (full path or last part, any case) or numeric id.
     pub category: Option<String>,
+    /// The phone number to call back, as typed; `None` or blank sends none.
     pub phone: Option<String>,
+    /// Where the user is (office, room); `None` or blank sends none.
     pub location: Option<String>,
+    /// The files to attach, in the order given.
     pub attachments: Vec<AttachmentSource>,
 }
 
 /// A file attached to a report. Its bytes travel beside the metadata, never inside JSON.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
+    /// A plain file name (no directory part), checked when the report was built.
     pub name: String,
+    /// The MIME type sent to the help desk, from the name's extension ([`mime_for`]).
     pub mime: String,
+    /// The file's content, never empty; not serialised (stored and sent beside the JSON).
     #[serde(skip)]
     pub bytes: Vec<u8>,
 }
@@ -64,12 +79,19 @@ pub struct Report {
     pub created_at_ms: i64,
     /// The language the ticket's fixed texts are written in.
     pub lang: Lang,
+    /// The one-line summary, trimmed, within `Limits::subject_max` characters.
     pub subject: String,
+    /// What happens, trimmed, within the limits' bounds in characters.
     pub description: String,
+    /// The help desk's category; `None` leaves it to the help desk.
     pub category: Option<Category>,
+    /// The phone number to call back, normalised; `None` when none was given.
     pub phone: Option<Phone>,
+    /// Where the user is, trimmed; `None` when none was given.
     pub location: Option<String>,
+    /// The computer's facts, added to the ticket.
     pub facts: MachineFacts,
+    /// The files, within the limits' count, size and type rules.
     pub attachments: Vec<Attachment>,
 }
 
@@ -77,24 +99,98 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message(Lang::En))]
 pub enum ValidationError {
+    /// The subject is empty once trimmed.
     SubjectMissing,
-    SubjectTooLong { len: usize, max: usize },
+    /// The subject is longer than IT allows.
+    SubjectTooLong {
+        /// Its length, in characters.
+        len: usize,
+        /// The most allowed, in characters.
+        max: usize,
+    },
+    /// The description is empty once trimmed.
     DescriptionMissing,
-    DescriptionTooShort { len: usize, min: usize },
-    DescriptionTooLong { len: usize, max: usize },
-    PhoneInvalid { value: String },
-    CategoryUnknown { value: String },
-    TooManyAttachments { count: usize, max: usize },
-    AttachmentUnreadable { name: String, reason: String },
-    AttachmentEmpty { name: String },
-    AttachmentTooLarge { name: String, size: u64, max: u64 },
-    AttachmentsTotalTooLarge { total: u64, max: u64 },
-    AttachmentTypeRefused { name: String, allowed: Vec<String> },
-    AttachmentNameNotUtf8 { lossy: String },
-    AttachmentNameInvalid { name: String },
+    /// The description is shorter than IT requires.
+    DescriptionTooShort {
+        /// Its length, in characters.
+        len: usize,
+        /// The fewest allowed, in characters.
+        min: usize,
+    },
+    /// The description is longer than IT allows.
+    DescriptionTooLong {
+        /// Its length, in characters.
+        len: usize,
+        /// The most allowed, in characters.
+        max: usize,
+    },
+    /// The phone number does not read as a number.
+    PhoneInvalid {
+        /// What the user typed, trimmed.
+        value: String,
+    },
+    /// No category matches what the user asked for, or a leaf name matches several.
+    CategoryUnknown {
+        /// What the user asked for, trimmed.
+        value: String,
+    },
+    /// More files than IT allows (none of them is read).
+    TooManyAttachments {
+        /// How many files were given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A file cannot be read (missing, a directory, no permission).
+    AttachmentUnreadable {
+        /// The file's name.
+        name: String,
+        /// Why, as the system said it (not translated).
+        reason: String,
+    },
+    /// A file has no content.
+    AttachmentEmpty {
+        /// The file's name.
+        name: String,
+    },
+    /// A file is larger than IT allows for one file.
+    AttachmentTooLarge {
+        /// The file's name.
+        name: String,
+        /// Its size, in bytes.
+        size: u64,
+        /// The most allowed, in bytes.
+        max: u64,
+    },
+    /// All files together are larger than IT allows.
+    AttachmentsTotalTooLarge {
+        /// Their total size, in bytes.
+        total: u64,
+        /// The most allowed, in bytes.
+        max: u64,
+    },
+    /// A file's extension is not among those IT allows.
+    AttachmentTypeRefused {
+        /// The file's name.
+        name: String,
+        /// The allowed extensions, lower case, without the dot.
+        allowed: Vec<String>,
+    },
+    /// A file's name is not valid UTF-8.
+    AttachmentNameNotUtf8 {
+        /// The name with its invalid bytes replaced, to show the user.
+        lossy: String,
+    },
+    /// A file's name is not a plain file name (blank, `.`, `..`, a separator, a control
+    /// character, or over 255 characters).
+    AttachmentNameInvalid {
+        /// The name as given.
+        name: String,
+    },
 }
 
 impl ValidationError {
+    /// The part of the form this problem belongs to, so it is shown beside that field.
     pub fn field(&self) -> Field {
         use ValidationError::*;
         match self {
@@ -173,6 +269,7 @@ impl ValidationError {
 pub struct ValidationErrors(pub Vec<ValidationError>);
 
 impl ValidationErrors {
+    /// Every problem's message in `lang`, one per line, in form order.
     pub fn message(&self, lang: Lang) -> String {
         self.0
             .iter()
@@ -287,6 +384,7 @@ impl Report {
         })
     }
 
+    /// The size of all its files together, in bytes.
     pub fn attachments_size(&self) -> u64 {
         self.attachments.iter().map(|a| a.bytes.len() as u64).sum()
     }

@@ -10,9 +10,13 @@ use std::fmt;
 /// A parsed shortcut: modifiers and one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shortcut {
+    /// Ctrl is held (`Ctrl` or `Control`).
     pub control: bool,
+    /// Alt is held.
     pub alt: bool,
+    /// Shift is held.
     pub shift: bool,
+    /// The Super key is held (`Super`, `Win` or `Meta`: the Windows key, Command on macOS).
     pub super_key: bool,
     /// The key pressed with the modifiers.
     pub key: Key,
@@ -55,6 +59,8 @@ impl fmt::Display for Key {
     }
 }
 
+/// Text that is not a shortcut: no modifier, an unknown one, or a key other than a letter, a
+/// digit or F1–F12.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid shortcut {0:?}: use modifiers (Ctrl, Alt, Shift, Super) and one letter, digit or F1–F12, e.g. \"Ctrl+Alt+G\"")]
 pub struct ShortcutError(String);
@@ -143,9 +149,9 @@ impl Shortcut {
     }
 }
 
-/// The key's name in the W3C UI Events list of key codes ("KeyG", "Digit7", "F12"), which
-/// `global-hotkey` takes on macOS. Pure, so that it is tested on every platform.
 impl Shortcut {
+    /// The key's name in the W3C UI Events list of key codes ("KeyG", "Digit7", "F12"), which
+    /// `global-hotkey` takes on macOS. Pure, so that it is tested on every platform.
     pub fn key_code(&self) -> String {
         match self.key {
             Key::Letter(c) => format!("Key{c}"),

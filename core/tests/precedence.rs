@@ -88,11 +88,13 @@ fn installer_then_file_then_user_then_policy() {
 #[test]
 fn locks_add_up_and_a_policy_server_replaces_the_user_s() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut user = UserSettings::default();
-    user.server = Some(
-        toml::from_str("kind = \"glpi\"\nurl = \"https://ailleurs.example/apirest.php\"")
-            .expect("server"),
-    );
+    let user = UserSettings {
+        server: Some(
+            toml::from_str("kind = \"glpi\"\nurl = \"https://ailleurs.example/apirest.php\"")
+                .expect("server"),
+        ),
+        ..UserSettings::default()
+    };
     save_user(&dir.path().join(SETTINGS_FILE), &user).expect("save");
     let file = it_file(dir.path(), "locked = [\"language\"]\n");
     let registry = Managed {

@@ -95,14 +95,19 @@ fn has_file_credentials(server: &ServerConfig) -> bool {
 /// Why a sign-in did not happen, worded for the setup screen.
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
+    /// Neither IT nor the user gave a help desk address.
     #[error("no help desk address")]
     NoServer,
+    /// The address typed is not an `http` or `https` address with a host.
     #[error("the address is not a web address")]
     BadUrl,
+    /// The user typed another address, and IT locked the help desk's.
     #[error("IT set the help desk: its address cannot be changed here")]
     ServerLocked,
+    /// Neither a token nor both a login and a password were given.
     #[error("a login and password, or a token, are needed")]
     NoCredentials,
+    /// A login and password were given to a help desk that signs in with a token only.
     #[error("this help desk takes a personal token only")]
     TokenOnly,
     /// The help desk at the address typed in needs more than a secret to sign in.
@@ -110,14 +115,20 @@ pub enum SignInError {
     Needs(#[from] SignInNeeds),
     /// The help desk (or the way to it) refused: the doctor's words for the step that failed.
     #[error("{message}")]
-    Refused { message: String },
+    Refused {
+        /// The doctor's finding for that step, in the user's language.
+        message: String,
+    },
+    /// The OS keyring could not keep (or forget) the secret.
     #[error(transparent)]
     Keyring(#[from] KeyringError),
+    /// The user's settings file could not be written.
     #[error("cannot save the user's settings: {0}")]
     Save(std::io::Error),
 }
 
 impl SignInError {
+    /// What the setup screen says, in `lang` (a refusal keeps the doctor's own words).
     pub fn message(&self, lang: Lang) -> String {
         let key = match self {
             SignInError::NoServer => "signin.no_server",

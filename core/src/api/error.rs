@@ -14,35 +14,50 @@ use crate::report::{Field, ValidationErrors};
 use guichet_protocol::error::{ErrorCode, ErrorInfo, FieldError};
 use guichet_protocol::ipc::IpcError;
 
+/// Why a call to Guichet's API failed; [`ApiError::info`] says it to the user.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// The configuration could not be read or loaded again.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The outbox's database failed, is full or is held by another process.
     #[error(transparent)]
     Outbox(#[from] OutboxError),
+    /// The store of followed tickets failed.
     #[error(transparent)]
     Follow(#[from] FollowError),
+    /// The help desk could not be reached, refused, or answered something unusable.
     #[error(transparent)]
     Connector(#[from] ConnectorError),
+    /// The report (or the remembered phone) is not valid: every problem, per field.
     #[error("the report is not valid: {}", .0.message(Lang::En))]
     Validation(#[from] ValidationErrors),
+    /// The action on a ticket is not valid: every problem, per field.
     #[error("the action is not valid: {}", .0.message(Lang::En))]
     Action(#[from] ActionErrors),
+    /// The screens could not be captured or the screenshot encoded.
     #[error(transparent)]
     Capture(#[from] CaptureError),
+    /// The local channel to another Guichet process failed.
     #[error(transparent)]
     Ipc(#[from] IpcError),
+    /// The user's remembered phone and location could not be written.
     #[error("cannot save the user's settings: {0}")]
     Profile(std::io::Error),
+    /// Signing in did not happen.
     #[error(transparent)]
     SignIn(#[from] super::SignInError),
+    /// The Settings window's preferences were not saved.
     #[error(transparent)]
     Preferences(#[from] super::PreferencesError),
     /// The agent's outbox worker could not be started, or stopped answering.
     #[error("the outbox worker: {0}")]
     Worker(#[source] std::io::Error),
+    /// An attached file's bytes, sent over IPC, did not decode or did not match its attachments.
     #[error("an attached file arrived damaged over IPC")]
     DamagedFile,
+    /// The request (named by its kind) needs the resident agent (its windows, its capture), and
+    /// was answered in process.
     #[error("`{0}` is answered by the resident agent only")]
     NeedsAgent(&'static str),
     /// Already worded for the user by another Guichet process (the agent's outbox worker).

@@ -17,13 +17,17 @@ pub enum PreferencesError {
     /// IT locked this setting.
     #[error("{0} is locked by IT's configuration")]
     Locked(Lockable),
+    /// The global shortcut given does not read as one.
     #[error(transparent)]
     Shortcut(#[from] ShortcutError),
+    /// The user's settings file could not be written.
     #[error("cannot save the user's settings: {0}")]
     Save(#[source] std::io::Error),
 }
 
 impl PreferencesError {
+    /// The error as the user sees it, in `lang`: a locked key or a bad shortcut is a validation
+    /// error (the shortcut's beside its field); a failed save is internal and logged.
     pub fn info(&self, lang: Lang) -> ErrorInfo {
         match self {
             PreferencesError::Locked(_) => {

@@ -11,53 +11,76 @@ use guichet_protocol::view::{FlushSummary, QueueItem, SubmitOutcome};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// What the agent asks its outbox worker, one JSON line each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum WorkerRequest {
     /// Make this validated report durable, then try it once.
     Submit {
+        /// The report, its attachments without their bytes.
         report: Box<Report>,
+        /// Its attachments' bytes, in the same order.
         files: Vec<FileBytes>,
     },
     /// Make this validated action durable, then try it once.
     Act {
+        /// The action, its attachments without their bytes.
         action: Box<TicketAction>,
+        /// Its attachments' bytes, in the same order.
         files: Vec<FileBytes>,
     },
     /// Deliver what is due; answers `NextDue`.
     DeliverDue,
+    /// What waits in the outbox; answers `Queue`.
     List,
+    /// Try every waiting entry now, ignoring back-off; answers `Flushed`.
     Flush,
+    /// Put a failed entry back in line, due at once; answers `Done`.
     Retry {
+        /// The outbox entry.
         id: Uuid,
     },
+    /// Drop an entry; answers `Dismissed`.
     Dismiss {
+        /// The outbox entry.
         id: Uuid,
     },
 }
 
+/// What the outbox worker answers, one per request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum WorkerResponse {
+    /// A report or action was made durable and tried once.
     Submitted {
+        /// Sent (with the ticket number) or queued (with why).
         outcome: SubmitOutcome,
     },
+    /// What waits in the outbox.
     Queue {
+        /// Every report and action in it, reports first.
         items: Vec<QueueItem>,
     },
+    /// A flush is over.
     Flushed {
+        /// What was sent, what still waits, what failed for good.
         summary: FlushSummary,
     },
+    /// A dismissal is over.
     Dismissed {
+        /// False when the entry was still waiting to be sent, and so was kept.
         dismissed: bool,
     },
+    /// A request that returns nothing succeeded.
     Done,
     /// When the next waiting entry is due, ms since the epoch (`None`: nothing waits).
     NextDue {
+        /// When, ms since the epoch; `None` when nothing waits.
         at_ms: Option<i64>,
     },
     /// Worded by the worker, which speaks the user's language too.
     Error {
+        /// The code and message to show.
         error: ErrorInfo,
     },
 }
@@ -67,6 +90,7 @@ pub enum WorkerResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileBytes {
+    /// The file's bytes, in standard base64 with padding.
     pub base64: String,
 }
 
@@ -161,6 +185,7 @@ impl WorkerRequest {
 }
 
 impl WorkerResponse {
+    /// The answer's name, for logs and "unexpected answer" errors.
     pub fn kind(&self) -> &'static str {
         match self {
             WorkerResponse::Submitted { .. } => "submitted",

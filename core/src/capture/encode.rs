@@ -46,10 +46,15 @@ impl Default for EncodeOptions {
 /// A screen ready to attach. Holds only masked pixels, compressed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct EncodedImage {
+    /// The JPEG file, at most `EncodeOptions::max_bytes` long.
     pub bytes: Vec<u8>,
+    /// Its MIME type (`image/jpeg`).
     pub mime: &'static str,
+    /// The file name extension to give it, without the dot (`jpg`).
     pub extension: &'static str,
+    /// Its width in pixels, after any downscaling.
     pub width: u32,
+    /// Its height in pixels, after any downscaling.
     pub height: u32,
     /// The quality finally used (lower than asked when the size limit required it).
     pub quality: u8,

@@ -11,7 +11,7 @@
 //!   the session's back end, chosen at run time ([`source::back_end`]).
 //! - [`pipeline`]: the one way from a capture to a report's attachments, under IT's limits.
 //! - [`annotate`]: rectangles that mask (solid, pixelated) or highlight.
-//! - [`encode`]: downscale and JPEG 4:4:4 under a size limit.
+//! - [`encode`](mod@encode): downscale and JPEG 4:4:4 under a size limit.
 //! - [`naming`]: screens named for people ("Screen 1 (left), 1920 × 1080").
 //!
 //! Each monitor is its own image in its own physical pixels, so mixed scale factors need no
@@ -41,6 +41,7 @@ use std::fmt;
 /// What can go wrong while capturing, annotating or encoding. Messages say what to change.
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
+    /// No display session is named (Linux: neither `DISPLAY` nor `WAYLAND_DISPLAY` is set).
     #[error("no display to capture: neither DISPLAY nor WAYLAND_DISPLAY is set")]
     NoDisplay,
     /// The session is one Guichet cannot capture yet (Wayland, today).
@@ -50,24 +51,50 @@ pub enum CaptureError {
     /// permission, System Settings › Privacy & Security).
     #[error("the screen recording permission is not granted")]
     PermissionDenied,
+    /// The monitors could not be listed, with the display system's words.
     #[error("cannot list the monitors: {0}")]
     Monitors(String),
+    /// Every monitor failed, each with why.
     #[error("no monitor could be captured{}", failures_suffix(.0))]
     NothingCaptured(Vec<ScreenFailure>),
+    /// A screen was selected or annotated that the capture does not hold.
     #[error("there is no screen {number}: the capture holds {count}")]
-    NoSuchScreen { number: usize, count: usize },
+    NoSuchScreen {
+        /// The screen asked for, counted from 1.
+        number: usize,
+        /// How many screens the capture holds.
+        count: usize,
+    },
+    /// An annotation's rectangle has no width or no height.
     #[error("the rectangle {rect} is empty: its width and height must be at least 1 pixel")]
-    EmptyRect { rect: Rect },
+    EmptyRect {
+        /// The rectangle, as given.
+        rect: Rect,
+    },
+    /// An annotation's rectangle does not touch its screen.
     #[error("the rectangle {rect} lies entirely outside the {width}×{height} screen")]
-    OutsideImage { rect: Rect, width: u32, height: u32 },
+    OutsideImage {
+        /// The rectangle, as given.
+        rect: Rect,
+        /// The screen's width, in physical pixels.
+        width: u32,
+        /// The screen's height, in physical pixels.
+        height: u32,
+    },
+    /// Downscaling failed (an empty image or width), with the resizer's words.
     #[error("cannot resize the screenshot: {0}")]
     Resize(String),
+    /// JPEG encoding failed, with the encoder's words.
     #[error("cannot encode the screenshot as JPEG: {0}")]
     Encode(String),
+    /// Even the smallest JPEG tried is over the size limit.
     #[error("the screenshot does not fit in {max_bytes} bytes even at {width} pixels wide and low quality ({smallest} bytes); raise the attachment size limit")]
     TooLarge {
+        /// The limit, in bytes (`EncodeOptions::max_bytes`).
         max_bytes: u64,
+        /// The smallest JPEG made, in bytes.
         smallest: u64,
+        /// The width it was made at, in pixels.
         width: u32,
     },
 }
@@ -142,7 +169,9 @@ pub trait ScreenSource: Send + Sync + fmt::Debug {
 /// Every monitor at one instant, unmasked. Lives only in memory: see the module's invariant.
 #[derive(Debug, Default)]
 pub struct Capture {
+    /// The monitors captured, in the order the back end listed them.
     pub screens: Vec<ScreenShot>,
+    /// The monitors that could not be captured; the others are still in `screens`.
     pub failures: Vec<ScreenFailure>,
 }
 
@@ -172,9 +201,11 @@ impl Capture {
 pub struct ScreenShot {
     /// Name, size (equal to the image's) and scale factor.
     pub info: ScreenInfo,
-    /// The monitor's top-left corner on the desktop, in physical pixels.
+    /// The monitor's left edge on the desktop, in physical pixels.
     pub x: i32,
+    /// The monitor's top edge on the desktop (down is positive), in physical pixels.
     pub y: i32,
+    /// The monitor's pixels, unmasked, at its physical size.
     pub image: RgbaImage,
 }
 
@@ -198,6 +229,7 @@ impl fmt::Debug for ScreenShot {
 pub struct ScreenFailure {
     /// The monitor's name when it could be read, else empty.
     pub name: String,
+    /// Why, as the display system said it (not translated).
     pub reason: String,
 }
 

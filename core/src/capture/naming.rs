@@ -8,9 +8,13 @@ use crate::i18n::{t, Lang};
 /// Where a monitor sits on the desktop, in physical pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement {
+    /// The left edge, from the desktop's origin.
     pub x: i32,
+    /// The top edge, from the desktop's origin (down is positive).
     pub y: i32,
+    /// The monitor's width.
     pub width: u32,
+    /// The monitor's height.
     pub height: u32,
 }
 

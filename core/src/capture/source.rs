@@ -64,6 +64,7 @@ pub trait Monitor {
     fn grab(&self) -> Result<RgbaImage, GrabError>;
     /// Its top-left corner on the desktop, in physical pixels.
     fn origin(&self) -> (i32, i32);
+    /// Its scale factor: physical pixels per logical pixel (1.0, 1.5, 2.0…).
     fn scale(&self) -> f32;
 }
 

@@ -20,9 +20,11 @@ pub const SETTINGS_FILE: &str = "settings.toml";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserSettings {
+    /// The interface language the user chose; `None` follows IT's setting or the OS.
     pub language: Option<Lang>,
     /// The help desk the user entered on the setup screen (when IT configured none).
     pub server: Option<ServerConfig>,
+    /// The user's own shortcut and start at login.
     #[serde(default, skip_serializing_if = "AgentConfig::is_empty")]
     pub agent: AgentConfig,
     /// How the user signed in; the secret itself is in the keyring.
@@ -33,19 +35,24 @@ pub struct UserSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    /// With a login and password, or a token.
     pub method: SignInMethod,
     /// The login, for a password sign-in (not a secret: the help desk shows it to technicians).
     pub login: Option<String>,
 }
 
+/// The kind of secret the user signed in with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SignInMethod {
+    /// A login and a password.
     Password,
+    /// A personal API token.
     Token,
 }
 
 impl SignInMethod {
+    /// Its name as written in the settings file and shown in Settings (`password`, `token`).
     pub fn as_str(self) -> &'static str {
         match self {
             SignInMethod::Password => "password",
@@ -58,9 +65,13 @@ impl SignInMethod {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{}{}: {detail}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default(), key.as_ref().map(|k| format!(", key {k}")).unwrap_or_default())]
 pub struct ConfigProblem {
+    /// The file (or, on Windows, the registry key, `HKLM\...`) the problem is in.
     pub path: PathBuf,
+    /// The line, counted from 1; `None` when it cannot be found (or for the registry).
     pub line: Option<usize>,
+    /// The dotted key to fix (`server.url`); `None` when the problem is the whole file.
     pub key: Option<String>,
+    /// What is wrong, as the parser or the check said it (English).
     pub detail: String,
 }
 
@@ -86,15 +97,20 @@ impl ConfigProblem {
 /// Every layer, merged.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The configuration in force: IT's layers, then the user's values where IT did not lock.
     pub config: Config,
+    /// The user's own settings, as read (their invalid parts left out).
     pub user: UserSettings,
+    /// Every file or value left out, and why.
     pub problems: Vec<ConfigProblem>,
     /// IT's file, when one was read.
     pub system_file: Option<PathBuf>,
+    /// The user's settings file, whether or not it exists yet.
     pub settings_file: PathBuf,
 }
 
 impl Loaded {
+    /// Whether IT locked `key`.
     pub fn is_locked(&self, key: Lockable) -> bool {
         self.config.is_locked(key)
     }

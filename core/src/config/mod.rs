@@ -24,17 +24,35 @@ pub const CONFIG_ENV: &str = "GUICHET_CONFIG";
 /// Environment variable naming the data directory (outbox, caches).
 pub use guichet_protocol::transport::DATA_DIR_ENV;
 
+/// Why a configuration file given whole ([`Config::from_file`]) or the data directory cannot be
+/// used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The file cannot be read.
     #[error("cannot read the configuration file {path}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why, as the system said it.
         source: std::io::Error,
     },
+    /// The file is not TOML, or a key is unknown or of the wrong type.
     #[error("the configuration file {path} is not valid: {message}")]
-    Parse { path: PathBuf, message: String },
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The problem, with its line and key when they are known.
+        message: String,
+    },
+    /// A value parses but cannot work.
     #[error("the configuration file {path} is not valid: {problem}")]
-    Invalid { path: PathBuf, problem: Invalid },
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The value, and the key to fix.
+        problem: Invalid,
+    },
+    /// Neither `GUICHET_DATA_DIR` nor the OS gives a data directory.
     #[error("no data directory: set {DATA_DIR_ENV}")]
     NoDataDir,
 }
@@ -45,10 +63,13 @@ pub enum Invalid {
     /// The `[server]` section, whose kind's folder names the key.
     #[error(transparent)]
     Server(#[from] crate::connector::ServerInvalid),
+    /// `[limits]` contradict each other.
     #[error(transparent)]
     Limits(#[from] crate::report::LimitsError),
+    /// `[tls] extra_ca` cannot be used, or `[proxy] url` is not a proxy address.
     #[error(transparent)]
     Net(#[from] crate::net::NetError),
+    /// `[agent] shortcut` does not read as a shortcut.
     #[error(transparent)]
     Shortcut(#[from] crate::shortcut::ShortcutError),
 }
@@ -67,6 +88,7 @@ impl Invalid {
     }
 }
 
+/// The typed configuration, every layer merged (see [`layers`]); each section has its default.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -80,6 +102,7 @@ pub struct Config {
     /// Categories offered when the help desk does not let this account read its own.
     #[serde(default)]
     pub categories: Vec<Category>,
+    /// What a report must respect (lengths, files).
     #[serde(default)]
     pub limits: Limits,
     /// Values IT can pre-fill for the user.
@@ -87,10 +110,13 @@ pub struct Config {
     pub defaults: UserDefaults,
     /// Forces the interface language; otherwise it follows the OS locale.
     pub language: Option<Lang>,
+    /// The resident agent's shortcut and start at login.
     #[serde(default)]
     pub agent: AgentConfig,
+    /// How often open tickets are checked.
     #[serde(default)]
     pub poll: PollConfig,
+    /// How long delivered reports are remembered.
     #[serde(default)]
     pub retention: RetentionConfig,
     /// Certificate authorities to trust besides the system's.
@@ -124,6 +150,7 @@ fn default_retention_hours() -> u64 {
 }
 
 impl RetentionConfig {
+    /// How long a delivered report's record is kept (`sent_hours`).
     pub fn sent(&self) -> Duration {
         Duration::from_secs(self.sent_hours.saturating_mul(3600))
     }
@@ -151,6 +178,7 @@ fn default_poll_interval() -> u64 {
 }
 
 impl PollConfig {
+    /// The time between two checks, before jitter; at least one second.
     pub fn interval(&self) -> Duration {
         Duration::from_secs(self.interval_secs.max(1))
     }
@@ -168,6 +196,7 @@ pub struct AgentConfig {
 }
 
 impl AgentConfig {
+    /// Whether nothing is set (then the user's settings file leaves out `[agent]`).
     pub fn is_empty(&self) -> bool {
         *self == AgentConfig::default()
     }
@@ -196,14 +225,19 @@ impl AgentConfig {
     }
 }
 
+/// Values IT pre-fills in the wizard (`[defaults]`) until the user enters their own.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserDefaults {
+    /// The phone number to call back; `None` pre-fills nothing.
     pub phone: Option<String>,
+    /// Where the user is (office, room); `None` pre-fills nothing.
     pub location: Option<String>,
 }
 
 impl Config {
+    /// One file read, parsed and checked, with no other layer (tools and tests). The `[tls]` and
+    /// `[proxy]` sections are shared with the help desk's HTTP settings.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),

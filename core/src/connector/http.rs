@@ -39,7 +39,9 @@ pub fn client(http: &HttpConfig) -> Result<reqwest::Client, ConnectorError> {
 /// A raw answer: status and body, read completely.
 #[derive(Debug)]
 pub struct Answer {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The whole body, at most [`MAX_ANSWER_BYTES`].
     pub body: Vec<u8>,
     /// When the server asked to be tried again (`Retry-After`, in seconds or as a date).
     pub retry_after: Option<Duration>,
@@ -149,9 +151,17 @@ pub fn snippet(body: &[u8]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorBody {
     /// The help desk's own error: its code (or `HTTP_<status>` when it has none) and message.
-    Desk { code: String, message: String },
+    Desk {
+        /// The help desk's error code, or `HTTP_<status>`.
+        code: String,
+        /// The help desk's message.
+        message: String,
+    },
     /// Not the help desk's error format (a portal's or a proxy's page): the start of the body.
-    Other { snippet: String },
+    Other {
+        /// The start of the body ([`snippet`]).
+        snippet: String,
+    },
 }
 
 /// What an unsuccessful answer means, as every help desk has it: a 5xx is the server's trouble

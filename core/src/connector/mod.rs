@@ -36,6 +36,7 @@ pub use guichet_protocol::ticket::{
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
+    /// The ticket created: the number the user quotes.
     pub ticket: TicketId,
     /// Attachments the help desk refused while still creating the ticket.
     pub rejected: Vec<RejectedFile>,
@@ -97,33 +98,65 @@ pub enum ConnectorError {
     /// No connection to the help desk could be made (refused, no route, DNS, TLS handshake):
     /// the request never left.
     #[error("the help desk cannot be reached (no connection): {detail}")]
-    NotConnected { detail: String },
+    NotConnected {
+        /// The HTTP client's words, with their causes.
+        detail: String,
+    },
     /// The connection broke or timed out after the request may have been sent.
     #[error("the help desk cannot be reached: {detail}")]
-    Unreachable { detail: String },
+    Unreachable {
+        /// The HTTP client's words, with their causes.
+        detail: String,
+    },
+    /// The help desk answered with a server error (HTTP 5xx): retried later.
     #[error("the help desk failed (HTTP {status}, {code}): {message}")]
     Server {
+        /// The HTTP status.
         status: u16,
+        /// The help desk's error code, or `HTTP_<status>` when it gave none.
         code: String,
+        /// The help desk's message, or the start of the body.
         message: String,
         /// The help desk asked to be tried again after this many seconds (`Retry-After`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after_secs: Option<u64>,
     },
+    /// The help desk refused to let Guichet in (credentials, an application token, this
+    /// computer's address, its API turned off): IT or the user must act. Not retried.
     #[error("the help desk refused the credentials ({code}): {message}")]
-    Unauthorized { code: String, message: String },
-    #[error("the help desk refused the request (HTTP {status}, {code}): {message}")]
-    Rejected {
-        status: u16,
+    Unauthorized {
+        /// The help desk's error code.
         code: String,
+        /// The help desk's message.
         message: String,
     },
+    /// The help desk refused the request itself, in its own words (HTTP 4xx): not retried.
+    #[error("the help desk refused the request (HTTP {status}, {code}): {message}")]
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The help desk's error code, or `HTTP_<status>` when it gave none.
+        code: String,
+        /// The help desk's message, which people can act on.
+        message: String,
+    },
+    /// The answer could not be read (not the expected JSON, too large), or the HTTP client
+    /// could not be built.
     #[error("the help desk gave an answer Guichet does not understand: {detail}")]
-    Protocol { detail: String },
+    Protocol {
+        /// What was wrong with it.
+        detail: String,
+    },
     /// Something else answered at the help desk's address (a Wi-Fi login portal, a filtering
     /// proxy, a misrouted URL): the help desk itself was not reached.
     #[error("HTTP {status} from something that is not the help desk (a login portal or a proxy?): {detail}")]
-    NotHelpDesk { status: u16, detail: String },
+    NotHelpDesk {
+        /// The HTTP status it answered with.
+        status: u16,
+        /// The start of its page.
+        detail: String,
+    },
+    /// No help desk is configured, or nobody has signed in to it yet.
     #[error("no help desk is configured")]
     NotConfigured,
 }

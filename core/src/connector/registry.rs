@@ -5,7 +5,7 @@
 //! sign-in, the keyring, the doctor) goes through [`DeskConfig`].
 //!
 //! Adding a help desk: a folder under `connector/` (declared in `connector/mod.rs`) whose
-//! section implements `DeskSection`, one entry in `kinds!`, and its fuzz target in [`fuzz`].
+//! section implements `DeskSection`, one entry in `kinds!`, and its fuzz target in `fuzz`.
 
 use super::{glpi, rt, Connector, ConnectorError};
 use crate::credentials::Secret;
@@ -69,13 +69,15 @@ macro_rules! kinds {
         /// The settings of one kind of help desk, tagged by `server.kind`.
         #[derive(Debug, Clone, PartialEq)]
         pub enum DeskConfig {
-            $($variant($section)),+
+            $(#[doc = concat!("A help desk whose section is [`", stringify!($section), "`].")]
+            $variant($section)),+
         }
 
         /// A kind's section that cannot work.
         #[derive(Debug, thiserror::Error)]
         pub enum DeskInvalid {
-            $(#[error(transparent)] $variant(<$section as DeskSection>::Invalid)),+
+            $(#[doc = concat!("Why a [`", stringify!($section), "`] cannot work.")]
+            #[error(transparent)] $variant(<$section as DeskSection>::Invalid)),+
         }
 
         $(impl From<$section> for DeskConfig {

@@ -17,15 +17,19 @@ use serde::{Deserialize, Serialize};
 /// The help desk: how to reach it, and its kind's own settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerConfig {
+    /// The address and timeouts, shared by every kind.
     pub http: HttpConfig,
+    /// The kind and its own keys (credentials among them).
     pub desk: DeskConfig,
 }
 
 /// A `[server]` section that parses but cannot work; the message names the key.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerInvalid {
+    /// `server.url` is not an `http://` or `https://` address (the text, trimmed).
     #[error("server.url must start with http:// or https:// (got {0:?})")]
     UrlScheme(String),
+    /// The kind's own keys cannot work.
     #[error(transparent)]
     Desk(#[from] DeskInvalid),
 }
@@ -83,6 +87,7 @@ impl Serialize for ServerConfig {
 }
 
 impl ServerConfig {
+    /// The help desk's API address, as configured (also the key of the user's keyring entry).
     pub fn url(&self) -> &str {
         &self.http.url
     }

@@ -31,7 +31,9 @@ const STEPS: [DoctorStep; 8] = [
 /// worded, each naming its file, line and key) and the help desk, with its credentials.
 #[derive(Debug)]
 pub struct Subject<'a> {
+    /// The loading problems, worded; the first one fails the configuration step.
     pub problems: &'a [String],
+    /// The help desk to check; `None` fails the configuration step ("no help desk").
     pub server: Option<&'a ServerConfig>,
 }
 

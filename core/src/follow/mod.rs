@@ -12,6 +12,8 @@
 //! **No duplicate notices, even across restarts.** The state is a small JSON file written
 //! atomically under a lock ([`FollowStore`]); a poll's notices are derived from the stored view and
 //! stored with the new one in the same write, before anyone shows them.
+//!
+//! [`Connector::ticket_states`]: crate::connector::Connector::ticket_states
 
 use crate::connector::{
     ActionEffect, ChangeStamp, ConnectorError, SolutionStatus, TicketDetail, TicketId,
@@ -35,7 +37,9 @@ pub use store::{FollowError, FollowGuard, FollowStore, LOCK_WAIT};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
+    /// The ticket's subject, for notices and "My tickets".
     pub subject: String,
+    /// Its status when last seen.
     pub status: TicketStatus,
     /// The help desk's last-change stamp, only compared for equality; empty before the first
     /// check. (`updated` in files written before the neutral model.)
@@ -66,6 +70,8 @@ impl Snapshot {
         }
     }
 
+    /// What a ticket fetched from the help desk shows: its status, stamp, technicians'
+    /// followups, latest solution and survey.
     pub fn from_detail(detail: &TicketDetail) -> Snapshot {
         Snapshot {
             subject: detail.subject.clone(),
@@ -121,6 +127,7 @@ pub fn notices(ticket: TicketId, old: &Snapshot, new: &Snapshot) -> Vec<Notice> 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Watched {
+    /// What was last seen of it.
     pub seen: Snapshot,
     /// Consecutive checks in which the help desk did not list it.
     #[serde(default)]
@@ -140,6 +147,7 @@ pub struct FollowState {
     pub unread: Vec<Notice>,
     /// Consecutive failed checks, for back-off.
     pub failures: u32,
+    /// When the last check was applied, ms since the Unix epoch; `None` before the first.
     pub last_poll_ms: Option<i64>,
 }
 
@@ -162,6 +170,8 @@ impl FollowState {
     /// Records what the user just did to `ticket`, as the help desk's workflow has it
     /// ([`Connector::effect`]), so that its consequences are not announced back to them (with
     /// GLPI, approving closes the ticket; refusing reopens it and a new solution is news again).
+    ///
+    /// [`Connector::effect`]: crate::connector::Connector::effect
     pub fn note_action(&mut self, ticket: TicketId, effect: ActionEffect, subject: &str) {
         self.track(ticket, subject);
         let Some(watched) = self.tickets.get_mut(&ticket) else {

@@ -11,6 +11,7 @@ use std::time::Duration;
 /// How often to check, from the configuration.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PollSettings {
+    /// The time between two checks, before jitter and back-off.
     pub interval: Duration,
     /// ± this fraction of the interval, at random.
     pub jitter: f64,
@@ -19,6 +20,8 @@ pub struct PollSettings {
 }
 
 impl PollSettings {
+    /// Checks every `interval`, with ±20 % jitter and back-off up to an hour (or `interval`,
+    /// when longer).
     pub fn new(interval: Duration) -> PollSettings {
         PollSettings {
             interval,
@@ -94,6 +97,7 @@ pub struct Observation {
 }
 
 impl StatusPoller {
+    /// A poller that asks the help desk through `connector`.
     pub fn new(connector: Arc<dyn Connector>) -> StatusPoller {
         StatusPoller { connector }
     }
@@ -174,8 +178,10 @@ pub async fn poll_stored(
     }
 }
 
+/// Why a check of the stored state ([`poll_stored`]) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PollError {
+    /// The state file could not be locked, read or written.
     #[error(transparent)]
     Store(#[from] FollowError),
     /// The check failed; the state (with its failure count) is attached for scheduling.

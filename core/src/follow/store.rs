@@ -7,11 +7,15 @@ use guichet_protocol::private;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Why the follow-up state could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum FollowError {
+    /// The state's directory, lock or file could not be used, or the lock was not free in time.
     #[error("cannot use the follow-up state in {path}: {source}")]
     Io {
+        /// The state file (`follow.json`).
         path: PathBuf,
+        /// Why, as the system said it.
         source: std::io::Error,
     },
 }
@@ -27,12 +31,14 @@ pub struct FollowStore {
 /// The store, locked: read it, change it, [`save`](FollowGuard::save) it.
 #[derive(Debug)]
 pub struct FollowGuard {
+    /// The state as read under the lock; change it, then save.
     pub state: FollowState,
     store: FollowStore,
     _lock: std::fs::File,
 }
 
 impl FollowStore {
+    /// The store in `data_dir`; nothing is read or created yet.
     pub fn new(data_dir: &Path) -> FollowStore {
         FollowStore {
             dir: data_dir.to_owned(),
@@ -107,6 +113,8 @@ impl FollowStore {
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 impl FollowGuard {
+    /// Writes the state back atomically, readable by its user only; the lock is kept until the
+    /// guard is dropped.
     pub fn save(&self) -> Result<(), FollowError> {
         let store = &self.store;
         let bytes = serde_json::to_vec_pretty(&self.state)

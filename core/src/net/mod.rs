@@ -36,6 +36,7 @@ impl HttpConfig {
         HttpConfig::new(url, DEFAULT_TIMEOUT_SECS, DEFAULT_CONNECT_TIMEOUT_SECS)
     }
 
+    /// `url` with these timeouts, in seconds, and no `[tls]` or `[proxy]` settings yet.
     pub fn new(url: impl Into<String>, timeout_secs: u64, connect_timeout_secs: u64) -> HttpConfig {
         HttpConfig {
             url: url.into(),
@@ -45,9 +46,12 @@ impl HttpConfig {
         }
     }
 
+    /// The whole-request timeout; at least one second.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs.max(1))
     }
+
+    /// The TCP connect timeout; at least one second.
     pub fn connect_timeout(&self) -> Duration {
         Duration::from_secs(self.connect_timeout_secs.max(1))
     }
@@ -69,8 +73,10 @@ fn default_connect_timeout() -> u64 {
 /// The network settings IT may set: `[tls]` and `[proxy]` in the configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetSettings {
+    /// The authorities to trust besides the system's.
     #[serde(default)]
     pub tls: TlsConfig,
+    /// The proxy, when the environment's is not the right one.
     #[serde(default)]
     pub proxy: ProxyConfig,
 }
@@ -97,17 +103,32 @@ pub struct ProxyConfig {
 /// Why the network settings cannot be used; each names the key to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {
+    /// IT's authority file cannot be read.
     #[error("tls.extra_ca: cannot read {path}: {source}")]
     ExtraCaRead {
+        /// The file named by `tls.extra_ca`.
         path: PathBuf,
+        /// Why, as the system said it.
         source: std::io::Error,
     },
+    /// IT's authority file holds no PEM certificate.
     #[error("tls.extra_ca: {path} holds no PEM certificate")]
-    ExtraCaEmpty { path: PathBuf },
+    ExtraCaEmpty {
+        /// The file named by `tls.extra_ca`.
+        path: PathBuf,
+    },
+    /// A certificate in IT's authority file cannot be parsed or used as an authority.
     #[error("tls.extra_ca: {path}: {detail}")]
-    ExtraCaInvalid { path: PathBuf, detail: String },
+    ExtraCaInvalid {
+        /// The file named by `tls.extra_ca`.
+        path: PathBuf,
+        /// The parser's or rustls's words.
+        detail: String,
+    },
+    /// `proxy.url` is not an `http://` address with a host (the text as written).
     #[error("proxy.url must be http://host:port (got {0:?})")]
     ProxyUrl(String),
+    /// The TLS settings of the HTTP clients could not be built, with rustls's words.
     #[error("HTTP client: {0}")]
     Client(String),
 }

@@ -21,7 +21,9 @@ pub enum ProxySource {
 /// The proxy for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProxyChoice {
+    /// The proxy's address (a scheme added when the environment gave `host:port`).
     pub url: Url,
+    /// Where it was set.
     pub source: ProxySource,
 }
 

@@ -17,7 +17,9 @@ use uuid::Uuid;
 /// outage do not retry in lock-step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backoff {
+    /// The wait after the first failed attempt, before jitter (default 30 s).
     pub base: Duration,
+    /// The longest wait, before jitter (default one hour).
     pub max: Duration,
 }
 
@@ -31,6 +33,8 @@ impl Default for Backoff {
 }
 
 impl Backoff {
+    /// How long to wait after `attempts` attempts: between half and all of the exponential
+    /// delay, at random.
     pub fn delay(&self, attempts: u32, rng: &mut impl Rng) -> Duration {
         let exp = attempts.saturating_sub(1).min(30);
         let full = self.base.saturating_mul(1u32 << exp).min(self.max);
@@ -60,16 +64,20 @@ pub const DEFAULT_SETTLE: Duration = Duration::from_secs(crate::net::DEFAULT_TIM
 /// What one delivery attempt ended in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// Delivered (or found already delivered): the ticket, and any files refused.
     Sent(Delivery),
     /// Not tried: an earlier attempt started less than the settle time ago and its answer is
     /// unknown, so the help desk may still be creating the ticket. The entry waits until
     /// `until_ms`, when a search for it can be trusted.
     Settling {
+        /// When the earlier attempt will have settled, ms since the Unix epoch.
         until_ms: i64,
     },
     /// Transient failure: the report waits for `next_attempt_ms`.
     Waiting {
+        /// Why this attempt failed.
         error: ConnectorError,
+        /// When the next attempt is due, ms since the Unix epoch.
         next_attempt_ms: i64,
     },
     /// Permanent failure: the report stays, visible, until retried or dismissed.
@@ -79,17 +87,22 @@ pub enum Outcome {
 /// What became of each entry tried.
 #[derive(Debug, Default)]
 pub struct Outcomes {
+    /// Entries delivered, with their tickets.
     pub sent: Vec<(Uuid, Delivery)>,
     /// Entries left until an earlier attempt settles, with when it will have.
     pub settling: Vec<(Uuid, i64)>,
+    /// Entries that failed for now and will be tried again, with why.
     pub waiting: Vec<(Uuid, ConnectorError)>,
+    /// Entries stopped on a permanent error, with why.
     pub failed: Vec<(Uuid, ConnectorError)>,
 }
 
 /// The result of trying every due report and action.
 #[derive(Debug, Default)]
 pub struct FlushReport {
+    /// What became of the reports tried.
     pub reports: Outcomes,
+    /// What became of the actions tried.
     pub actions: Outcomes,
 }
 

@@ -24,6 +24,9 @@
 //!
 //! Layout (one sled tree, so that a batch is atomic): `e/<id>` a report's entry as JSON, `a/<id>`
 //! an action's, `b/<id>/<n>` the bytes of attachment n, `s/<id>` the record of a sent report.
+//!
+//! [`Connector::find_delivered`]: crate::connector::Connector::find_delivered
+//! [`Connector::find_performed`]: crate::connector::Connector::find_performed
 
 mod courier;
 mod disk;
@@ -45,27 +48,46 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+/// Why the outbox could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
+    /// Another process held the outbox's lock for longer than the wait allowed.
     #[error("the outbox at {path} is in use by another Guichet process")]
-    Busy { path: PathBuf },
+    Busy {
+        /// The outbox's directory.
+        path: PathBuf,
+    },
+    /// The outbox's directory or lock file could not be created or opened.
     #[error("cannot open the outbox at {path}: {source}")]
     Open {
+        /// The outbox's directory.
         path: PathBuf,
+        /// Why, as the system said it.
         source: std::io::Error,
     },
+    /// sled failed to open, read or write the database.
     #[error("outbox storage error: {0}")]
     Storage(#[from] sled::Error),
     /// Too little room left where the outbox lives to write safely (sled, on a full disk, may
     /// leave a truncated snapshot behind): refused before anything is written.
     #[error("only {available} bytes free for the outbox at {path}, {needed} needed")]
     Full {
+        /// The outbox's directory.
         path: PathBuf,
+        /// Free bytes there.
         available: u64,
+        /// Bytes needed: the files three times over, plus room for sled's log and snapshot.
         needed: u64,
     },
+    /// An entry does not read back as it was written (or could not be written as JSON).
     #[error("outbox entry {id} is damaged: {message}")]
-    Corrupt { id: String, message: String },
+    Corrupt {
+        /// The entry's key or id; empty when writing failed.
+        id: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No report or action with this id is in the outbox, or (for an attempt) none still waits.
     #[error("no report {0} in the outbox")]
     NotFound(Uuid),
 }
@@ -76,9 +98,13 @@ pub use guichet_protocol::view::EntryState;
 pub trait Parcel: Serialize + DeserializeOwned + Clone + std::fmt::Debug {
     /// The key prefix of this kind's entries.
     const PREFIX: &'static str;
+    /// Its client id: the key of its entry, and of exactly-once delivery.
     fn id(&self) -> Uuid;
+    /// When the user filed it, ms since the Unix epoch.
     fn created_at_ms(&self) -> i64;
+    /// Its files.
     fn attachments(&self) -> &[Attachment];
+    /// Its files, to take their bytes out (stored apart) or put them back.
     fn attachments_mut(&mut self) -> &mut [Attachment];
 }
 
@@ -113,6 +139,7 @@ pub struct Entry<T = Report> {
     /// `report` in the outboxes written before actions existed.
     #[serde(alias = "report")]
     pub item: T,
+    /// Where it stands: waiting, stopped on a permanent error, or delivered with files refused.
     pub state: EntryState,
     /// Attempts started (flushed before each one: a non-zero count means "maybe delivered").
     pub attempts: u32,
@@ -120,7 +147,9 @@ pub struct Entry<T = Report> {
     /// settle time has passed, that attempt may still be under way at the help desk.
     #[serde(default)]
     pub attempt_started_ms: i64,
+    /// When it is due for its next attempt, ms since the Unix epoch.
     pub next_attempt_ms: i64,
+    /// Why the last attempt failed; `None` before any attempt failed.
     pub last_error: Option<ConnectorError>,
 }
 
@@ -245,6 +274,7 @@ impl Outbox {
             })
     }
 
+    /// The sled database's directory (`outbox.sled` in the directory given to `open`).
     pub fn path(&self) -> &Path {
         &self.path
     }

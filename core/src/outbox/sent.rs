@@ -10,9 +10,13 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SentRecord {
+    /// The report's client id.
     pub id: Uuid,
+    /// The ticket it became.
     pub ticket: TicketId,
+    /// The report's subject.
     pub subject: String,
+    /// When it was delivered, ms since the Unix epoch.
     pub sent_at_ms: i64,
 }
 

@@ -25,6 +25,8 @@ pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
 
 /// The followup that carries `action`: its text as paragraphs, then the client reference that
 /// makes retries exactly-once (see [`Connector::find_performed`]).
+///
+/// [`Connector::find_performed`]: crate::connector::Connector::find_performed
 pub fn followup_manifest(action: &TicketAction) -> Value {
     let mut input = json!({
         "itemtype": "Ticket",

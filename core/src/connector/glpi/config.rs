@@ -10,18 +10,24 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+/// GLPI's keys of `[server]`. Its `Debug` hides the tokens and the password.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GlpiConfig {
+    /// The API client's App-Token, sent with every request; `None` or empty sends none.
     pub app_token: Option<String>,
+    /// The user's personal API token; used before `login` and `password` when both are set.
     pub user_token: Option<String>,
+    /// The login, for a password sign-in (HTTP Basic on `initSession`).
     pub login: Option<String>,
+    /// The password that goes with `login`.
     pub password: Option<String>,
 }
 
 /// A GLPI section that cannot log in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigInvalid {
+    /// `server.password` is set without `server.login`.
     #[error("server.password is set without server.login")]
     PasswordWithoutLogin,
 }

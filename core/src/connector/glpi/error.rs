@@ -10,39 +10,66 @@ use serde_json::Value;
 /// A GLPI error array `[CODE, message]`, typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GlpiError {
+    /// The HTTP status of the answer.
     pub status: u16,
+    /// GLPI's code; `Other("HTTP_<status>")` when the answer was not GLPI's array.
     pub code: GlpiCode,
+    /// GLPI's message (a bulk result's array as JSON text), or the start of a foreign body.
     pub message: String,
 }
 
 /// The error codes of GLPI's legacy API that Guichet can meet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GlpiCode {
+    /// `ERROR_SESSION_TOKEN_INVALID`: the session expired or was killed (401).
     SessionTokenInvalid,
+    /// `ERROR_SESSION_TOKEN_MISSING`: a request came without a session token (400).
     SessionTokenMissing,
+    /// `ERROR_GLPI_LOGIN_USER_TOKEN`: the personal user token is wrong (401).
     LoginUserToken,
+    /// `ERROR_GLPI_LOGIN`: the login or password is wrong (401).
     Login,
+    /// `ERROR_LOGIN_PARAMETERS_MISSING`: `initSession` got neither a token nor a login (400).
     LoginParametersMissing,
+    /// `ERROR_LOGIN_WITH_CREDENTIALS_DISABLED`: GLPI does not let the API sign in with a login
+    /// and password (its default).
     LoginWithCredentialsDisabled,
+    /// `ERROR_APP_TOKEN_PARAMETERS_MISSING`: GLPI's API client requires an App-Token.
     AppTokenParametersMissing,
+    /// `ERROR_WRONG_APP_TOKEN_PARAMETER`: the App-Token is not one GLPI knows.
     WrongAppTokenParameter,
+    /// `ERROR_NOT_ALLOWED_IP`: GLPI's API client does not accept this computer's address.
     NotAllowedIp,
+    /// `ERROR_RIGHT_MISSING`: the account's profile lacks the right (403), say to read the
+    /// categories.
     RightMissing,
+    /// `ERROR_ITEM_NOT_FOUND`: no such item (404).
     ItemNotFound,
+    /// `ERROR_GLPI_ADD`: an item (ticket, followup, solution answer, document) was not created
+    /// (400); the message says why.
     Add,
+    /// `ERROR_GLPI_PARTIAL_ADD`: some items of a bulk creation were not created (207).
     PartialAdd,
+    /// `ERROR_GLPI_UPDATE`: an update was refused (400).
     Update,
+    /// `ERROR_JSON_PAYLOAD_INVALID`: the request's body is not valid JSON.
     JsonPayloadInvalid,
+    /// `ERROR_JSON_PAYLOAD_FORBIDDEN`: a GET was sent with a body.
     JsonPayloadForbidden,
+    /// `ERROR_BAD_ARRAY`: the request's `input` is not in the form GLPI expects.
     BadArray,
+    /// `ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE`: the request is over PHP's `post_max_size`.
     UploadTooBigPostMaxSize,
+    /// `ERROR_SQL`: the database failed (500); retried like any server error.
     Sql,
     /// `"ERROR"`: API disabled, bad search field, and other generic failures.
     Generic,
+    /// Any other code, as written; `HTTP_<status>` for an answer that is not GLPI's array.
     Other(String),
 }
 
 impl GlpiCode {
+    /// The code GLPI wrote (`ERROR_GLPI_ADD`); an unknown one is kept as [`GlpiCode::Other`].
     pub fn parse(code: &str) -> GlpiCode {
         match code {
             "ERROR_SESSION_TOKEN_INVALID" => GlpiCode::SessionTokenInvalid,
@@ -69,6 +96,7 @@ impl GlpiCode {
         }
     }
 
+    /// The code as GLPI writes it; the inverse of [`GlpiCode::parse`].
     pub fn as_str(&self) -> &str {
         match self {
             GlpiCode::SessionTokenInvalid => "ERROR_SESSION_TOKEN_INVALID",

@@ -125,6 +125,9 @@ impl std::fmt::Debug for GlpiConnector {
 }
 
 impl GlpiConnector {
+    /// A connector to the GLPI API at `http` that signs in with `config`'s token, or login and
+    /// password (no request is made yet): `NotConfigured` when it holds neither, `Protocol` when
+    /// the HTTP client cannot be built.
     pub fn new(http: &HttpConfig, config: &GlpiConfig) -> Result<GlpiConnector, ConnectorError> {
         let credentials = Credentials::from_config(config).ok_or(ConnectorError::NotConfigured)?;
         Ok(GlpiConnector {

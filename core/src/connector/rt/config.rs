@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+/// Request Tracker's keys of `[server]`. Its `Debug` hides the token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RtConfig {
@@ -46,13 +47,18 @@ fn default_idempotency_field() -> String {
 /// An RT section that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigInvalid {
+    /// `server.requestor` does not look like an e-mail address (the text as written): RT would
+    /// create tickets without a requester.
     #[error("server.requestor must be the user's e-mail address (got {0:?})")]
     Requestor(String),
+    /// A custom field's key (named) is set but blank.
     #[error("server.{0} must name a custom field")]
     EmptyField(&'static str),
 }
 
 impl RtConfig {
+    /// Checks what can be checked without the network: the requester's address and the custom
+    /// fields' names.
     pub fn check(&self) -> Result<(), ConfigInvalid> {
         // RT silently creates a ticket without requester for anything that is not an address.
         let requestor = self.requestor.trim();

@@ -7,6 +7,9 @@
 //! comes back before the output, and `%ERRORLEVEL%` is not its exit code. Scripts get both as
 //! usual (a batch file waits; so do `start /wait` and PowerShell's `Start-Process -Wait`, or a
 //! pipe), which `docs/DEPLOYMENT.md` says.
+//!
+//! The console calls are Win32 and `unsafe`; each says why it is sound.
+#![allow(unsafe_code)]
 
 use windows_sys::Win32::Foundation::{GENERIC_READ, GENERIC_WRITE, HANDLE, INVALID_HANDLE_VALUE};
 use windows_sys::Win32::Storage::FileSystem::{

@@ -4,6 +4,8 @@
 //! updater writes) or per user. The agent links no WebView2 code: `guichet-ui` asks the loader
 //! itself before opening a window.
 
+#![allow(unsafe_code)] // One registry call, its buffer's size passed with it.
+
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::System::Registry::{
     RegGetValueW, HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, RRF_RT_REG_SZ,

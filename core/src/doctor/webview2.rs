@@ -7,6 +7,7 @@ use super::Finding;
 use guichet_protocol::doctor::DoctorStep;
 
 /// The step for a runtime of `version` (`None`: not installed).
+#[cfg(any(windows, test))]
 pub(super) fn finding(version: Option<&str>) -> Finding {
     match version {
         Some(version) => {

@@ -40,7 +40,9 @@ fn msi() -> PathBuf {
 }
 
 fn run(command: &mut Command) -> Output {
-    command.output().unwrap_or_else(|e| panic!("{command:?}: {e}"))
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"))
 }
 
 /// `command`'s output, failing the test if it still runs after `limit` (it is killed then).
@@ -54,7 +56,10 @@ fn finished_within(command: &mut Command, limit: Duration) -> Output {
     while child.try_wait().expect("wait").is_none() {
         if start.elapsed() > limit {
             let _ = child.kill();
-            panic!("{command:?} still runs after {limit:?}: {:?}", child.wait_with_output());
+            panic!(
+                "{command:?} still runs after {limit:?}: {:?}",
+                child.wait_with_output()
+            );
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -191,6 +196,29 @@ impl Installed {
     }
 }
 
+/// The programs packed in `msi`, unpacked (`msiextract`) into a folder removed when dropped.
+fn programs(msi: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let unpacked = tempfile::tempdir().expect("tempdir");
+    succeeded(
+        Command::new("msiextract")
+            .arg("-C")
+            .arg(unpacked.path())
+            .arg(msi),
+    );
+    let programs: Vec<PathBuf> = guichet_test_support::workstation::files(unpacked.path())
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| path.extension().is_some_and(|e| e == "exe"))
+        .collect();
+    assert_eq!(
+        programs.len(),
+        2,
+        "guichet.exe and guichet-ui.exe in {}: {programs:?}",
+        msi.display()
+    );
+    (unpacked, programs)
+}
+
 fn step<'a>(doctor: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     doctor["steps"]
         .as_array()
@@ -202,9 +230,15 @@ fn step<'a>(doctor: &'a serde_json::Value, name: &str) -> &'a serde_json::Value 
 #[ignore = "needs the MSIs; run by scripts/test.sh"]
 fn the_tables_hold_the_programs_the_settings_and_the_login_item() {
     let msi = msi();
-    let files: Vec<String> = table(&msi, "File").into_iter().map(|r| r[2].clone()).collect();
+    let files: Vec<String> = table(&msi, "File")
+        .into_iter()
+        .map(|r| r[2].clone())
+        .collect();
     for name in ["guichet.exe", "guichet-ui.exe", "WebView2Loader.dll"] {
-        assert!(files.iter().any(|f| f.ends_with(name)), "{name} in {files:?}");
+        assert!(
+            files.iter().any(|f| f.ends_with(name)),
+            "{name} in {files:?}"
+        );
     }
     let directories = table(&msi, "Directory");
     assert!(
@@ -244,15 +278,23 @@ fn the_tables_hold_the_programs_the_settings_and_the_login_item() {
         Some("\"[INSTALLDIR]guichet.exe\" --background")
     );
     let components = table(&msi, "Component");
-    let login = components.iter().find(|r| r[0] == "LoginItem").expect("LoginItem");
+    let login = components
+        .iter()
+        .find(|r| r[0] == "LoginItem")
+        .expect("LoginItem");
     assert_eq!(login[4], "AUTOSTART <> \"0\"", "{login:?}");
     assert!(
-        components.iter().all(|r| r[3].parse::<u32>().unwrap() & 256 != 0),
+        components
+            .iter()
+            .all(|r| r[3].parse::<u32>().unwrap() & 256 != 0),
         "every component is 64-bit: {components:?}"
     );
 
     let shortcut = &table(&msi, "Shortcut")[0];
-    assert!(shortcut[2].ends_with("Signaler un problème"), "{shortcut:?}");
+    assert!(
+        shortcut[2].ends_with("Signaler un problème"),
+        "{shortcut:?}"
+    );
     assert_eq!(
         (shortcut[4].as_str(), shortcut[5].as_str()),
         ("[INSTALLDIR]guichet.exe", "--report")
@@ -278,23 +320,10 @@ fn the_tables_hold_the_programs_the_settings_and_the_login_item() {
 #[test]
 #[ignore = "needs the MSIs; run by scripts/test.sh"]
 fn the_programs_are_windows_gui_and_the_upgrade_is_signed() {
-    let unpacked = tempfile::tempdir().expect("tempdir");
     let next = given("GUICHET_MSI_NEXT");
-    for msi in [msi(), next.clone()] {
-        succeeded(
-            Command::new("msiextract")
-                .arg("-C")
-                .arg(unpacked.path())
-                .arg(&msi),
-        );
-    }
-    let found: Vec<PathBuf> = guichet_test_support::workstation::files(unpacked.path())
-        .into_iter()
-        .map(|(path, _)| path)
-        .filter(|path| path.extension().is_some_and(|e| e == "exe"))
-        .collect();
-    assert_eq!(found.len(), 4, "two programs in each MSI: {found:?}");
-    for exe in &found {
+    let (_plain, plain_programs) = programs(&msi());
+    let (_signed, signed_programs) = programs(&next);
+    for exe in plain_programs.iter().chain(&signed_programs) {
         let headers = succeeded(Command::new("objdump").arg("-p").arg(exe));
         assert!(
             headers
@@ -317,21 +346,15 @@ fn the_programs_are_windows_gui_and_the_upgrade_is_signed() {
     };
     let checked = verify(&next);
     assert!(checked.status.success(), "{checked:?}");
-    assert!(text(&checked.stdout).contains("Signature verification: ok"), "{checked:?}");
+    assert!(
+        text(&checked.stdout).contains("Signature verification: ok"),
+        "{checked:?}"
+    );
     let unsigned = verify(&msi());
     assert!(!unsigned.status.success(), "the plain MSI is not signed");
-    let next_unpacked = tempfile::tempdir().expect("tempdir");
-    succeeded(
-        Command::new("msiextract")
-            .arg("-C")
-            .arg(next_unpacked.path())
-            .arg(&next),
-    );
-    for (path, _) in guichet_test_support::workstation::files(next_unpacked.path()) {
-        if path.extension().is_some_and(|e| e == "exe") {
-            let out = verify(&path);
-            assert!(out.status.success(), "{}: {out:?}", path.display());
-        }
+    for exe in &signed_programs {
+        let out = verify(exe);
+        assert!(out.status.success(), "{}: {out:?}", exe.display());
     }
 }
 
@@ -397,19 +420,31 @@ fn installed_silently_with_properties_then_removed() {
     let policy_url = format!("{url}?policy");
     succeeded(&mut guichet.wine.command(
         "reg",
-        &["add", r"HKLM\Software\Policies\Guichet", "/v", "server.url", "/d", &policy_url, "/f"],
+        &[
+            "add",
+            r"HKLM\Software\Policies\Guichet",
+            "/v",
+            "server.url",
+            "/d",
+            &policy_url,
+            "/f",
+        ],
     ));
     assert_eq!(guichet.doctor()["server"], policy_url.as_str());
-    succeeded(&mut guichet.wine.command(
-        "reg",
-        &["delete", r"HKLM\Software\Policies\Guichet", "/f"],
-    ));
+    succeeded(
+        &mut guichet
+            .wine
+            .command("reg", &["delete", r"HKLM\Software\Policies\Guichet", "/f"]),
+    );
 
     // The window process, without WebView2 (Wine has none): the clear message, exit 3.
     let window = finished_within(
         guichet
             .wine
-            .command(r"C:\Program Files\Guichet\guichet-ui.exe", &["--window", "wizard"])
+            .command(
+                r"C:\Program Files\Guichet\guichet-ui.exe",
+                &["--window", "wizard"],
+            )
             .env("GUICHET_LANG", "fr"),
         Duration::from_secs(120),
     );
@@ -424,7 +459,11 @@ fn installed_silently_with_properties_then_removed() {
     assert!(data.is_dir(), "{} exists", data.display());
     guichet.msiexec("/x", &msi(), &[]);
     assert!(!folder.exists(), "Program Files\\Guichet is removed");
-    assert_eq!(guichet.wine.reg_value(RUN_KEY, "Guichet"), None, "the Run entry is removed");
+    assert_eq!(
+        guichet.wine.reg_value(RUN_KEY, "Guichet"),
+        None,
+        "the Run entry is removed"
+    );
     assert_eq!(guichet.setting("server.url"), None);
     assert_eq!(guichet.uninstall_entries(), 0);
     assert!(data.is_dir(), "the user's data is kept");
@@ -442,9 +481,18 @@ fn an_upgrade_keeps_the_settings_and_delivers_the_queue_once() {
     guichet.msiexec(
         "/i",
         &msi(),
-        &[&format!("SERVER_URL={dead_url}"), "SERVER_KIND=glpi", "PHONE=01 23 45 67 89", "AUTOSTART=0"],
+        &[
+            &format!("SERVER_URL={dead_url}"),
+            "SERVER_KIND=glpi",
+            "PHONE=01 23 45 67 89",
+            "AUTOSTART=0",
+        ],
     );
-    assert_eq!(guichet.wine.reg_value(RUN_KEY, "Guichet"), None, "AUTOSTART=0: no login item");
+    assert_eq!(
+        guichet.wine.reg_value(RUN_KEY, "Guichet"),
+        None,
+        "AUTOSTART=0: no login item"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let mut files = Vec::new();
     for n in 0..QUEUED {
@@ -460,12 +508,35 @@ fn an_upgrade_keeps_the_settings_and_delivers_the_queue_once() {
     // The higher version, with the help desk's new address on the command line.
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
     let url = double.base_url();
-    guichet.msiexec("/i", &given("GUICHET_MSI_NEXT"), &[&format!("SERVER_URL={url}"), "AUTOSTART=1"]);
-    assert_eq!(guichet.uninstall_entries(), 1, "one Guichet in the uninstall list");
-    assert_eq!(guichet.setting("server.url").as_deref(), Some(url.as_str()), "replaced");
-    assert_eq!(guichet.setting("server.kind").as_deref(), Some("glpi"), "kept");
-    assert_eq!(guichet.setting("defaults.phone").as_deref(), Some("01 23 45 67 89"), "kept");
-    assert!(guichet.wine.reg_value(RUN_KEY, "Guichet").is_some(), "AUTOSTART=1: login item");
+    guichet.msiexec(
+        "/i",
+        &given("GUICHET_MSI_NEXT"),
+        &[&format!("SERVER_URL={url}"), "AUTOSTART=1"],
+    );
+    assert_eq!(
+        guichet.uninstall_entries(),
+        1,
+        "one Guichet in the uninstall list"
+    );
+    assert_eq!(
+        guichet.setting("server.url").as_deref(),
+        Some(url.as_str()),
+        "replaced"
+    );
+    assert_eq!(
+        guichet.setting("server.kind").as_deref(),
+        Some("glpi"),
+        "kept"
+    );
+    assert_eq!(
+        guichet.setting("defaults.phone").as_deref(),
+        Some("01 23 45 67 89"),
+        "kept"
+    );
+    assert!(
+        guichet.wine.reg_value(RUN_KEY, "Guichet").is_some(),
+        "AUTOSTART=1: login item"
+    );
 
     let list = json(&run(&mut guichet.guichet(&["queue", "list", "--json"])));
     assert_eq!(list.as_array().map(Vec::len), Some(QUEUED), "{list}");
@@ -480,7 +551,11 @@ fn an_upgrade_keeps_the_settings_and_delivers_the_queue_once() {
         let mine: Vec<_> = tickets.iter().filter(|t| &t.name == subject).collect();
         assert_eq!(mine.len(), 1, "{subject}");
         let ticket = double.ticket(mine[0].id).expect("ticket");
-        let document = ticket.documents.iter().find(|d| &d.filename == name).expect(name);
+        let document = ticket
+            .documents
+            .iter()
+            .find(|d| &d.filename == name)
+            .expect(name);
         assert!(document.bytes == *bytes, "{name} byte-exact");
     }
 }

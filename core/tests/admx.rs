@@ -47,7 +47,11 @@ fn every_policy_writes_a_setting_the_agent_reads() {
     assert!(keys.iter().all(|key| *key == POLICY_KEY), "{keys:?}");
 
     let names = attributes(&admx, "valueName");
-    assert_eq!(names.len(), admx.matches("<policy ").count(), "one value per policy");
+    assert_eq!(
+        names.len(),
+        admx.matches("<policy ").count(),
+        "one value per policy"
+    );
     let layer = ManagedLayer {
         source: PathBuf::from(POLICY_KEY),
         values: names
@@ -60,8 +64,17 @@ fn every_policy_writes_a_setting_the_agent_reads() {
         .iter()
         .filter(|p| p.detail == ValueError::Unknown)
         .collect();
-    assert!(unknown.is_empty(), "not settings Guichet reads: {unknown:?}");
-    for expected in ["server.url", "server.kind", "server.app_token", "server.queue", "locked"] {
+    assert!(
+        unknown.is_empty(),
+        "not settings Guichet reads: {unknown:?}"
+    );
+    for expected in [
+        "server.url",
+        "server.kind",
+        "server.app_token",
+        "server.queue",
+        "locked",
+    ] {
         assert!(names.contains(&expected), "no policy for {expected}");
     }
 }

@@ -40,12 +40,20 @@ mod tests {
         assert_eq!(missing.status, CheckStatus::Fail);
         for (lang, words) in [(Lang::Fr, "Service informatique"), (Lang::En, "IT")] {
             let worded = missing.worded(lang);
-            assert!(worded.message.contains("WebView2 Runtime"), "{}", worded.message);
+            assert!(
+                worded.message.contains("WebView2 Runtime"),
+                "{}",
+                worded.message
+            );
             assert!(worded.message.contains("Evergreen"), "{}", worded.message);
             assert!(worded.message.contains(words), "{}", worded.message);
         }
         let present = finding(Some("131.0.2903.70")).worded(Lang::En);
         assert_eq!(present.status, CheckStatus::Pass);
-        assert!(present.message.contains("131.0.2903.70"), "{}", present.message);
+        assert!(
+            present.message.contains("131.0.2903.70"),
+            "{}",
+            present.message
+        );
     }
 }

@@ -18,7 +18,10 @@ const CLIENT: &str = r"Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C
 /// `0.0.0.0` `pv` means not installed, or removed).
 pub fn runtime_version() -> Option<String> {
     let places = [
-        (HKEY_LOCAL_MACHINE, format!(r"SOFTWARE\WOW6432Node\{CLIENT}")),
+        (
+            HKEY_LOCAL_MACHINE,
+            format!(r"SOFTWARE\WOW6432Node\{CLIENT}"),
+        ),
         (HKEY_LOCAL_MACHINE, format!(r"SOFTWARE\{CLIENT}")),
         (HKEY_CURRENT_USER, format!(r"Software\{CLIENT}")),
     ];
@@ -50,6 +53,10 @@ fn string_value(root: HKEY, key: &str, name: &str) -> Option<String> {
         return None;
     }
     let units = (size as usize / 2).min(data.len());
-    let text: Vec<u16> = data[..units].iter().copied().take_while(|&u| u != 0).collect();
+    let text: Vec<u16> = data[..units]
+        .iter()
+        .copied()
+        .take_while(|&u| u != 0)
+        .collect();
     Some(String::from_utf16_lossy(&text).trim().to_owned())
 }

@@ -4,16 +4,15 @@
 //! names what IT must install.
 
 use super::Finding;
-use guichet_protocol::doctor::DoctorStep;
 
 /// The step for a runtime of `version` (`None`: not installed).
 #[cfg(any(windows, test))]
 pub(super) fn finding(version: Option<&str>) -> Finding {
     match version {
         Some(version) => {
-            Finding::pass(DoctorStep::WebView2, "doctor.webview2.ok").arg("version", version)
+            Finding::pass(guichet_protocol::doctor::DoctorStep::WebView2, "doctor.webview2.ok").arg("version", version)
         }
-        None => Finding::fail(DoctorStep::WebView2, "doctor.webview2.missing"),
+        None => Finding::fail(guichet_protocol::doctor::DoctorStep::WebView2, "doctor.webview2.missing"),
     }
 }
 

@@ -9,7 +9,10 @@ profile=${1:-test}
 # Windows and macOS from this machine: Debian's rustc-web/cargo-web (which can build the standard
 # library for other targets from rust-web-src), its clippy, mingw to link for Windows, and Wine to
 # run the result (shared/cross-platform.md).
-cross_pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64 wine wine64)
+# The Windows installer: wixl and msitools (msibuild, msiinfo, msiextract) build and read the MSI,
+# osslsigncode signs it (shared/windows-packaging.md); openssl makes the tests' throw-away certificate.
+cross_pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64 wine wine64
+            wixl msitools osslsigncode openssl)
 
 # Build and run: WebKitGTK for the window process, appindicator (Tauri's tray panics without it),
 # xcap's capture back ends (PipeWire via bindgen needs libclang; libgbm for linking); cmake and

@@ -70,8 +70,20 @@ windows_build="$(scripts/cross/build-windows.sh | tail -1)"
 GUICHET_WINDOWS_BUILD="$windows_build" scripts/cross/wine-unit-tests.sh
 # tests/wine.rs runs guichet.exe later, beside Wine's shim; only those two are kept.
 windows_exe="$(mktemp -d)"
-trap 'rm -rf "$windows_exe"' EXIT
+msi_dir="$(mktemp -d)"
+trap 'rm -rf "$windows_exe" "$msi_dir"' EXIT
 cp "$windows_build/guichet.exe" "$windows_build/bcryptprimitives.dll" "$windows_exe/"
+
+step "Windows: the MSI (wixl), and a higher version signed with a throw-away certificate"
+msi="$(scripts/package-windows.sh --from "$windows_build" --out "$msi_dir" | tail -1)"
+echo "MSI: $msi, $(du -k "$msi" | cut -f1) KB (docs/PERFORMANCE.md: goal 12 MB)"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Guichet test code signing" \
+  -addext extendedKeyUsage=codeSigning -keyout "$msi_dir/key.pem" -out "$msi_dir/cert.pem" 2>/dev/null
+version="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)"
+version="${version%%-*}"
+next_version="${version%.*}.$(( ${version##*.} + 1 ))"
+msi_next="$(scripts/package-windows.sh --from "$windows_build" --out "$msi_dir/next" \
+  --version "$next_version" --cert "$msi_dir/cert.pem" --key "$msi_dir/key.pem" | tail -1)"
 done_with "$target_dir/cross"
 
 step "build the whole workspace (agent, core, window process, benches)"
@@ -83,6 +95,11 @@ cargo test --locked --workspace
 step "Windows: the agent and CLI under Wine (tests/wine.rs)"
 # --workspace, as above, so that features resolve the same and nothing is built again.
 GUICHET_WINDOWS_BUILD="$windows_exe" cargo test --locked --workspace --test wine -- --ignored --test-threads=1
+
+step "Windows: the MSI installed, upgraded and removed by msiexec under Wine (tests/msi.rs)"
+GUICHET_WINDOWS_BUILD="$windows_exe" GUICHET_MSI="$msi" GUICHET_MSI_NEXT="$msi_next" \
+  GUICHET_MSI_SIGNER="$msi_dir/cert.pem" \
+  cargo test --locked --workspace --test msi -- --ignored --test-threads=1
 
 step "the demo's loop from a French session, timed (report, resolve, notification, accept, rate)"
 scripts/rt/timed-loop.sh debug

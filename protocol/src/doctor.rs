@@ -25,6 +25,10 @@ pub enum DoctorStep {
     Credentials,
     /// The account may create tickets (and read categories).
     Rights,
+    /// Windows only, apart from the connection: the Microsoft Edge WebView2 runtime that
+    /// Guichet's windows need is installed.
+    #[serde(rename = "webview2")]
+    WebView2,
 }
 
 /// How a step went.

@@ -68,6 +68,13 @@ impl WindowProcess {
         }
         // The window speaks the agent's language, which the configuration may force.
         cmd.env(LANG_ENV, lang.code());
+        #[cfg(windows)]
+        if guichet_core::platform::windows::webview2::runtime_version().is_none() {
+            // guichet-ui asks WebView2's loader itself and tells the user; the agent's log says
+            // it too, for IT. The registry can miss a fixed-version runtime, so it still starts.
+            let missing = guichet_core::i18n::t(lang, "doctor.webview2.missing", &[]);
+            tracing::warn!("no WebView2 runtime registered: {missing}");
+        }
         tracing::info!("starting the window process on {}", window.arg());
         let mut child = cmd.spawn().map_err(|e| {
             std::io::Error::new(e.kind(), format!("cannot start {}: {e}", binary.display()))

@@ -36,6 +36,7 @@ fn step_name(lang: Lang, step: DoctorStep) -> String {
         DoctorStep::Api => "doctor.step.api",
         DoctorStep::Credentials => "doctor.step.credentials",
         DoctorStep::Rights => "doctor.step.rights",
+        DoctorStep::WebView2 => "doctor.step.webview2",
     };
     t(lang, key, &[])
 }

@@ -19,6 +19,7 @@ pub mod net;
 pub mod not_glpi;
 pub mod rt;
 pub mod webdriver;
+pub mod wine;
 pub mod workstation;
 pub mod xss_corpus;
 pub mod xss_probes;

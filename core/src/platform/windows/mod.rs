@@ -1,10 +1,11 @@
 //! Windows: network changes from `NotifyIpInterfaceChange`, per-monitor DPI awareness so that
 //! every monitor is captured in its physical pixels, and the registry values of IT's deployment
-//! (`registry`).
+//! (`registry`), and whether the WebView2 runtime the windows need is installed (`webview2`).
 
 mod dpi;
 mod netwatch;
 pub mod registry;
+pub mod webview2;
 
 pub use dpi::per_monitor_dpi_aware;
 pub use netwatch::NetWatch;

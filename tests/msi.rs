@@ -474,10 +474,8 @@ fn installed_silently_with_properties_then_removed() {
 fn an_upgrade_keeps_the_settings_and_delivers_the_queue_once() {
     const QUEUED: usize = 3;
     let guichet = Installed::prefix();
-    // The help desk is not up yet: a port nobody listens on.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-    let dead_url = format!("http://{}/apirest.php", dead.local_addr().expect("addr"));
-    drop(dead);
+    // The help desk is not up yet: nothing listens there.
+    let dead_url = guichet_test_support::net::unreachable_glpi_url();
     guichet.msiexec(
         "/i",
         &msi(),

@@ -191,10 +191,8 @@ fn a_report_with_a_file_and_a_screenshot_reaches_the_help_desk() {
 fn queued_offline_then_delivered_exactly_once_despite_kills() {
     const REPORTS: usize = 6;
     let wine = Wine::new();
-    // A port nobody listens on: the help desk is down.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-    let dead_url = format!("http://{}/apirest.php", dead.local_addr().expect("addr"));
-    drop(dead);
+    // The help desk is down: nothing listens there.
+    let dead_url = guichet_test_support::net::unreachable_glpi_url();
     let ws = Workstation::new(Some(&dead_url));
     let mut files = Vec::new();
     for n in 0..REPORTS {

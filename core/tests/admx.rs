@@ -17,26 +17,24 @@ fn read(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every `attribute="…"` value in `xml`, in order.
-fn attributes<'a>(xml: &'a str, attribute: &str) -> Vec<&'a str> {
-    let needle = format!(" {attribute}=\"");
-    xml.match_indices(&needle)
+/// Every text between `open` and the next `close` in `xml`, in order.
+fn between<'a>(xml: &'a str, open: &str, close: char) -> Vec<&'a str> {
+    xml.match_indices(open)
         .filter_map(|(at, _)| {
-            let rest = &xml[at + needle.len()..];
-            rest.find('"').map(|end| &rest[..end])
+            let rest = &xml[at + open.len()..];
+            rest.find(close).map(|end| &rest[..end])
         })
         .collect()
 }
 
+/// Every `attribute="…"` value in `xml`, in order.
+fn attributes<'a>(xml: &'a str, attribute: &str) -> Vec<&'a str> {
+    between(xml, &format!(" {attribute}=\""), '"')
+}
+
 /// Every `$(kind.id)` reference in `xml`.
 fn references<'a>(xml: &'a str, kind: &str) -> Vec<&'a str> {
-    let needle = format!("$({kind}.");
-    xml.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let rest = &xml[at + needle.len()..];
-            rest.find(')').map(|end| &rest[..end])
-        })
-        .collect()
+    between(xml, &format!("$({kind}."), ')')
 }
 
 #[test]

@@ -30,6 +30,11 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// A GLPI address on the loopback where nothing listens: a help desk that is down.
+pub fn unreachable_glpi_url() -> String {
+    format!("http://127.0.0.1:{}/apirest.php", free_port())
+}
+
 /// Waits until something accepts connections on `port`.
 pub fn wait_for_port(what: &str, port: u16, child: &mut Child) {
     let start = Instant::now();

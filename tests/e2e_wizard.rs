@@ -197,6 +197,17 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         session.body_text()
     );
 
+    // One line counts the attachments and names them: the screenshot counts, and reads as one.
+    assert_eq!(
+        session.text("#files-count").trim(),
+        "1 fichier sur 5 : la capture d’écran"
+    );
+    assert!(
+        !session.body_text().contains("Aucun fichier"),
+        "nothing says no file while the screenshot goes: {}",
+        session.body_text()
+    );
+
     // 4. Screenshot: take it again (the wizard hides meanwhile: the final picture shows whether it
     // did), then mask a rectangle.
     // WebDriver's click itself may only return once the window is back, so the hiding is

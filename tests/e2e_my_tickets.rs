@@ -376,7 +376,10 @@ fn assert_solution_first(session: &guichet_test_support::webdriver::Session) {
     assert_eq!(order["answerVisible"], json!(true), "{order}");
     assert_eq!(order["folded"], json!(true), "{order}");
     assert!(
-        order["text"].as_str().unwrap_or_default().contains("Lampe remplacée"),
+        order["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Lampe remplacée"),
         "{order}"
     );
     session.send_keys("#ticket-more summary", "\u{E007}");

@@ -2,7 +2,7 @@
 //! (1920×1080), through the real window under WebDriver: the window sizes itself to the screen's
 //! work area, every step's buttons are in sight without scrolling, the screenshot's preview takes
 //! at least 60 % of the window's width, and the keyboard instructions for masking are folded but
-//! reachable. A picture of each step goes to the test's output folder
+//! reachable. Each step also reflows at 200 % zoom (half the width) with no serious axe finding. A picture of each step goes to the test's output folder
 //! (`<target>/tmp/e2e_wizard_layout/<width>x<height>/`), for people to look at.
 //!
 //! Needs what `tests/e2e_wizard.rs` needs: `guichet-ui` built, `ui/node_modules`, `tauri-driver`.
@@ -170,6 +170,26 @@ fn in_sight(session: &Session, out: &Path, step: &str, buttons: &[&str]) {
     assert_accessible(session, step);
     std::fs::write(out.join(format!("{step}.png")), session.screenshot_png())
         .expect("the step's picture saved");
+    at_200_percent(session, step);
+}
+
+/// The step at 200 % zoom, which a window half as wide stands for: no horizontal scrolling, no
+/// serious axe finding; then the window as it was.
+fn at_200_percent(session: &Session, step: &str) {
+    let size = session.execute("return [window.outerWidth, window.outerHeight];", json!([]));
+    let (width, height) = (size[0].as_u64().unwrap(), size[1].as_u64().unwrap());
+    let resize = |w: u64| {
+        session.set_window_size(u32::try_from(w).unwrap(), u32::try_from(height).unwrap());
+        session.wait_until(
+            &format!("the window {w} px wide"),
+            &format!("return Math.abs(window.outerWidth - {w}) <= 2;"),
+            Duration::from_secs(10),
+        );
+    };
+    resize(width / 2);
+    session.assert_reflows(&format!("{step} at 200 %"));
+    assert_accessible(session, &format!("{step} at 200 %"));
+    resize(width);
 }
 
 /// Waits until the keyboard focus is on the new step's heading.

@@ -124,6 +124,7 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
         "the solution is shown: {}",
         session.body_text()
     );
+    assert_solution_first(session);
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
     assert_accessible(session, "ticket solved");
     // 200 % zoom: the 860 px window at half its width still needs no horizontal scrolling.
@@ -351,4 +352,45 @@ fn settings_change_the_remembered_phone_and_show_it_s_configuration() {
     }
     assert_accessible(session, "preferences saved");
     drop(window);
+}
+
+/// A ticket waiting for the user's answer: the proposed solution and the question come first,
+/// visible without scrolling; what the user wrote (with the machine facts) is folded below, and
+/// opens from the keyboard.
+fn assert_solution_first(session: &guichet_test_support::webdriver::Session) {
+    let order = session.execute(
+        "const at = (css) => document.querySelector(css);
+         const before = (a, b) => !!(at(a).compareDocumentPosition(at(b)) & Node.DOCUMENT_POSITION_FOLLOWING);
+         const bottom = at('#refuse').getBoundingClientRect().bottom;
+         return {
+           solutionFirst: before('#proposed-solution', '#solution-heading')
+             && before('#solution-heading', '#ticket-more')
+             && before('#ticket-more', '#ticket-description'),
+           answerVisible: document.scrollingElement.scrollTop === 0 && bottom <= window.innerHeight,
+           folded: !at('#ticket-more').open,
+           text: at('#proposed-solution').textContent,
+         };",
+        json!([]),
+    );
+    assert_eq!(order["solutionFirst"], json!(true), "{order}");
+    assert_eq!(order["answerVisible"], json!(true), "{order}");
+    assert_eq!(order["folded"], json!(true), "{order}");
+    assert!(
+        order["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Lampe remplacée"),
+        "{order}"
+    );
+    session.send_keys("#ticket-more summary", "\u{E007}");
+    session.wait_until(
+        "the description unfolded by Enter",
+        "return document.getElementById('ticket-more').open;",
+        Duration::from_secs(5),
+    );
+    let description = session.text("#ticket-description");
+    assert!(
+        description.contains("ne s'allume plus") && description.contains("Poste de travail"),
+        "the description and the machine facts, unfolded: {description}"
+    );
 }

@@ -132,11 +132,11 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     let session = &window.session;
     let session_time = window.session_time;
 
-    // 1. Subject and category.
+    // 1. The report: subject, category and description on one step.
     session.wait("#subject", Duration::from_secs(30));
     let window_shown = window.requested.elapsed();
     session.execute(&format!("{axe}\nreturn true;"), json!([]));
-    assert_accessible(session, "subject");
+    assert_accessible(session, "report");
     // 200 % zoom: the 720 px window at half its width still needs no horizontal scrolling.
     session.set_window_size(360, 640);
     wait_for("the narrow layout", Duration::from_secs(10), || {
@@ -157,36 +157,35 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         session.find("#category-none").is_none(),
         "categories are offered: no sentence saying none is needed"
     );
-    session.click("#next");
-    // Each new step takes the keyboard focus to its heading, away from "Next".
-    focus_on_heading(session, "description.heading");
-
-    // 2. Description: two problems in one text get a suggestion to split them.
-    session.wait("#description", Duration::from_secs(5));
+    // Two problems in one text get a suggestion to split them.
     session.type_into(
         "#description",
         &format!("{DESCRIPTION} Et aussi, l'imprimante du couloir bourre."),
     );
     session.wait("#description-split", Duration::from_secs(5));
-    assert_accessible(session, "description");
+    assert_accessible(session, "report, two problems");
     session.type_into("#description", DESCRIPTION);
     assert!(
         session.find("#description-split").is_none(),
         "one problem: no suggestion"
     );
-    session.click("#next");
 
-    // 3. Contact. The phone is wrong on purpose: only the agent checks it, on sending.
-    session.wait("#phone", Duration::from_secs(5));
+    // 2. Contact, one click away, and back to the report. The phone is wrong on purpose: only
+    // the agent checks it, on sending.
+    session.click("#edit-contact");
+    // Each new step takes the keyboard focus to its heading.
+    focus_on_heading(session, "contact.heading");
     session.type_into("#phone", "demandez à l'accueil");
     session.type_into("#location", "Salle 12");
     assert_accessible(session, "contact");
-    // "Back" too: the previous step's heading has the focus, then "Next" leads on again.
-    session.click(".nav button:not(.primary)");
+    session.click("#next");
     focus_on_heading(session, "description.heading");
-    session.click("#next");
-    focus_on_heading(session, "contact.heading");
-    session.click("#next");
+    assert!(
+        session.text("#along-contact").contains("Salle 12"),
+        "the report shows the contact it sends: {}",
+        session.text("#along-contact")
+    );
+    session.click("#edit-screenshots");
     focus_on_heading(session, "screenshots.heading");
     // The screen is named for people: its number and size (one screen: no place).
     assert!(
@@ -197,7 +196,18 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
         session.body_text()
     );
 
-    // 4. Screenshot: take it again (the wizard hides meanwhile: the final picture shows whether it
+    // One line counts the attachments and names them: the screenshot counts, and reads as one.
+    assert_eq!(
+        session.text("#files-count").trim(),
+        "1 fichier sur 5 : la capture d’écran"
+    );
+    assert!(
+        !session.body_text().contains("Aucun fichier"),
+        "nothing says no file while the screenshot goes: {}",
+        session.body_text()
+    );
+
+    // 3. Screenshot: take it again (the wizard hides meanwhile: the final picture shows whether it
     // did), then mask a rectangle.
     // WebDriver's click itself may only return once the window is back, so the hiding is
     // watched from the page.
@@ -267,8 +277,17 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     });
     assert_accessible(session, "screenshots");
     session.click("#next");
+    focus_on_heading(session, "description.heading");
+    assert!(
+        session
+            .text("#along-screens")
+            .contains("zones que vous avez tracées"),
+        "{}",
+        session.text("#along-screens")
+    );
+    session.click("#next");
 
-    // 5. Review and send: the agent refuses the phone, the wizard goes back to it.
+    // 4. Review and send: the agent refuses the phone, the wizard goes back to it.
     session.wait("#consent", Duration::from_secs(5));
     focus_on_heading(session, "review.heading");
     // The diagnostic log goes only with the user's consent: unchecked until they check it.
@@ -289,9 +308,9 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
     );
     assert_accessible(session, "contact, refused");
     session.type_into("#phone", "01 23 45 67 89");
-    for _ in 0..2 {
-        session.click("#next");
-    }
+    // The contact leads back where it was opened from: the review.
+    session.click("#next");
+    focus_on_heading(session, "review.heading");
     session.wait("#consent", Duration::from_secs(5));
     session.click("#next");
     let ticket: u64 = {
@@ -369,7 +388,7 @@ fn a_report_with_a_masked_screenshot_goes_through_the_wizard() {
 
 /// A Self-Service account may not read the help desk's categories (the double answers 403) and IT
 /// configured none: the subject step offers no choice, says none is needed, and the report goes
-/// without one. Driven by the keyboard alone: Enter in the subject moves on, focus on the heading.
+/// without one. Driven by the keyboard alone: Enter in the subject moves on to the description.
 /// With room for one file only, the screen takes it and the diagnostic log cannot be added.
 #[test]
 fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
@@ -418,15 +437,15 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
     );
     session.type_into("#subject", SUBJECT);
     session.send_keys("#subject", "\u{E007}");
-    focus_on_heading(session, "description.heading");
+    session.wait_until(
+        "Enter in the subject moves the focus to the description",
+        "return document.activeElement.id === 'description';",
+        Duration::from_secs(5),
+    );
 
     // IT allows one file per report and the screen takes it: the diagnostic log has no room (the
     // box is off, and says why); without the screen, it may go.
     session.type_into("#description", DESCRIPTION);
-    session.click("#next");
-    session.wait("#phone", Duration::from_secs(5));
-    session.click("#next");
-    session.wait("#remove-screens", Duration::from_secs(5));
     session.click("#next");
     session.wait("#attach-log[disabled]", Duration::from_secs(5));
     assert!(
@@ -436,7 +455,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
     );
     session.execute(&format!("{}\nreturn true;", axe_source()), json!([]));
     assert_accessible(session, "review, no room for the log");
-    session.click("#back");
+    session.click("#review-edit-screenshots");
     session.click("#remove-screens");
     session.click("#next");
     session.wait("#attach-log:not([disabled])", Duration::from_secs(5));

@@ -3,7 +3,52 @@
 //! command line, so the agent and this process cannot disagree on it.
 
 use guichet_protocol::view::WindowKind;
-use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
+use tauri::utils::config::WindowConfig;
+use tauri::{AppHandle, Manager, Monitor, Runtime, WebviewWindow, WebviewWindowBuilder};
+
+/// The share of the work area's width and height the wizard takes: the screenshot, which is
+/// also where the user masks, needs room; a margin shows that this is a window over the desktop.
+const WIZARD_SHARE: f64 = 0.9;
+/// Beyond this (logical pixels), the wizard's lines and preview only grow longer, not clearer.
+const WIZARD_MAX: (f64, f64) = (1600.0, 1200.0);
+/// The wizard's template's smallest size, kept on a tiny screen.
+const WIZARD_MIN: (f64, f64) = (320.0, 480.0);
+
+/// A rectangle in logical pixels: where a window goes and how big it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Placement {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+}
+
+/// Where the wizard goes on a monitor whose work area (the screen less its panels and docks) is
+/// `work`, in physical pixels at `scale`: most of it, centred in it.
+fn wizard_placement(work: (i32, i32, u32, u32), scale: f64) -> Placement {
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let (x, y) = (f64::from(work.0) / scale, f64::from(work.1) / scale);
+    let (w, h) = (f64::from(work.2) / scale, f64::from(work.3) / scale);
+    let fit = |extent: f64, max: f64, min: f64| (extent * WIZARD_SHARE).min(max).max(min).round();
+    let width = fit(w, WIZARD_MAX.0, WIZARD_MIN.0);
+    let height = fit(h, WIZARD_MAX.1, WIZARD_MIN.1);
+    Placement {
+        x: (x + (w - width) / 2.0).max(x).round(),
+        y: (y + (h - height) / 2.0).max(y).round(),
+        width,
+        height,
+    }
+}
+
+/// The monitor the wizard should open on: the one under the pointer (where the user is looking
+/// when they pressed the shortcut or clicked the tray), else the primary one.
+fn wizard_monitor<R: Runtime>(app: &AppHandle<R>) -> Option<Monitor> {
+    let under_pointer = app
+        .cursor_position()
+        .ok()
+        .and_then(|p| app.monitor_from_point(p.x, p.y).ok().flatten());
+    under_pointer.or_else(|| app.primary_monitor().ok().flatten())
+}
 
 /// The window with this Tauri label, if it is one of ours.
 pub fn from_label(label: &str) -> Option<WindowKind> {
@@ -28,13 +73,62 @@ pub(crate) fn open<R: Runtime>(
         .iter()
         .find(|config| config.label == label)
         .ok_or(tauri::Error::WindowNotFound)?;
-    WebviewWindowBuilder::from_config(app, template)?.build()
+    let monitor = (kind == WindowKind::Wizard)
+        .then(|| wizard_monitor(app))
+        .flatten();
+    let config = match monitor {
+        Some(monitor) => placed(template, &monitor),
+        None => template.clone(),
+    };
+    WebviewWindowBuilder::from_config(app, &config)?.build()
+}
+
+/// `template` sized and placed by [`wizard_placement`] on `monitor`: not centred on the whole
+/// screen, which would put it under a panel.
+fn placed(template: &WindowConfig, monitor: &Monitor) -> WindowConfig {
+    let area = monitor.work_area();
+    let work = (
+        area.position.x,
+        area.position.y,
+        area.size.width,
+        area.size.height,
+    );
+    let place = wizard_placement(work, monitor.scale_factor());
+    WindowConfig {
+        center: false,
+        x: Some(place.x),
+        y: Some(place.y),
+        width: place.width,
+        height: place.height,
+        ..template.clone()
+    }
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wizard_takes_most_of_the_work_area_centred_in_it() {
+        // A school laptop's 1366×768 with a 32 px panel at the top.
+        let place = wizard_placement((0, 32, 1366, 736), 1.0);
+        assert_eq!((place.width, place.height), (1229.0, 662.0));
+        assert_eq!((place.x, place.y), (69.0, 69.0));
+        // A 4K screen at 200 %: logical pixels, and no wider than useful.
+        let place = wizard_placement((0, 0, 3840, 2160), 2.0);
+        assert_eq!((place.width, place.height), (1600.0, 972.0));
+        assert_eq!(place.x, 160.0);
+        // A second monitor to the right keeps its offset.
+        let place = wizard_placement((1920, 0, 1920, 1080), 1.0);
+        assert_eq!(place.x, 1920.0 + 160.0);
+        // A tiny screen: the template's minimum, from the work area's corner.
+        let place = wizard_placement((0, 0, 300, 400), 1.0);
+        assert_eq!(
+            (place.x, place.y, place.width, place.height),
+            (0.0, 0.0, 320.0, 480.0)
+        );
+    }
 
     #[test]
     fn labels_round_trip() {

@@ -483,6 +483,18 @@ impl Session {
         let _ = self.call("DELETE", "/actions", None);
     }
 
+    /// The window's picture, as WebDriver takes it (PNG). Wait for a visible state first: right
+    /// after a change, WebKit may still return the previous frame.
+    pub fn screenshot_png(&self) -> Vec<u8> {
+        use base64::Engine as _;
+        let encoded = self
+            .call("GET", "/screenshot", None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().unwrap_or_default())
+            .expect("WebDriver's screenshot is base64")
+    }
+
     /// The page's visible text, for failure messages.
     pub fn body_text(&self) -> String {
         self.call(

@@ -10,28 +10,8 @@ import { charCount } from "./text";
 
 export function checkStep(step: Step, draft: Draft, limits: Limits): FieldErrors {
   switch (step) {
-    case "subject": {
-      const len = charCount(draft.subject);
-      if (len === 0) return { subject: [t("validation.subject.missing")] };
-      if (len > limits.subject_max) {
-        return { subject: [t("validation.subject.too_long", { len, max: limits.subject_max })] };
-      }
-      return {};
-    }
-    case "description": {
-      const len = charCount(draft.description);
-      if (len < limits.description_min) {
-        return {
-          description: [t("validation.description.too_short", { len, min: limits.description_min })],
-        };
-      }
-      if (len > limits.description_max) {
-        return {
-          description: [t("validation.description.too_long", { len, max: limits.description_max })],
-        };
-      }
-      return {};
-    }
+    case "report":
+      return { ...checkSubject(draft, limits), ...checkDescription(draft, limits) };
     case "screenshots":
       if (draft.attachmentCount() > limits.max_attachments) {
         return { attachments: [t("files.refused.count", { max: limits.max_attachments })] };
@@ -41,4 +21,24 @@ export function checkStep(step: Step, draft: Draft, limits: Limits): FieldErrors
     case "review":
       return {};
   }
+}
+
+function checkSubject(draft: Draft, limits: Limits): FieldErrors {
+  const len = charCount(draft.subject);
+  if (len === 0) return { subject: [t("validation.subject.missing")] };
+  if (len > limits.subject_max) {
+    return { subject: [t("validation.subject.too_long", { len, max: limits.subject_max })] };
+  }
+  return {};
+}
+
+function checkDescription(draft: Draft, limits: Limits): FieldErrors {
+  const len = charCount(draft.description);
+  if (len < limits.description_min) {
+    return { description: [t("validation.description.too_short", { len, min: limits.description_min })] };
+  }
+  if (len > limits.description_max) {
+    return { description: [t("validation.description.too_long", { len, max: limits.description_max })] };
+  }
+  return {};
 }

@@ -36,3 +36,9 @@ export function extension(path: string): string {
   const dot = name.lastIndexOf(".");
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
 }
+
+/** `["a", "b", "c"]` → "a, b and c", with `and` the language's " and ". */
+export function listed(items: readonly string[], and: string): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")}${and}${items[items.length - 1]}`;
+}

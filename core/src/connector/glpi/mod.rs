@@ -46,7 +46,7 @@ use async_trait::async_trait;
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 use session::Session;
-use text::{as_u64, date_ms as read_date, decode_entities as decode, text_of};
+use text::{as_u64, date_ms as read_date, text_of};
 use tokio::sync::Mutex;
 
 enum Credentials {
@@ -329,15 +329,13 @@ impl Connector for GlpiConnector {
         let stamp = text_of(&ticket["date_mod"]);
         Ok(TicketDetail {
             id,
-            subject: decode(ticket["name"].as_str().unwrap_or_default()),
+            subject: text_of(&ticket["name"]),
             status,
             opened_at_ms: read_date(&opened),
             opened,
             updated_at_ms: read_date(&stamp),
             stamp: stamp.into(),
-            description_html: html::sanitize(&decode(
-                ticket["content"].as_str().unwrap_or_default(),
-            )),
+            description_html: html::sanitize(ticket["content"].as_str().unwrap_or_default()),
             timeline,
             documents: read::documents(&ticket),
             survey,

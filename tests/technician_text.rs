@@ -7,7 +7,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
-use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble, GlpiVersion};
 use guichet_test_support::workstation::{json, stderr, stdout, Workstation};
 use guichet_test_support::xss_corpus;
 
@@ -75,6 +75,11 @@ fn shown_as_written(config: DoubleConfig) {
 #[test]
 fn a_technicians_text_is_shown_as_written_on_glpi_10() {
     shown_as_written(DoubleConfig::default());
+}
+
+#[test]
+fn a_technicians_text_is_shown_as_written_on_glpi_11() {
+    shown_as_written(DoubleConfig::of(GlpiVersion::V11));
 }
 
 #[test]

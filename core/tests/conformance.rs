@@ -1,6 +1,6 @@
 //! The connector conformance suite: one set of behaviours every help desk must show through the
-//! `Connector` trait, run against the GLPI test double and against a real Request Tracker 5 on
-//! loopback. What a help desk cannot do, it says through its capabilities, and the check is
+//! `Connector` trait, run against the GLPI test double in both its modes (GLPI 10.0.14 and GLPI
+//! 11.0.6, `shared/glpi-api.md` V and V.11) and against a real Request Tracker 5 on loopback. What a help desk cannot do, it says through its capabilities, and the check is
 //! skipped for it (and said so).
 //!
 //! Each `Desk` plays the help desk's side: it builds the connector, and acts and looks as a
@@ -20,7 +20,7 @@ use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, Outbox, Outcome};
 use guichet_core::report::{Attachment, Report};
-use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble, GlpiVersion};
 use guichet_test_support::lossy::LosesFirstAnswer;
 use guichet_test_support::rt;
 use std::sync::Arc;
@@ -48,11 +48,14 @@ trait Desk {
     fn reopened(&self, id: TicketId) -> bool;
 }
 
-struct Glpi(GlpiDouble);
+struct Glpi(GlpiDouble, GlpiVersion);
 
 impl Desk for Glpi {
     fn name(&self) -> &'static str {
-        "GLPI (test double)"
+        match self.1 {
+            GlpiVersion::V10 => "GLPI 10 (test double)",
+            GlpiVersion::V11 => "GLPI 11 (test double)",
+        }
     }
     fn connector(&self) -> Arc<dyn Connector> {
         let token = "0123456789abcdef0123456789abcdef01234567";
@@ -438,11 +441,20 @@ async fn conforms(desk: &dyn Desk) {
     bad_credentials_are_permanent(desk).await;
 }
 
-#[tokio::test]
-async fn the_glpi_connector_conforms() {
-    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+async fn glpi_conforms(version: GlpiVersion) {
+    let double = GlpiDouble::start(DoubleConfig::of(version)).expect("double");
     double.enable_surveys(true);
-    conforms(&Glpi(double)).await;
+    conforms(&Glpi(double, version)).await;
+}
+
+#[tokio::test]
+async fn the_glpi_connector_conforms_on_glpi_10() {
+    glpi_conforms(GlpiVersion::V10).await;
+}
+
+#[tokio::test]
+async fn the_glpi_connector_conforms_on_glpi_11() {
+    glpi_conforms(GlpiVersion::V11).await;
 }
 
 #[tokio::test]

@@ -3,7 +3,6 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::encode::encode_html;
 use crate::state::{
     fmt_stamp, Document, DocumentItem, Followup, Satisfaction, Solution, Store, Ticket,
 };
@@ -180,8 +179,8 @@ pub(super) fn category_rows(store: &Store) -> Vec<Map<String, Value>> {
                 "entities_id": 0,
                 "is_recursive": 1,
                 "itilcategories_id": c.parent_id,
-                "name": encode_html(&c.name),
-                "completename": encode_html(&c.completename),
+                "name": store.config.version.store(&c.name),
+                "completename": store.config.version.store(&c.completename),
                 "comment": Value::Null,
                 "level": level,
                 "knowbaseitemcategories_id": 0,

@@ -11,8 +11,10 @@ pub(crate) struct Ticket {
     pub id: u64,
     /// Stored (HTML-encoded).
     pub name: String,
-    /// Stored (HTML-encoded).
+    /// Stored (HTML-encoded on GLPI 10, raw on 11).
     pub content: String,
+    /// GLPI 11's `externalid`.
+    pub externalid: Option<String>,
     pub status: u8,
     pub kind: u8,
     pub urgency: u8,

@@ -4,7 +4,6 @@
 use serde_json::{Map, Value};
 
 use super::{next, now, solution_status, status, Caller, Satisfaction, Store, Ticket};
-use crate::encode::{decode_html, encode_html};
 use crate::error::{ApiError, NO_PERMISSION};
 use crate::params::{json_int, json_text};
 use crate::upload::AcceptedFile;
@@ -22,10 +21,11 @@ impl Store {
         let content_raw = content_raw.trim_start();
         let name_raw = json_text(input.get("name")).unwrap_or_default();
         let name_raw = name_raw.trim_start();
+        let version = self.config.version;
         let name = if name_raw.is_empty() || name_raw == "0" {
-            encode_html(&name_from_content(&decode_html(content_raw)))
+            version.store(&name_from_content(&version.unstore(content_raw)))
         } else {
-            encode_html(name_raw)
+            version.store(name_raw)
         };
         let urgency = small_int(input, "urgency", 1..=5).unwrap_or(3);
         let impact = small_int(input, "impact", 1..=5).unwrap_or(3);
@@ -34,7 +34,11 @@ impl Store {
         let ticket = Ticket {
             id,
             name,
-            content: encode_html(content_raw),
+            content: version.store(content_raw),
+            // GLPI 10 has no such column and drops the key.
+            externalid: (version == crate::GlpiVersion::V11)
+                .then(|| json_text(input.get("externalid")))
+                .flatten(),
             status: status::NEW,
             kind: small_int(input, "type", 1..=2).unwrap_or(1),
             urgency,
@@ -73,6 +77,7 @@ impl Store {
         input: &Map<String, Value>,
     ) -> Result<(), ApiError> {
         let surveys = self.surveys;
+        let version = self.config.version;
         let satisfaction_id = &mut self.ids.satisfaction;
         let ticket = self
             .tickets
@@ -90,10 +95,10 @@ impl Store {
             return Err(ApiError::glpi_update(NO_PERMISSION));
         }
         if let Some(name) = json_text(input.get("name")) {
-            ticket.name = encode_html(name.trim_start());
+            ticket.name = version.store(name.trim_start());
         }
         if let Some(content) = json_text(input.get("content")) {
-            ticket.content = encode_html(content.trim_start());
+            ticket.content = version.store(content.trim_start());
         }
         if let Some(urgency) = small_int(input, "urgency", 1..=5) {
             ticket.urgency = urgency;

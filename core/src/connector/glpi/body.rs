@@ -16,6 +16,8 @@ pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
         "content": html::ticket_body(report),
         // Without it GLPI records no requester, and the ticket can never be approved.
         "_users_id_requester": requester,
+        // GLPI 11 keeps it (search option 87) for exactly-once retries; GLPI 10 drops the key.
+        "externalid": report.id.to_string(),
     });
     if let Some(category) = &report.category {
         input["itilcategories_id"] = json!(category.id);

@@ -1,9 +1,11 @@
-//! The GLPI 10 REST connector (`…/apirest.php`), following `shared/glpi-api.md` section V:
-//! sessions opened with a user token or login/password (plus an optional App-Token) and re-opened
-//! once when GLPI says `ERROR_SESSION_TOKEN_INVALID`; tickets created with their files in one
-//! multipart request; per-file `upload_result` errors reported, never taken as success; and
-//! idempotent retries by searching our own tickets for the report's client id (GLPI 10 has no
-//! `externalid`).
+//! The GLPI 10 and 11 REST connector (`…/apirest.php`), following `shared/glpi-api.md` sections V
+//! and V.11: sessions opened with a user token or login/password (plus an optional App-Token),
+//! the server's release read once per session, re-opened once when GLPI says
+//! `ERROR_SESSION_TOKEN_INVALID`; tickets created with their files in one multipart request;
+//! per-file `upload_result` errors reported, never taken as success; a 5xx on a create taken as
+//! "perhaps created" and looked for; and idempotent retries by searching our own tickets for the
+//! report's client id (its `externalid` on GLPI 11, set on create; its content on 10, which has
+//! no `externalid`).
 //!
 //! - `config`: GLPI's part of `[server]`;
 //! - `session`: sessions, the raw exchange and its size bound;
@@ -257,7 +259,20 @@ impl Connector for GlpiConnector {
                     &report.attachments,
                 )
             })
-            .await?;
+            .await;
+        let answer = match answer {
+            Ok(answer) => answer,
+            // "Perhaps created", never a reason to create twice: GLPI 11 answers a refused file
+            // type with a 500 page after storing the ticket (V.11). Look for it now; the outbox
+            // looks again before any new attempt.
+            Err(error @ ConnectorError::Server { .. }) => {
+                return match self.find_delivered(report).await {
+                    Ok(Some(delivery)) => Ok(delivery),
+                    _ => Err(error),
+                };
+            }
+            Err(error) => return Err(error),
+        };
         let body = answer.json()?;
         let ticket = as_u64(&body["id"]).ok_or_else(|| ConnectorError::Protocol {
             detail: format!("ticket created without an id: {body}"),

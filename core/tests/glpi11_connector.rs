@@ -1,0 +1,172 @@
+//! The GLPI connector on GLPI 11 (the double's GLPI 11.0.6 mode, `shared/glpi-api.md` V.11): the
+//! release read once per session, `externalid` set on create and searched (option 87) before any
+//! new attempt, a 500 on a create taken as "perhaps created", and GLPI 10 still found by content.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
+
+use guichet_core::clock::ManualClock;
+use guichet_core::config::HttpConfig;
+use guichet_core::connector::glpi::{GlpiConfig, GlpiConnector};
+use guichet_core::connector::{Connector, RejectCode};
+use guichet_core::facts::MachineFacts;
+use guichet_core::i18n::Lang;
+use guichet_core::outbox::{Backoff, Courier, Outbox, Outcome};
+use guichet_core::report::{Attachment, Report};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble, GlpiVersion};
+use guichet_test_support::lossy::LosesFirstAnswer;
+use std::sync::Arc;
+use std::time::Duration;
+use time::macros::datetime;
+use uuid::Uuid;
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef01234567";
+
+fn connector(double: &GlpiDouble) -> Arc<dyn Connector> {
+    Arc::new(
+        GlpiConnector::new(
+            &HttpConfig::new(double.base_url(), 5, 2),
+            &GlpiConfig::with_user_token(TOKEN),
+        )
+        .expect("connector"),
+    )
+}
+
+fn report(attachments: Vec<Attachment>) -> Report {
+    Report {
+        id: Uuid::new_v4(),
+        created_at_ms: 0,
+        lang: Lang::Fr,
+        subject: "Imprimante du CDI".into(),
+        description: "Bourrage papier, voyant orange.".into(),
+        category: None,
+        phone: None,
+        location: None,
+        facts: MachineFacts::default(),
+        attachments,
+    }
+}
+
+fn file(name: &str, bytes: &[u8]) -> Attachment {
+    Attachment {
+        name: name.into(),
+        mime: "application/octet-stream".into(),
+        bytes: bytes.to_vec(),
+    }
+}
+
+/// How many searches asked for search option `field`.
+fn searches_on(double: &GlpiDouble, field: u32) -> usize {
+    let needle = format!("%5Bfield%5D={field}&");
+    double
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/search/Ticket" && format!("{}&", r.query).contains(&needle))
+        .count()
+}
+
+fn count(double: &GlpiDouble, path: &str) -> usize {
+    double.requests().iter().filter(|r| r.path == path).count()
+}
+
+#[tokio::test]
+async fn the_release_is_read_once_per_session() {
+    let double = GlpiDouble::start(DoubleConfig::glpi11()).expect("double");
+    let c = connector(&double);
+    for _ in 0..3 {
+        c.my_tickets().await.expect("tickets");
+    }
+    assert_eq!(count(&double, "/initSession"), 1);
+    assert_eq!(count(&double, "/getGlpiConfig"), 1);
+    double.expire_sessions();
+    c.my_tickets().await.expect("tickets after a re-login");
+    assert_eq!(count(&double, "/initSession"), 2);
+    assert_eq!(count(&double, "/getGlpiConfig"), 2, "read again for the new session");
+}
+
+/// A report whose answer is lost, delivered through the outbox: one ticket, found by `field`.
+async fn a_lost_answer_is_found_by(version: GlpiVersion, field: u32) -> GlpiDouble {
+    let double = GlpiDouble::start(DoubleConfig::of(version)).expect("double");
+    let lossy = Arc::new(LosesFirstAnswer::new(connector(&double)));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outbox = Outbox::open(dir.path(), Duration::ZERO).expect("outbox");
+    let r = report(vec![file("journal.txt", b"ligne 1")]);
+    outbox.enqueue(&r, 0).expect("enqueue");
+    let clock = Arc::new(ManualClock::new(datetime!(2026-12-07 08:00 UTC)));
+    let courier = Courier::new(Some(lossy), clock.clone(), Backoff::default());
+    let first = courier.deliver(&outbox, r.id).await.expect("first");
+    assert!(matches!(first, Outcome::Waiting { .. }), "{first:?}");
+    clock.advance(guichet_core::outbox::DEFAULT_SETTLE);
+    let second = courier.deliver(&outbox, r.id).await.expect("second");
+    assert!(matches!(second, Outcome::Sent(_)), "{second:?}");
+    assert_eq!(double.tickets().len(), 1, "{version:?}: created once");
+    assert_eq!(searches_on(&double, field), 1, "{version:?}: searched on {field}");
+    let expected = (version == GlpiVersion::V11).then(|| r.id.to_string());
+    assert_eq!(double.tickets()[0].externalid, expected);
+    double
+}
+
+#[tokio::test]
+async fn on_glpi_11_a_lost_answer_is_found_by_externalid() {
+    a_lost_answer_is_found_by(GlpiVersion::V11, 87).await;
+}
+
+#[tokio::test]
+async fn on_glpi_10_a_lost_answer_is_still_found_by_content() {
+    let double = a_lost_answer_is_found_by(GlpiVersion::V10, 21).await;
+    assert_eq!(searches_on(&double, 87), 0, "GLPI 10 has no option 87");
+}
+
+#[tokio::test]
+async fn a_report_tried_on_10_is_found_on_11_after_an_upgrade() {
+    // A ticket created by GLPI 10 carries the reference in its content only.
+    let r = report(Vec::new());
+    let v10 = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    let content = guichet_core::connector::glpi::ticket_manifest(&r, serde_json::json!(7));
+    let v11 = GlpiDouble::start(DoubleConfig::glpi11()).expect("double");
+    connector(&v10).create_ticket(&r).await.expect("created on 10");
+    assert_eq!(v10.tickets()[0].externalid, None);
+    // The same ticket on the upgraded server: content kept, no externalid.
+    let mut input = content["input"].clone();
+    input.as_object_mut().unwrap().remove("externalid");
+    let admin = reqwest::Client::new();
+    let base = v11.base_url();
+    let session: serde_json::Value = admin
+        .get(format!("{base}/initSession"))
+        .header("Authorization", format!("user_token {TOKEN}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["session_token"].as_str().unwrap();
+    let created = admin
+        .post(format!("{base}/Ticket"))
+        .header("Session-Token", token)
+        .json(&serde_json::json!({ "input": input }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let found = connector(&v11).find_delivered(&r).await.expect("search");
+    assert_eq!(found.map(|d| d.ticket), Some(1));
+}
+
+#[tokio::test]
+async fn a_500_on_create_is_perhaps_created_never_created_twice() {
+    let double = GlpiDouble::start(DoubleConfig::glpi11()).expect("double");
+    let c = connector(&double);
+    let r = report(vec![file("photo.png", b"png"), file("outil.exe", b"MZ")]);
+    let delivery = c.create_ticket(&r).await.expect("found after the 500");
+    assert_eq!(double.tickets().len(), 1);
+    assert_eq!(delivery.ticket, double.tickets()[0].id);
+    let rejected: Vec<(&str, Option<RejectCode>)> = delivery
+        .rejected
+        .iter()
+        .map(|f| (f.name.as_str(), f.code))
+        .collect();
+    assert_eq!(rejected, [("outil.exe", Some(RejectCode::NotOnTicket))]);
+    // The outbox asks before any new attempt: still one ticket.
+    assert!(c.find_delivered(&r).await.expect("search").is_some());
+    assert_eq!(double.tickets().len(), 1);
+}

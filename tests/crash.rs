@@ -68,14 +68,22 @@ fn on_glpi_11_sigkill_during_flush_delivers_once_found_by_externalid() {
             .filter(|t| t.externalid.as_deref() == Some(r.id.to_string().as_str()))
             .map(|t| t.id)
             .collect();
-        assert_eq!(carrying.len(), 1, "externalid of {}: {carrying:?}", r.subject);
+        assert_eq!(
+            carrying.len(),
+            1,
+            "externalid of {}: {carrying:?}",
+            r.subject
+        );
     }
     let by_externalid = double
         .requests()
         .iter()
         .filter(|q| q.path == "/search/Ticket" && q.query.contains("%5Bfield%5D=87"))
         .count();
-    assert!(by_externalid > 0, "interrupted sends were looked for by externalid");
+    assert!(
+        by_externalid > 0,
+        "interrupted sends were looked for by externalid"
+    );
 }
 
 /// Queues the reports, kills flushes, flushes once more, and checks every report is on `double`

@@ -80,7 +80,11 @@ async fn the_release_is_read_once_per_session() {
     double.expire_sessions();
     c.my_tickets().await.expect("tickets after a re-login");
     assert_eq!(count(&double, "/initSession"), 2);
-    assert_eq!(count(&double, "/getGlpiConfig"), 2, "read again for the new session");
+    assert_eq!(
+        count(&double, "/getGlpiConfig"),
+        2,
+        "read again for the new session"
+    );
 }
 
 /// A report whose answer is lost, delivered through the outbox: one ticket, found by `field`.
@@ -99,7 +103,11 @@ async fn a_lost_answer_is_found_by(version: GlpiVersion, field: u32) -> GlpiDoub
     let second = courier.deliver(&outbox, r.id).await.expect("second");
     assert!(matches!(second, Outcome::Sent(_)), "{second:?}");
     assert_eq!(double.tickets().len(), 1, "{version:?}: created once");
-    assert_eq!(searches_on(&double, field), 1, "{version:?}: searched on {field}");
+    assert_eq!(
+        searches_on(&double, field),
+        1,
+        "{version:?}: searched on {field}"
+    );
     let expected = (version == GlpiVersion::V11).then(|| r.id.to_string());
     assert_eq!(double.tickets()[0].externalid, expected);
     double
@@ -123,7 +131,10 @@ async fn a_report_tried_on_10_is_found_on_11_after_an_upgrade() {
     let v10 = GlpiDouble::start(DoubleConfig::default()).expect("double");
     let content = guichet_core::connector::glpi::ticket_manifest(&r, serde_json::json!(7));
     let v11 = GlpiDouble::start(DoubleConfig::glpi11()).expect("double");
-    connector(&v10).create_ticket(&r).await.expect("created on 10");
+    connector(&v10)
+        .create_ticket(&r)
+        .await
+        .expect("created on 10");
     assert_eq!(v10.tickets()[0].externalid, None);
     // The same ticket on the upgraded server: content kept, no externalid.
     let mut input = content["input"].clone();
@@ -169,4 +180,61 @@ async fn a_500_on_create_is_perhaps_created_never_created_twice() {
     // The outbox asks before any new attempt: still one ticket.
     assert!(c.find_delivered(&r).await.expect("search").is_some());
     assert_eq!(double.tickets().len(), 1);
+}
+
+#[tokio::test]
+async fn the_survey_follows_the_help_desks_scale_and_its_comment_rule() {
+    use guichet_core::action::{ActionKind, TicketAction};
+    use guichet_core::connector::ConnectorError;
+    let double = GlpiDouble::start(DoubleConfig {
+        survey_max_rate: 10,
+        survey_comment_required_up_to: Some(3),
+        ..DoubleConfig::glpi11()
+    })
+    .expect("double");
+    double.enable_surveys(true);
+    let config = GlpiConfig {
+        survey_scale: Some(10),
+        survey_comment_up_to: Some(3),
+        ..GlpiConfig::with_user_token(TOKEN)
+    };
+    let c = GlpiConnector::new(&HttpConfig::new(double.base_url(), 5, 2), &config).expect("c");
+    let scale = c.capabilities().survey;
+    assert_eq!((scale.max, scale.comment_required_up_to), (10, Some(3)));
+    let ticket = c
+        .create_ticket(&report(Vec::new()))
+        .await
+        .expect("created")
+        .ticket;
+    double
+        .add_solution(ticket, "<p>Toner changé.</p>")
+        .expect("solved");
+    let act = |kind| TicketAction {
+        id: Uuid::new_v4(),
+        ticket,
+        kind,
+        attachments: Vec::new(),
+        created_at_ms: 0,
+        lang: Lang::Fr,
+    };
+    c.perform(&act(ActionKind::Approve { comment: None }))
+        .await
+        .expect("approved");
+    // Guichet's own check comes first; GLPI 11 refuses too, in its words.
+    let low = act(ActionKind::Rate {
+        score: 2,
+        comment: None,
+    });
+    let refused = c.perform(&low).await.expect_err("a comment is required");
+    assert!(
+        matches!(&refused, ConnectorError::Rejected { status: 400, .. }),
+        "{refused:?}"
+    );
+    let nine = act(ActionKind::Rate {
+        score: 9,
+        comment: None,
+    });
+    c.perform(&nine).await.expect("rated 9 of 10");
+    let detail = c.ticket_detail(ticket).await.expect("detail");
+    assert_eq!(detail.survey.and_then(|s| s.score), Some(9));
 }

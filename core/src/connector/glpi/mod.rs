@@ -115,6 +115,7 @@ impl Endpoint {
 pub struct GlpiConnector {
     endpoint: Endpoint,
     credentials: Credentials,
+    survey: super::SurveyScale,
     session: Mutex<Option<Session>>,
 }
 
@@ -135,6 +136,7 @@ impl GlpiConnector {
         Ok(GlpiConnector {
             endpoint: Endpoint::new(http, config)?,
             credentials,
+            survey: config.survey(),
             session: Mutex::new(None),
         })
     }
@@ -224,7 +226,10 @@ impl GlpiConnector {
 #[async_trait]
 impl Connector for GlpiConnector {
     fn capabilities(&self) -> Capabilities {
-        Capabilities::ALL
+        Capabilities {
+            survey: self.survey,
+            ..Capabilities::ALL
+        }
     }
 
     fn effect(&self, action: &ActionKind) -> ActionEffect {

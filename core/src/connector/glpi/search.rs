@@ -2,8 +2,8 @@
 //! (2 id, 4 requester, 12 status, 19 last change, 21 content, 87 GLPI 11's `externalid`), and the
 //! rows it reads back.
 
-use super::text::{as_i64, as_u64, date_ms, text_of};
 use super::session::Release;
+use super::text::{as_i64, as_u64, date_ms, text_of};
 use super::{status, GlpiConnector};
 use crate::connector::{ChangeStamp, ConnectorError, TicketId, TicketState};
 use reqwest::Method;

@@ -29,7 +29,11 @@ impl Release {
     /// From `cfg_glpi.version` ("11.0.6"); anything unreadable is taken as 10, whose ways (the
     /// content search) also work on 11.
     pub(super) fn of(version: &str) -> Release {
-        let major: Option<u32> = version.trim().split('.').next().and_then(|m| m.parse().ok());
+        let major: Option<u32> = version
+            .trim()
+            .split('.')
+            .next()
+            .and_then(|m| m.parse().ok());
         match major {
             Some(major) if major >= 11 => Release::Glpi11,
             _ => Release::Glpi10,

@@ -244,13 +244,16 @@ mod tests {
                 width: 1920,
                 height: 1080,
                 scale: 1.0,
+                x: 0,
+                y: 0,
             }],
         };
         let html = facts_block(&facts, Lang::Fr);
         assert!(html.contains("SALLE12-PC03"));
         assert!(html.contains("Debian &lt;12&gt;"), "{html}");
         assert!(html.contains("1 j 1 h"));
-        assert!(html.contains("HDMI-1 1920×1080"));
+        assert!(html.contains("Écran 1, 1920 × 1080"), "{html}");
+        assert!(facts_block(&facts, Lang::En).contains("Screen 1, 1920 × 1080"));
         assert!(facts_block(&facts, Lang::En).contains("Computer name"));
     }
 }

@@ -17,6 +17,24 @@ pub struct ScreenInfo {
     pub height: u32,
     /// Physical pixels per logical pixel (1.0, 1.25, 2.0…).
     pub scale: f32,
+    /// The left edge on the desktop, in physical pixels (0 in reports saved before it was kept).
+    #[serde(default)]
+    pub x: i32,
+    /// The top edge on the desktop (down is positive), in physical pixels.
+    #[serde(default)]
+    pub y: i32,
+}
+
+impl ScreenInfo {
+    /// Where it sits on the desktop, for [`crate::naming::screen_labels`].
+    pub fn placement(&self) -> crate::naming::Placement {
+        crate::naming::Placement {
+            x: self.x,
+            y: self.y,
+            width: self.width,
+            height: self.height,
+        }
+    }
 }
 
 /// What a technician needs to know about the computer a report comes from.
@@ -79,12 +97,14 @@ impl MachineFacts {
             lines.push((t(lang, "ticket.ip", &[]), self.ip_addresses.join(", ")));
         }
         if !self.screens.is_empty() {
-            let screens: Vec<String> = self
-                .screens
-                .iter()
-                .map(|s| format!("{} {}×{} @{}x", s.name, s.width, s.height, s.scale))
-                .collect();
-            lines.push((t(lang, "ticket.screens", &[]), screens.join(", ")));
+            // Named as the wizard names them ("Écran 1 (gauche), 1920 × 1080"), in their order.
+            let placements: Vec<_> = self.screens.iter().map(ScreenInfo::placement).collect();
+            let labels = crate::naming::screen_labels(&placements, lang);
+            let mut named: Vec<_> = placements.iter().map(|p| (p.x, p.y)).zip(labels).collect();
+            named.sort_by_key(|(at, _)| *at);
+            let labels: Vec<String> = named.into_iter().map(|(_, label)| label).collect();
+            let separator = if lang == Lang::En { "; " } else { " ; " };
+            lines.push((t(lang, "ticket.screens", &[]), labels.join(separator)));
         }
         lines.retain(|(_, v)| !v.trim().is_empty());
         lines
@@ -98,5 +118,61 @@ fn duration(secs: u64, lang: Lang) -> String {
         format!("{days} {d} {hours} h")
     } else {
         format!("{hours} h {minutes:02} min")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screen(name: &str, x: i32, width: u32, height: u32) -> ScreenInfo {
+        ScreenInfo {
+            name: name.into(),
+            width,
+            height,
+            scale: 1.0,
+            x,
+            y: 0,
+        }
+    }
+
+    fn screens_line(facts: &MachineFacts, lang: Lang) -> String {
+        let label = t(lang, "ticket.screens", &[]);
+        facts
+            .lines(lang)
+            .into_iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn screens_are_named_as_the_wizard_names_them() {
+        // Listed right screen first, as a back end may: numbered by their place all the same.
+        let facts = MachineFacts {
+            screens: vec![
+                screen("DP-1", 1920, 1280, 1024),
+                screen("HDMI-1", 0, 1920, 1080),
+            ],
+            ..MachineFacts::default()
+        };
+        assert_eq!(
+            screens_line(&facts, Lang::Fr),
+            "Écran 1 (gauche), 1920 × 1080 ; Écran 2 (droite), 1280 × 1024"
+        );
+        assert_eq!(
+            screens_line(&facts, Lang::En),
+            "Screen 1 (left), 1920 × 1080; Screen 2 (right), 1280 × 1024"
+        );
+        let one = MachineFacts {
+            screens: vec![screen("eDP-1", 0, 1600, 900)],
+            ..MachineFacts::default()
+        };
+        assert_eq!(screens_line(&one, Lang::Fr), "Écran 1, 1600 × 900");
+        // A report saved before screens had a place still reads.
+        let old: ScreenInfo =
+            serde_json::from_str(r#"{"name":"X","width":800,"height":600,"scale":1.0}"#)
+                .expect("old shape");
+        assert_eq!((old.x, old.y), (0, 0));
     }
 }

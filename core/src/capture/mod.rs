@@ -19,7 +19,8 @@
 
 pub mod annotate;
 pub mod encode;
-pub mod naming;
+/// Screens named for people, one function for the wizard and the machine facts.
+pub use guichet_protocol::naming;
 pub mod pipeline;
 pub mod source;
 

@@ -46,6 +46,9 @@ trait Desk {
     fn tickets_with_reference(&self, reference: Uuid) -> usize;
     /// The ticket is open again after a refusal.
     fn reopened(&self, id: TicketId) -> bool;
+    /// The help desk's own page of the ticket shows the attached image `file` in place (GLPI:
+    /// in the description; RT: in the history).
+    fn shows_inline(&self, id: TicketId, file: &str) -> bool;
 }
 
 struct Glpi(GlpiDouble, GlpiVersion);
@@ -95,6 +98,15 @@ impl Desk for Glpi {
     }
     fn reopened(&self, id: TicketId) -> bool {
         matches!(self.0.ticket(id).expect("ticket").status, 1 | 2)
+    }
+    fn shows_inline(&self, id: TicketId, file: &str) -> bool {
+        let ticket = self.0.ticket(id).expect("ticket");
+        ticket.documents.iter().any(|d| {
+            d.filename == file
+                && ticket
+                    .content
+                    .contains(&format!("document.send.php?docid={}&", d.id))
+        })
     }
 }
 
@@ -153,6 +165,14 @@ impl Desk for Rt {
     }
     fn reopened(&self, id: TicketId) -> bool {
         matches!(self.0.status(id).as_str(), "open" | "new")
+    }
+    fn shows_inline(&self, id: TicketId, file: &str) -> bool {
+        // RT shows a transaction's image attachments in the history (`ShowTransactionImages`).
+        self.0
+            .history_page(id)
+            .split("<img")
+            .skip(1)
+            .any(|tag| tag.split('>').next().is_some_and(|t| t.contains(file)))
     }
 }
 
@@ -416,6 +436,44 @@ async fn an_approval_closes_and_the_survey_takes_a_score(desk: &dyn Desk, id: Ti
     assert_eq!(detail.survey.and_then(|s| s.score), Some(4));
 }
 
+async fn a_screenshot_is_shown_inline(desk: &dyn Desk) {
+    use guichet_core::facts::ScreenInfo;
+    let mut r = report(
+        "Écran figé",
+        vec![Attachment {
+            name: "ecran-1.jpg".into(),
+            mime: "image/jpeg".into(),
+            bytes: binary(20_000, 5),
+        }],
+    );
+    r.facts.screens = vec![ScreenInfo {
+        name: "HDMI-1".into(),
+        width: 1920,
+        height: 1080,
+        scale: 1.0,
+        x: 0,
+        y: 0,
+    }];
+    let delivery = desk.connector().create_ticket(&r).await.expect("created");
+    assert!(delivery.rejected.is_empty(), "{delivery:?}");
+    assert!(
+        desk.shows_inline(delivery.ticket, "ecran-1.jpg"),
+        "{}: the screenshot is shown in place",
+        desk.name()
+    );
+    assert!(
+        desk.messages(delivery.ticket)
+            .iter()
+            .any(|m| m.contains("Écran 1, 1920 × 1080") && m.contains("ecran-1.jpg")),
+        "{}: named in the description, for when images are blocked",
+        desk.name()
+    );
+    assert!(desk
+        .files(delivery.ticket)
+        .iter()
+        .any(|(n, _)| n == "ecran-1.jpg"));
+}
+
 async fn bad_credentials_are_permanent(desk: &dyn Desk) {
     let err = desk
         .refused_connector()
@@ -438,6 +496,7 @@ async fn conforms(desk: &dyn Desk) {
     followups_carry_files_once(desk, first).await;
     a_refusal_reopens_with_its_reason(desk, first).await;
     an_approval_closes_and_the_survey_takes_a_score(desk, first).await;
+    a_screenshot_is_shown_inline(desk).await;
     bad_credentials_are_permanent(desk).await;
 }
 

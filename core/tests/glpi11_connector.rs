@@ -238,3 +238,85 @@ async fn the_survey_follows_the_help_desks_scale_and_its_comment_rule() {
     let detail = c.ticket_detail(ticket).await.expect("detail");
     assert_eq!(detail.survey.and_then(|s| s.score), Some(9));
 }
+
+/// A report with two screenshots (the facts name the screens) and a log file.
+fn report_with_screens() -> Report {
+    use guichet_core::facts::ScreenInfo;
+    let screen = |name: &str, x: i32| ScreenInfo {
+        name: name.into(),
+        width: 1920,
+        height: 1080,
+        scale: 1.0,
+        x,
+        y: 0,
+    };
+    Report {
+        facts: MachineFacts {
+            screens: vec![screen("HDMI-1", 0), screen("DP-1", 1920)],
+            ..MachineFacts::default()
+        },
+        attachments: vec![
+            Attachment {
+                name: "ecran-1.jpg".into(),
+                mime: "image/jpeg".into(),
+                bytes: vec![0xff, 0xd8, 0xff, 1, 2, 3],
+            },
+            file("journal.txt", b"ligne"),
+            Attachment {
+                name: "ecran-2.jpg".into(),
+                mime: "image/jpeg".into(),
+                bytes: vec![0xff, 0xd8, 0xff, 4, 5, 6],
+            },
+        ],
+        ..report(Vec::new())
+    }
+}
+
+#[tokio::test]
+async fn screenshots_are_inline_in_the_description_and_documents_of_the_ticket() {
+    for version in [GlpiVersion::V10, GlpiVersion::V11] {
+        let double = GlpiDouble::start(DoubleConfig::of(version)).expect("double");
+        let r = report_with_screens();
+        let delivery = connector(&double).create_ticket(&r).await.expect("created");
+        let ticket = double.ticket(delivery.ticket).expect("ticket");
+        let names: Vec<&str> = ticket
+            .documents
+            .iter()
+            .map(|d| d.filename.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["ecran-1.jpg", "journal.txt", "ecran-2.jpg"],
+            "{version:?}"
+        );
+        let content = &ticket.content;
+        for doc in [&ticket.documents[0], &ticket.documents[2]] {
+            let img = format!(
+                "src='/front/document.send.php?docid={}&tickets_id={}'",
+                doc.id, ticket.id
+            );
+            assert!(content.contains(&img), "{version:?}: {img} in {content}");
+        }
+        assert!(
+            !content.contains(&format!("docid={}&", ticket.documents[1].id)),
+            "{content}"
+        );
+        assert!(!content.contains('#'), "every tag replaced: {content}");
+        // Readable with images blocked: each screen named, with its file.
+        assert!(
+            content.contains("Écran 1 (gauche), 1920 × 1080</strong> — ecran-1.jpg"),
+            "{content}"
+        );
+        assert!(
+            content.contains("Écran 2 (droite), 1920 × 1080</strong> — ecran-2.jpg"),
+            "{content}"
+        );
+        assert!(!content.contains("journal.txt"), "{content}");
+        // The screenshots come before the contact and machine blocks, where the technician reads.
+        let shot = content.find("ecran-1.jpg").unwrap();
+        assert!(
+            shot < content.find("Poste de travail").unwrap(),
+            "{content}"
+        );
+    }
+}

@@ -250,6 +250,14 @@ pub fn attachment_name(index: usize, extension: &str) -> String {
     format!("ecran-{}.{extension}", index + 1)
 }
 
+/// The screen a report's image attachment shows, from its name ([`attachment_name`]'s inverse):
+/// `Some(0)` for `ecran-1.jpg`; `None` for any other file.
+pub fn screen_index(name: &str, mime: &str) -> Option<usize> {
+    let (stem, _) = name.rsplit_once('.')?;
+    let number: usize = stem.strip_prefix("ecran-")?.parse().ok()?;
+    (mime.starts_with("image/") && number > 0).then(|| number - 1)
+}
+
 /// Turns a capture into report attachments: for each selected screen (indices into
 /// `capture.screens`, in that order of screens), burns in the annotations that name it, encodes
 /// it, and drops the original. Every index and annotation is checked before anything is encoded,

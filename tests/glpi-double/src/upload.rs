@@ -108,6 +108,8 @@ pub(crate) struct AcceptedFile {
     pub filename: String,
     pub mime: String,
     pub bytes: Bytes,
+    /// The inline-image tag the manifest's `_tag_filename` gives this file, if any.
+    pub tag: Option<String>,
 }
 
 /// What GLPI's upload handler made of one `$_FILES` slot.
@@ -129,11 +131,21 @@ pub(crate) struct CheckedUploads {
 }
 
 impl CheckedUploads {
-    /// The accepted files, in order.
-    pub fn accepted(&self) -> Vec<AcceptedFile> {
+    /// The accepted files, in order, each with its entry of `_tag_filename` (parallel to the
+    /// uploaded files, like `_filename`; an empty tag is none).
+    pub fn tagged(&self, tags: Option<&Vec<Value>>) -> Vec<AcceptedFile> {
         self.slots
             .iter()
-            .filter_map(|s| s.file.clone().ok())
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let mut file = s.file.clone().ok()?;
+                file.tag = tags
+                    .and_then(|t| t.get(i))
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned);
+                Some(file)
+            })
             .collect()
     }
 }
@@ -186,6 +198,7 @@ pub(crate) fn check_files(files: &[FileSlot], limits: &UploadLimits) -> CheckedU
                 filename: slot.filename.clone(),
                 mime: mime_for(&slot.filename).to_owned(),
                 bytes: slot.bytes.clone(),
+                tag: None,
             }),
         };
         match checked.upload_result.get_mut(&slot.key) {
@@ -340,7 +353,11 @@ mod tests {
                 every_array_file,
             };
             let checked = check_files(&body.files, &limits);
-            let names: Vec<String> = checked.accepted().into_iter().map(|f| f.filename).collect();
+            let names: Vec<String> = checked
+                .tagged(None)
+                .into_iter()
+                .map(|f| f.filename)
+                .collect();
             (names, checked.upload_result["a"].as_array().map(Vec::len))
         };
         // GLPI 10 keeps the first file of `a[]`, GLPI 11 both.
@@ -382,7 +399,7 @@ mod tests {
         );
         assert_eq!(checked.upload_result["f1"][0]["error"], "File is too big");
         assert_eq!(checked.upload_result["f2"][0]["display"], "c.TXT");
-        assert_eq!(checked.accepted().len(), 1);
+        assert_eq!(checked.tagged(None).len(), 1);
         assert_eq!(basename("C:\\tmp\\x.png"), "x.png");
     }
 }

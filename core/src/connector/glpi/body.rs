@@ -10,10 +10,20 @@ use serde_json::{json, Value};
 
 /// The `uploadManifest` / JSON body that creates a ticket for `report`, with `requester` being the
 /// caller's `glpiID`. Public so that `guichet report --dry-run` shows exactly what would be sent.
+///
+/// Each screenshot is shown in the description where GLPI's editor would put a pasted image: the
+/// description holds its tag (`#tag#`), `_tag_filename` gives the same tag to the file in the
+/// same place, and GLPI replaces the tag by the image of the document it made of that file
+/// (`shared/glpi-api.md` §3, `CommonDBTM::addFiles`). The file stays a document of the ticket.
 pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
+    let tags = inline_tags(report);
+    let content = html::ticket_body_with(report, &|i| match tags.get(i) {
+        Some(tag) if !tag.is_empty() => format!("<p>#{tag}#</p>"),
+        _ => String::new(),
+    });
     let mut input = json!({
         "name": report.subject,
-        "content": html::ticket_body(report),
+        "content": content,
         // Without it GLPI records no requester, and the ticket can never be approved.
         "_users_id_requester": requester,
         // GLPI 11 keeps it (search option 87) for exactly-once retries; GLPI 10 drops the key.
@@ -22,7 +32,26 @@ pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
     if let Some(category) = &report.category {
         input["itilcategories_id"] = json!(category.id);
     }
+    if tags.iter().any(|t| !t.is_empty()) {
+        input["_tag_filename"] = json!(tags);
+    }
     json!({ "input": input })
+}
+
+/// One tag per attachment, in order: a screenshot's (unique to the report and the file), empty
+/// for the other files, which stay only documents.
+fn inline_tags(report: &Report) -> Vec<String> {
+    report
+        .attachments
+        .iter()
+        .enumerate()
+        .map(
+            |(i, a)| match crate::capture::screen_index(&a.name, &a.mime) {
+                Some(_) => format!("guichet-{}-{i}", report.id.simple()),
+                None => String::new(),
+            },
+        )
+        .collect()
 }
 
 /// The followup that carries `action`: its text as paragraphs, then the client reference that

@@ -138,10 +138,8 @@ fn create(
     let Some(Value::Object(input)) = request.params.body.get("input") else {
         return Err(ApiError::bad_array(&base));
     };
-    let accepted = uploads
-        .as_ref()
-        .map(CheckedUploads::accepted)
-        .unwrap_or_default();
+    let tags = input.get("_tag_filename").and_then(Value::as_array);
+    let accepted = uploads.as_ref().map(|u| u.tagged(tags)).unwrap_or_default();
     let (id, message) = match itemtype {
         ItemType::Ticket => {
             let id = store.create_ticket(caller, input, &accepted)?;

@@ -64,9 +64,30 @@ impl Store {
         };
         self.tickets.insert(id, ticket);
         for file in files {
-            self.attach(id, caller.id, file, None);
+            let document_id = self.attach(id, caller.id, file, None);
+            if let Some(tag) = file
+                .tag
+                .as_deref()
+                .filter(|_| file.mime.starts_with("image/"))
+            {
+                self.inline_image(id, tag, document_id);
+            }
         }
         Ok(id)
+    }
+
+    /// `Toolbox::convertTagToImage`: the tag `#tag#` in the ticket's content becomes the image
+    /// of the document (stored like the rest of the content: encoded on GLPI 10).
+    fn inline_image(&mut self, ticket_id: u64, tag: &str, document_id: u64) {
+        let version = self.config.version;
+        let img = format!(
+            "<img alt='{tag}' src='/front/document.send.php?docid={document_id}&tickets_id={ticket_id}'/>"
+        );
+        if let Some(ticket) = self.tickets.get_mut(&ticket_id) {
+            ticket.content = ticket
+                .content
+                .replace(&format!("#{tag}#"), &version.store(&img));
+        }
     }
 
     /// `PUT /Ticket/:id`.

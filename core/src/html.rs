@@ -46,8 +46,9 @@ pub fn paragraphs(text: &str) -> String {
 }
 
 /// The body of a ticket: the user's description, then the screenshots, how to reach them, the
-/// machine facts, and the client reference that makes retries idempotent (see
-/// [`crate::outbox`]). Screenshots are only named here; [`ticket_body_with`] shows them too.
+/// machine facts, the client reference that makes retries idempotent (see [`crate::outbox`]),
+/// and last the workstation's asset line
+/// ([`MachineFacts::asset_line`](crate::facts::MachineFacts::asset_line)). Screenshots are only named here; [`ticket_body_with`] shows them too.
 pub fn ticket_body(report: &crate::report::Report) -> String {
     ticket_body_with(report, &|_| String::new())
 }
@@ -92,6 +93,8 @@ pub fn ticket_body_with(
         escape(&t(lang, "ticket.reference", &[])),
         report.id
     ));
+    // Last, always: GLPI's ticket rules link the Computer from it (docs/DEPLOYMENT.md).
+    html.push_str(&format!("<p>{}</p>", escape(&report.facts.asset_line())));
     html
 }
 
@@ -276,6 +279,10 @@ mod tests {
     fn the_block_is_short_escaped_and_translated() {
         let facts = MachineFacts {
             hostname: "SALLE12-PC03".into(),
+            domain: Some("college.example.org".into()),
+            serial: None,
+            uuid: None,
+            mac_addresses: vec!["00:11:22:33:44:55".into()],
             os: "Debian <12>".into(),
             kernel: None,
             user: "prof".into(),

@@ -129,7 +129,11 @@ async fn a_report_tried_on_10_is_found_on_11_after_an_upgrade() {
     // A ticket created by GLPI 10 carries the reference in its content only.
     let r = report(Vec::new());
     let v10 = GlpiDouble::start(DoubleConfig::default()).expect("double");
-    let content = guichet_core::connector::glpi::ticket_manifest(&r, serde_json::json!(7));
+    let content = guichet_core::connector::glpi::ticket_manifest(
+        &r,
+        serde_json::json!(7),
+        &guichet_core::connector::glpi::TicketLinks::default(),
+    );
     let v11 = GlpiDouble::start(DoubleConfig::glpi11()).expect("double");
     connector(&v10)
         .create_ticket(&r)
@@ -319,4 +323,42 @@ async fn screenshots_are_inline_in_the_description_and_documents_of_the_ticket()
             "{content}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_ticket_ends_with_the_asset_line_and_carries_the_computer_and_entity_it_knows() {
+    let double = GlpiDouble::start(DoubleConfig::glpi11()).expect("double");
+    let mut config = GlpiConfig::with_user_token(TOKEN);
+    config.computers.insert("salle12-pc03".into(), 42);
+    config.entity = Some(3);
+    let c = GlpiConnector::new(&HttpConfig::new(double.base_url(), 5, 2), &config).expect("c");
+    let mut r = report(Vec::new());
+    r.facts = MachineFacts {
+        hostname: "SALLE12-PC03".into(),
+        domain: Some("college.example.org".into()),
+        serial: Some("5CG123".into()),
+        uuid: Some("4C4C4544-0042".into()),
+        mac_addresses: vec!["00:11:22:33:44:55".into()],
+        ..MachineFacts::default()
+    };
+    let ticket = c.create_ticket(&r).await.expect("created").ticket;
+    let stored = double.ticket(ticket).expect("ticket");
+    assert!(
+        stored.content.ends_with(
+            "<p>Guichet-Asset: name=SALLE12-PC03; fqdn=SALLE12-PC03.college.example.org; \
+             serial=5CG123; uuid=4C4C4544-0042; mac=00:11:22:33:44:55</p>"
+        ),
+        "{}",
+        stored.content
+    );
+    assert_eq!(stored.items, [("Computer".to_owned(), 42)]);
+    assert_eq!(stored.entity_id, 3);
+    // Without IT's ids: no link, GLPI's default entity.
+    let plain = connector(&double)
+        .create_ticket(&report(Vec::new()))
+        .await
+        .expect("created");
+    let stored = double.ticket(plain.ticket).expect("ticket");
+    assert!(stored.items.is_empty());
+    assert_eq!(stored.entity_id, 0);
 }

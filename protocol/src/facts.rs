@@ -25,6 +25,10 @@ pub struct ScreenInfo {
     pub y: i32,
 }
 
+/// What opens [`MachineFacts::asset_line`]: a regular expression in GLPI's ticket business rules
+/// finds the line by it (`docs/DEPLOYMENT.md`).
+pub const ASSET_LINE_PREFIX: &str = "Guichet-Asset:";
+
 impl ScreenInfo {
     /// Where it sits on the desktop, for [`crate::naming::screen_labels`].
     pub fn placement(&self) -> crate::naming::Placement {
@@ -43,6 +47,18 @@ impl ScreenInfo {
 pub struct MachineFacts {
     /// The computer's network name.
     pub hostname: String,
+    /// The DNS domain it belongs to, when known (with `hostname`, GLPI's "name + domain").
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// The serial number its firmware gives (SMBIOS), when this user may read it.
+    #[serde(default)]
+    pub serial: Option<String>,
+    /// Its SMBIOS UUID, when this user may read it.
+    #[serde(default)]
+    pub uuid: Option<String>,
+    /// The MAC addresses of its network interfaces (loopback and all-zero left out).
+    #[serde(default)]
+    pub mac_addresses: Vec<String>,
     /// The operating system's name and version ("Debian GNU/Linux 12").
     pub os: String,
     /// The kernel version, when the system reports one.
@@ -64,6 +80,33 @@ pub struct MachineFacts {
 }
 
 impl MachineFacts {
+    /// The workstation's identity as GLPI's inventory records it, on one line whose shape never
+    /// changes (`docs/DEPLOYMENT.md`), so that one rule in GLPI can link the ticket to the
+    /// Computer: `Guichet-Asset: name=PC03; fqdn=pc03.college.example.org; serial=5CG123;
+    /// uuid=4C4C4544-…; mac=00:11:22:33:44:55,66:77:88:99:aa:bb`. Every key is always there, its
+    /// value empty when unknown; values hold no `;`, `=` or space.
+    pub fn asset_line(&self) -> String {
+        let clean = |v: &str| -> String {
+            v.chars()
+                .filter(|c| !c.is_whitespace() && *c != ';' && *c != '=' && *c != ',')
+                .collect()
+        };
+        let name = clean(&self.hostname);
+        let short = name.split('.').next().unwrap_or_default().to_owned();
+        let domain = self.domain.as_deref().map(clean).unwrap_or_default();
+        let fqdn = match (short.is_empty(), domain.is_empty()) {
+            (false, false) => format!("{short}.{domain}"),
+            _ => name.clone(),
+        };
+        let macs: Vec<String> = self.mac_addresses.iter().map(|m| clean(m)).collect();
+        format!(
+            "{ASSET_LINE_PREFIX} name={short}; fqdn={fqdn}; serial={}; uuid={}; mac={}",
+            self.serial.as_deref().map(clean).unwrap_or_default(),
+            self.uuid.as_deref().map(clean).unwrap_or_default(),
+            macs.join(",")
+        )
+    }
+
     /// Label and value pairs, in the order a technician reads them.
     pub fn lines(&self, lang: Lang) -> Vec<(String, String)> {
         let mut lines = vec![
@@ -95,6 +138,18 @@ impl MachineFacts {
         }
         if !self.ip_addresses.is_empty() {
             lines.push((t(lang, "ticket.ip", &[]), self.ip_addresses.join(", ")));
+        }
+        if !self.mac_addresses.is_empty() {
+            lines.push((t(lang, "ticket.mac", &[]), self.mac_addresses.join(", ")));
+        }
+        for (key, value) in [
+            ("ticket.domain", &self.domain),
+            ("ticket.serial", &self.serial),
+            ("ticket.uuid", &self.uuid),
+        ] {
+            if let Some(value) = value {
+                lines.push((t(lang, key, &[]), value.clone()));
+            }
         }
         if !self.screens.is_empty() {
             // Named as the wizard names them ("Écran 1 (gauche), 1920 × 1080"), in their order.
@@ -169,6 +224,27 @@ mod tests {
             ..MachineFacts::default()
         };
         assert_eq!(screens_line(&one, Lang::Fr), "Écran 1, 1600 × 900");
+        // The asset line: every key, in order, empty values kept.
+        let asset = MachineFacts {
+            hostname: "SALLE12-PC03".into(),
+            domain: Some("college.example.org".into()),
+            serial: Some("5CG 123;X".into()),
+            mac_addresses: vec!["00:11:22:33:44:55".into(), "66:77:88:99:aa:bb".into()],
+            ..MachineFacts::default()
+        };
+        assert_eq!(
+            asset.asset_line(),
+            "Guichet-Asset: name=SALLE12-PC03; fqdn=SALLE12-PC03.college.example.org; \
+             serial=5CG123X; uuid=; mac=00:11:22:33:44:55,66:77:88:99:aa:bb"
+        );
+        assert_eq!(
+            MachineFacts::default().asset_line(),
+            "Guichet-Asset: name=; fqdn=; serial=; uuid=; mac="
+        );
+        assert!(asset
+            .lines(Lang::Fr)
+            .iter()
+            .any(|(l, v)| l == "Domaine" && v == "college.example.org"));
         // A report saved before screens had a place still reads.
         let old: ScreenInfo =
             serde_json::from_str(r#"{"name":"X","width":800,"height":600,"scale":1.0}"#)

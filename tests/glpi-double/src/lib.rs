@@ -319,6 +319,10 @@ pub struct TicketView {
     pub name: String,
     /// GLPI 11's `externalid` (always `None` on GLPI 10, which drops the key).
     pub externalid: Option<String>,
+    /// Items linked to the ticket (`items_id` on create): `("Computer", 42)`.
+    pub items: Vec<(String, u64)>,
+    /// The entity the ticket went to (0: the root entity, the default).
+    pub entity_id: u64,
     /// `content` decoded back to the raw text the client sent.
     pub content: String,
     /// `name` as stored (HTML-encoded).

@@ -1,7 +1,7 @@
 //! The bodies GLPI is sent: a ticket's and a followup's `uploadManifest`, as JSON or as multipart
 //! with one distinct part per file, and what `upload_result` says about each file sent.
 
-use super::GlpiConnector;
+use super::{GlpiConnector, TicketLinks};
 use crate::action::{ActionKind, TicketAction};
 use crate::html;
 use crate::report::{Attachment, Report};
@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 /// description holds its tag (`#tag#`), `_tag_filename` gives the same tag to the file in the
 /// same place, and GLPI replaces the tag by the image of the document it made of that file
 /// (`shared/glpi-api.md` §3, `CommonDBTM::addFiles`). The file stays a document of the ticket.
-pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
+pub fn ticket_manifest(report: &Report, requester: Value, links: &TicketLinks) -> Value {
     let tags = inline_tags(report);
     let content = html::ticket_body_with(report, &|i| match tags.get(i) {
         Some(tag) if !tag.is_empty() => format!("<p>#{tag}#</p>"),
@@ -34,6 +34,13 @@ pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
     }
     if tags.iter().any(|t| !t.is_empty()) {
         input["_tag_filename"] = json!(tags);
+    }
+    // Linking works for a Self-Service requester, who cannot look the id up (V.11).
+    if let Some(computer) = links.computer {
+        input["items_id"] = json!({ "Computer": [computer] });
+    }
+    if let Some(entity) = links.entity {
+        input["entities_id"] = json!(entity);
     }
     json!({ "input": input })
 }

@@ -9,6 +9,7 @@ use crate::diagnosis::Finding;
 use crate::net::HttpConfig;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// GLPI's keys of `[server]`. Its `Debug` hides the tokens and the password.
@@ -29,6 +30,24 @@ pub struct GlpiConfig {
     /// GLPI 11's `inquest_mandatory_comment`: a score at or below it needs a comment; `None`:
     /// the comment is optional.
     pub survey_comment_up_to: Option<u8>,
+    /// This computer's id in GLPI (a file written for this machine): its tickets are linked to
+    /// it (`items_id`). A Self-Service user cannot look it up.
+    pub computer_id: Option<u64>,
+    /// Computer ids by host name (case does not matter), for one file shared by many machines.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub computers: BTreeMap<String, u64>,
+    /// The entity tickets go to (`entities_id`), for requesters who belong to several; `None`:
+    /// the user's choice in Settings, else GLPI's default (the user's default entity).
+    pub entity: Option<u64>,
+}
+
+/// What a ticket is attached to besides its requester: the Computer and the entity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TicketLinks {
+    /// The Computer's id (`items_id`).
+    pub computer: Option<u64>,
+    /// The entity's id (`entities_id`).
+    pub entity: Option<u64>,
 }
 
 /// A GLPI section that cannot log in.
@@ -74,6 +93,23 @@ impl GlpiConfig {
             return Err(ConfigInvalid::CommentAboveScale);
         }
         Ok(())
+    }
+
+    /// What a ticket from the computer named `hostname` is linked to: IT's `computer_id`, else
+    /// the id `computers` gives that name; IT's `entity`.
+    pub fn links_for(&self, hostname: &str) -> TicketLinks {
+        let short = hostname.split('.').next().unwrap_or_default();
+        let mapped = self
+            .computers
+            .iter()
+            .find(|(name, _)| {
+                name.eq_ignore_ascii_case(hostname) || name.eq_ignore_ascii_case(short)
+            })
+            .map(|(_, id)| *id);
+        TicketLinks {
+            computer: self.computer_id.or(mapped),
+            entity: self.entity,
+        }
     }
 
     /// The survey's scale as IT configured it.
@@ -191,6 +227,9 @@ impl std::fmt::Debug for GlpiConfig {
             .field("password", &hidden(&self.password))
             .field("survey_scale", &self.survey_scale)
             .field("survey_comment_up_to", &self.survey_comment_up_to)
+            .field("computer_id", &self.computer_id)
+            .field("computers", &self.computers.len())
+            .field("entity", &self.entity)
             .finish()
     }
 }
@@ -300,6 +339,33 @@ mod tests {
         ] {
             assert!(glpi(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_computer_comes_from_its_id_or_the_mapping_and_the_entity_from_it() {
+        let (_d, path) = write(
+            "[server]\nkind = \"glpi\"\nurl = \"https://x/apirest.php\"\nentity = 3\n\
+             [server.computers]\n\"SALLE12-PC03\" = 42\n",
+        );
+        let server = Config::from_file(&path)
+            .expect("valid")
+            .server
+            .expect("server");
+        let DeskConfig::Glpi(glpi) = &server.desk else {
+            panic!("a GLPI section")
+        };
+        let links = glpi.links_for("salle12-pc03.college.example.org");
+        assert_eq!((links.computer, links.entity), (Some(42), Some(3)));
+        assert_eq!(glpi.links_for("CDI-PC01").computer, None);
+        let fixed = super::GlpiConfig {
+            computer_id: Some(7),
+            ..glpi.clone()
+        };
+        assert_eq!(
+            fixed.links_for("SALLE12-PC03").computer,
+            Some(7),
+            "the id wins"
+        );
     }
 
     #[test]

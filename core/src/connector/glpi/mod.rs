@@ -31,7 +31,7 @@ mod text;
 
 pub use crate::connector::http::MAX_ANSWER_BYTES;
 pub use body::{followup_manifest, ticket_manifest};
-pub use config::{ConfigInvalid, GlpiConfig};
+pub use config::{ConfigInvalid, GlpiConfig, TicketLinks};
 pub use error::{GlpiCode, GlpiError};
 pub use status::effect;
 pub use text::{date_ms, decode_entities};
@@ -116,6 +116,8 @@ pub struct GlpiConnector {
     endpoint: Endpoint,
     credentials: Credentials,
     survey: super::SurveyScale,
+    /// IT's computer ids and entity ([`GlpiConfig::links_for`]); no secrets.
+    links: GlpiConfig,
     session: Mutex<Option<Session>>,
 }
 
@@ -137,6 +139,12 @@ impl GlpiConnector {
             endpoint: Endpoint::new(http, config)?,
             credentials,
             survey: config.survey(),
+            links: GlpiConfig {
+                computer_id: config.computer_id,
+                computers: config.computers.clone(),
+                entity: config.entity,
+                ..GlpiConfig::default()
+            },
             session: Mutex::new(None),
         })
     }
@@ -238,7 +246,8 @@ impl Connector for GlpiConnector {
 
     fn dry_run(&self, report: &Report) -> Value {
         // The requester id is only known once a session is open; the placeholder says so.
-        let manifest = ticket_manifest(report, json!("<glpiID of the logged-in account>"));
+        let links = self.links.links_for(&report.facts.hostname);
+        let manifest = ticket_manifest(report, json!("<glpiID of the logged-in account>"), &links);
         json!({"method": "POST", "path": "Ticket", "uploadManifest": manifest})
     }
 
@@ -255,9 +264,10 @@ impl Connector for GlpiConnector {
     }
 
     async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError> {
+        let links = self.links.links_for(&report.facts.hostname);
         let answer = self
             .call(|session| {
-                let manifest = ticket_manifest(report, json!(session.user_id));
+                let manifest = ticket_manifest(report, json!(session.user_id), &links);
                 self.with_files(
                     self.request(Method::POST, "Ticket"),
                     &manifest,

@@ -22,7 +22,7 @@ fn object(value: Value) -> Map<String, Value> {
 pub(crate) fn ticket_row(t: &Ticket) -> Map<String, Value> {
     object(json!({
         "id": t.id,
-        "entities_id": 0,
+        "entities_id": t.entity_id,
         "name": t.name,
         "date": fmt_stamp(&t.date),
         "closedate": opt_stamp(t.closedate.as_ref()),

@@ -36,6 +36,8 @@ impl Store {
             name,
             content: version.store(content_raw),
             // GLPI 10 has no such column and drops the key.
+            items: linked_items(input.get("items_id")),
+            entity_id: id_field(input, "entities_id"),
             externalid: (version == crate::GlpiVersion::V11)
                 .then(|| json_text(input.get("externalid")))
                 .flatten(),
@@ -238,6 +240,26 @@ fn id_field(input: &Map<String, Value>, key: &str) -> u64 {
         .get(key)
         .and_then(json_int)
         .map_or(0, |v| v.max(0) as u64)
+}
+
+/// `items_id` as GLPI reads it for a ticket: `{"Computer":[42], "Printer":[3]}`.
+fn linked_items(value: Option<&Value>) -> Vec<(String, u64)> {
+    let Some(Value::Object(by_type)) = value else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    for (itemtype, ids) in by_type {
+        let ids: Vec<i64> = match ids {
+            Value::Array(ids) => ids.iter().filter_map(json_int).collect(),
+            other => json_int(other).into_iter().collect(),
+        };
+        items.extend(
+            ids.into_iter()
+                .filter(|id| *id > 0)
+                .map(|id| (itemtype.clone(), id as u64)),
+        );
+    }
+    items
 }
 
 /// `_users_id_requester`: one id or an array of ids; 0 means nobody.

@@ -18,6 +18,8 @@ impl Store {
             id: ticket.id,
             name: self.config.version.unstore(&ticket.name),
             externalid: ticket.externalid.clone(),
+            items: ticket.items.clone(),
+            entity_id: ticket.entity_id,
             content: self.config.version.unstore(&ticket.content),
             stored_name: ticket.name.clone(),
             stored_content: ticket.content.clone(),

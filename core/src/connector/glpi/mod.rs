@@ -224,7 +224,8 @@ impl GlpiConnector {
     /// (`GET /Document_Item` is refused to Self-Service; `with_documents` is not).
     async fn document_names(&self, ticket: TicketId) -> Result<Vec<String>, ConnectorError> {
         let detail = self.ticket(ticket).await?;
-        Ok(read::documents(&detail)
+        let encoded = self.session().await?.release == session::Release::Glpi10;
+        Ok(read::documents(&detail, encoded)
             .into_iter()
             .map(|d| d.name)
             .collect())
@@ -355,6 +356,7 @@ impl Connector for GlpiConnector {
             detail: format!("ticket {id} has no known status"),
         })?;
         let (timeline, survey) = self.activity(id, status).await?;
+        let encoded = self.session().await?.release == session::Release::Glpi10;
         let opened = text_of(&ticket["date"]);
         let stamp = text_of(&ticket["date_mod"]);
         Ok(TicketDetail {
@@ -367,7 +369,7 @@ impl Connector for GlpiConnector {
             stamp: stamp.into(),
             description_html: html::sanitize(ticket["content"].as_str().unwrap_or_default()),
             timeline,
-            documents: read::documents(&ticket),
+            documents: read::documents(&ticket, encoded),
             survey,
         })
     }

@@ -76,8 +76,16 @@ pub(crate) fn survey(row: &Value) -> Survey {
     }
 }
 
-/// The `_documents` of a ticket read `with_documents`.
-pub(crate) fn documents(ticket: &Value) -> Vec<TicketDocument> {
+/// The `_documents` of a ticket read `with_documents`. `encoded`: GLPI 10, whose raw reads leave
+/// these nested strings encoded, so they are decoded once; GLPI 11's are raw already.
+pub(crate) fn documents(ticket: &Value, encoded: bool) -> Vec<TicketDocument> {
+    let plain = |name: &str| {
+        if encoded {
+            decode_entities(name)
+        } else {
+            name.to_owned()
+        }
+    };
     ticket["_documents"]
         .as_array()
         .map(|docs| {
@@ -85,7 +93,7 @@ pub(crate) fn documents(ticket: &Value) -> Vec<TicketDocument> {
                 .filter_map(|d| {
                     Some(TicketDocument {
                         id: as_u64(&d["id"])?,
-                        name: decode_entities(d["filename"].as_str()?),
+                        name: plain(d["filename"].as_str()?),
                     })
                 })
                 .collect()
@@ -131,6 +139,16 @@ mod tests {
             entry.html
         );
         assert_eq!(html::to_text(&entry.html), format!("Fait\n{TYPED}"));
+    }
+
+    #[test]
+    fn file_names_are_decoded_once_on_10_and_never_on_11() {
+        let ticket = json!({"_documents": [{"id": 1, "filename": "a&#38;b &amp;lt;c&gt;.txt"}]});
+        assert_eq!(documents(&ticket, true)[0].name, "a&b &lt;c>.txt");
+        assert_eq!(
+            documents(&ticket, false)[0].name,
+            "a&#38;b &amp;lt;c&gt;.txt"
+        );
     }
 
     #[test]

@@ -229,6 +229,8 @@ mod tests {
                     width,
                     height,
                     scale,
+                    x,
+                    y: 0,
                 },
                 x,
                 y: 0,

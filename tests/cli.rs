@@ -366,8 +366,12 @@ fn screenshot_dry_run_attaches_the_screen_with_masks_burned_in() {
     assert_eq!(request["files"]["file0"]["mime"], "image/jpeg");
     let content = std::fs::read_to_string(out_dir.join("content.html")).expect("content");
     assert!(
-        content.contains("1024×768"),
-        "the screen is in the machine facts: {content}"
+        content.contains("<strong>Screens</strong> : Screen 1, 1024 × 768"),
+        "the screen is in the machine facts, named as the wizard names it: {content}"
+    );
+    assert!(
+        content.contains("<strong>Screen 1, 1024 × 768</strong> — ecran-1.jpg"),
+        "the screenshot is named where it is shown: {content}"
     );
 
     let jpeg = std::fs::read(out_dir.join("files").join("ecran-1.jpg")).expect("the JPEG");

@@ -1,6 +1,7 @@
 //! Exactly-once across crashes: 50 queued reports, `guichet queue flush` killed with SIGKILL at
 //! random moments several times, then one last flush. On the help desk's side every report must
-//! exist exactly once, with its attachments byte-exact.
+//! exist exactly once, with its attachments byte-exact: on GLPI 10, found again by its reference
+//! in the content; on GLPI 11, by its `externalid` (search option 87), which every ticket carries.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests and benches fail loudly by design.
 
@@ -8,7 +9,7 @@ use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::Outbox;
 use guichet_core::report::{Attachment, Report};
-use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
+use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, GlpiVersion, RandomFaults};
 use guichet_test_support::workstation::{self, pseudo_random_bytes, stderr, Workstation};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -53,6 +54,41 @@ fn queue_reports(ws: &Workstation) -> Vec<Report> {
 #[test]
 fn sigkill_during_flush_never_loses_or_duplicates_a_report() {
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+    exactly_once_across_kills(&double);
+}
+
+#[test]
+fn on_glpi_11_sigkill_during_flush_delivers_once_found_by_externalid() {
+    let double = GlpiDouble::start(DoubleConfig::of(GlpiVersion::V11)).expect("double");
+    let reports = exactly_once_across_kills(&double);
+    for r in &reports {
+        let carrying: Vec<u64> = double
+            .tickets()
+            .iter()
+            .filter(|t| t.externalid.as_deref() == Some(r.id.to_string().as_str()))
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(
+            carrying.len(),
+            1,
+            "externalid of {}: {carrying:?}",
+            r.subject
+        );
+    }
+    let by_externalid = double
+        .requests()
+        .iter()
+        .filter(|q| q.path == "/search/Ticket" && q.query.contains("%5Bfield%5D=87"))
+        .count();
+    assert!(
+        by_externalid > 0,
+        "interrupted sends were looked for by externalid"
+    );
+}
+
+/// Queues the reports, kills flushes, flushes once more, and checks every report is on `double`
+/// exactly once with its files; the reports.
+fn exactly_once_across_kills(double: &GlpiDouble) -> Vec<Report> {
     // Small random delays spread the work, so that kills land in the middle of requests.
     double.set_random_faults(Some(RandomFaults {
         rate: 0.5,
@@ -123,4 +159,5 @@ fn sigkill_during_flush_never_loses_or_duplicates_a_report() {
     let outbox = Outbox::open(&ws.outbox_dir(), Duration::ZERO).expect("open outbox");
     assert!(outbox.is_empty().expect("empty"), "the outbox is drained");
     assert_eq!(outbox.sent().expect("sent").len(), REPORTS);
+    reports
 }

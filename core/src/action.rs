@@ -1,7 +1,8 @@
 //! What a user does on an existing ticket: add information, accept or refuse the solution, answer
 //! the satisfaction survey. An [`ActionInput`] is what the window or the CLI collected;
-//! [`TicketAction::build`] validates it (a refusal needs a reason, a score is 0–5, an approval
-//! that reads like a refusal is questioned once) and reads its attachments. Built actions travel
+//! [`TicketAction::build`] validates it (a refusal needs a reason, a score is within the help
+//! desk's scale and comes with a comment when that scale asks for one, an approval that reads like
+//! a refusal is questioned once) and reads its attachments. Built actions travel
 //! through the outbox like reports, so they are offline-safe and performed exactly once.
 
 use crate::i18n::Lang;
@@ -12,8 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use guichet_protocol::action::{ActionInput, ActionKind};
 use uuid::Uuid;
 
-/// The highest satisfaction score (GLPI 10's scale is 0–5, and the server does not check it).
-pub const SCORE_MAX: i32 = 5;
+pub use guichet_protocol::ticket::SurveyScale;
 
 /// A valid action, ready for the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,10 +49,17 @@ pub enum ActionError {
         /// The most allowed, in characters.
         max: usize,
     },
-    /// A survey score outside 0 to [`SCORE_MAX`].
+    /// A survey score outside the help desk's scale (GLPI does not check it).
     ScoreOutOfRange {
         /// The score given.
         score: i32,
+        /// The scale's highest score.
+        max: u8,
+    },
+    /// The help desk wants a comment with a score this low.
+    CommentRequired {
+        /// The highest score that needs one.
+        up_to: u8,
     },
     /// The approval's comment reads like "it still does not work".
     ApprovalContradicts,
@@ -104,7 +111,9 @@ impl ActionError {
             ActionError::ReasonMissing => Field::Reason,
             ActionError::TooLong { field, .. } => *field,
             ActionError::ScoreOutOfRange { .. } => Field::Score,
-            ActionError::ApprovalContradicts => Field::Comment,
+            ActionError::ApprovalContradicts | ActionError::CommentRequired { .. } => {
+                Field::Comment
+            }
         }
     }
 
@@ -116,6 +125,7 @@ impl ActionError {
             ActionError::TooLong { .. } => "validation.text.too_long",
             ActionError::ScoreOutOfRange { .. } => "validation.score.range",
             ActionError::ApprovalContradicts => "validation.approve.contradiction",
+            ActionError::CommentRequired { .. } => "validation.rating.comment_required",
             ActionError::AttachmentsNotAllowed => "validation.action.no_attachments",
         }
     }
@@ -127,9 +137,10 @@ impl ActionError {
             ActionError::TooLong { len, max, .. } => {
                 t(lang, self.key(), &[("len", len), ("max", max)])
             }
-            ActionError::ScoreOutOfRange { score } => {
-                t(lang, self.key(), &[("score", score), ("max", &SCORE_MAX)])
+            ActionError::ScoreOutOfRange { score, max } => {
+                t(lang, self.key(), &[("score", score), ("max", max)])
             }
+            ActionError::CommentRequired { up_to } => t(lang, self.key(), &[("up_to", up_to)]),
             _ => t(lang, self.key(), &[]),
         }
     }
@@ -168,7 +179,12 @@ fn non_blank(text: &Option<String>) -> Option<String> {
 
 /// `input`'s kind with its texts trimmed; what is missing, too long or contradictory is noted
 /// in `errors`.
-fn checked_kind(input: &ActionInput, max: usize, errors: &mut Vec<ActionError>) -> ActionKind {
+fn checked_kind(
+    input: &ActionInput,
+    max: usize,
+    survey: &SurveyScale,
+    errors: &mut Vec<ActionError>,
+) -> ActionKind {
     let check_len = |errors: &mut Vec<ActionError>, field: Field, text: &str| {
         let len = text.chars().count();
         if len > max {
@@ -207,8 +223,15 @@ fn checked_kind(input: &ActionInput, max: usize, errors: &mut Vec<ActionError>) 
             if let Some(c) = &comment {
                 check_len(errors, Field::Comment, c);
             }
-            if !(0..=SCORE_MAX).contains(score) {
-                errors.push(ActionError::ScoreOutOfRange { score: *score });
+            if !(0..=i32::from(survey.max)).contains(score) {
+                errors.push(ActionError::ScoreOutOfRange {
+                    score: *score,
+                    max: survey.max,
+                });
+            } else if comment.is_none() && survey.needs_comment(*score) {
+                if let Some(up_to) = survey.comment_required_up_to {
+                    errors.push(ActionError::CommentRequired { up_to });
+                }
             }
             ActionKind::Rate {
                 score: *score,
@@ -219,15 +242,17 @@ fn checked_kind(input: &ActionInput, max: usize, errors: &mut Vec<ActionError>) 
 }
 
 impl TicketAction {
-    /// Checks `input` and reads its attachments (followups only), with the report's limits.
+    /// Checks `input` and reads its attachments (followups only), with the report's limits and the
+    /// help desk's survey scale.
     pub fn build(
         input: &ActionInput,
         limits: &Limits,
+        survey: &SurveyScale,
         created_at_ms: i64,
         lang: Lang,
     ) -> Result<TicketAction, ActionErrors> {
         let mut errors = Vec::new();
-        let kind = checked_kind(input, limits.description_max, &mut errors);
+        let kind = checked_kind(input, limits.description_max, survey, &mut errors);
         let mut attachment_errors = Vec::new();
         let attachments = if input.attachments.is_empty() {
             Vec::new()
@@ -285,7 +310,13 @@ mod tests {
     }
 
     fn build(kind: ActionKind) -> Result<TicketAction, ActionErrors> {
-        TicketAction::build(&input(kind), &Limits::default(), 0, Lang::Fr)
+        TicketAction::build(
+            &input(kind),
+            &Limits::default(),
+            &SurveyScale::FIVE,
+            0,
+            Lang::Fr,
+        )
     }
 
     #[test]
@@ -304,6 +335,33 @@ mod tests {
     }
 
     #[test]
+    fn the_help_desks_scale_decides_and_a_low_score_asks_for_a_comment() {
+        let ten = SurveyScale {
+            max: 10,
+            comment_required_up_to: Some(3),
+        };
+        let rate = |score: i32, comment: Option<&str>| {
+            let kind = ActionKind::Rate {
+                score,
+                comment: comment.map(str::to_owned),
+            };
+            TicketAction::build(&input(kind), &Limits::default(), &ten, 0, Lang::Fr)
+        };
+        assert!(rate(9, None).is_ok());
+        assert_eq!(
+            rate(11, None).unwrap_err().action,
+            vec![ActionError::ScoreOutOfRange { score: 11, max: 10 }]
+        );
+        let e = rate(3, Some("  ")).unwrap_err();
+        assert_eq!(e.action, vec![ActionError::CommentRequired { up_to: 3 }]);
+        assert_eq!(e.action[0].field(), Field::Comment);
+        assert!(e.action[0].message(Lang::Fr).contains('3'));
+        assert!(e.action[0].message(Lang::En).contains("comment"));
+        assert!(rate(3, Some("Trop lent")).is_ok());
+        assert!(rate(4, None).is_ok());
+    }
+
+    #[test]
     fn scores_outside_zero_to_five_are_refused() {
         for score in [-1, 6, 100] {
             let e = build(ActionKind::Rate {
@@ -311,7 +369,10 @@ mod tests {
                 comment: None,
             })
             .unwrap_err();
-            assert_eq!(e.action, vec![ActionError::ScoreOutOfRange { score }]);
+            assert_eq!(
+                e.action,
+                vec![ActionError::ScoreOutOfRange { score, max: 5 }]
+            );
         }
         for score in 0..=5 {
             assert!(build(ActionKind::Rate {
@@ -331,7 +392,14 @@ mod tests {
         assert_eq!(e.action, vec![ActionError::ApprovalContradicts]);
         let mut confirmed = input(kind);
         confirmed.confirmed = true;
-        assert!(TicketAction::build(&confirmed, &Limits::default(), 0, Lang::En).is_ok());
+        assert!(TicketAction::build(
+            &confirmed,
+            &Limits::default(),
+            &SurveyScale::FIVE,
+            0,
+            Lang::En
+        )
+        .is_ok());
         assert!(build(ActionKind::Approve {
             comment: Some("Merci, tout fonctionne".into())
         })
@@ -361,13 +429,27 @@ mod tests {
         ));
         let mut with_file = input(ActionKind::Approve { comment: None });
         with_file.attachments.push("/etc/hostname".into());
-        let e = TicketAction::build(&with_file, &Limits::default(), 0, Lang::Fr).unwrap_err();
+        let e = TicketAction::build(
+            &with_file,
+            &Limits::default(),
+            &SurveyScale::FIVE,
+            0,
+            Lang::Fr,
+        )
+        .unwrap_err();
         assert_eq!(e.action, vec![ActionError::AttachmentsNotAllowed]);
         let mut missing = input(ActionKind::Followup {
             message: "voici".into(),
         });
         missing.attachments.push("/nonexistent/file.txt".into());
-        let e = TicketAction::build(&missing, &Limits::default(), 0, Lang::Fr).unwrap_err();
+        let e = TicketAction::build(
+            &missing,
+            &Limits::default(),
+            &SurveyScale::FIVE,
+            0,
+            Lang::Fr,
+        )
+        .unwrap_err();
         assert!(e.action.is_empty());
         assert_eq!(e.attachments.len(), 1);
     }
@@ -382,7 +464,7 @@ mod tests {
                 len: 9,
                 max: 8,
             },
-            ActionError::ScoreOutOfRange { score: 9 },
+            ActionError::ScoreOutOfRange { score: 9, max: 5 },
             ActionError::ApprovalContradicts,
             ActionError::AttachmentsNotAllowed,
         ];

@@ -1,5 +1,5 @@
-//! Reading this machine's facts (host name, system, session, uptime, memory, disk, IP addresses,
-//! screens). Gathering never fails: a fact that cannot be read is left out. The types, and how
+//! Reading this machine's facts (host name and domain, firmware serial number and UUID, system,
+//! session, uptime, memory, disk, IP and MAC addresses, screens). Gathering never fails: a fact that cannot be read is left out. The types, and how
 //! they read, are the protocol's (`guichet_protocol::facts`).
 
 use std::path::Path;
@@ -30,8 +30,13 @@ pub fn gather(screens: Vec<ScreenInfo>) -> MachineFacts {
         .filter(|d| home.starts_with(d.mount_point()))
         .max_by_key(|d| d.mount_point().as_os_str().len())
         .map(|d| d.available_space());
+    let hostname = System::host_name().unwrap_or_default();
     MachineFacts {
-        hostname: System::host_name().unwrap_or_default(),
+        domain: domain(&hostname),
+        serial: firmware(sysinfo::Product::serial_number()),
+        uuid: firmware(sysinfo::Product::uuid()),
+        mac_addresses: mac_addresses(),
+        hostname,
         os: os.trim().to_owned(),
         kernel: System::kernel_version(),
         user: current_user(&home),
@@ -42,6 +47,62 @@ pub fn gather(screens: Vec<ScreenInfo>) -> MachineFacts {
         ip_addresses: ip_addresses(),
         screens,
     }
+}
+
+/// The DNS domain: the rest of a fully qualified host name; else, on Windows, the domain the
+/// session belongs to (`USERDNSDOMAIN`); else `resolv.conf`'s `domain` or first `search` entry.
+fn domain(hostname: &str) -> Option<String> {
+    if let Some((_, domain)) = hostname.split_once('.') {
+        return Some(domain.to_owned()).filter(|d| !d.is_empty());
+    }
+    if let Ok(domain) = std::env::var("USERDNSDOMAIN") {
+        return Some(domain.to_lowercase()).filter(|d| !d.is_empty());
+    }
+    let conf = std::fs::read_to_string("/etc/resolv.conf").ok()?;
+    resolv_domain(&conf)
+}
+
+/// `domain` wins over `search`, as in the resolver.
+fn resolv_domain(conf: &str) -> Option<String> {
+    let entry = |key: &str| {
+        conf.lines().find_map(|line| {
+            let mut words = line.split_whitespace();
+            (words.next() == Some(key)).then(|| words.next()).flatten()
+        })
+    };
+    entry("domain")
+        .or_else(|| entry("search"))
+        .map(|d| d.trim_end_matches('.').to_owned())
+        .filter(|d| !d.is_empty())
+}
+
+/// A firmware string, unless it is empty or one of the placeholders vendors leave.
+fn firmware(value: Option<String>) -> Option<String> {
+    let value = value?.trim().to_owned();
+    let placeholder = value.is_empty()
+        || value.chars().all(|c| c == '0' || c == '-')
+        || [
+            "to be filled by o.e.m.",
+            "default string",
+            "system serial number",
+            "none",
+        ]
+        .contains(&value.to_lowercase().as_str());
+    (!placeholder).then_some(value)
+}
+
+fn mac_addresses() -> Vec<String> {
+    let networks = sysinfo::Networks::new_with_refreshed_list();
+    let mut macs: Vec<String> = networks
+        .list()
+        .values()
+        .map(|n| n.mac_address())
+        .filter(|m| !m.is_unspecified())
+        .map(|m| m.to_string())
+        .collect();
+    macs.sort();
+    macs.dedup();
+    macs
 }
 
 fn current_user(home: &Path) -> String {
@@ -80,5 +141,31 @@ mod tests {
         assert!(facts.memory_total_bytes > 0);
         assert!(facts.memory_available_bytes <= facts.memory_total_bytes);
         assert!(facts.screens.is_empty());
+        assert!(facts.asset_line().starts_with("Guichet-Asset: name="));
+    }
+
+    #[test]
+    fn the_domain_and_firmware_strings_are_read_with_care() {
+        assert_eq!(
+            resolv_domain("# x\nsearch lan college.example.org\n"),
+            Some("lan".into())
+        );
+        assert_eq!(
+            resolv_domain("search a.example\ndomain college.example.org.\n"),
+            Some("college.example.org".into())
+        );
+        assert_eq!(resolv_domain("nameserver 1.1.1.1\n"), None);
+        assert_eq!(
+            domain("pc03.college.example.org"),
+            Some("college.example.org".into())
+        );
+        assert_eq!(firmware(Some(" 5CG123 ".into())), Some("5CG123".into()));
+        for placeholder in [
+            "",
+            "To Be Filled By O.E.M.",
+            "00000000-0000-0000-0000-000000000000",
+        ] {
+            assert_eq!(firmware(Some(placeholder.into())), None, "{placeholder}");
+        }
     }
 }

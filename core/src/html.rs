@@ -45,12 +45,25 @@ pub fn paragraphs(text: &str) -> String {
     out
 }
 
-/// The body of a ticket: the user's description, then how to reach them, the machine facts, and
-/// the client reference that makes retries idempotent (see [`crate::outbox`]).
+/// The body of a ticket: the user's description, then the screenshots, how to reach them, the
+/// machine facts, the client reference that makes retries idempotent (see [`crate::outbox`]),
+/// and last the workstation's asset line
+/// ([`MachineFacts::asset_line`](crate::facts::MachineFacts::asset_line)). Screenshots are only named here; [`ticket_body_with`] shows them too.
 pub fn ticket_body(report: &crate::report::Report) -> String {
+    ticket_body_with(report, &|_| String::new())
+}
+
+/// [`ticket_body`], each screenshot named ("Écran 1 (gauche), 1920 × 1080 — ecran-1.jpg", so
+/// that the description still says what is attached when images are blocked) and followed by
+/// `inline(i)`: the help desk's markup that shows attachment `i` in place.
+pub fn ticket_body_with(
+    report: &crate::report::Report,
+    inline: &dyn Fn(usize) -> String,
+) -> String {
     use crate::i18n::t;
     let lang = report.lang;
     let mut html = paragraphs(&report.description);
+    html.push_str(&screenshots_block(report, inline));
     let mut contact = Vec::new();
     if let Some(phone) = &report.phone {
         contact.push(format!(
@@ -80,6 +93,8 @@ pub fn ticket_body(report: &crate::report::Report) -> String {
         escape(&t(lang, "ticket.reference", &[])),
         report.id
     ));
+    // Last, always: GLPI's ticket rules link the Computer from it (docs/DEPLOYMENT.md).
+    html.push_str(&format!("<p>{}</p>", escape(&report.facts.asset_line())));
     html
 }
 
@@ -106,6 +121,39 @@ pub fn action_body(action: &crate::action::TicketAction) -> String {
         "{text}<p><small>{} : {}</small></p>",
         escape(&t(lang, "ticket.reference", &[])),
         action.id
+    )
+}
+
+/// The screenshots among `report`'s attachments, each named and followed by `inline(i)`; empty
+/// without any.
+fn screenshots_block(report: &crate::report::Report, inline: &dyn Fn(usize) -> String) -> String {
+    use crate::capture::{naming, screen_index};
+    use crate::i18n::t;
+    let lang = report.lang;
+    let placements: Vec<_> = report.facts.screens.iter().map(|s| s.placement()).collect();
+    let labels = naming::screen_labels(&placements, lang);
+    let mut html = String::new();
+    for (i, file) in report.attachments.iter().enumerate() {
+        let Some(screen) = screen_index(&file.name, &file.mime) else {
+            continue;
+        };
+        let label = labels
+            .get(screen)
+            .cloned()
+            .unwrap_or_else(|| t(lang, "ticket.screenshot", &[]));
+        html.push_str(&format!(
+            "<p><strong>{}</strong> — {}</p>{}",
+            escape(&label),
+            escape(&file.name),
+            inline(i)
+        ));
+    }
+    if html.is_empty() {
+        return html;
+    }
+    format!(
+        "<p><strong>{}</strong></p>{html}",
+        escape(&t(lang, "ticket.section.screenshots", &[]))
     )
 }
 
@@ -231,6 +279,10 @@ mod tests {
     fn the_block_is_short_escaped_and_translated() {
         let facts = MachineFacts {
             hostname: "SALLE12-PC03".into(),
+            domain: Some("college.example.org".into()),
+            serial: None,
+            uuid: None,
+            mac_addresses: vec!["00:11:22:33:44:55".into()],
             os: "Debian <12>".into(),
             kernel: None,
             user: "prof".into(),
@@ -244,13 +296,16 @@ mod tests {
                 width: 1920,
                 height: 1080,
                 scale: 1.0,
+                x: 0,
+                y: 0,
             }],
         };
         let html = facts_block(&facts, Lang::Fr);
         assert!(html.contains("SALLE12-PC03"));
         assert!(html.contains("Debian &lt;12&gt;"), "{html}");
         assert!(html.contains("1 j 1 h"));
-        assert!(html.contains("HDMI-1 1920×1080"));
+        assert!(html.contains("Écran 1, 1920 × 1080"), "{html}");
+        assert!(facts_block(&facts, Lang::En).contains("Screen 1, 1920 × 1080"));
         assert!(facts_block(&facts, Lang::En).contains("Computer name"));
     }
 }

@@ -1,6 +1,6 @@
 //! The connector conformance suite: one set of behaviours every help desk must show through the
-//! `Connector` trait, run against the GLPI test double and against a real Request Tracker 5 on
-//! loopback. What a help desk cannot do, it says through its capabilities, and the check is
+//! `Connector` trait, run against the GLPI test double in both its modes (GLPI 10.0.14 and GLPI
+//! 11.0.6, `shared/glpi-api.md` V and V.11) and against a real Request Tracker 5 on loopback. What a help desk cannot do, it says through its capabilities, and the check is
 //! skipped for it (and said so).
 //!
 //! Each `Desk` plays the help desk's side: it builds the connector, and acts and looks as a
@@ -20,7 +20,7 @@ use guichet_core::facts::MachineFacts;
 use guichet_core::i18n::Lang;
 use guichet_core::outbox::{Backoff, Courier, Outbox, Outcome};
 use guichet_core::report::{Attachment, Report};
-use guichet_glpi_double::{DoubleConfig, GlpiDouble};
+use guichet_glpi_double::{DoubleConfig, GlpiDouble, GlpiVersion};
 use guichet_test_support::lossy::LosesFirstAnswer;
 use guichet_test_support::rt;
 use std::sync::Arc;
@@ -46,13 +46,19 @@ trait Desk {
     fn tickets_with_reference(&self, reference: Uuid) -> usize;
     /// The ticket is open again after a refusal.
     fn reopened(&self, id: TicketId) -> bool;
+    /// The help desk's own page of the ticket shows the attached image `file` in place (GLPI:
+    /// in the description; RT: in the history).
+    fn shows_inline(&self, id: TicketId, file: &str) -> bool;
 }
 
-struct Glpi(GlpiDouble);
+struct Glpi(GlpiDouble, GlpiVersion);
 
 impl Desk for Glpi {
     fn name(&self) -> &'static str {
-        "GLPI (test double)"
+        match self.1 {
+            GlpiVersion::V10 => "GLPI 10 (test double)",
+            GlpiVersion::V11 => "GLPI 11 (test double)",
+        }
     }
     fn connector(&self) -> Arc<dyn Connector> {
         let token = "0123456789abcdef0123456789abcdef01234567";
@@ -92,6 +98,15 @@ impl Desk for Glpi {
     }
     fn reopened(&self, id: TicketId) -> bool {
         matches!(self.0.ticket(id).expect("ticket").status, 1 | 2)
+    }
+    fn shows_inline(&self, id: TicketId, file: &str) -> bool {
+        let ticket = self.0.ticket(id).expect("ticket");
+        ticket.documents.iter().any(|d| {
+            d.filename == file
+                && ticket
+                    .content
+                    .contains(&format!("document.send.php?docid={}&", d.id))
+        })
     }
 }
 
@@ -150,6 +165,14 @@ impl Desk for Rt {
     }
     fn reopened(&self, id: TicketId) -> bool {
         matches!(self.0.status(id).as_str(), "open" | "new")
+    }
+    fn shows_inline(&self, id: TicketId, file: &str) -> bool {
+        // RT shows a transaction's image attachments in the history (`ShowTransactionImages`).
+        self.0
+            .history_page(id)
+            .split("<img")
+            .skip(1)
+            .any(|tag| tag.split('>').next().is_some_and(|t| t.contains(file)))
     }
 }
 
@@ -413,6 +436,44 @@ async fn an_approval_closes_and_the_survey_takes_a_score(desk: &dyn Desk, id: Ti
     assert_eq!(detail.survey.and_then(|s| s.score), Some(4));
 }
 
+async fn a_screenshot_is_shown_inline(desk: &dyn Desk) {
+    use guichet_core::facts::ScreenInfo;
+    let mut r = report(
+        "Écran figé",
+        vec![Attachment {
+            name: "ecran-1.jpg".into(),
+            mime: "image/jpeg".into(),
+            bytes: binary(20_000, 5),
+        }],
+    );
+    r.facts.screens = vec![ScreenInfo {
+        name: "HDMI-1".into(),
+        width: 1920,
+        height: 1080,
+        scale: 1.0,
+        x: 0,
+        y: 0,
+    }];
+    let delivery = desk.connector().create_ticket(&r).await.expect("created");
+    assert!(delivery.rejected.is_empty(), "{delivery:?}");
+    assert!(
+        desk.shows_inline(delivery.ticket, "ecran-1.jpg"),
+        "{}: the screenshot is shown in place",
+        desk.name()
+    );
+    assert!(
+        desk.messages(delivery.ticket)
+            .iter()
+            .any(|m| m.contains("Écran 1, 1920 × 1080") && m.contains("ecran-1.jpg")),
+        "{}: named in the description, for when images are blocked",
+        desk.name()
+    );
+    assert!(desk
+        .files(delivery.ticket)
+        .iter()
+        .any(|(n, _)| n == "ecran-1.jpg"));
+}
+
 async fn bad_credentials_are_permanent(desk: &dyn Desk) {
     let err = desk
         .refused_connector()
@@ -435,14 +496,24 @@ async fn conforms(desk: &dyn Desk) {
     followups_carry_files_once(desk, first).await;
     a_refusal_reopens_with_its_reason(desk, first).await;
     an_approval_closes_and_the_survey_takes_a_score(desk, first).await;
+    a_screenshot_is_shown_inline(desk).await;
     bad_credentials_are_permanent(desk).await;
 }
 
-#[tokio::test]
-async fn the_glpi_connector_conforms() {
-    let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
+async fn glpi_conforms(version: GlpiVersion) {
+    let double = GlpiDouble::start(DoubleConfig::of(version)).expect("double");
     double.enable_surveys(true);
-    conforms(&Glpi(double)).await;
+    conforms(&Glpi(double, version)).await;
+}
+
+#[tokio::test]
+async fn the_glpi_connector_conforms_on_glpi_10() {
+    glpi_conforms(GlpiVersion::V10).await;
+}
+
+#[tokio::test]
+async fn the_glpi_connector_conforms_on_glpi_11() {
+    glpi_conforms(GlpiVersion::V11).await;
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ pub mod facts;
 pub mod i18n;
 pub mod ipc;
 pub mod logs;
+pub mod naming;
 pub mod notice;
 pub mod private;
 pub mod report;

@@ -323,6 +323,41 @@ pub struct Capabilities {
     pub categories: bool,
     /// A followup may carry files.
     pub followup_files: bool,
+    /// The satisfaction survey's scale and when it needs a comment.
+    pub survey: SurveyScale,
+}
+
+/// The scale of a help desk's satisfaction survey: scores from 0 to `max`, and a comment required
+/// at or below `comment_required_up_to` (GLPI 11 lets IT set both per entity, up to 10; a
+/// requester cannot read them, so IT's configuration says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct SurveyScale {
+    /// The highest score.
+    pub max: u8,
+    /// A score at or below this one needs a comment; `None`: never.
+    pub comment_required_up_to: Option<u8>,
+}
+
+impl SurveyScale {
+    /// GLPI 10's scale, and GLPI 11's default: 0 to 5, the comment optional.
+    pub const FIVE: SurveyScale = SurveyScale {
+        max: 5,
+        comment_required_up_to: None,
+    };
+
+    /// Whether `score` needs a comment.
+    pub fn needs_comment(&self, score: i32) -> bool {
+        self.comment_required_up_to
+            .is_some_and(|up_to| score <= i32::from(up_to))
+    }
+}
+
+impl Default for SurveyScale {
+    fn default() -> Self {
+        SurveyScale::FIVE
+    }
 }
 
 impl Capabilities {
@@ -332,6 +367,7 @@ impl Capabilities {
         satisfaction_survey: true,
         categories: true,
         followup_files: true,
+        survey: SurveyScale::FIVE,
     };
 }
 

@@ -382,8 +382,19 @@ fn a_cli_screenshot_is_masked_here_and_filed_through_the_agent() {
         "the rest is the painted screen: {bright_outside}"
     );
     assert!(
-        stored.content.contains("640×480"),
-        "the screen is in the facts: {}",
+        stored
+            .content
+            .contains("<strong>Screens</strong> : Screen 1, 640 × 480"),
+        "the screen is in the facts, named as the wizard names it: {}",
+        stored.content
+    );
+    let document = &stored.documents[0];
+    assert!(
+        stored.content.contains(&format!(
+            "src='/front/document.send.php?docid={}&tickets_id={}'",
+            document.id, stored.id
+        )),
+        "the screenshot is shown in the description: {}",
         stored.content
     );
 }

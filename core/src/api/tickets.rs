@@ -13,6 +13,7 @@ impl Guichet {
         Ok(TicketAction::build(
             input,
             &self.config.limits,
+            &self.capabilities().survey,
             self.now_ms(),
             self.lang,
         )?)

@@ -19,7 +19,8 @@
 
 pub mod annotate;
 pub mod encode;
-pub mod naming;
+/// Screens named for people, one function for the wizard and the machine facts.
+pub use guichet_protocol::naming;
 pub mod pipeline;
 pub mod source;
 
@@ -247,6 +248,14 @@ impl fmt::Display for ScreenFailure {
 /// The number stays the monitor's own, whichever screens the user selected.
 pub fn attachment_name(index: usize, extension: &str) -> String {
     format!("ecran-{}.{extension}", index + 1)
+}
+
+/// The screen a report's image attachment shows, from its name ([`attachment_name`]'s inverse):
+/// `Some(0)` for `ecran-1.jpg`; `None` for any other file.
+pub fn screen_index(name: &str, mime: &str) -> Option<usize> {
+    let (stem, _) = name.rsplit_once('.')?;
+    let number: usize = stem.strip_prefix("ecran-")?.parse().ok()?;
+    (mime.starts_with("image/") && number > 0).then(|| number - 1)
 }
 
 /// Turns a capture into report attachments: for each selected screen (indices into

@@ -85,6 +85,8 @@ pub fn capture_monitors<M: Monitor>(monitors: &[M]) -> Capture {
                         width: image.width(),
                         height: image.height(),
                         scale: monitor.scale(),
+                        x,
+                        y,
                     },
                     x,
                     y,

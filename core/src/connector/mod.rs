@@ -27,9 +27,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 pub use guichet_protocol::ticket::{
-    Capabilities, ChangeStamp, RejectCode, RejectedFile, SolutionStatus, Survey, TicketDetail,
-    TicketDocument, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry,
-    TimelineKind,
+    Capabilities, ChangeStamp, RejectCode, RejectedFile, SolutionStatus, Survey, SurveyScale,
+    TicketDetail, TicketDocument, TicketId, TicketState, TicketStatus, TicketSummary,
+    TimelineEntry, TimelineKind,
 };
 
 /// What the help desk did with a report.

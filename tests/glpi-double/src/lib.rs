@@ -1,9 +1,19 @@
-//! A faithful GLPI 10 REST API test double: an in-process HTTP server that behaves like
-//! `apirest.php` of a real GLPI 10.0.14, for the connector's tests, benchmarks and end-to-end runs.
+//! A faithful GLPI REST API test double: an in-process HTTP server that behaves like
+//! `apirest.php` of a real GLPI 10.0.14, or of a real GLPI 11.0.6 ([`GlpiVersion`], chosen per
+//! test in [`DoubleConfig::version`]), for the connector's tests, benchmarks and end-to-end runs.
 //!
-//! The contract is section "V. Verified on a real GLPI 10.0.14" of `shared/glpi-api.md`; where that
-//! section is silent, behaviour follows GLPI 10.0's source (`src/Api/API.php`, `APIRest.php`,
-//! `Toolbox/Sanitizer.php`, `ITILFollowup.php`, `Features/ParentStatus.php`, `Search.php`).
+//! The contract is section "V. Verified on a real GLPI 10.0.14" of `shared/glpi-api.md`, and for
+//! GLPI 11 its section V.11; where they are silent, behaviour follows GLPI 10.0's source
+//! (`src/Api/API.php`, `APIRest.php`, `Toolbox/Sanitizer.php`, `ITILFollowup.php`,
+//! `Features/ParentStatus.php`, `Search.php`).
+//!
+//! GLPI 11 mode, after V.11: texts stored and returned raw (no `X-GLPI-Sanitized-Content`; only a
+//! 201's `message` stays encoded); `externalid` kept on create, returned on read and searched with
+//! option 87; a refused file type in a multipart `POST /Ticket` answers 500 with an HTML page and
+//! creates the ticket without the file; every file of a create kept, two parts of one `name[]`
+//! included; search answers `"sort":[0]`; the survey's scale ([`DoubleConfig::survey_max_rate`])
+//! and its mandatory comment ([`DoubleConfig::survey_comment_required_up_to`]). `getGlpiConfig`
+//! gives `cfg_glpi.version` in both modes.
 //! This crate deliberately shares no code with `guichet-core`, so the client and the fake cannot
 //! share a bug.
 //!
@@ -71,6 +81,68 @@ pub struct DoubleConfig {
     pub allowed_extensions: Vec<String>,
     /// Idle lifetime of a session (PHP's `session.gc_maxlifetime`); `None` = never expires by time.
     pub session_ttl: Option<Duration>,
+    /// Which GLPI the double plays.
+    pub version: GlpiVersion,
+    /// GLPI 11's entity setting `inquest_max_rate` (5 by default, up to 10); GLPI 10's scale is 5.
+    /// The server does not check a score against it (V: "the range is not checked").
+    pub survey_max_rate: u8,
+    /// GLPI 11's entity setting `inquest_mandatory_comment`: a score at or below it without a
+    /// comment is refused with 400 `ERROR_GLPI_UPDATE`. `None` (and always on GLPI 10): never.
+    pub survey_comment_required_up_to: Option<u8>,
+}
+
+/// The GLPI release the double plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GlpiVersion {
+    /// GLPI 10.0.14 (`shared/glpi-api.md` section V).
+    #[default]
+    V10,
+    /// GLPI 11.0.6 (section V.11).
+    V11,
+}
+
+impl GlpiVersion {
+    /// `cfg_glpi.version` as `getGlpiConfig` gives it.
+    pub fn number(self) -> &'static str {
+        match self {
+            GlpiVersion::V10 => "10.0.14",
+            GlpiVersion::V11 => "11.0.6",
+        }
+    }
+
+    /// How an input string is stored: encoded by GLPI 10's sanitizer, as it is on GLPI 11.
+    pub(crate) fn store(self, raw: &str) -> String {
+        match self {
+            GlpiVersion::V10 => encode_html(raw),
+            GlpiVersion::V11 => raw.to_owned(),
+        }
+    }
+
+    /// The text a client sent, from what is stored.
+    pub(crate) fn unstore(self, stored: &str) -> String {
+        match self {
+            GlpiVersion::V10 => decode_html(stored),
+            GlpiVersion::V11 => stored.to_owned(),
+        }
+    }
+}
+
+impl DoubleConfig {
+    /// The default accounts and categories on a GLPI 11.0.6.
+    pub fn glpi11() -> DoubleConfig {
+        DoubleConfig {
+            version: GlpiVersion::V11,
+            ..DoubleConfig::default()
+        }
+    }
+
+    /// The default set-up on `version`.
+    pub fn of(version: GlpiVersion) -> DoubleConfig {
+        DoubleConfig {
+            version,
+            ..DoubleConfig::default()
+        }
+    }
 }
 
 impl Default for DoubleConfig {
@@ -100,6 +172,9 @@ impl Default for DoubleConfig {
             .map(|ext| (*ext).to_owned())
             .collect(),
             session_ttl: None,
+            version: GlpiVersion::V10,
+            survey_max_rate: 5,
+            survey_comment_required_up_to: None,
         }
     }
 }
@@ -242,6 +317,12 @@ pub struct TicketView {
     pub id: u64,
     /// `name` decoded back to the raw text the client sent.
     pub name: String,
+    /// GLPI 11's `externalid` (always `None` on GLPI 10, which drops the key).
+    pub externalid: Option<String>,
+    /// Items linked to the ticket (`items_id` on create): `("Computer", 42)`.
+    pub items: Vec<(String, u64)>,
+    /// The entity the ticket went to (0: the root entity, the default).
+    pub entity_id: u64,
     /// `content` decoded back to the raw text the client sent.
     pub content: String,
     /// `name` as stored (HTML-encoded).

@@ -1,4 +1,4 @@
-//! `glpi-double`: runs the GLPI 10 test double as a standalone server, for manual runs and
+//! `glpi-double`: runs the GLPI test double (GLPI 10, or 11 with `--glpi11`) as a standalone server, for manual runs and
 //! end-to-end tests. Prints `GLPI_URL=<base url>` on stdout, then serves until stdin closes
 //! (or until killed, with `--no-stdin`).
 
@@ -7,12 +7,13 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, RandomFaults};
+use guichet_glpi_double::{DoubleConfig, Fault, GlpiDouble, GlpiVersion, RandomFaults};
 
-const USAGE: &str = "usage: glpi-double [--port N] [--categories-open] [--surveys] \
+const USAGE: &str = "usage: glpi-double [--port N] [--glpi11] [--categories-open] [--surveys] \
 [--fault-rate R --seed S] [--app-token T] [--no-stdin]
 
   --port N            listen on 127.0.0.1:N (default: a free port)
+  --glpi11            play GLPI 11.0.6 instead of 10.0.14
   --categories-open   let every profile read ITILCategory
   --surveys           create a satisfaction survey when a ticket is closed
   --fault-rate R      fault each request with probability R (500, reset, 1 s delay, expired session)
@@ -26,6 +27,7 @@ Users: prof/secret (Self-Service, id 7, token 0123456789abcdef0123456789abcdef01
 #[derive(Debug, Default)]
 struct Options {
     port: u16,
+    glpi11: bool,
     categories_open: bool,
     surveys: bool,
     fault_rate: Option<f64>,
@@ -67,6 +69,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, ArgsError> 
         let bad_integer = |flag| move |source| ArgsError::BadInteger { flag, source };
         match arg.as_str() {
             "--port" => options.port = value("--port")?.parse().map_err(bad_integer("--port"))?,
+            "--glpi11" => options.glpi11 = true,
             "--categories-open" => options.categories_open = true,
             "--surveys" => options.surveys = true,
             "--fault-rate" => {
@@ -101,7 +104,11 @@ fn main() -> ExitCode {
     };
     let config = DoubleConfig {
         app_token: options.app_token.clone(),
-        ..DoubleConfig::default()
+        ..DoubleConfig::of(if options.glpi11 {
+            GlpiVersion::V11
+        } else {
+            GlpiVersion::V10
+        })
     };
     let double =
         match GlpiDouble::start_on(config, SocketAddr::from(([127, 0, 0, 1], options.port))) {

@@ -1,6 +1,6 @@
 //! Multipart uploads as PHP's `$_FILES` and GLPI's upload handler see them: one file per part
-//! name (for `name[]`-style parts only the first file counts, a repeated plain name keeps the last
-//! file), then the type check ("Filetype not allowed"), the size check ("File is too big") and the
+//! name (for `name[]`-style parts GLPI 10 counts only the first file and GLPI 11 every one; a
+//! repeated plain name keeps the last file), then the type check ("Filetype not allowed"), the size check ("File is too big") and the
 //! `upload_result` entries the API returns.
 
 use bytes::Bytes;
@@ -26,6 +26,8 @@ pub(crate) struct FileSlot {
     /// Content type announced by the client.
     pub content_type: String,
     pub bytes: Bytes,
+    /// A second or later file of one `name[]` array, which only GLPI 11 keeps.
+    pub later_in_array: bool,
 }
 
 /// Reads a multipart body.
@@ -71,15 +73,20 @@ impl MultipartBody {
             Some(i) if part_name[i..].contains(']') => (&part_name[..i], true),
             _ => (part_name, false),
         };
-        let slot = FileSlot {
+        let mut slot = FileSlot {
             key: key.to_owned(),
             filename,
             content_type,
             bytes,
+            later_in_array: false,
         };
         match self.files.iter_mut().find(|s| s.key == key) {
-            // `name[]`: GLPI's handler only looks at the first file of the array.
-            Some(_) if is_array => {}
+            // `name[]`: GLPI 10's handler only looks at the first file of the array; GLPI 11's
+            // takes them all ([`check_files`] decides).
+            Some(_) if is_array => {
+                slot.later_in_array = true;
+                self.files.push(slot);
+            }
             // A repeated plain name: PHP keeps the last file.
             Some(existing) => *existing = slot,
             None => self.files.push(slot),
@@ -92,12 +99,17 @@ fn basename(name: &str) -> String {
     name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned()
 }
 
+/// `upload_result`'s error for a file whose extension is not an uploadable type.
+pub(crate) const TYPE_NOT_ALLOWED: &str = "Filetype not allowed";
+
 /// A file that passed GLPI's checks.
 #[derive(Debug, Clone)]
 pub(crate) struct AcceptedFile {
     pub filename: String,
     pub mime: String,
     pub bytes: Bytes,
+    /// The inline-image tag the manifest's `_tag_filename` gives this file, if any.
+    pub tag: Option<String>,
 }
 
 /// What GLPI's upload handler made of one `$_FILES` slot.
@@ -119,11 +131,21 @@ pub(crate) struct CheckedUploads {
 }
 
 impl CheckedUploads {
-    /// The accepted files, in order.
-    pub fn accepted(&self) -> Vec<AcceptedFile> {
+    /// The accepted files, in order, each with its entry of `_tag_filename` (parallel to the
+    /// uploaded files, like `_filename`; an empty tag is none).
+    pub fn tagged(&self, tags: Option<&Vec<Value>>) -> Vec<AcceptedFile> {
         self.slots
             .iter()
-            .filter_map(|s| s.file.clone().ok())
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let mut file = s.file.clone().ok()?;
+                file.tag = tags
+                    .and_then(|t| t.get(i))
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned);
+                Some(file)
+            })
             .collect()
     }
 }
@@ -133,12 +155,17 @@ impl CheckedUploads {
 pub(crate) struct UploadLimits {
     pub max_bytes: u64,
     pub extensions: Vec<String>,
+    /// GLPI 11: every file of a `name[]` array counts, not only the first.
+    pub every_array_file: bool,
 }
 
 /// Runs GLPI's checks (type, then size, then emptiness) on every file slot.
 pub(crate) fn check_files(files: &[FileSlot], limits: &UploadLimits) -> CheckedUploads {
     let mut checked = CheckedUploads::default();
-    for slot in files {
+    for slot in files
+        .iter()
+        .filter(|s| limits.every_array_file || !s.later_in_array)
+    {
         let prefix = uniqid();
         let size = slot.bytes.len() as u64;
         let mut entry = json!({
@@ -147,7 +174,7 @@ pub(crate) fn check_files(files: &[FileSlot], limits: &UploadLimits) -> CheckedU
             "type": slot.content_type,
         });
         let error = if !extension_allowed(&slot.filename, &limits.extensions) {
-            Some("Filetype not allowed")
+            Some(TYPE_NOT_ALLOWED)
         } else if size > limits.max_bytes {
             Some("File is too big")
         } else if size == 0 {
@@ -171,11 +198,17 @@ pub(crate) fn check_files(files: &[FileSlot], limits: &UploadLimits) -> CheckedU
                 filename: slot.filename.clone(),
                 mime: mime_for(&slot.filename).to_owned(),
                 bytes: slot.bytes.clone(),
+                tag: None,
             }),
         };
-        checked
-            .upload_result
-            .insert(slot.key.clone(), Value::Array(vec![entry]));
+        match checked.upload_result.get_mut(&slot.key) {
+            Some(Value::Array(entries)) => entries.push(entry),
+            _ => {
+                checked
+                    .upload_result
+                    .insert(slot.key.clone(), Value::Array(vec![entry]));
+            }
+        }
         checked.slots.push(SlotOutcome {
             filename: slot.filename.clone(),
             file,
@@ -303,9 +336,39 @@ mod tests {
         let names: Vec<_> = body
             .files
             .iter()
-            .map(|f| (f.key.as_str(), f.filename.as_str()))
+            .map(|f| (f.key.as_str(), f.filename.as_str(), f.later_in_array))
             .collect();
-        assert_eq!(names, vec![("a", "1.txt"), ("b", "4.txt")]);
+        assert_eq!(
+            names,
+            vec![
+                ("a", "1.txt", false),
+                ("a", "2.txt", true),
+                ("b", "4.txt", false)
+            ]
+        );
+        let kept = |every_array_file| {
+            let limits = UploadLimits {
+                max_bytes: 10,
+                extensions: vec!["txt".into()],
+                every_array_file,
+            };
+            let checked = check_files(&body.files, &limits);
+            let names: Vec<String> = checked
+                .tagged(None)
+                .into_iter()
+                .map(|f| f.filename)
+                .collect();
+            (names, checked.upload_result["a"].as_array().map(Vec::len))
+        };
+        // GLPI 10 keeps the first file of `a[]`, GLPI 11 both.
+        assert_eq!(kept(false), (vec!["1.txt".into(), "4.txt".into()], Some(1)));
+        assert_eq!(
+            kept(true),
+            (
+                vec!["1.txt".into(), "2.txt".into(), "4.txt".into()],
+                Some(2)
+            )
+        );
     }
 
     #[test]
@@ -313,12 +376,14 @@ mod tests {
         let limits = UploadLimits {
             max_bytes: 4,
             extensions: vec!["txt".into()],
+            every_array_file: false,
         };
         let slot = |key: &str, name: &str, data: &'static [u8]| FileSlot {
             key: key.into(),
             filename: name.into(),
             content_type: "x/y".into(),
             bytes: Bytes::from_static(data),
+            later_in_array: false,
         };
         let checked = check_files(
             &[
@@ -334,7 +399,7 @@ mod tests {
         );
         assert_eq!(checked.upload_result["f1"][0]["error"], "File is too big");
         assert_eq!(checked.upload_result["f2"][0]["display"], "c.TXT");
-        assert_eq!(checked.accepted().len(), 1);
+        assert_eq!(checked.tagged(None).len(), 1);
         assert_eq!(basename("C:\\tmp\\x.png"), "x.png");
     }
 }

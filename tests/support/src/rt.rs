@@ -211,6 +211,32 @@ impl RtServer {
         answer
     }
 
+    /// Ticket `id`'s history as RT's own web page shows it to the technician (signed in through
+    /// RT's login form, `scripts/rt/setup.pl`'s password): what a technician reads, images and all.
+    pub fn history_page(&self, id: u64) -> String {
+        let jar = self.dir.path().join("web-cookies");
+        let web = |args: &[&str]| {
+            let out = Command::new("curl")
+                .args(["-sS", "--max-time", "30", "-A", "guichet-tests"])
+                .arg("-b")
+                .arg(&jar)
+                .arg("-c")
+                .arg(&jar)
+                .args(args)
+                .output()
+                .expect("curl");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        web(&[
+            "-o",
+            "/dev/null",
+            "-d",
+            "user=tech&pass=guichet-tech",
+            &format!("{}/NoAuth/Login.html", self.url),
+        ]);
+        web(&[&format!("{}/Ticket/History.html?id={id}", self.url)])
+    }
+
     /// The technician answers on ticket `id`.
     pub fn reply(&self, id: u64, text: &str) {
         let body = json!({"Content": text, "ContentType": "text/plain"});

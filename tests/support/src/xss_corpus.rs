@@ -5,11 +5,13 @@
 //! code does, to post a followup saying [`IPC_MARK`]. The script has no space, no `&`, no `"` and
 //! no `<`/`>`, so it fits unquoted attributes, double-quoted attributes and entity-encoded text.
 //!
-//! GLPI stores text HTML-encoded (`<` → `&#60;`) and hands it back decoded under
-//! `X-GLPI-Sanitized-Content: false`, as the double does (`encode_html` / `decode_html`); the
-//! connector then decodes GLPI's entities once more (`decode_entities`) and gives the result to
-//! ammonia. What ammonia is given is [`Vector::markup`]: the vector itself for raw HTML, its
-//! decoded twin for the entity-encoded variants (which become real markup on the way).
+//! GLPI 10 stores text HTML-encoded (`<` → `&#60;`) and hands it back decoded under
+//! `X-GLPI-Sanitized-Content: false`, as the double does (`encode_html` / `decode_html`), keeping
+//! a value that already looks encoded as it is; the connector gives that HTML to ammonia as it is,
+//! never decoding it again (`shared/glpi-api.md` V.11). What ammonia is given is
+//! [`Vector::markup`]: the vector itself for raw HTML; for the entity-encoded variants, what GLPI's
+//! one decoding makes of them (real markup for a value GLPI took as already encoded, the text
+//! itself otherwise).
 
 use base64::Engine as _;
 
@@ -260,7 +262,7 @@ const RAW: &[(&str, &str)] = &[
     ),
 ];
 
-/// Payloads written as text that decoding turns into markup: (name, as sent, as ammonia gets it).
+/// Payloads written as entities: (name, as sent, as ammonia gets it after GLPI's one decoding).
 const ENCODED: &[(&str, &str, &str)] = &[
     (
         "entity-encoded img (GLPI keeps it as is)",
@@ -270,7 +272,7 @@ const ENCODED: &[(&str, &str, &str)] = &[
     (
         "double-encoded img",
         r#"&#38;#60;img src=x onerror="{js}"&#38;#62;"#,
-        r#"<img src=x onerror="{js}">"#,
+        r#"&#60;img src=x onerror="{js}"&#62;"#,
     ),
     (
         "legacy &lt; encoded img",
@@ -280,12 +282,12 @@ const ENCODED: &[(&str, &str, &str)] = &[
     (
         "escaped script as editor text",
         r#"<p>&lt;script&gt;{js}&lt;/script&gt;</p>"#,
-        r#"<p><script>{js}</script></p>"#,
+        r#"<p>&lt;script&gt;{js}&lt;/script&gt;</p>"#,
     ),
     (
         "escaped img as editor text",
         r#"<p>&lt;img src=x onerror="{js}"&gt;</p>"#,
-        r#"<p><img src=x onerror="{js}"></p>"#,
+        r#"<p>&lt;img src=x onerror="{js}"&gt;</p>"#,
     ),
 ];
 

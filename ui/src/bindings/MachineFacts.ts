@@ -10,6 +10,22 @@ export type MachineFacts = {
  */
 hostname: string, 
 /**
+ * The DNS domain it belongs to, when known (with `hostname`, GLPI's "name + domain").
+ */
+domain: string | null, 
+/**
+ * The serial number its firmware gives (SMBIOS), when this user may read it.
+ */
+serial: string | null, 
+/**
+ * Its SMBIOS UUID, when this user may read it.
+ */
+uuid: string | null, 
+/**
+ * The MAC addresses of its network interfaces (loopback and all-zero left out).
+ */
+mac_addresses: Array<string>, 
+/**
  * The operating system's name and version ("Debian GNU/Linux 12").
  */
 os: string, 

@@ -19,4 +19,12 @@ height: number,
 /**
  * Physical pixels per logical pixel (1.0, 1.25, 2.0…).
  */
-scale: number, };
+scale: number, 
+/**
+ * The left edge on the desktop, in physical pixels (0 in reports saved before it was kept).
+ */
+x: number, 
+/**
+ * The top edge on the desktop (down is positive), in physical pixels.
+ */
+y: number, };

@@ -39,8 +39,8 @@ export function otherMessages(fields: readonly FieldError[], shown: readonly Fie
   return fields.filter((f) => !shown.includes(f.field)).map((f) => f.message);
 }
 
-/** The text the user wrote for an action, as a list shows it. */
-export function actionText(kind: ActionKind): string | null {
+/** The text the user wrote for an action, as a list shows it; a score out of `scaleMax`. */
+export function actionText(kind: ActionKind, scaleMax = 5): string | null {
   switch (kind.type) {
     case "followup":
       return kind.message;
@@ -49,6 +49,8 @@ export function actionText(kind: ActionKind): string | null {
     case "refuse":
       return kind.reason;
     case "rate":
-      return kind.comment === null ? `${kind.score}/5` : `${kind.score}/5 — ${kind.comment}`;
+      return kind.comment === null
+        ? `${kind.score}/${scaleMax}`
+        : `${kind.score}/${scaleMax} — ${kind.comment}`;
   }
 }

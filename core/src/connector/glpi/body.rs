@@ -1,7 +1,7 @@
 //! The bodies GLPI is sent: a ticket's and a followup's `uploadManifest`, as JSON or as multipart
 //! with one distinct part per file, and what `upload_result` says about each file sent.
 
-use super::GlpiConnector;
+use super::{GlpiConnector, TicketLinks};
 use crate::action::{ActionKind, TicketAction};
 use crate::html;
 use crate::report::{Attachment, Report};
@@ -10,17 +10,55 @@ use serde_json::{json, Value};
 
 /// The `uploadManifest` / JSON body that creates a ticket for `report`, with `requester` being the
 /// caller's `glpiID`. Public so that `guichet report --dry-run` shows exactly what would be sent.
-pub fn ticket_manifest(report: &Report, requester: Value) -> Value {
+///
+/// Each screenshot is shown in the description where GLPI's editor would put a pasted image: the
+/// description holds its tag (`#tag#`), `_tag_filename` gives the same tag to the file in the
+/// same place, and GLPI replaces the tag by the image of the document it made of that file
+/// (`shared/glpi-api.md` §3, `CommonDBTM::addFiles`). The file stays a document of the ticket.
+pub fn ticket_manifest(report: &Report, requester: Value, links: &TicketLinks) -> Value {
+    let tags = inline_tags(report);
+    let content = html::ticket_body_with(report, &|i| match tags.get(i) {
+        Some(tag) if !tag.is_empty() => format!("<p>#{tag}#</p>"),
+        _ => String::new(),
+    });
     let mut input = json!({
         "name": report.subject,
-        "content": html::ticket_body(report),
+        "content": content,
         // Without it GLPI records no requester, and the ticket can never be approved.
         "_users_id_requester": requester,
+        // GLPI 11 keeps it (search option 87) for exactly-once retries; GLPI 10 drops the key.
+        "externalid": report.id.to_string(),
     });
     if let Some(category) = &report.category {
         input["itilcategories_id"] = json!(category.id);
     }
+    if tags.iter().any(|t| !t.is_empty()) {
+        input["_tag_filename"] = json!(tags);
+    }
+    // Linking works for a Self-Service requester, who cannot look the id up (V.11).
+    if let Some(computer) = links.computer {
+        input["items_id"] = json!({ "Computer": [computer] });
+    }
+    if let Some(entity) = links.entity {
+        input["entities_id"] = json!(entity);
+    }
     json!({ "input": input })
+}
+
+/// One tag per attachment, in order: a screenshot's (unique to the report and the file), empty
+/// for the other files, which stay only documents.
+fn inline_tags(report: &Report) -> Vec<String> {
+    report
+        .attachments
+        .iter()
+        .enumerate()
+        .map(
+            |(i, a)| match crate::capture::screen_index(&a.name, &a.mime) {
+                Some(_) => format!("guichet-{}-{i}", report.id.simple()),
+                None => String::new(),
+            },
+        )
+        .collect()
 }
 
 /// The followup that carries `action`: its text as paragraphs, then the client reference that

@@ -79,7 +79,8 @@ fn glpi_row(row: &Value) {
     }
     let survey = read::survey(row);
     assert!(survey.comment.is_none_or(|c| !c.is_empty()));
-    documents_are_named(&read::documents(row));
+    documents_are_named(&read::documents(row, true));
+    documents_are_named(&read::documents(row, false));
 }
 
 /// Decoding GLPI's entities decodes each one once: never longer, unchanged without `&`, and the

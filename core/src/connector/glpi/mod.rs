@@ -1,9 +1,11 @@
-//! The GLPI 10 REST connector (`…/apirest.php`), following `shared/glpi-api.md` section V:
-//! sessions opened with a user token or login/password (plus an optional App-Token) and re-opened
-//! once when GLPI says `ERROR_SESSION_TOKEN_INVALID`; tickets created with their files in one
-//! multipart request; per-file `upload_result` errors reported, never taken as success; and
-//! idempotent retries by searching our own tickets for the report's client id (GLPI 10 has no
-//! `externalid`).
+//! The GLPI 10 and 11 REST connector (`…/apirest.php`), following `shared/glpi-api.md` sections V
+//! and V.11: sessions opened with a user token or login/password (plus an optional App-Token),
+//! the server's release read once per session, re-opened once when GLPI says
+//! `ERROR_SESSION_TOKEN_INVALID`; tickets created with their files in one multipart request;
+//! per-file `upload_result` errors reported, never taken as success; a 5xx on a create taken as
+//! "perhaps created" and looked for; and idempotent retries by searching our own tickets for the
+//! report's client id (its `externalid` on GLPI 11, set on create; its content on 10, which has
+//! no `externalid`).
 //!
 //! - `config`: GLPI's part of `[server]`;
 //! - `session`: sessions, the raw exchange and its size bound;
@@ -29,7 +31,7 @@ mod text;
 
 pub use crate::connector::http::MAX_ANSWER_BYTES;
 pub use body::{followup_manifest, ticket_manifest};
-pub use config::{ConfigInvalid, GlpiConfig};
+pub use config::{ConfigInvalid, GlpiConfig, TicketLinks};
 pub use error::{GlpiCode, GlpiError};
 pub use status::effect;
 pub use text::{date_ms, decode_entities};
@@ -46,7 +48,7 @@ use async_trait::async_trait;
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 use session::Session;
-use text::{as_u64, date_ms as read_date, decode_entities as decode, text_of};
+use text::{as_u64, date_ms as read_date, text_of};
 use tokio::sync::Mutex;
 
 enum Credentials {
@@ -113,6 +115,9 @@ impl Endpoint {
 pub struct GlpiConnector {
     endpoint: Endpoint,
     credentials: Credentials,
+    survey: super::SurveyScale,
+    /// IT's computer ids and entity ([`GlpiConfig::links_for`]); no secrets.
+    links: GlpiConfig,
     session: Mutex<Option<Session>>,
 }
 
@@ -133,6 +138,13 @@ impl GlpiConnector {
         Ok(GlpiConnector {
             endpoint: Endpoint::new(http, config)?,
             credentials,
+            survey: config.survey(),
+            links: GlpiConfig {
+                computer_id: config.computer_id,
+                computers: config.computers.clone(),
+                entity: config.entity,
+                ..GlpiConfig::default()
+            },
             session: Mutex::new(None),
         })
     }
@@ -212,7 +224,8 @@ impl GlpiConnector {
     /// (`GET /Document_Item` is refused to Self-Service; `with_documents` is not).
     async fn document_names(&self, ticket: TicketId) -> Result<Vec<String>, ConnectorError> {
         let detail = self.ticket(ticket).await?;
-        Ok(read::documents(&detail)
+        let encoded = self.session().await?.release == session::Release::Glpi10;
+        Ok(read::documents(&detail, encoded)
             .into_iter()
             .map(|d| d.name)
             .collect())
@@ -222,7 +235,10 @@ impl GlpiConnector {
 #[async_trait]
 impl Connector for GlpiConnector {
     fn capabilities(&self) -> Capabilities {
-        Capabilities::ALL
+        Capabilities {
+            survey: self.survey,
+            ..Capabilities::ALL
+        }
     }
 
     fn effect(&self, action: &ActionKind) -> ActionEffect {
@@ -231,7 +247,8 @@ impl Connector for GlpiConnector {
 
     fn dry_run(&self, report: &Report) -> Value {
         // The requester id is only known once a session is open; the placeholder says so.
-        let manifest = ticket_manifest(report, json!("<glpiID of the logged-in account>"));
+        let links = self.links.links_for(&report.facts.hostname);
+        let manifest = ticket_manifest(report, json!("<glpiID of the logged-in account>"), &links);
         json!({"method": "POST", "path": "Ticket", "uploadManifest": manifest})
     }
 
@@ -248,16 +265,30 @@ impl Connector for GlpiConnector {
     }
 
     async fn create_ticket(&self, report: &Report) -> Result<Delivery, ConnectorError> {
+        let links = self.links.links_for(&report.facts.hostname);
         let answer = self
             .call(|session| {
-                let manifest = ticket_manifest(report, json!(session.user_id));
+                let manifest = ticket_manifest(report, json!(session.user_id), &links);
                 self.with_files(
                     self.request(Method::POST, "Ticket"),
                     &manifest,
                     &report.attachments,
                 )
             })
-            .await?;
+            .await;
+        let answer = match answer {
+            Ok(answer) => answer,
+            // "Perhaps created", never a reason to create twice: GLPI 11 answers a refused file
+            // type with a 500 page after storing the ticket (V.11). Look for it now; the outbox
+            // looks again before any new attempt.
+            Err(error @ ConnectorError::Server { .. }) => {
+                return match self.find_delivered(report).await {
+                    Ok(Some(delivery)) => Ok(delivery),
+                    _ => Err(error),
+                };
+            }
+            Err(error) => return Err(error),
+        };
         let body = answer.json()?;
         let ticket = as_u64(&body["id"]).ok_or_else(|| ConnectorError::Protocol {
             detail: format!("ticket created without an id: {body}"),
@@ -325,21 +356,20 @@ impl Connector for GlpiConnector {
             detail: format!("ticket {id} has no known status"),
         })?;
         let (timeline, survey) = self.activity(id, status).await?;
+        let encoded = self.session().await?.release == session::Release::Glpi10;
         let opened = text_of(&ticket["date"]);
         let stamp = text_of(&ticket["date_mod"]);
         Ok(TicketDetail {
             id,
-            subject: decode(ticket["name"].as_str().unwrap_or_default()),
+            subject: text_of(&ticket["name"]),
             status,
             opened_at_ms: read_date(&opened),
             opened,
             updated_at_ms: read_date(&stamp),
             stamp: stamp.into(),
-            description_html: html::sanitize(&decode(
-                ticket["content"].as_str().unwrap_or_default(),
-            )),
+            description_html: html::sanitize(ticket["content"].as_str().unwrap_or_default()),
             timeline,
-            documents: read::documents(&ticket),
+            documents: read::documents(&ticket, encoded),
             survey,
         })
     }

@@ -1,5 +1,12 @@
 //! GLPI's items read into the neutral ticket model: a ticket row, its followups and solutions,
-//! its documents and its survey. Texts are decoded and HTML sanitised here, once.
+//! its documents and its survey.
+//!
+//! Item GETs are made raw (`X-GLPI-Sanitized-Content: false` on 10, always on 11), so their
+//! top-level strings are already what was written: plain text as typed, rich text as the HTML
+//! GLPI's editor produced (`<p>Tapez &lt;b&gt;gpupdate&lt;/b&gt;</p>`). That HTML is sanitised and
+//! shown, never decoded again: decoding it once more would turn the technician's literal `<b>` into
+//! a tag and hide the words (`shared/glpi-api.md` V.11). Only what GLPI 10 leaves encoded (strings
+//! nested below the top level, search results) is decoded, once.
 
 use super::status;
 use super::text::{as_i64, as_u64, date_ms, decode_entities, text_of};
@@ -18,7 +25,7 @@ pub(crate) fn category(row: &Value) -> Option<Category> {
         .or_else(|| row["name"].as_str())?;
     Some(Category {
         id,
-        name: decode_entities(name),
+        name: name.to_owned(),
     })
 }
 
@@ -52,9 +59,7 @@ pub(crate) fn timeline_entry(row: &Value, kind: TimelineKind, me: u64) -> Option
         at_ms: date_ms(&date),
         date,
         by_me: as_u64(&row["users_id"]) == Some(me),
-        html: html::sanitize(&decode_entities(
-            row["content"].as_str().unwrap_or_default(),
-        )),
+        html: html::sanitize(row["content"].as_str().unwrap_or_default()),
         solution_status: (kind == TimelineKind::Solution)
             .then(|| status::solution_status(as_i64(&row["status"]).unwrap_or(2))),
     })
@@ -67,12 +72,20 @@ pub(crate) fn survey(row: &Value) -> Survey {
         comment: row["comment"]
             .as_str()
             .filter(|c| !c.is_empty())
-            .map(decode_entities),
+            .map(str::to_owned),
     }
 }
 
-/// The `_documents` of a ticket read `with_documents`.
-pub(crate) fn documents(ticket: &Value) -> Vec<TicketDocument> {
+/// The `_documents` of a ticket read `with_documents`. `encoded`: GLPI 10, whose raw reads leave
+/// these nested strings encoded, so they are decoded once; GLPI 11's are raw already.
+pub(crate) fn documents(ticket: &Value, encoded: bool) -> Vec<TicketDocument> {
+    let plain = |name: &str| {
+        if encoded {
+            decode_entities(name)
+        } else {
+            name.to_owned()
+        }
+    };
     ticket["_documents"]
         .as_array()
         .map(|docs| {
@@ -80,10 +93,72 @@ pub(crate) fn documents(ticket: &Value) -> Vec<TicketDocument> {
                 .filter_map(|d| {
                     Some(TicketDocument {
                         id: as_u64(&d["id"])?,
-                        name: decode_entities(d["filename"].as_str()?),
+                        name: plain(d["filename"].as_str()?),
                     })
                 })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What GLPI's editor makes of a technician's text, as GLPI 11 returns it and GLPI 10 returns
+    /// it raw (`shared/glpi-api.md` V.11).
+    const EDITOR_HTML: &str = "<p>Tapez &lt;b&gt;gpupdate&lt;/b&gt; puis &lt;Entrée&gt;, \
+        2 &lt; 3 &amp; 4, &amp;lt; reste écrit, \"guillemets\" et l'apostrophe.</p>";
+    const TYPED: &str =
+        "Tapez <b>gpupdate</b> puis <Entrée>, 2 < 3 & 4, &lt; reste écrit, \"guillemets\" et l'apostrophe.";
+
+    #[test]
+    fn a_technicians_literal_markup_is_shown_as_written() {
+        let row =
+            json!({"id": 3, "users_id": 2, "date": "2026-12-07 10:00:00", "content": EDITOR_HTML});
+        let entry = timeline_entry(&row, TimelineKind::Followup, 7).expect("entry");
+        assert!(
+            entry.html.contains("&lt;b&gt;gpupdate&lt;/b&gt;"),
+            "{}",
+            entry.html
+        );
+        assert!(!entry.html.contains("<b>"), "{}", entry.html);
+        assert_eq!(html::to_text(&entry.html), TYPED);
+    }
+
+    #[test]
+    fn a_solution_keeps_its_words_and_real_markup_stays_markup() {
+        let content = format!("<p><strong>Fait</strong></p>{EDITOR_HTML}");
+        let row = json!({"id": 4, "users_id": 2, "date_creation": "2026-12-07 10:00:00",
+            "content": content, "status": 2});
+        let entry = timeline_entry(&row, TimelineKind::Solution, 7).expect("entry");
+        assert!(
+            entry.html.contains("<strong>Fait</strong>"),
+            "{}",
+            entry.html
+        );
+        assert_eq!(html::to_text(&entry.html), format!("Fait\n{TYPED}"));
+    }
+
+    #[test]
+    fn file_names_are_decoded_once_on_10_and_never_on_11() {
+        let ticket = json!({"_documents": [{"id": 1, "filename": "a&#38;b &amp;lt;c&gt;.txt"}]});
+        assert_eq!(documents(&ticket, true)[0].name, "a&b &lt;c>.txt");
+        assert_eq!(
+            documents(&ticket, false)[0].name,
+            "a&#38;b &amp;lt;c&gt;.txt"
+        );
+    }
+
+    #[test]
+    fn plain_texts_read_raw_are_not_decoded_again() {
+        let category = category(&json!({"id": 4, "completename": "Matériel > &lt;Imprimante&gt;"}));
+        assert_eq!(
+            category.map(|c| c.name).as_deref(),
+            Some("Matériel > &lt;Imprimante&gt;")
+        );
+        let survey = survey(&json!({"satisfaction": 4, "comment": "2 < 3 &amp; ok"}));
+        assert_eq!(survey.comment.as_deref(), Some("2 < 3 &amp; ok"));
+    }
 }

@@ -1,6 +1,8 @@
 //! GLPI's search engine (`GET /search/Ticket`): the criteria Guichet builds, by search option id
-//! (2 id, 4 requester, 12 status, 19 last change, 21 content), and the rows it reads back.
+//! (2 id, 4 requester, 12 status, 19 last change, 21 content, 87 GLPI 11's `externalid`), and the
+//! rows it reads back.
 
+use super::session::Release;
 use super::text::{as_i64, as_u64, date_ms, text_of};
 use super::{status, GlpiConnector};
 use crate::connector::{ChangeStamp, ConnectorError, TicketId, TicketState};
@@ -27,21 +29,49 @@ impl GlpiConnector {
         }
     }
 
-    /// Searches this user's tickets whose content contains `needle`; returns their ids.
-    pub(super) async fn search_own(&self, needle: &str) -> Result<Vec<u64>, ConnectorError> {
-        let query = [
-            ("criteria[0][field]", "21"),
-            ("criteria[0][searchtype]", "contains"),
-            ("criteria[0][value]", needle),
-            ("criteria[1][link]", "AND"),
-            ("criteria[1][field]", "4"),
-            ("criteria[1][searchtype]", "equals"),
-            ("criteria[1][value]", "myself"),
-            ("forcedisplay[0]", "2"),
-        ];
-        let rows = self.search_tickets(&query).await?;
+    /// This user's tickets that carry the client reference `reference`; their ids. On GLPI 11 by
+    /// `externalid` (set on create) or by content, one request; on GLPI 10 by content only.
+    pub(super) async fn search_own(&self, reference: &str) -> Result<Vec<u64>, ConnectorError> {
+        let release = self.session().await?.release;
+        let rows = self
+            .search_tickets(&reference_query(reference, release))
+            .await?;
         Ok(rows.iter().filter_map(|row| as_u64(&row["2"])).collect())
     }
+}
+
+/// The search for a client reference, mine only. GLPI 11 also looks at the content: a report
+/// tried on GLPI 10 before the server was upgraded carries its reference only there.
+pub(super) fn reference_query(reference: &str, release: Release) -> Vec<(String, String)> {
+    let pairs: Vec<(&str, String)> = match release {
+        Release::Glpi10 => vec![
+            ("criteria[0][field]", "21".into()),
+            ("criteria[0][searchtype]", "contains".into()),
+            ("criteria[0][value]", reference.into()),
+        ],
+        Release::Glpi11 => vec![
+            ("criteria[0][criteria][0][field]", "87".into()),
+            ("criteria[0][criteria][0][searchtype]", "contains".into()),
+            // `contains` matches anywhere; `^…$` anchors it to the whole value.
+            ("criteria[0][criteria][0][value]", format!("^{reference}$")),
+            ("criteria[0][criteria][1][link]", "OR".into()),
+            ("criteria[0][criteria][1][field]", "21".into()),
+            ("criteria[0][criteria][1][searchtype]", "contains".into()),
+            ("criteria[0][criteria][1][value]", reference.into()),
+        ],
+    };
+    let mine = [
+        ("criteria[1][link]", "AND".to_owned()),
+        ("criteria[1][field]", "4".into()),
+        ("criteria[1][searchtype]", "equals".into()),
+        ("criteria[1][value]", "myself".into()),
+        ("forcedisplay[0]", "2".into()),
+    ];
+    pairs
+        .into_iter()
+        .chain(mine)
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
 }
 
 /// One search for every ticket in `ids`: `id = a OR id = b …`, showing status (12) and last

@@ -310,6 +310,8 @@ impl Connector for RtConnector {
             satisfaction_survey: self.config.satisfaction_field.is_some(),
             categories: false,
             followup_files: true,
+            // RT has no survey of its own: Guichet's scale, written in a custom field.
+            survey: crate::connector::SurveyScale::FIVE,
         }
     }
 

@@ -288,6 +288,8 @@ impl Grabbed<'_> {
                 height,
                 // X11 has one resolution for the whole desktop: pixels are physical.
                 scale: 1.0,
+                x: i32::from(area.x),
+                y: i32::from(area.y),
             },
             x: i32::from(area.x),
             y: i32::from(area.y),

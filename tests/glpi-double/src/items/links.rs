@@ -4,8 +4,9 @@
 use serde_json::{json, Map, Value};
 
 use super::{ItemType, ReadOptions};
-use crate::encode::{decode_html, encode_html};
+use crate::encode::decode_html;
 use crate::state::Store;
+use crate::GlpiVersion;
 
 /// `parseDropdowns` (links and `expand_dropdowns`), hateoas links, then the raw-content decoding.
 pub(super) fn finish_row(
@@ -43,7 +44,21 @@ pub(super) fn finish_row(
         }
     }
     row.insert("links".into(), Value::Array(links));
-    if options.raw {
+    if itemtype == ItemType::Ticket && store.config.version == GlpiVersion::V11 {
+        let externalid = store.tickets.get(&id).and_then(|t| t.externalid.clone());
+        row.insert("externalid".into(), json!(externalid));
+    }
+    if itemtype == ItemType::TicketSatisfaction && store.config.version == GlpiVersion::V11 {
+        // GLPI 11's column for scales other than 5.
+        let max = i64::from(store.config.survey_max_rate.max(1));
+        let scaled = row
+            .get("satisfaction")
+            .and_then(Value::as_i64)
+            .map(|s| s * 5 / max);
+        row.insert("satisfaction_scaled_to_5".into(), json!(scaled));
+    }
+    // GLPI 11 has no sanitizing header: what is stored is raw already.
+    if options.raw && store.config.version == GlpiVersion::V10 {
         for value in row.values_mut() {
             if let Value::String(s) = value {
                 *s = decode_html(s);
@@ -76,7 +91,7 @@ fn dropdown_name(store: &Store, target: &str, id: u64) -> String {
             .categories
             .iter()
             .find(|c| c.id == id)
-            .map(|c| encode_html(&c.completename))
+            .map(|c| store.config.version.store(&c.completename))
             .unwrap_or_default(),
         "User" => store.user(id).map(|u| u.login.clone()).unwrap_or_default(),
         "Ticket" => store

@@ -3,7 +3,6 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::encode::encode_html;
 use crate::state::{
     fmt_stamp, Document, DocumentItem, Followup, Satisfaction, Solution, Store, Ticket,
 };
@@ -23,7 +22,7 @@ fn object(value: Value) -> Map<String, Value> {
 pub(crate) fn ticket_row(t: &Ticket) -> Map<String, Value> {
     object(json!({
         "id": t.id,
-        "entities_id": 0,
+        "entities_id": t.entity_id,
         "name": t.name,
         "date": fmt_stamp(&t.date),
         "closedate": opt_stamp(t.closedate.as_ref()),
@@ -180,8 +179,8 @@ pub(super) fn category_rows(store: &Store) -> Vec<Map<String, Value>> {
                 "entities_id": 0,
                 "is_recursive": 1,
                 "itilcategories_id": c.parent_id,
-                "name": encode_html(&c.name),
-                "completename": encode_html(&c.completename),
+                "name": store.config.version.store(&c.name),
+                "completename": store.config.version.store(&c.completename),
                 "comment": Value::Null,
                 "level": level,
                 "knowbaseitemcategories_id": 0,

@@ -5,7 +5,7 @@ use http_body_util::Full;
 use hyper::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 
-use super::response::{json_response, set_header};
+use super::response::{json_response, php_error_page, set_header};
 use super::{ApiRequest, HttpResponse};
 use crate::error::{ApiError, NO_PERMISSION};
 use crate::items::{get_item, get_items, ItemType, ReadOptions, LIST_LIMIT};
@@ -138,17 +138,25 @@ fn create(
     let Some(Value::Object(input)) = request.params.body.get("input") else {
         return Err(ApiError::bad_array(&base));
     };
-    let accepted = uploads
-        .as_ref()
-        .map(CheckedUploads::accepted)
-        .unwrap_or_default();
+    let tags = input.get("_tag_filename").and_then(Value::as_array);
+    let accepted = uploads.as_ref().map(|u| u.tagged(tags)).unwrap_or_default();
     let (id, message) = match itemtype {
         ItemType::Ticket => {
             let id = store.create_ticket(caller, input, &accepted)?;
+            // GLPI 11: a refused type fails after the ticket is stored (V.11).
+            let refused_type = uploads.as_ref().is_some_and(|u| {
+                u.slots
+                    .iter()
+                    .any(|s| s.file.as_ref().err() == Some(&crate::upload::TYPE_NOT_ALLOWED))
+            });
+            if refused_type && store.config.version == crate::GlpiVersion::V11 {
+                return Ok(php_error_page());
+            }
+            // The message stays encoded on GLPI 11 too (V.11).
             let name = store
                 .tickets
                 .get(&id)
-                .map(|t| t.name.clone())
+                .map(|t| crate::encode_html(&t.name))
                 .unwrap_or_default();
             (id, format!("Item successfully added: {name} ({id})"))
         }

@@ -156,6 +156,7 @@ fn dispatch(store: &mut Store, request: &ApiRequest) -> Result<HttpResponse, Api
             .document_max_size_mib
             .saturating_mul(1024 * 1024),
         extensions: store.config.allowed_extensions.clone(),
+        every_array_file: store.config.version == crate::GlpiVersion::V11,
     };
     let uploads = request
         .multipart
@@ -203,6 +204,7 @@ fn dispatch(store: &mut Store, request: &ApiRequest) -> Result<HttpResponse, Api
             StatusCode::OK,
             &json!({ "cfg_glpi": {
                 "url_base_api": base,
+                "version": store.config.version.number(),
                 "document_max_size": store.config.document_max_size_mib,
                 "list_limit": LIST_LIMIT,
                 "enable_api": 1,

@@ -26,6 +26,17 @@ pub(crate) fn bad_gateway() -> HttpResponse {
     )
 }
 
+/// GLPI 11's answer to a multipart `POST /Ticket` with a refused file type (V.11): PHP's error page,
+/// not JSON, although the ticket was created.
+pub(crate) fn php_error_page() -> HttpResponse {
+    text_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "<!DOCTYPE html><html><head><title>An error occurred</title></head><body>\
+         <h1>Oops! An Error Occurred</h1><p>The server returned a \"500 Internal Server Error\".</p>\
+         </body></html>",
+    )
+}
+
 /// GLPI under maintenance: 503, and when to come back.
 pub(crate) fn unavailable(retry_after_secs: u64) -> HttpResponse {
     let mut response = text_page(

@@ -34,6 +34,7 @@ pub(super) fn search(
         params.query_value("order"),
         params.scalar("range"),
         base,
+        store.config.version,
     )?;
     let result = search.run(store, caller)?;
     let status = if result.count >= result.totalcount {

@@ -5,7 +5,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
 use super::criteria::{collect_fields, eval};
-use super::fields::{cell, option, sort_key, SearchOption, DEFAULT_VIEW};
+use super::fields::{cell, option, option_on, sort_key, SearchOption, DEFAULT_VIEW};
 use super::SearchRequest;
 use crate::error::ApiError;
 use crate::state::{Caller, Store, Ticket};
@@ -23,7 +23,7 @@ impl SearchRequest {
         ids.extend(self.sort_fields());
         let mut columns: Vec<&'static SearchOption> = Vec::new();
         for id in ids {
-            if let Some(o) = option(id) {
+            if let Some(o) = option_on(self.version, id) {
                 if !columns.iter().any(|c| c.id == o.id) {
                     columns.push(o);
                 }

@@ -1,11 +1,12 @@
 //! Search criteria: the `criteria[…]` parser (links, search types, nested groups) and their
 //! evaluation with SQL precedence.
 
-use super::fields::{option, SearchOption};
+use super::fields::{option_on, SearchOption};
 use super::matching::leaf_matches;
 use crate::error::ApiError;
 use crate::params::{PhpArray, PhpValue};
 use crate::state::{Caller, Store, Ticket};
+use crate::GlpiVersion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum SearchType {
@@ -66,7 +67,11 @@ pub(super) enum Node {
     },
 }
 
-pub(super) fn parse_criteria(array: &PhpArray, base_url: &str) -> Result<Vec<Node>, ApiError> {
+pub(super) fn parse_criteria(
+    array: &PhpArray,
+    base_url: &str,
+    version: GlpiVersion,
+) -> Result<Vec<Node>, ApiError> {
     let mut nodes = Vec::new();
     for (_, criterion) in array {
         if criterion.as_array().is_none() {
@@ -77,7 +82,7 @@ pub(super) fn parse_criteria(array: &PhpArray, base_url: &str) -> Result<Vec<Nod
         if let Some(children) = get("criteria").and_then(PhpValue::as_array) {
             nodes.push(Node::Group {
                 link,
-                children: parse_criteria(children, base_url)?,
+                children: parse_criteria(children, base_url, version)?,
             });
             continue;
         }
@@ -91,7 +96,7 @@ pub(super) fn parse_criteria(array: &PhpArray, base_url: &str) -> Result<Vec<Nod
         let option = Some(field)
             .filter(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
             .and_then(|f| f.parse::<u32>().ok())
-            .and_then(option)
+            .and_then(|id| option_on(version, id))
             .ok_or_else(|| ApiError::generic("Bad field ID in search criteria", base_url))?;
         let searchtype = SearchType::parse(searchtype).ok_or_else(|| {
             ApiError::generic(

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::state::{fmt_stamp, Store, Ticket};
+use crate::GlpiVersion;
 
 /// How an option's value is read and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +47,7 @@ const fn opt(
     }
 }
 
-const OPTIONS: [SearchOption; 16] = [
+const OPTIONS: [SearchOption; 17] = [
     opt(1, "Title", "glpi_tickets", "name", Kind::Name),
     opt(2, "ID", "glpi_tickets", "id", Kind::Id),
     opt(3, "Priority", "glpi_tickets", "priority", Kind::Number),
@@ -81,13 +82,22 @@ const OPTIONS: [SearchOption; 16] = [
     ),
     opt(19, "Last update", "glpi_tickets", "date_mod", Kind::Date),
     opt(21, "Description", "glpi_tickets", "content", Kind::Text),
+    opt(87, "External ID", "glpi_tickets", "externalid", Kind::Text),
 ];
+
+/// Options GLPI 11 added: GLPI 10 knows none of them.
+const SINCE_11: [u32; 1] = [87];
 
 /// GLPI's default display preferences for Ticket (used when there is no `forcedisplay`).
 pub(super) const DEFAULT_VIEW: [u32; 8] = [12, 19, 15, 3, 4, 5, 7, 18];
 
 pub(super) fn option(id: u32) -> Option<&'static SearchOption> {
     OPTIONS.iter().find(|o| o.id == id)
+}
+
+/// The option `id` as `version` knows it.
+pub(super) fn option_on(version: GlpiVersion, id: u32) -> Option<&'static SearchOption> {
+    option(id).filter(|o| version == GlpiVersion::V11 || !SINCE_11.contains(&o.id))
 }
 
 /// `listSearchOptions/Ticket`.
@@ -198,7 +208,7 @@ pub(super) fn cell(store: &Store, ticket: &Ticket, option: &SearchOption) -> Cel
             .iter()
             .find(|c| c.id == ticket.category_id)
             .map_or(Cell::Null, |c| {
-                Cell::Str(crate::encode::encode_html(&c.completename))
+                Cell::Str(store.config.version.store(&c.completename))
             }),
         10 => Cell::Int(i64::from(ticket.urgency)),
         11 => Cell::Int(i64::from(ticket.impact)),
@@ -209,6 +219,7 @@ pub(super) fn cell(store: &Store, ticket: &Ticket, option: &SearchOption) -> Cel
         17 => date(ticket.solvedate.as_ref()),
         19 => date(Some(&ticket.date_mod)),
         21 => Cell::Str(ticket.content.clone()),
+        87 => ticket.externalid.clone().map_or(Cell::Null, Cell::Str),
         _ => Cell::Null,
     }
 }

@@ -26,6 +26,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::params::PhpValue;
+use crate::GlpiVersion;
 use criteria::{parse_criteria, Node};
 
 pub(crate) use fields::list_search_options;
@@ -40,6 +41,7 @@ pub(crate) struct SearchRequest {
     order: Vec<Value>,
     start: usize,
     end: usize,
+    version: GlpiVersion,
 }
 
 impl SearchRequest {
@@ -51,15 +53,21 @@ impl SearchRequest {
         order: Option<&PhpValue>,
         range: Option<String>,
         base_url: &str,
+        version: GlpiVersion,
     ) -> Result<Self, ApiError> {
         let criteria = match criteria.and_then(PhpValue::as_array) {
-            Some(array) => parse_criteria(array, base_url)?,
+            Some(array) => parse_criteria(array, base_url, version)?,
             None => Vec::new(),
         };
         let forcedisplay = match forcedisplay {
             Some(PhpValue::Array(items)) => items.iter().filter_map(|(_, v)| php_int(v)).collect(),
             Some(scalar) => php_int(scalar).into_iter().collect(),
             None => Vec::new(),
+        };
+        // GLPI 10 answers `"sort":["1"]` by default, GLPI 11 `"sort":[0]` (V.11).
+        let default_sort = match version {
+            GlpiVersion::V10 => json!("1"),
+            GlpiVersion::V11 => json!(0),
         };
         let sort = match sort {
             Some(PhpValue::Array(items)) => items
@@ -68,9 +76,9 @@ impl SearchRequest {
                 .collect(),
             Some(scalar) => match php_int(scalar) {
                 Some(v) => vec![json!(v)],
-                None => vec![json!("1")],
+                None => vec![default_sort],
             },
-            None => vec![json!("1")],
+            None => vec![default_sort],
         };
         let order = match order {
             Some(PhpValue::Array(items)) => items
@@ -91,6 +99,7 @@ impl SearchRequest {
             order,
             start,
             end,
+            version,
         })
     }
 }

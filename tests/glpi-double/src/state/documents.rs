@@ -5,7 +5,6 @@ use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
 
 use super::{next, now, status, Caller, Document, DocumentItem, Store};
-use crate::encode::encode_html;
 use crate::error::{ApiError, NO_PERMISSION};
 use crate::params::{json_int, json_text};
 use crate::upload::{extension, AcceptedFile};
@@ -34,7 +33,7 @@ impl Store {
         };
         let name = json_text(input.get("name"))
             .filter(|n| !n.is_empty())
-            .map(|n| encode_html(&n));
+            .map(|n| self.config.version.store(&n));
         let document_id = match link_to {
             Some(ticket_id) => {
                 let title = self
@@ -58,7 +57,7 @@ impl Store {
                 caller.id,
                 0,
                 file,
-                name.unwrap_or_else(|| encode_html(&file.filename)),
+                name.unwrap_or_else(|| self.config.version.store(&file.filename)),
             ),
         };
         Ok(document_id)

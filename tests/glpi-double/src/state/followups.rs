@@ -5,7 +5,6 @@ use serde_json::{Map, Value};
 
 use super::tickets::set_status;
 use super::{next, now, solution_status, status, Caller, Followup, Solution, Store};
-use crate::encode::encode_html;
 use crate::error::{ApiError, NO_PERMISSION};
 use crate::params::{json_int, json_text};
 use crate::upload::AcceptedFile;
@@ -49,6 +48,7 @@ impl Store {
         }
 
         let followup_id = next(&mut self.ids.followup);
+        let version = self.config.version;
         for file in files {
             self.attach(ticket_id, caller.id, file, None);
         }
@@ -56,7 +56,7 @@ impl Store {
             ticket.followups.push(Followup {
                 id: followup_id,
                 users_id: caller.id,
-                content: encode_html(&content),
+                content: version.store(&content),
                 date: now(),
             });
             ticket.touch(caller.id);
@@ -111,6 +111,7 @@ impl Store {
     pub fn add_solution(&mut self, ticket_id: u64, content: &str) -> Result<u64, TechActionError> {
         let technician = self.technician_id();
         let solution_id = self.ids.solution + 1;
+        let version = self.config.version;
         let ticket = self
             .tickets
             .get_mut(&ticket_id)
@@ -125,7 +126,7 @@ impl Store {
         ticket.solutions.push(Solution {
             id: solution_id,
             users_id: technician,
-            content: encode_html(content),
+            content: version.store(content),
             date_creation: now,
             status: solution_status::WAITING,
             users_id_approval: 0,
@@ -146,6 +147,7 @@ impl Store {
     ) -> Result<u64, TechActionError> {
         let technician = self.technician_id();
         let followup_id = self.ids.followup + 1;
+        let version = self.config.version;
         let ticket = self
             .tickets
             .get_mut(&ticket_id)
@@ -160,7 +162,7 @@ impl Store {
         ticket.followups.push(Followup {
             id: followup_id,
             users_id: technician,
-            content: encode_html(content),
+            content: version.store(content),
             date: now(),
         });
         ticket.technician_involved = true;

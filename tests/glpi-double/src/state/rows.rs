@@ -11,8 +11,14 @@ pub(crate) struct Ticket {
     pub id: u64,
     /// Stored (HTML-encoded).
     pub name: String,
-    /// Stored (HTML-encoded).
+    /// Stored (HTML-encoded on GLPI 10, raw on 11).
     pub content: String,
+    /// GLPI 11's `externalid`.
+    pub externalid: Option<String>,
+    /// Linked items (`Item_Ticket`), from the input's `items_id` (`{"Computer":[42]}`).
+    pub items: Vec<(String, u64)>,
+    /// `entities_id`: the input's, else the session's active entity (0, the root entity).
+    pub entity_id: u64,
     pub status: u8,
     pub kind: u8,
     pub urgency: u8,

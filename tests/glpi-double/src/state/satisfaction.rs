@@ -3,7 +3,6 @@
 use serde_json::{Map, Value};
 
 use super::{now, Caller, Store};
-use crate::encode::encode_html;
 use crate::error::{ApiError, NO_PERMISSION};
 use crate::params::{json_int, json_text};
 use crate::Profile;
@@ -16,6 +15,11 @@ impl Store {
         ticket_id: u64,
         input: &Map<String, Value>,
     ) -> Result<u64, ApiError> {
+        let version = self.config.version;
+        let comment_required_up_to = match version {
+            crate::GlpiVersion::V10 => None,
+            crate::GlpiVersion::V11 => self.config.survey_comment_required_up_to,
+        };
         let ticket = self
             .tickets
             .get(&ticket_id)
@@ -41,6 +45,15 @@ impl Store {
             .and_then(|t| t.satisfaction.as_mut())
             .ok_or_else(|| ApiError::glpi_update(""))?;
         let satisfaction = input.get("satisfaction").and_then(json_int);
+        let comment = json_text(input.get("comment"));
+        // GLPI 11's `inquest_mandatory_comment`: a low score needs a comment.
+        if let (Some(limit), Some(score)) = (comment_required_up_to, satisfaction) {
+            if score <= i64::from(limit) && comment.as_deref().is_none_or(str::is_empty) {
+                return Err(ApiError::glpi_update(format!(
+                    "Comment is required if score is less than or equal to {limit}"
+                )));
+            }
+        }
         if let Some(value) = satisfaction {
             target.satisfaction = Some(value);
         }
@@ -48,8 +61,8 @@ impl Store {
         if !matches!(satisfaction, Some(v) if v < 0) {
             target.date_answered = Some(now());
         }
-        if let Some(comment) = json_text(input.get("comment")) {
-            target.comment = Some(encode_html(&comment));
+        if let Some(comment) = comment {
+            target.comment = Some(version.store(&comment));
         }
         Ok(target.id)
     }

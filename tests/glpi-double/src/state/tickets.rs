@@ -4,7 +4,6 @@
 use serde_json::{Map, Value};
 
 use super::{next, now, solution_status, status, Caller, Satisfaction, Store, Ticket};
-use crate::encode::{decode_html, encode_html};
 use crate::error::{ApiError, NO_PERMISSION};
 use crate::params::{json_int, json_text};
 use crate::upload::AcceptedFile;
@@ -22,10 +21,11 @@ impl Store {
         let content_raw = content_raw.trim_start();
         let name_raw = json_text(input.get("name")).unwrap_or_default();
         let name_raw = name_raw.trim_start();
+        let version = self.config.version;
         let name = if name_raw.is_empty() || name_raw == "0" {
-            encode_html(&name_from_content(&decode_html(content_raw)))
+            version.store(&name_from_content(&version.unstore(content_raw)))
         } else {
-            encode_html(name_raw)
+            version.store(name_raw)
         };
         let urgency = small_int(input, "urgency", 1..=5).unwrap_or(3);
         let impact = small_int(input, "impact", 1..=5).unwrap_or(3);
@@ -34,7 +34,13 @@ impl Store {
         let ticket = Ticket {
             id,
             name,
-            content: encode_html(content_raw),
+            content: version.store(content_raw),
+            // GLPI 10 has no such column and drops the key.
+            items: linked_items(input.get("items_id")),
+            entity_id: id_field(input, "entities_id"),
+            externalid: (version == crate::GlpiVersion::V11)
+                .then(|| json_text(input.get("externalid")))
+                .flatten(),
             status: status::NEW,
             kind: small_int(input, "type", 1..=2).unwrap_or(1),
             urgency,
@@ -60,9 +66,30 @@ impl Store {
         };
         self.tickets.insert(id, ticket);
         for file in files {
-            self.attach(id, caller.id, file, None);
+            let document_id = self.attach(id, caller.id, file, None);
+            if let Some(tag) = file
+                .tag
+                .as_deref()
+                .filter(|_| file.mime.starts_with("image/"))
+            {
+                self.inline_image(id, tag, document_id);
+            }
         }
         Ok(id)
+    }
+
+    /// `Toolbox::convertTagToImage`: the tag `#tag#` in the ticket's content becomes the image
+    /// of the document (stored like the rest of the content: encoded on GLPI 10).
+    fn inline_image(&mut self, ticket_id: u64, tag: &str, document_id: u64) {
+        let version = self.config.version;
+        let img = format!(
+            "<img alt='{tag}' src='/front/document.send.php?docid={document_id}&tickets_id={ticket_id}'/>"
+        );
+        if let Some(ticket) = self.tickets.get_mut(&ticket_id) {
+            ticket.content = ticket
+                .content
+                .replace(&format!("#{tag}#"), &version.store(&img));
+        }
     }
 
     /// `PUT /Ticket/:id`.
@@ -73,6 +100,7 @@ impl Store {
         input: &Map<String, Value>,
     ) -> Result<(), ApiError> {
         let surveys = self.surveys;
+        let version = self.config.version;
         let satisfaction_id = &mut self.ids.satisfaction;
         let ticket = self
             .tickets
@@ -90,10 +118,10 @@ impl Store {
             return Err(ApiError::glpi_update(NO_PERMISSION));
         }
         if let Some(name) = json_text(input.get("name")) {
-            ticket.name = encode_html(name.trim_start());
+            ticket.name = version.store(name.trim_start());
         }
         if let Some(content) = json_text(input.get("content")) {
-            ticket.content = encode_html(content.trim_start());
+            ticket.content = version.store(content.trim_start());
         }
         if let Some(urgency) = small_int(input, "urgency", 1..=5) {
             ticket.urgency = urgency;
@@ -212,6 +240,26 @@ fn id_field(input: &Map<String, Value>, key: &str) -> u64 {
         .get(key)
         .and_then(json_int)
         .map_or(0, |v| v.max(0) as u64)
+}
+
+/// `items_id` as GLPI reads it for a ticket: `{"Computer":[42], "Printer":[3]}`.
+fn linked_items(value: Option<&Value>) -> Vec<(String, u64)> {
+    let Some(Value::Object(by_type)) = value else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    for (itemtype, ids) in by_type {
+        let ids: Vec<i64> = match ids {
+            Value::Array(ids) => ids.iter().filter_map(json_int).collect(),
+            other => json_int(other).into_iter().collect(),
+        };
+        items.extend(
+            ids.into_iter()
+                .filter(|id| *id > 0)
+                .map(|id| (itemtype.clone(), id as u64)),
+        );
+    }
+    items
 }
 
 /// `_users_id_requester`: one id or an array of ids; 0 means nobody.

@@ -2,7 +2,6 @@
 //! back to what the client sent.
 
 use super::{fmt_stamp, Store, Ticket};
-use crate::encode::decode_html;
 use crate::{DocumentView, FollowupView, SatisfactionView, SolutionView, TicketView};
 
 impl Store {
@@ -17,8 +16,11 @@ impl Store {
     fn view(&self, ticket: &Ticket) -> TicketView {
         TicketView {
             id: ticket.id,
-            name: decode_html(&ticket.name),
-            content: decode_html(&ticket.content),
+            name: self.config.version.unstore(&ticket.name),
+            externalid: ticket.externalid.clone(),
+            items: ticket.items.clone(),
+            entity_id: ticket.entity_id,
+            content: self.config.version.unstore(&ticket.content),
             stored_name: ticket.name.clone(),
             stored_content: ticket.content.clone(),
             status: ticket.status,
@@ -43,7 +45,7 @@ impl Store {
                 .map(|f| FollowupView {
                     id: f.id,
                     users_id: f.users_id,
-                    content: decode_html(&f.content),
+                    content: self.config.version.unstore(&f.content),
                     date: fmt_stamp(&f.date),
                 })
                 .collect(),
@@ -52,14 +54,14 @@ impl Store {
                 .iter()
                 .map(|s| SolutionView {
                     id: s.id,
-                    content: decode_html(&s.content),
+                    content: self.config.version.unstore(&s.content),
                     status: s.status,
                 })
                 .collect(),
             satisfaction: ticket.satisfaction.as_ref().map(|s| SatisfactionView {
                 id: s.id,
                 satisfaction: s.satisfaction,
-                comment: s.comment.as_deref().map(decode_html),
+                comment: s.comment.as_deref().map(|c| self.config.version.unstore(c)),
             }),
         }
     }

@@ -1,7 +1,7 @@
 //! Screens named for people rather than by their connector (`HDMI-1`): "Écran 1 (gauche),
 //! 1920 × 1080". Screens are numbered left to right by their place on the desktop (top to bottom
 //! when stacked), their place is said only when there are several, and their size is in physical
-//! pixels.
+//! pixels. The wizard's previews and the machine facts of a ticket both name screens here.
 
 use crate::i18n::{t, Lang};
 

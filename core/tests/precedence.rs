@@ -42,7 +42,10 @@ fn user_choices(dir: &Path) {
     save_user(&dir.join(SETTINGS_FILE), &user).expect("save");
 }
 
-const SERVER: (&str, &str) = ("server.url", "https://assistance.academie-exemple.fr/apirest.php");
+const SERVER: (&str, &str) = (
+    "server.url",
+    "https://assistance.academie-exemple.fr/apirest.php",
+);
 
 #[test]
 fn installer_then_file_then_user_then_policy() {
@@ -66,22 +69,44 @@ fn installer_then_file_then_user_then_policy() {
     let loaded = layers::load_with(Some(&file), dir.path(), &registry);
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     let config = &loaded.config;
-    assert_eq!(config.server.as_ref().map(|s| s.url()), Some(SERVER.1), "the installer's");
-    assert_eq!(config.poll.interval_secs, 900, "IT's file over the installer");
-    assert_eq!(config.agent.shortcut(), "Ctrl+Shift+F1", "the user's over both");
+    assert_eq!(
+        config.server.as_ref().map(|s| s.url()),
+        Some(SERVER.1),
+        "the installer's"
+    );
+    assert_eq!(
+        config.poll.interval_secs, 900,
+        "IT's file over the installer"
+    );
+    assert_eq!(
+        config.agent.shortcut(),
+        "Ctrl+Shift+F1",
+        "the user's over both"
+    );
     assert_eq!(config.defaults.phone.as_deref(), Some("01 23 45 67 89"));
     assert!(config.locked.is_empty());
 
     let registry = Managed {
-        policy: policy(&[("agent.shortcut", "Ctrl+Alt+P"), ("poll.interval_secs", "1200")]),
+        policy: policy(&[
+            ("agent.shortcut", "Ctrl+Alt+P"),
+            ("poll.interval_secs", "1200"),
+        ]),
         ..registry
     };
     let loaded = layers::load_with(Some(&file), dir.path(), &registry);
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     let config = &loaded.config;
-    assert_eq!(config.agent.shortcut(), "Ctrl+Alt+P", "policy over the user's");
+    assert_eq!(
+        config.agent.shortcut(),
+        "Ctrl+Alt+P",
+        "policy over the user's"
+    );
     assert_eq!(config.poll.interval_secs, 1200, "policy over IT's file");
-    assert_eq!(config.locked, [Lockable::AgentShortcut], "what policy sets is locked");
+    assert_eq!(
+        config.locked,
+        [Lockable::AgentShortcut],
+        "what policy sets is locked"
+    );
     assert_eq!(config.server.as_ref().map(|s| s.url()), Some(SERVER.1));
 }
 
@@ -99,7 +124,11 @@ fn locks_add_up_and_a_policy_server_replaces_the_user_s() {
     let file = it_file(dir.path(), "locked = [\"language\"]\n");
     let registry = Managed {
         installer: installer(&[("locked", "agent.autostart")]),
-        policy: policy(&[("server.kind", "glpi"), SERVER, ("locked", "defaults.location")]),
+        policy: policy(&[
+            ("server.kind", "glpi"),
+            SERVER,
+            ("locked", "defaults.location"),
+        ]),
     };
     let loaded = layers::load_with(Some(&file), dir.path(), &registry);
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
@@ -112,7 +141,10 @@ fn locks_add_up_and_a_policy_server_replaces_the_user_s() {
             Lockable::DefaultsLocation
         ]
     );
-    assert_eq!(loaded.config.server.as_ref().map(|s| s.url()), Some(SERVER.1));
+    assert_eq!(
+        loaded.config.server.as_ref().map(|s| s.url()),
+        Some(SERVER.1)
+    );
 }
 
 #[test]
@@ -120,7 +152,10 @@ fn a_value_that_cannot_work_is_a_problem_naming_the_registry_key_and_loses_nothi
     let dir = tempfile::tempdir().expect("tempdir");
     let file = it_file(dir.path(), "[poll]\ninterval_secs = 900\n");
     let registry = Managed {
-        installer: installer(&[("agent.autostart", "peut-être"), ("defaults.phone", "0102030405")]),
+        installer: installer(&[
+            ("agent.autostart", "peut-être"),
+            ("defaults.phone", "0102030405"),
+        ]),
         policy: None,
     };
     let loaded = layers::load_with(Some(&file), dir.path(), &registry);
@@ -139,5 +174,8 @@ fn a_value_that_cannot_work_is_a_problem_naming_the_registry_key_and_loses_nothi
     let problem = &loaded.problems[0];
     assert_eq!(problem.path, Path::new(r"HKLM\Software\Policies\Guichet"));
     assert_eq!(problem.key.as_deref(), Some("agent.shortcut"), "{problem}");
-    assert_eq!(loaded.config.poll.interval_secs, 900, "the file still applies");
+    assert_eq!(
+        loaded.config.poll.interval_secs, 900,
+        "the file still applies"
+    );
 }

@@ -90,7 +90,11 @@ mod tests {
         for &key in Lockable::ALL {
             assert_eq!(key.key().parse::<Lockable>(), Ok(key));
             let json = serde_json::to_string(&key).expect("serialise");
-            assert_eq!(json, format!("\"{}\"", key.key()), "serde uses the file's key");
+            assert_eq!(
+                json,
+                format!("\"{}\"", key.key()),
+                "serde uses the file's key"
+            );
             assert_eq!(serde_json::from_str::<Lockable>(&json).expect("read"), key);
         }
     }

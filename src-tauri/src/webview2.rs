@@ -28,7 +28,8 @@ fn runtime_version() -> Result<String, Missing> {
     let mut version = PWSTR::null();
     // SAFETY: a null folder asks for the installed runtime; `version` is written by the loader
     // and handed to `take_pwstr`, which frees it.
-    let found = unsafe { GetAvailableCoreWebView2BrowserVersionString(PCWSTR::null(), &mut version) };
+    let found =
+        unsafe { GetAvailableCoreWebView2BrowserVersionString(PCWSTR::null(), &mut version) };
     match found {
         Ok(()) if !version.is_null() => Ok(webview2_com::take_pwstr(version)),
         Ok(()) => Err(Missing::NotInstalled),
@@ -58,5 +59,12 @@ fn show(message: &str) {
     let wide = |text: &str| -> Vec<u16> { text.encode_utf16().chain(Some(0)).collect() };
     let (text, title) = (wide(message), wide("Guichet"));
     // SAFETY: both strings are NUL-terminated and outlive the call; no owner window.
-    unsafe { MessageBoxW(std::ptr::null_mut(), text.as_ptr(), title.as_ptr(), MB_OK | MB_ICONWARNING) };
+    unsafe {
+        MessageBoxW(
+            std::ptr::null_mut(),
+            text.as_ptr(),
+            title.as_ptr(),
+            MB_OK | MB_ICONWARNING,
+        )
+    };
 }

@@ -44,8 +44,8 @@ pub use linux::{
 mod windows;
 #[cfg(windows)]
 pub use windows::{
-    console, notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, ShortcutWatch,
-    TrayIcon,
+    console, notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection,
+    ShortcutWatch, TrayIcon,
 };
 
 #[cfg(target_os = "macos")]

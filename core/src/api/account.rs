@@ -282,7 +282,9 @@ impl Guichet {
         match (&self.config.server, url) {
             (Some(server), None) => Ok(server.clone()),
             (Some(server), Some(url)) if url == server.url() => Ok(server.clone()),
-            (Some(_), Some(_)) if self.config.is_locked(crate::config::Lockable::Server) => Err(SignInError::ServerLocked),
+            (Some(_), Some(_)) if self.config.is_locked(crate::config::Lockable::Server) => {
+                Err(SignInError::ServerLocked)
+            }
             (_, Some(url)) => {
                 let parsed = reqwest::Url::parse(url).map_err(|_| SignInError::BadUrl)?;
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {

@@ -11,10 +11,16 @@ impl Guichet {
     pub fn profile(&self) -> Profile {
         let mut profile = Profile::load(&self.data_dir, &self.config.defaults);
         // IT's value wins for a key it locked.
-        if self.config.is_locked(crate::config::Lockable::DefaultsPhone) {
+        if self
+            .config
+            .is_locked(crate::config::Lockable::DefaultsPhone)
+        {
             profile.phone = self.config.defaults.phone.clone();
         }
-        if self.config.is_locked(crate::config::Lockable::DefaultsLocation) {
+        if self
+            .config
+            .is_locked(crate::config::Lockable::DefaultsLocation)
+        {
             profile.location = self.config.defaults.location.clone();
         }
         profile

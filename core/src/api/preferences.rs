@@ -85,7 +85,10 @@ impl Guichet {
             user.agent.shortcut = Some(text);
         }
         if let Some(autostart) = preferences.autostart {
-            check(Lockable::AgentAutostart, config.agent.autostart == Some(autostart))?;
+            check(
+                Lockable::AgentAutostart,
+                config.agent.autostart == Some(autostart),
+            )?;
             user.agent.autostart = Some(autostart);
         }
         layers::save_user(&self.sources.settings_file, &user).map_err(PreferencesError::Save)?;

@@ -180,10 +180,7 @@ fn it_file(path: &Path, problems: &mut Vec<ConfigProblem>) -> (Config, toml::Tab
     match read_layer::<Config>(path, true) {
         Ok(Some((config, written))) => match config.check() {
             Ok(()) => (config, written),
-            Err(invalid) => unusable(
-                problems,
-                located(path, invalid.key(), invalid.to_string()),
-            ),
+            Err(invalid) => unusable(problems, located(path, invalid.key(), invalid.to_string())),
         },
         Ok(None) => (Config::default(), toml::Table::new()),
         Err(problem) => unusable(problems, problem),
@@ -238,7 +235,10 @@ fn with_registry(
             Err(invalid) => Err((Some(invalid.key().to_owned()), invalid.to_string())),
         });
     match merged {
-        Ok(config) => Config { locked: locks, ..config },
+        Ok(config) => Config {
+            locked: locks,
+            ..config
+        },
         Err((key, detail)) => {
             problems.push(ConfigProblem {
                 path: last.source.clone(),
@@ -269,7 +269,9 @@ pub fn merge(mut config: Config, user: &UserSettings) -> Config {
         }
     }
     let locked = config.locked.clone();
-    config.agent.merge_user(&user.agent, |key| locked.contains(&key));
+    config
+        .agent
+        .merge_user(&user.agent, |key| locked.contains(&key));
     config
 }
 
@@ -302,7 +304,8 @@ fn read_layer<T: serde::de::DeserializeOwned>(
         }
     };
     let typed = toml::from_str::<T>(&text).map_err(|e| parse_problem(path, &text, &e))?;
-    let written = toml::from_str::<toml::Table>(&text).map_err(|e| parse_problem(path, &text, &e))?;
+    let written =
+        toml::from_str::<toml::Table>(&text).map_err(|e| parse_problem(path, &text, &e))?;
     Ok(Some((typed, written)))
 }
 

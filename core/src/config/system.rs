@@ -65,7 +65,10 @@ pub fn write_system_file(path: &Path, config: &Config) -> Result<(), SystemFileE
         defaults.insert("server".into(), server);
     }
     without_defaults(&mut table, &defaults);
-    let text = format!("{HEADER}{}", toml::to_string(&table).map_err(|e| format(&e))?);
+    let text = format!(
+        "{HEADER}{}",
+        toml::to_string(&table).map_err(|e| format(&e))?
+    );
     let read: Config = toml::from_str(&text).map_err(|e| format(&e.message()))?;
     if as_table(&read)? != as_table(config)? {
         return Err(format(&"it would not read back as written"));
@@ -179,8 +182,16 @@ mod tests {
         write_system_file(&path, &typed()).expect("written");
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.starts_with("# Guichet: IT's configuration"), "{text}");
-        for default in ["[limits]", "[retention]", "connect_timeout_secs", "categories"] {
-            assert!(!text.contains(default), "only IT's choices are written: {text}");
+        for default in [
+            "[limits]",
+            "[retention]",
+            "connect_timeout_secs",
+            "categories",
+        ] {
+            assert!(
+                !text.contains(default),
+                "only IT's choices are written: {text}"
+            );
         }
 
         let loaded = layers::load(Some(&path), dir.path());
@@ -224,7 +235,11 @@ mod tests {
         }
         let error = write_system_file(&path, &bad).expect_err("an address without a scheme");
         assert!(error.to_string().contains("server.url"), "{error}");
-        assert_eq!(std::fs::read(&path).expect("read"), before, "nothing replaced");
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            before,
+            "nothing replaced"
+        );
         assert!(!dir.path().join("config.toml.tmp").exists());
     }
 

@@ -16,8 +16,8 @@ use windows_sys::Win32::Storage::FileSystem::{
     CreateFileW, FILE_SHARE_READ, FILE_SHARE_WRITE, OPEN_EXISTING,
 };
 use windows_sys::Win32::System::Console::{
-    AttachConsole, GetStdHandle, SetStdHandle, ATTACH_PARENT_PROCESS, STD_ERROR_HANDLE,
-    STD_HANDLE, STD_INPUT_HANDLE, STD_OUTPUT_HANDLE,
+    AttachConsole, GetStdHandle, SetStdHandle, ATTACH_PARENT_PROCESS, STD_ERROR_HANDLE, STD_HANDLE,
+    STD_INPUT_HANDLE, STD_OUTPUT_HANDLE,
 };
 
 /// Whether the command line asks for a command (or help) rather than the agent: only a command
@@ -38,7 +38,11 @@ pub fn attach_parent() {
         return;
     }
     for id in missing {
-        let name = if id == STD_INPUT_HANDLE { "CONIN$" } else { "CONOUT$" };
+        let name = if id == STD_INPUT_HANDLE {
+            "CONIN$"
+        } else {
+            "CONOUT$"
+        };
         let wide: Vec<u16> = name.encode_utf16().chain(Some(0)).collect();
         // SAFETY: `wide` is NUL-terminated; the handle is kept for the process's life, as the
         // standard handles are.
@@ -76,7 +80,11 @@ mod tests {
 
     #[test]
     fn commands_and_help_write_to_the_terminal_the_agent_does_not() {
-        for line in ["guichet report --subject x", "guichet doctor --json", "guichet --help"] {
+        for line in [
+            "guichet report --subject x",
+            "guichet doctor --json",
+            "guichet --help",
+        ] {
             assert!(wants_terminal(args(line)), "{line}");
         }
         for line in ["guichet", "guichet --background", "guichet --report"] {

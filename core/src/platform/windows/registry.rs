@@ -5,8 +5,8 @@
 use crate::config::managed::RegValue;
 use windows_sys::Win32::Foundation::{ERROR_MORE_DATA, ERROR_NO_MORE_ITEMS, ERROR_SUCCESS};
 use windows_sys::Win32::System::Registry::{
-    RegCloseKey, RegEnumValueW, RegOpenKeyExW, HKEY, HKEY_LOCAL_MACHINE, KEY_READ,
-    KEY_WOW64_64KEY, REG_DWORD, REG_EXPAND_SZ, REG_SZ,
+    RegCloseKey, RegEnumValueW, RegOpenKeyExW, HKEY, HKEY_LOCAL_MACHINE, KEY_READ, KEY_WOW64_64KEY,
+    REG_DWORD, REG_EXPAND_SZ, REG_SZ,
 };
 
 /// The values of `HKLM\<key>`: `None` when the key does not exist or cannot be read. Values of

@@ -46,7 +46,7 @@ type ImageCookie<'c> =
 
 /// Connect, check the server allows this path exactly, list the monitors; then one shared file
 /// for every monitor, all grabs queued before any is read (so the pictures show the same
-/// moment), and each monitor's part of the file mapped as its frame once the server is done.
+/// moment), and each monitor's part of the file mapped as its frame while the server copies.
 fn try_capture() -> Result<Option<Capture>, Failure> {
     let (conn, screen_num) = x11rb::connect(None)?;
     let Some(root) = exact_root(&conn, screen_num)? else {
@@ -58,16 +58,23 @@ fn try_capture() -> Result<Option<Capture>, Failure> {
     }
     let layout = Layout::of(&areas);
     let (file, seg) = shared_segment(&conn, layout.total)?;
-    let cookies = request_images(&conn, root, seg, &areas, &layout);
     let mut capture = Capture::default();
-    let pending = await_images(&mut capture, &areas, cookies, &layout);
-    // Detached (and checked, so done) before any map: the server keeps no view of the file.
-    shm::detach(&conn, seg)?.check()?;
-    for grabbed in pending {
-        if let Some(shot) = grabbed.into_screen(&file)? {
-            capture.screens.push(shot);
-        }
-    }
+    let pending = std::thread::scope(|scope| {
+        // The frames' page tables are filled on another thread while the server copies (4 ms of
+        // a 4K capture that would otherwise come after it).
+        let maps = scope.spawn(|| map_parts(&file, &layout));
+        let cookies = request_images(&conn, root, seg, &areas, &layout);
+        let maps = maps
+            .join()
+            .map_err(|_| "the thread mapping the frames failed")??;
+        Ok::<_, Failure>(await_images(&mut capture, &areas, cookies, &layout, maps))
+    })?;
+    // Not waited for: the server wrote every image before answering and writes nothing after.
+    let _ = shm::detach(&conn, seg);
+    let _ = conn.flush();
+    capture
+        .screens
+        .extend(pending.into_iter().filter_map(Grabbed::into_screen));
     Ok(Some(capture))
 }
 
@@ -196,11 +203,10 @@ fn request_images<'c>(
         .collect()
 }
 
-/// A monitor the server has written into the segment, waiting for its map.
+/// A monitor the server has written into the segment, with the map of its part.
 struct Grabbed<'a> {
     area: &'a MonitorArea,
-    offset: u64,
-    size: u64,
+    map: memmap2::MmapMut,
 }
 
 /// Waits for every `GetImage`: the monitors written go on as [`Grabbed`], the others are listed
@@ -210,10 +216,12 @@ fn await_images<'a>(
     areas: &'a [MonitorArea],
     cookies: Vec<ImageCookie<'_>>,
     layout: &Layout,
+    maps: Vec<memmap2::MmapMut>,
 ) -> Vec<Grabbed<'a>> {
     let mut grabbed = Vec::new();
     let places = layout.offsets.iter().zip(&layout.sizes);
-    for ((area, cookie), (&offset, &size)) in areas.iter().zip(cookies).zip(places) {
+    for (((area, cookie), (&offset, &size)), map) in areas.iter().zip(cookies).zip(places).zip(maps)
+    {
         let result = cookie
             .map_err(|e| e.to_string())
             .and_then(|c| c.reply().map_err(|e| e.to_string()));
@@ -222,9 +230,7 @@ fn await_images<'a>(
             reason,
         };
         match result {
-            Ok(_) if offset + size <= u64::from(u32::MAX) => {
-                grabbed.push(Grabbed { area, offset, size })
-            }
+            Ok(_) if offset + size <= u64::from(u32::MAX) => grabbed.push(Grabbed { area, map }),
             Ok(_) => capture
                 .failures
                 .push(failure("too large for one shared memory segment".into())),
@@ -235,16 +241,13 @@ fn await_images<'a>(
 }
 
 impl Grabbed<'_> {
-    /// This monitor's pixels: its part of the shared file, mapped as its frame (BGRX, as the
-    /// server wrote it; no copy, no conversion).
-    fn into_screen(self, file: &File) -> Result<Option<ScreenShot>, Failure> {
-        let map = map_part(file, self.offset, usize::try_from(self.size)?)?;
+    /// This monitor's pixels: its part of the shared file as its frame (BGRX, as the server
+    /// wrote it; no copy, no conversion).
+    fn into_screen(self) -> Option<ScreenShot> {
         let area = self.area;
         let (width, height) = (u32::from(area.width), u32::from(area.height));
-        let Some(image) = Frame::from_map(width, height, PixelLayout::Bgrx, map) else {
-            return Ok(None);
-        };
-        Ok(Some(ScreenShot {
+        let image = Frame::from_map(width, height, PixelLayout::Bgrx, self.map)?;
+        Some(ScreenShot {
             info: ScreenInfo {
                 name: area.name.clone(),
                 width,
@@ -255,8 +258,19 @@ impl Grabbed<'_> {
             x: i32::from(area.x),
             y: i32::from(area.y),
             image,
-        }))
+        })
     }
+}
+
+/// Each monitor's part of the shared file, mapped (see [`map_part`]).
+fn map_parts(file: &File, layout: &Layout) -> std::io::Result<Vec<memmap2::MmapMut>> {
+    let places = layout.offsets.iter().zip(&layout.sizes);
+    places
+        .map(|(&offset, &size)| {
+            let len = usize::try_from(size).map_err(std::io::Error::other)?;
+            map_part(file, offset, len)
+        })
+        .collect()
 }
 
 /// Maps `len` bytes of the shared file from `offset`, writable (masks are burned in there) and
@@ -264,9 +278,10 @@ impl Grabbed<'_> {
 #[allow(unsafe_code)]
 fn map_part(file: &File, offset: u64, len: usize) -> std::io::Result<memmap2::MmapMut> {
     // SAFETY: the file is a memfd this module created and never shared with any process but the
-    // X server, whose writes all completed before their replies arrived and which has detached
-    // the segment (the detach was checked) before this map; no one resizes the file, and
-    // each monitor's map covers its own bytes only, which nothing else writes.
+    // X server, which writes into it only while answering this capture's `GetImage`s; nothing
+    // reads or writes through the map until every one has been answered (`await_images` hands
+    // the maps on only then), and the server writes nothing after. No one resizes the file, and
+    // each monitor's map covers its own bytes only.
     unsafe {
         memmap2::MmapOptions::new()
             .offset(offset)

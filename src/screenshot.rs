@@ -234,7 +234,7 @@ mod tests {
                 },
                 x,
                 y: 0,
-                image: RgbaImage::from_pixel(width, height, Rgba([200, 210, 220, 255])),
+                image: RgbaImage::from_pixel(width, height, Rgba([200, 210, 220, 255])).into(),
             };
             Ok(Capture {
                 screens: vec![

@@ -9,8 +9,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use fast_image_resize::FilterType;
-use guichet_core::capture::encode::resize;
-use guichet_core::capture::{encode, DisplaySource, EncodeOptions, ScreenSource};
+use guichet_core::capture::{
+    apply, encode, Annotation, AnnotationKind, DisplaySource, EncodeOptions, Frame, Rect,
+    ScreenSource,
+};
 use guichet_test_support::desktop;
 use image::{ImageFormat, RgbaImage};
 use std::io::Cursor;
@@ -38,13 +40,15 @@ fn main() {
                 .save(dir.join(format!("desktop-{width}x{height}.png")))
                 .unwrap();
         }
-        let (capture_ms, xcap_ms, image) = match measure_capture(&desktop, runs) {
+        let (capture_ms, xcap_ms, frame) = match measure_capture(&desktop, runs) {
             Some(measured) => measured,
             None => {
                 println!("(no Xvfb: capture not measured, encoding the synthetic desktop)");
-                (0.0, 0.0, desktop.clone())
+                (0.0, 0.0, Frame::from(desktop.clone()))
             }
         };
+        // The candidates below take RGBA; `guichet encode()` is timed on the frame as captured.
+        let image = frame.to_rgba();
         println!(
             "\n## {label}: {width}×{height}, capture (Xvfb) p50 {capture_ms:.1} ms (MIT-SHM path), \
              {xcap_ms:.1} ms (xcap alone)"
@@ -95,8 +99,9 @@ fn main() {
                 png_total / t
             );
         }
+        breakdown(&frame, &image, runs);
         if let Some(dir) = &save {
-            let jpeg = encode(&image, &EncodeOptions::default()).unwrap();
+            let jpeg = encode(&frame, &EncodeOptions::default()).unwrap();
             std::fs::write(
                 dir.join(format!("guichet-{width}x{height}.jpg")),
                 &jpeg.bytes,
@@ -106,9 +111,49 @@ fn main() {
     }
 }
 
+/// Where the milliseconds of one screenshot go after the grab: masks burned into the frame as
+/// captured, its encoding, and (for comparison) the BGRX → RGBA pass the pipeline no longer makes
+/// and an encoding of the RGBA copy.
+fn breakdown(frame: &Frame, rgba: &RgbaImage, runs: usize) {
+    let (w, h) = frame.dimensions();
+    let masks = [
+        (AnnotationKind::MaskSolid, w / 4, h / 4, w / 5, h / 10),
+        (AnnotationKind::MaskPixelate, w / 2, h / 2, w / 6, h / 8),
+        (AnnotationKind::Highlight, w / 8, h * 3 / 4, w / 4, h / 12),
+    ]
+    .map(|(kind, x, y, w, h)| Annotation {
+        screen: 0,
+        kind,
+        rect: Rect { x, y, w, h },
+    });
+    let mut masked = frame.duplicate();
+    let time = |f: &mut dyn FnMut()| {
+        f();
+        p50_ms(
+            (0..runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    f();
+                    start.elapsed()
+                })
+                .collect(),
+        )
+    };
+    let masks_ms = time(&mut || apply(&mut masked, &masks).unwrap());
+    let encode_ms = time(&mut || drop(encode(&masked, &EncodeOptions::default()).unwrap()));
+    let convert_ms = time(&mut || drop(frame.to_rgba()));
+    let rgba_ms = time(&mut || drop(encode(rgba, &EncodeOptions::default()).unwrap()));
+    println!(
+        "\nAfter the grab ({:?} frame): masks (solid, pixelated, highlight) {masks_ms:.1} ms, \
+         encode() {encode_ms:.1} ms; for comparison: a BGRX→RGBA pass on one thread \
+         {convert_ms:.1} ms, encode() of the RGBA copy {rgba_ms:.1} ms",
+        frame.layout()
+    );
+}
+
 /// Starts Xvfb at the desktop's size, paints it, and times `DisplaySource::capture_all` (the
 /// MIT-SHM path) and `capture_xcap` (the fallback).
-fn measure_capture(desktop: &RgbaImage, runs: usize) -> Option<(f64, f64, RgbaImage)> {
+fn measure_capture(desktop: &RgbaImage, runs: usize) -> Option<(f64, f64, Frame)> {
     let server = desktop::Xvfb::start_or_skip(desktop.width(), desktop.height())?;
     desktop::paint_root(&server.display, desktop);
     std::env::set_var("DISPLAY", &server.display);
@@ -174,7 +219,7 @@ fn encoders(large: bool) -> Vec<(String, Encoder)> {
     if large {
         list.push((
             "resize→1920 (Bilinear) alone".into(),
-            Box::new(|i: &RgbaImage| resize(i, 1920).unwrap().into_raw()[..0].to_vec()),
+            Box::new(|i: &RgbaImage| resize_with(i, FilterType::Bilinear).into_raw()[..0].to_vec()),
         ));
         for filter in [FilterType::Hamming, FilterType::Lanczos3] {
             list.push((
@@ -184,11 +229,11 @@ fn encoders(large: bool) -> Vec<(String, Encoder)> {
         }
         list.push((
             "resize→1920 (Bilinear) + jpeg-encoder q85 4:4:4".into(),
-            Box::new(|i: &RgbaImage| jpeg_encoder(&resize(i, 1920).unwrap(), false)),
+            Box::new(|i: &RgbaImage| jpeg_encoder(&resize_with(i, FilterType::Bilinear), false)),
         ));
         list.push((
             "resize→1920 (Bilinear) + turbojpeg q85 4:4:4".into(),
-            Box::new(|i: &RgbaImage| turbo(&resize(i, 1920).unwrap(), false, false)),
+            Box::new(|i: &RgbaImage| turbo(&resize_with(i, FilterType::Bilinear), false, false)),
         ));
         for filter in [FilterType::Hamming, FilterType::Lanczos3] {
             list.push((

@@ -4,10 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use guichet_core::capture::annotate::MASK_COLOUR;
+use guichet_core::capture::annotate::{HIGHLIGHT_COLOUR, MASK_COLOUR};
 use guichet_core::capture::{
     capture_monitors, encode, screenshot_attachments, Annotation, AnnotationKind, Capture,
-    CaptureError, DisplaySource, EncodeOptions, GrabError, Monitor, Rect, ScreenSource,
+    CaptureError, DisplaySource, EncodeOptions, Frame, GrabError, Monitor, PixelLayout, Rect,
+    ScreenSource,
 };
 use guichet_core::report::AttachmentSource;
 use guichet_test_support::desktop;
@@ -162,6 +163,69 @@ fn a_4k_screen_is_downscaled_to_1920_wide() {
     assert_eq!(decoded.dimensions(), (1920, 1080));
     assert!(max_channel_diff(decoded.get_pixel(480, 540), &Rgba([220, 30, 30, 255])) <= 6);
     assert!(max_channel_diff(decoded.get_pixel(1440, 540), &Rgba([30, 30, 220, 255])) <= 6);
+}
+
+/// The same picture in X11's BGRX order, as the MIT-SHM capture hands it over.
+fn bgrx_twin(image: &RgbaImage) -> Frame {
+    let bytes = image
+        .as_raw()
+        .chunks_exact(4)
+        .flat_map(|p| [p[2], p[1], p[0], 0])
+        .collect();
+    Frame::from_vec(image.width(), image.height(), PixelLayout::Bgrx, bytes).unwrap()
+}
+
+#[test]
+fn a_bgrx_frame_encodes_to_the_very_bytes_of_its_rgba_twin() {
+    // Full size, downscaled, and re-encoded under a size limit: libjpeg-turbo and the resizer
+    // read BGRX as they read RGBX, so skipping the conversion changes no byte of the JPEG.
+    let small = squares(1000, 600, 3);
+    let large = noise(2400, 1350);
+    for (image, max_bytes) in [(&small, u64::MAX), (&large, u64::MAX), (&large, 250_000)] {
+        let opts = EncodeOptions {
+            max_bytes,
+            ..EncodeOptions::default()
+        };
+        let from_rgba = encode(image, &opts).unwrap();
+        let from_bgrx = encode(&bgrx_twin(image), &opts).unwrap();
+        assert_eq!(from_rgba, from_bgrx, "{from_rgba:?} / {from_bgrx:?}");
+    }
+}
+
+#[test]
+fn masks_burned_into_a_bgrx_frame_show_their_colours() {
+    let original = squares(640, 480, 5);
+    let mut frame = bgrx_twin(&original);
+    let mask = Rect {
+        x: 40,
+        y: 30,
+        w: 200,
+        h: 100,
+    };
+    let highlight = Rect {
+        x: 400,
+        y: 300,
+        w: 100,
+        h: 50,
+    };
+    let annotations = [
+        Annotation {
+            screen: 0,
+            kind: AnnotationKind::MaskSolid,
+            rect: mask,
+        },
+        Annotation {
+            screen: 0,
+            kind: AnnotationKind::Highlight,
+            rect: highlight,
+        },
+    ];
+    guichet_core::capture::apply(&mut frame, &annotations).unwrap();
+    assert_eq!(frame.pixel(41, 31), Some(MASK_COLOUR));
+    assert_eq!(frame.pixel(398, 320), Some(HIGHLIGHT_COLOUR));
+    assert_eq!(frame.pixel(0, 0), Some(*original.get_pixel(0, 0)));
+    let decoded = decode(&encode(&frame, &EncodeOptions::default()).unwrap().bytes);
+    assert_masked(&decoded, mask, 8);
 }
 
 #[test]
@@ -474,8 +538,8 @@ fn the_display_is_captured_exactly_through_mit_shm_and_through_xcap() {
     assert_eq!(shot.info.scale, 1.0);
     assert!(!shot.info.name.is_empty());
     assert_eq!(shot.image.dimensions(), (width, height));
-    let wrong = shot
-        .image
+    let seen = shot.image.to_rgba();
+    let wrong = seen
         .enumerate_pixels()
         .find(|(x, y, p)| *p != picture.get_pixel(*x, *y));
     assert!(wrong.is_none(), "first differing pixel: {wrong:?}");

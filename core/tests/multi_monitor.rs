@@ -46,8 +46,8 @@ fn assert_shows(shot: &ScreenShot, head: Head, desktop: &RgbaImage) {
     );
     assert_eq!(shot.image.dimensions(), (head.width, head.height));
     assert_eq!(shot.info.scale, 1.0, "X11 pixels are physical");
-    let wrong = shot
-        .image
+    let seen = shot.image.to_rgba();
+    let wrong = seen
         .enumerate_pixels()
         .find(|(x, y, p)| **p != *desktop.get_pixel(x + head.x as u32, y + head.y as u32));
     assert!(

@@ -163,9 +163,9 @@ fn chosen_copy(capture: &Capture, chosen: &[usize]) -> Capture {
             x: s.x,
             y: s.y,
             image: if chosen.contains(&i) {
-                s.image.clone()
+                s.image.duplicate()
             } else {
-                capture::image::RgbaImage::new(s.image.width(), s.image.height())
+                capture::image::RgbaImage::new(s.image.width(), s.image.height()).into()
             },
         })
         .collect();

@@ -1,8 +1,8 @@
 //! Rectangles the user draws on a screenshot: masks, burned into the pixels so that what they
 //! hide never leaves the machine, and highlights that point at something without hiding it.
 
-use super::CaptureError;
-use image::{Rgba, RgbaImage};
+use super::{CaptureError, Frame};
+use image::Rgba;
 
 pub use guichet_protocol::annotation::{Annotation, AnnotationKind, Rect};
 
@@ -52,9 +52,9 @@ pub fn pixelate_block(rect: &Rect) -> u32 {
 }
 
 /// Burns `annotations` into `image`, whatever their `screen` (the caller passes this image's
-/// ones). Masks go first, in order, then highlights, so an outline is never pixelated away. Every
-/// rectangle is checked before any pixel changes.
-pub fn apply(image: &mut RgbaImage, annotations: &[Annotation]) -> Result<(), CaptureError> {
+/// ones), in the image's own byte order. Masks go first, in order, then highlights, so an
+/// outline is never pixelated away. Every rectangle is checked before any pixel changes.
+pub fn apply(image: &mut Frame, annotations: &[Annotation]) -> Result<(), CaptureError> {
     let (width, height) = image.dimensions();
     let clipped = annotations
         .iter()
@@ -72,17 +72,30 @@ pub fn apply(image: &mut RgbaImage, annotations: &[Annotation]) -> Result<(), Ca
     Ok(())
 }
 
-fn fill(image: &mut RgbaImage, rect: &Rect, colour: Rgba<u8>) {
+/// Paints `rect` (inside the image: [`clip`]ped) with the four bytes `pixel`, already in the
+/// image's order.
+fn fill_bytes(image: &mut Frame, rect: &Rect, pixel: [u8; 4]) {
+    let stride = image.width() as usize * 4;
+    let (x0, x1) = (rect.x as usize * 4, (rect.x + rect.w) as usize * 4);
+    let bytes = image.as_bytes_mut();
     for y in rect.y..rect.y + rect.h {
-        for x in rect.x..rect.x + rect.w {
-            image.put_pixel(x, y, colour);
+        let row = y as usize * stride;
+        if let Some(span) = bytes.get_mut(row + x0..row + x1) {
+            for p in span.chunks_exact_mut(4) {
+                p.copy_from_slice(&pixel);
+            }
         }
     }
 }
 
+fn fill(image: &mut Frame, rect: &Rect, colour: Rgba<u8>) {
+    let pixel = image.layout().bytes_of(colour);
+    fill_bytes(image, rect, pixel);
+}
+
 /// Each block (aligned on the rectangle's corner, partial at its right and bottom edges) becomes
-/// its mean colour.
-fn pixelate(image: &mut RgbaImage, rect: &Rect) {
+/// its mean colour (byte by byte, so whatever the order).
+fn pixelate(image: &mut Frame, rect: &Rect) {
     let block = pixelate_block(rect);
     let (x_end, y_end) = (rect.x + rect.w, rect.y + rect.h);
     let mut by = rect.y;
@@ -97,31 +110,35 @@ fn pixelate(image: &mut RgbaImage, rect: &Rect) {
                 w: bw,
                 h: bh,
             };
-            let mean = mean_colour(image, &block_rect);
-            fill(image, &block_rect, mean);
+            let mean = mean_bytes(image, &block_rect);
+            fill_bytes(image, &block_rect, mean);
             bx += bw;
         }
         by += bh;
     }
 }
 
-fn mean_colour(image: &RgbaImage, rect: &Rect) -> Rgba<u8> {
+fn mean_bytes(image: &Frame, rect: &Rect) -> [u8; 4] {
+    let stride = image.width() as usize * 4;
+    let (x0, x1) = (rect.x as usize * 4, (rect.x + rect.w) as usize * 4);
+    let bytes = image.as_bytes();
     let mut sums = [0u64; 4];
     for y in rect.y..rect.y + rect.h {
-        for x in rect.x..rect.x + rect.w {
-            for (sum, channel) in sums.iter_mut().zip(image.get_pixel(x, y).0) {
-                *sum += u64::from(channel);
+        let row = y as usize * stride;
+        for p in bytes.get(row + x0..row + x1).unwrap_or(&[]).chunks_exact(4) {
+            for (sum, &byte) in sums.iter_mut().zip(p) {
+                *sum += u64::from(byte);
             }
         }
     }
     let n = u64::from(rect.w) * u64::from(rect.h);
     // Rounded means of u8 values fit in u8.
-    Rgba(sums.map(|s| u8::try_from((s + n / 2) / n.max(1)).unwrap_or(u8::MAX)))
+    sums.map(|s| u8::try_from((s + n / 2) / n.max(1)).unwrap_or(u8::MAX))
 }
 
 /// A [`HIGHLIGHT_WIDTH`] frame just outside `rect`, so the content it points at stays visible.
 /// Where the image edge leaves no room outside, that side of the frame moves inside.
-fn outline(image: &mut RgbaImage, rect: &Rect) {
+fn outline(image: &mut Frame, rect: &Rect) {
     let (width, height) = image.dimensions();
     let t = HIGHLIGHT_WIDTH;
     // A band of `t` pixels starting at `before` (just outside the near edge) or `after` (just
@@ -169,6 +186,30 @@ fn outline(image: &mut RgbaImage, rect: &Rect) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::capture::PixelLayout;
+    use image::RgbaImage;
+
+    /// [`apply`] to `image` as an RGBA frame and as a BGRX one: both must give the same picture,
+    /// which replaces `image`; an error leaves `image` as it was.
+    fn applied(image: &mut RgbaImage, annotations: &[Annotation]) -> Result<(), CaptureError> {
+        let (w, h) = image.dimensions();
+        let bgrx: Vec<u8> = image
+            .as_raw()
+            .chunks_exact(4)
+            .flat_map(|p| [p[2], p[1], p[0], 0])
+            .collect();
+        let mut bgrx = Frame::from_vec(w, h, PixelLayout::Bgrx, bgrx).unwrap();
+        let mut rgba = Frame::from(image.clone());
+        let first = apply(&mut rgba, annotations);
+        let second = apply(&mut bgrx, annotations);
+        assert_eq!(first.is_ok(), second.is_ok());
+        first?;
+        second?;
+        assert!(rgba == bgrx, "BGRX and RGBA frames differ once annotated");
+        assert_eq!(bgrx.to_rgba(), rgba.to_rgba(), "opaque either way");
+        *image = rgba.to_rgba();
+        Ok(())
+    }
 
     /// A picture with detail everywhere: no two neighbours equal.
     fn detailed(width: u32, height: u32) -> RgbaImage {
@@ -199,7 +240,7 @@ mod tests {
         let original = detailed(200, 120);
         let mut image = original.clone();
         let a = ann(AnnotationKind::MaskSolid, 30, 20, 50, 40);
-        apply(&mut image, &[a]).unwrap();
+        applied(&mut image, &[a]).unwrap();
         for (x, y, p) in image.enumerate_pixels() {
             if inside(&a.rect, x, y) {
                 assert_eq!(*p, MASK_COLOUR, "({x},{y}) inside");
@@ -216,7 +257,7 @@ mod tests {
         let a = ann(AnnotationKind::MaskPixelate, 10, 10, 200, 150);
         let block = pixelate_block(&a.rect);
         assert_eq!(block, 18, "an eighth of the short side (150 / 8)");
-        apply(&mut image, &[a]).unwrap();
+        applied(&mut image, &[a]).unwrap();
         let mut changed = 0;
         for (x, y, p) in image.enumerate_pixels() {
             if inside(&a.rect, x, y) {
@@ -253,7 +294,7 @@ mod tests {
     fn rectangles_are_clipped_to_the_image() {
         let original = detailed(100, 80);
         let mut image = original.clone();
-        apply(
+        applied(
             &mut image,
             &[ann(AnnotationKind::MaskSolid, 90, 70, 1000, 1000)],
         )
@@ -266,7 +307,7 @@ mod tests {
             }
         }
         let mut image = original.clone();
-        apply(
+        applied(
             &mut image,
             &[ann(AnnotationKind::MaskPixelate, 95, 0, 50, 80)],
         )
@@ -280,13 +321,13 @@ mod tests {
         let mut image = original.clone();
         let good = ann(AnnotationKind::MaskSolid, 0, 0, 10, 10);
         let empty = ann(AnnotationKind::MaskSolid, 5, 5, 0, 10);
-        let err = apply(&mut image, &[good, empty]).unwrap_err();
+        let err = applied(&mut image, &[good, empty]).unwrap_err();
         assert!(matches!(err, CaptureError::EmptyRect { .. }));
         assert!(err.to_string().contains("empty"), "{err}");
         assert_eq!(image, original, "nothing was drawn");
 
         let outside = ann(AnnotationKind::Highlight, 100, 10, 5, 5);
-        let err = apply(&mut image, &[outside]).unwrap_err();
+        let err = applied(&mut image, &[outside]).unwrap_err();
         assert!(matches!(
             err,
             CaptureError::OutsideImage {
@@ -306,7 +347,7 @@ mod tests {
         let original = detailed(200, 150);
         let mut image = original.clone();
         let a = ann(AnnotationKind::Highlight, 50, 40, 60, 30);
-        apply(&mut image, &[a]).unwrap();
+        applied(&mut image, &[a]).unwrap();
         let t = HIGHLIGHT_WIDTH;
         let frame = Rect {
             x: 50 - t,
@@ -326,7 +367,7 @@ mod tests {
     #[test]
     fn a_highlight_at_the_image_edge_stays_visible_inside() {
         let mut image = detailed(100, 80);
-        apply(&mut image, &[ann(AnnotationKind::Highlight, 0, 0, 100, 80)]).unwrap();
+        applied(&mut image, &[ann(AnnotationKind::Highlight, 0, 0, 100, 80)]).unwrap();
         for x in 0..100 {
             assert_eq!(*image.get_pixel(x, 0), HIGHLIGHT_COLOUR);
             assert_eq!(*image.get_pixel(x, 79), HIGHLIGHT_COLOUR);
@@ -343,7 +384,7 @@ mod tests {
         let mut image = detailed(100, 80);
         let highlight = ann(AnnotationKind::Highlight, 20, 20, 20, 20);
         let mask = ann(AnnotationKind::MaskPixelate, 0, 0, 100, 80);
-        apply(&mut image, &[highlight, mask]).unwrap();
+        applied(&mut image, &[highlight, mask]).unwrap();
         assert_eq!(*image.get_pixel(17, 30), HIGHLIGHT_COLOUR);
     }
 

@@ -5,11 +5,9 @@
 //! links upload time dominates, and libjpeg-turbo (`turbojpeg`, bundled, SIMD) encodes a 1080p
 //! desktop in about 8 ms; `fast_image_resize` brings 4K screens down to 1920 wide first.
 
-use super::CaptureError;
+use super::{CaptureError, Frame, FrameRef};
 use fast_image_resize::images::{Image as ResizeImage, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::RgbaImage;
-use std::borrow::Cow;
 use std::fmt;
 
 const MIB: u64 = 1024 * 1024;
@@ -74,11 +72,16 @@ impl fmt::Debug for EncodedImage {
     }
 }
 
-/// Encodes `image` as a JPEG 4:4:4 no wider than `opts.max_width` and no larger than
-/// `opts.max_bytes`. When too large it retries at lower qualities, then at smaller widths (at
-/// most a dozen tries), and fails with [`CaptureError::TooLarge`] if even the smallest is too big.
-pub fn encode(image: &RgbaImage, opts: &EncodeOptions) -> Result<EncodedImage, CaptureError> {
-    let (width, height) = image.dimensions();
+/// Encodes `image` (a [`Frame`] in either byte order, or an `RgbaImage`) as a JPEG 4:4:4 no
+/// wider than `opts.max_width` and no larger than `opts.max_bytes`. When too large it retries at
+/// lower qualities, then at smaller widths (at most a dozen tries), and fails with
+/// [`CaptureError::TooLarge`] if even the smallest is too big.
+pub fn encode<'a>(
+    image: impl Into<FrameRef<'a>>,
+    opts: &EncodeOptions,
+) -> Result<EncodedImage, CaptureError> {
+    let image: FrameRef<'a> = image.into();
+    let (width, height) = (image.width, image.height);
     if width == 0 || height == 0 {
         return Err(CaptureError::Encode("the image is empty".into()));
     }
@@ -89,26 +92,27 @@ pub fn encode(image: &RgbaImage, opts: &EncodeOptions) -> Result<EncodedImage, C
     let mut smallest = (u64::MAX, target);
     let mut jpeg = Jpeg::new()?;
     loop {
-        let scaled = if target < width {
-            Cow::Owned(resize(image, target)?)
+        let resized = if target < width {
+            Some(resize(image, target)?)
         } else {
-            Cow::Borrowed(image)
+            None
         };
+        let scaled = resized.as_ref().map_or(image, Frame::view);
         for &quality in &qualities {
-            let bytes = jpeg.encode(&scaled, quality)?;
+            let bytes = jpeg.encode(scaled, quality)?;
             let size = bytes.len() as u64;
             if size <= opts.max_bytes {
                 return Ok(EncodedImage {
                     bytes,
                     mime: "image/jpeg",
                     extension: "jpg",
-                    width: scaled.width(),
-                    height: scaled.height(),
+                    width: scaled.width,
+                    height: scaled.height,
                     quality,
                 });
             }
             if size < smallest.0 {
-                smallest = (size, scaled.width());
+                smallest = (size, scaled.width);
             }
         }
         // Narrower tries keep only the lowest quality: each costs a resize and an encode.
@@ -125,10 +129,12 @@ pub fn encode(image: &RgbaImage, opts: &EncodeOptions) -> Result<EncodedImage, C
     }
 }
 
-/// Downscales to `width` pixels wide, keeping the aspect ratio. Bilinear: as fast as Hamming
-/// and 10 % smaller once encoded than it or Lanczos3, with text still readable at 2×.
-pub fn resize(image: &RgbaImage, width: u32) -> Result<RgbaImage, CaptureError> {
-    let (w, h) = image.dimensions();
+/// Downscales to `width` pixels wide, keeping the aspect ratio and the byte order (the filter
+/// treats the four channels alike). Bilinear: as fast as Hamming and 10 % smaller once encoded
+/// than it or Lanczos3, with text still readable at 2×.
+pub fn resize<'a>(image: impl Into<FrameRef<'a>>, width: u32) -> Result<Frame, CaptureError> {
+    let image: FrameRef<'a> = image.into();
+    let (w, h) = (image.width, image.height);
     if width == 0 || w == 0 || h == 0 {
         return Err(CaptureError::Resize(format!(
             "cannot resize {w}×{h} to {width} pixels wide"
@@ -136,7 +142,7 @@ pub fn resize(image: &RgbaImage, width: u32) -> Result<RgbaImage, CaptureError> 
     }
     let height = (u64::from(h) * u64::from(width) + u64::from(w) / 2) / u64::from(w.max(1));
     let height = u32::try_from(height.max(1)).unwrap_or(h);
-    let src = ImageRef::new(w, h, image.as_raw(), PixelType::U8x4)
+    let src = ImageRef::new(w, h, image.pixels, PixelType::U8x4)
         .map_err(|e| CaptureError::Resize(e.to_string()))?;
     let mut dst = ResizeImage::new(width, height, PixelType::U8x4);
     // Screens are opaque: no alpha premultiplication pass.
@@ -146,7 +152,7 @@ pub fn resize(image: &RgbaImage, width: u32) -> Result<RgbaImage, CaptureError> 
     Resizer::new()
         .resize(&src, &mut dst, &options)
         .map_err(|e| CaptureError::Resize(e.to_string()))?;
-    RgbaImage::from_raw(width, height, dst.into_vec())
+    Frame::from_vec(width, height, image.layout, dst.into_vec())
         .ok_or_else(|| CaptureError::Resize("the resized buffer has the wrong size".into()))
 }
 
@@ -164,17 +170,17 @@ impl Jpeg {
         Ok(Jpeg(c))
     }
 
-    fn encode(&mut self, image: &RgbaImage, quality: u8) -> Result<Vec<u8>, CaptureError> {
+    fn encode(&mut self, image: FrameRef<'_>, quality: u8) -> Result<Vec<u8>, CaptureError> {
         let err = |e: turbojpeg::Error| CaptureError::Encode(e.to_string());
         self.0.set_quality(i32::from(quality)).map_err(err)?;
-        let width = image.width() as usize;
+        let width = image.width as usize;
         let view = turbojpeg::Image {
-            pixels: image.as_raw().as_slice(),
+            pixels: image.pixels,
             width,
             pitch: width * 4,
-            height: image.height() as usize,
-            // The alpha byte is ignored: screens are opaque.
-            format: turbojpeg::PixelFormat::RGBX,
+            height: image.height as usize,
+            // BGRX or RGBX, as captured: no conversion pass. The fourth byte is ignored.
+            format: image.layout.turbojpeg(),
         };
         self.0.compress_to_vec(view).map_err(err)
     }

@@ -12,6 +12,7 @@
 //! - [`pipeline`]: the one way from a capture to a report's attachments, under IT's limits.
 //! - [`annotate`]: rectangles that mask (solid, pixelated) or highlight.
 //! - [`encode`](mod@encode): downscale and JPEG 4:4:4 under a size limit.
+//! - [`frame`]: a screen's pixels in the order the back end gave them (BGRX or RGBA).
 //! - [`naming`]: screens named for people ("Screen 1 (left), 1920 × 1080").
 //!
 //! Each monitor is its own image in its own physical pixels, so mixed scale factors need no
@@ -19,6 +20,7 @@
 
 pub mod annotate;
 pub mod encode;
+pub mod frame;
 /// Screens named for people, one function for the wizard and the machine facts.
 pub use guichet_protocol::naming;
 pub mod pipeline;
@@ -26,7 +28,8 @@ pub mod source;
 
 pub use annotate::{apply, Annotation, AnnotationKind, Rect};
 pub use encode::{encode, EncodeOptions, EncodedImage};
-/// The `image` crate whose [`RgbaImage`] this API uses, for callers that build or read images.
+pub use frame::{Frame, FrameRef, PixelLayout};
+/// The `image` crate whose `RgbaImage` this API also takes, for callers that build or read images.
 pub use image;
 pub use naming::{screen_labels, Placement};
 pub use pipeline::{screenshots, Screenshots};
@@ -36,7 +39,6 @@ pub use source::{
 
 use crate::facts::ScreenInfo;
 use crate::report::AttachmentSource;
-use image::RgbaImage;
 use std::fmt;
 
 /// What can go wrong while capturing, annotating or encoding. Messages say what to change.
@@ -206,8 +208,8 @@ pub struct ScreenShot {
     pub x: i32,
     /// The monitor's top edge on the desktop (down is positive), in physical pixels.
     pub y: i32,
-    /// The monitor's pixels, unmasked, at its physical size.
-    pub image: RgbaImage,
+    /// The monitor's pixels, unmasked, at its physical size, in the back end's byte order.
+    pub image: Frame,
 }
 
 impl fmt::Debug for ScreenShot {
@@ -217,10 +219,7 @@ impl fmt::Debug for ScreenShot {
             .field("info", &self.info)
             .field("x", &self.x)
             .field("y", &self.y)
-            .field(
-                "image",
-                &format_args!("{}×{} pixels", self.image.width(), self.image.height()),
-            )
+            .field("image", &self.image)
             .finish()
     }
 }

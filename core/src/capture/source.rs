@@ -5,7 +5,7 @@
 //! awareness (Windows) or checking the Screen Recording permission (macOS). [`capture_xcap`] is
 //! the portable path they share.
 
-use super::{Capture, CaptureError, ScreenFailure, ScreenShot, ScreenSource};
+use super::{Capture, CaptureError, Frame, ScreenFailure, ScreenShot, ScreenSource};
 use crate::display::Session;
 use crate::facts::ScreenInfo;
 use image::RgbaImage;
@@ -90,7 +90,8 @@ pub fn capture_monitors<M: Monitor>(monitors: &[M]) -> Capture {
                     },
                     x,
                     y,
-                    image,
+                    // No copy: the RGBA buffer becomes the frame's.
+                    image: Frame::from(image),
                 });
             }
             Err(GrabError(reason)) => {

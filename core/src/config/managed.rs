@@ -272,7 +272,10 @@ mod tests {
         let kind = crate::connector::registry::KINDS[0];
         let (table, problems) = layer(&[
             ("server.kind", text(kind)),
-            ("server.url", text(" https://assistance.academie.fr/apirest.php ")),
+            (
+                "server.url",
+                text(" https://assistance.academie.fr/apirest.php "),
+            ),
             ("server.timeout_secs", RegValue::Number(10)),
             ("Agent.Autostart", text("0")),
             ("locked", text("server; agent.shortcut,")),
@@ -288,7 +291,10 @@ mod tests {
              [agent]\nautostart = false\n[defaults]\nphone = \"0123456789\"\n[poll]\ninterval_secs = 600\n",
         ))
         .expect("toml");
-        assert_eq!(table, expected, "an empty value is unset; digits stay text for a phone");
+        assert_eq!(
+            table, expected,
+            "an empty value is unset; digits stay text for a phone"
+        );
     }
 
     #[test]
@@ -302,14 +308,21 @@ mod tests {
         .table();
         let names: Vec<&str> = problems.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["agent.autostart", "poll.interval_secs", "shortcut"]);
-        assert!(problems[2].to_string().contains("not a setting"), "{}", problems[2]);
+        assert!(
+            problems[2].to_string().contains("not a setting"),
+            "{}",
+            problems[2]
+        );
         assert_eq!(table.get("language").and_then(|v| v.as_str()), Some("fr"));
     }
 
     #[test]
     fn what_a_layer_sets_is_what_it_locks() {
         let policy = layer(&[
-            ("server.url", text("https://assistance.academie.fr/apirest.php")),
+            (
+                "server.url",
+                text("https://assistance.academie.fr/apirest.php"),
+            ),
             ("defaults.phone", text("01 23 45 67 89")),
             ("poll.interval_secs", RegValue::Number(600)),
             ("locked", text("language")),
@@ -318,22 +331,31 @@ mod tests {
         let (named, problems) = take_locks(&mut table);
         assert!(problems.is_empty() && table.get("locked").is_none());
         assert_eq!(named, [Lockable::Language]);
-        assert_eq!(settings_set(&table), [Lockable::Server, Lockable::DefaultsPhone]);
+        assert_eq!(
+            settings_set(&table),
+            [Lockable::Server, Lockable::DefaultsPhone]
+        );
 
         let (mut table, _) = layer(&[("locked", text("server,sever"))]).table();
         let (named, problems) = take_locks(&mut table);
         assert_eq!(named, [Lockable::Server]);
-        assert!(problems[0].detail.to_string().contains("\"sever\""), "{:?}", problems);
+        assert!(
+            problems[0].detail.to_string().contains("\"sever\""),
+            "{:?}",
+            problems
+        );
     }
 
     #[test]
     fn an_overlay_replaces_keys_and_keeps_the_rest_of_a_section() {
-        let mut under: toml::Table =
-            toml::from_str("[server]\nkind = \"glpi\"\nurl = \"https://a/apirest.php\"\napp_token = \"t\"\n")
-                .expect("toml");
-        let over: toml::Table =
-            toml::from_str("[server]\nurl = \"https://b/apirest.php\"\n[agent]\nautostart = true\n")
-                .expect("toml");
+        let mut under: toml::Table = toml::from_str(
+            "[server]\nkind = \"glpi\"\nurl = \"https://a/apirest.php\"\napp_token = \"t\"\n",
+        )
+        .expect("toml");
+        let over: toml::Table = toml::from_str(
+            "[server]\nurl = \"https://b/apirest.php\"\n[agent]\nautostart = true\n",
+        )
+        .expect("toml");
         overlay(&mut under, over);
         let expected: toml::Table = toml::from_str(
             "[server]\nkind = \"glpi\"\nurl = \"https://b/apirest.php\"\napp_token = \"t\"\n[agent]\nautostart = true\n",

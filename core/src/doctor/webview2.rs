@@ -9,10 +9,15 @@ use super::Finding;
 #[cfg(any(windows, test))]
 pub(super) fn finding(version: Option<&str>) -> Finding {
     match version {
-        Some(version) => {
-            Finding::pass(guichet_protocol::doctor::DoctorStep::WebView2, "doctor.webview2.ok").arg("version", version)
-        }
-        None => Finding::fail(guichet_protocol::doctor::DoctorStep::WebView2, "doctor.webview2.missing"),
+        Some(version) => Finding::pass(
+            guichet_protocol::doctor::DoctorStep::WebView2,
+            "doctor.webview2.ok",
+        )
+        .arg("version", version),
+        None => Finding::fail(
+            guichet_protocol::doctor::DoctorStep::WebView2,
+            "doctor.webview2.missing",
+        ),
     }
 }
 

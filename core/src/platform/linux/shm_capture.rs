@@ -1,17 +1,17 @@
-//! The X11 fast path: every RandR monitor read through MIT-SHM into one shared memory file, then
-//! converted to RGBA. `xcap` sends the pixels through the X socket and converts them pixel by
-//! pixel through a function pointer, which costs about 100 ms for a 4K screen; here the server
-//! writes straight into shared memory (see docs/PERFORMANCE.md for the figures).
+//! The X11 fast path: every RandR monitor read through MIT-SHM into one shared memory file, and
+//! kept there: each monitor's [`Frame`] is a map of its part of that file, in the server's BGRX
+//! order, which masking and libjpeg-turbo read as it is. `xcap` sends the pixels through the X
+//! socket and converts them pixel by pixel through a function pointer, which costs about 100 ms
+//! for a 4K screen; here the server writes straight into shared memory and nothing copies or
+//! converts the pixels afterwards (see docs/PERFORMANCE.md for the figures).
 //!
 //! Used only when it can be exact: a local X server with MIT-SHM 1.2 (file-descriptor passing),
 //! 24- or 32-bit TrueColor in 32 bits per pixel, least significant byte first. Anything else
 //! answers `None` and the caller falls back to `xcap`.
 
-use crate::capture::{Capture, ScreenFailure, ScreenShot};
+use crate::capture::{Capture, Frame, PixelLayout, ScreenFailure, ScreenShot};
 use crate::facts::ScreenInfo;
-use image::RgbaImage;
 use std::fs::File;
-use std::thread::JoinHandle;
 use x11rb::connection::{Connection, RequestConnection};
 use x11rb::errors::ConnectionError;
 use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
@@ -46,7 +46,7 @@ type ImageCookie<'c> =
 
 /// Connect, check the server allows this path exactly, list the monitors; then one shared file
 /// for every monitor, all grabs queued before any is read (so the pictures show the same
-/// moment), and each image converted from the shared memory.
+/// moment), and each monitor's part of the file mapped as its frame while the server copies.
 fn try_capture() -> Result<Option<Capture>, Failure> {
     let (conn, screen_num) = x11rb::connect(None)?;
     let Some(root) = exact_root(&conn, screen_num)? else {
@@ -58,18 +58,23 @@ fn try_capture() -> Result<Option<Capture>, Failure> {
     }
     let layout = Layout::of(&areas);
     let (file, seg) = shared_segment(&conn, layout.total)?;
-    let cookies = request_images(&conn, root, seg, &areas, &layout);
-    let images = prefault(&layout.sizes);
     let mut capture = Capture::default();
-    let pending = await_images(&mut capture, &areas, cookies, &layout, images);
+    let pending = std::thread::scope(|scope| {
+        // The frames' page tables are filled on another thread while the server copies (4 ms of
+        // a 4K capture that would otherwise come after it).
+        let maps = scope.spawn(|| map_parts(&file, &layout));
+        let cookies = request_images(&conn, root, seg, &areas, &layout);
+        let maps = maps
+            .join()
+            .map_err(|_| "the thread mapping the frames failed")??;
+        Ok::<_, Failure>(await_images(&mut capture, &areas, cookies, &layout, maps))
+    })?;
+    // Not waited for: the server wrote every image before answering and writes nothing after.
     let _ = shm::detach(&conn, seg);
     let _ = conn.flush();
-    let shared = map(&file)?;
-    for grabbed in pending {
-        if let Some(shot) = grabbed.convert(&shared)? {
-            capture.screens.push(shot);
-        }
-    }
+    capture
+        .screens
+        .extend(pending.into_iter().filter_map(Grabbed::into_screen));
     Ok(Some(capture))
 }
 
@@ -198,31 +203,10 @@ fn request_images<'c>(
         .collect()
 }
 
-/// The images-to-be, one per size, their pages mapped in on other threads while the server
-/// copies: the conversion then writes to memory that is already there.
-fn prefault(sizes: &[u64]) -> Vec<JoinHandle<Vec<u8>>> {
-    sizes
-        .iter()
-        .map(|&size| {
-            let len = usize::try_from(size).unwrap_or(0);
-            std::thread::spawn(move || {
-                let mut pixels = vec![0u8; len];
-                // Non-zero: a zero store into fresh zeroed memory may be optimised away.
-                for i in (0..len).step_by(4096) {
-                    pixels[i] = 0xff;
-                }
-                pixels
-            })
-        })
-        .collect()
-}
-
-/// A monitor the server has written into the segment, waiting for its conversion.
+/// A monitor the server has written into the segment, with the map of its part.
 struct Grabbed<'a> {
     area: &'a MonitorArea,
-    offset: u64,
-    size: u64,
-    image: JoinHandle<Vec<u8>>,
+    map: memmap2::MmapMut,
 }
 
 /// Waits for every `GetImage`: the monitors written go on as [`Grabbed`], the others are listed
@@ -232,12 +216,11 @@ fn await_images<'a>(
     areas: &'a [MonitorArea],
     cookies: Vec<ImageCookie<'_>>,
     layout: &Layout,
-    images: Vec<JoinHandle<Vec<u8>>>,
+    maps: Vec<memmap2::MmapMut>,
 ) -> Vec<Grabbed<'a>> {
     let mut grabbed = Vec::new();
     let places = layout.offsets.iter().zip(&layout.sizes);
-    for (((area, cookie), (&offset, &size)), image) in
-        areas.iter().zip(cookies).zip(places).zip(images)
+    for (((area, cookie), (&offset, &size)), map) in areas.iter().zip(cookies).zip(places).zip(maps)
     {
         let result = cookie
             .map_err(|e| e.to_string())
@@ -247,12 +230,7 @@ fn await_images<'a>(
             reason,
         };
         match result {
-            Ok(_) if offset + size <= u64::from(u32::MAX) => grabbed.push(Grabbed {
-                area,
-                offset,
-                size,
-                image,
-            }),
+            Ok(_) if offset + size <= u64::from(u32::MAX) => grabbed.push(Grabbed { area, map }),
             Ok(_) => capture
                 .failures
                 .push(failure("too large for one shared memory segment".into())),
@@ -263,25 +241,13 @@ fn await_images<'a>(
 }
 
 impl Grabbed<'_> {
-    /// This monitor's pixels, read from the mapped segment into its own RGBA image.
-    fn convert(self, shared: &[u8]) -> Result<Option<ScreenShot>, Failure> {
-        let start = usize::try_from(self.offset)?;
-        let end = usize::try_from(self.offset + self.size)?;
-        let Some(source) = shared.get(start..end) else {
-            return Ok(None);
-        };
-        let mut pixels = self
-            .image
-            .join()
-            .unwrap_or_else(|_| vec![0u8; source.len()]);
-        // One pass from the shared memory into the image: no intermediate copy.
-        convert_in_parallel(source, &mut pixels);
+    /// This monitor's pixels: its part of the shared file as its frame (BGRX, as the server
+    /// wrote it; no copy, no conversion).
+    fn into_screen(self) -> Option<ScreenShot> {
         let area = self.area;
         let (width, height) = (u32::from(area.width), u32::from(area.height));
-        let Some(image) = RgbaImage::from_raw(width, height, pixels) else {
-            return Ok(None);
-        };
-        Ok(Some(ScreenShot {
+        let image = Frame::from_map(width, height, PixelLayout::Bgrx, self.map)?;
+        Some(ScreenShot {
             info: ScreenInfo {
                 name: area.name.clone(),
                 width,
@@ -294,48 +260,35 @@ impl Grabbed<'_> {
             x: i32::from(area.x),
             y: i32::from(area.y),
             image,
-        }))
+        })
     }
 }
 
-/// Maps the shared file read-only, once the server has answered every `GetImage`.
+/// Each monitor's part of the shared file, mapped (see [`map_part`]).
+fn map_parts(file: &File, layout: &Layout) -> std::io::Result<Vec<memmap2::MmapMut>> {
+    let places = layout.offsets.iter().zip(&layout.sizes);
+    places
+        .map(|(&offset, &size)| {
+            let len = usize::try_from(size).map_err(std::io::Error::other)?;
+            map_part(file, offset, len)
+        })
+        .collect()
+}
+
+/// Maps `len` bytes of the shared file from `offset`, writable (masks are burned in there) and
+/// populated up front (one call instead of a page fault per 4 KiB while encoding).
 #[allow(unsafe_code)]
-fn map(file: &File) -> std::io::Result<memmap2::Mmap> {
-    // SAFETY: the file is a memfd this function's caller created and never shared with any
-    // process but the X server, whose writes all completed before their replies arrived; the
-    // segment was detached and no one resizes or writes the file while the map lives.
-    unsafe { memmap2::Mmap::map(file) }
-}
-
-/// [`bgrx_to_rgba`] from `source` into `target`, in two halves on two threads (a 4K screen is
-/// 33 MB: the page faults of the new image are shared too).
-fn convert_in_parallel(source: &[u8], target: &mut [u8]) {
-    let half = (source.len() / 8) * 4;
-    let (s1, s2) = source.split_at(half);
-    let (t1, t2) = target.split_at_mut(half);
-    std::thread::scope(|scope| {
-        scope.spawn(|| bgrx_to_rgba(s2, t2));
-        bgrx_to_rgba(s1, t1);
-    });
-}
-
-/// X's 32-bit ZPixmap, least significant byte first, is B, G, R, unused: R, G, B, opaque.
-/// (Written on whole 32-bit words so that the compiler vectorises it.)
-pub fn bgrx_to_rgba(source: &[u8], target: &mut [u8]) {
-    for (s, t) in source.chunks_exact(4).zip(target.chunks_exact_mut(4)) {
-        let v = u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
-        let rgba = 0xff00_0000 | (v & 0x0000_ff00) | ((v & 0xff) << 16) | ((v >> 16) & 0xff);
-        t.copy_from_slice(&rgba.to_le_bytes());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn blue_green_red_unused_becomes_opaque_red_green_blue() {
-        let source = [10, 20, 30, 0, 1, 2, 3, 99, 7, 8, 9, 0];
-        let mut target = [0; 12];
-        super::convert_in_parallel(&source, &mut target);
-        assert_eq!(target, [30, 20, 10, 255, 3, 2, 1, 255, 9, 8, 7, 255]);
+fn map_part(file: &File, offset: u64, len: usize) -> std::io::Result<memmap2::MmapMut> {
+    // SAFETY: the file is a memfd this module created and never shared with any process but the
+    // X server, which writes into it only while answering this capture's `GetImage`s; nothing
+    // reads or writes through the map until every one has been answered (`await_images` hands
+    // the maps on only then), and the server writes nothing after. No one resizes the file, and
+    // each monitor's map covers its own bytes only.
+    unsafe {
+        memmap2::MmapOptions::new()
+            .offset(offset)
+            .len(len)
+            .populate()
+            .map_mut(file)
     }
 }

@@ -33,8 +33,8 @@ pub fn gather(screens: Vec<ScreenInfo>) -> MachineFacts {
     let hostname = System::host_name().unwrap_or_default();
     MachineFacts {
         domain: domain(&hostname),
-        serial: firmware(sysinfo::Product::serial_number()),
-        uuid: firmware(sysinfo::Product::uuid()),
+        serial: firmware(product_serial()),
+        uuid: firmware(product_uuid()),
         mac_addresses: mac_addresses(),
         hostname,
         os: os.trim().to_owned(),
@@ -77,6 +77,25 @@ fn resolv_domain(conf: &str) -> Option<String> {
 }
 
 /// A firmware string, unless it is empty or one of the placeholders vendors leave.
+/// The computer's serial number, from its firmware (SMBIOS). Not read on Windows: sysinfo 0.37
+/// parses the raw SMBIOS table itself and panics on a table shorter than it expects (seen under
+/// Wine), so the asset line goes without it there; name, domain and MAC addresses still link the
+/// computer (`docs/DEPLOYMENT.md`).
+fn product_serial() -> Option<String> {
+    if cfg!(windows) {
+        return None;
+    }
+    sysinfo::Product::serial_number()
+}
+
+/// The computer's SMBIOS UUID; not read on Windows, for the reason [`product_serial`] gives.
+fn product_uuid() -> Option<String> {
+    if cfg!(windows) {
+        return None;
+    }
+    sysinfo::Product::uuid()
+}
+
 fn firmware(value: Option<String>) -> Option<String> {
     let value = value?.trim().to_owned();
     let placeholder = value.is_empty()

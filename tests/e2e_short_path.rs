@@ -12,11 +12,10 @@
 use guichet_core::capture::image::{Rgba, RgbaImage};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{self, SessionBus};
-use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Session, Window};
-use guichet_test_support::workstation::{self, Workstation};
+use guichet_test_support::webdriver::{assert_accessible, axe_source, Session};
+use guichet_test_support::workstation::Workstation;
 use serde_json::json;
 use std::cell::Cell;
-use std::ffi::OsStr;
 use std::time::Duration;
 
 const WIDTH: u32 = 1366;
@@ -70,22 +69,8 @@ fn the_common_report_takes_three_clicks_or_key_presses_besides_the_text() {
     let ws = Workstation::new(Some(&glpi.base_url()));
     // The phone, remembered from an earlier report (here IT's default, which the wizard fills).
     ws.append_config(&format!("[defaults]\nphone = \"{PHONE}\"\n"));
-    let runtime = ws.dir.path().join("run");
-    let log = ws.dir.path().join("agent.log");
-    let env: [(&str, &OsStr); 3] = [
-        ("DISPLAY", xvfb.display.as_ref()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
-        ("LANG", "fr_FR.UTF-8".as_ref()),
-    ];
-    let _agent = ws.start_agent(&runtime, &env, &log);
-    let desktop = Desktop {
-        display: &xvfb.display,
-        bus: &bus.address,
-        runtime: &runtime,
-        data: &ws.data,
-        lang: "fr_FR.UTF-8",
-    };
-    let window = Window::open(&workstation::ui_binary(), &desktop, &log, &[]);
+    let opened = ws.open_in_french(&xvfb.display, &bus.address, &[]);
+    let window = &opened.window;
     let session = &window.session;
     let user = Gestures {
         session,

@@ -412,22 +412,8 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
         "the help desk refuses its categories and IT lists none: {}",
         String::from_utf8_lossy(&categories.stderr)
     );
-    let runtime = ws.dir.path().join("run");
-    let log = ws.dir.path().join("agent.log");
-    let env: [(&str, &OsStr); 3] = [
-        ("DISPLAY", xvfb.display.as_ref()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
-        ("LANG", "fr_FR.UTF-8".as_ref()),
-    ];
-    let _agent = ws.start_agent(&runtime, &env, &log);
-    let desktop = Desktop {
-        display: &xvfb.display,
-        bus: &bus.address,
-        runtime: &runtime,
-        data: &ws.data,
-        lang: "fr_FR.UTF-8",
-    };
-    let window = Window::open(&workstation::ui_binary(), &desktop, &log, &[]);
+    let opened = ws.open_in_french(&xvfb.display, &bus.address, &[]);
+    let window = &opened.window;
     let session = &window.session;
     session.wait("#subject", Duration::from_secs(30));
     assert!(session.find("#category").is_none(), "no category choice");
@@ -460,7 +446,7 @@ fn with_no_category_anywhere_the_wizard_says_none_is_needed() {
     session.click("#next");
     session.wait("#attach-log:not([disabled])", Duration::from_secs(5));
     assert!(session.find("#attach-log-full").is_none());
-    drop(window);
+    drop(opened);
 }
 
 /// How many items a JSON array on standard output holds (0 when it is not one).

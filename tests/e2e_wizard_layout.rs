@@ -12,10 +12,9 @@
 use guichet_core::capture::image::{Rgba, RgbaImage};
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{self, SessionBus};
-use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Session, Window};
-use guichet_test_support::workstation::{self, Workstation};
+use guichet_test_support::webdriver::{assert_accessible, axe_source, Session};
+use guichet_test_support::workstation::Workstation;
 use serde_json::json;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -38,22 +37,8 @@ fn every_step_in_sight(width: u32, height: u32) {
     let bus = SessionBus::start();
     let glpi = GlpiDouble::start(DoubleConfig::default()).expect("GLPI double");
     let ws = Workstation::new(Some(&glpi.base_url()));
-    let runtime = ws.dir.path().join("run");
-    let log = ws.dir.path().join("agent.log");
-    let env: [(&str, &OsStr); 3] = [
-        ("DISPLAY", xvfb.display.as_ref()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_ref()),
-        ("LANG", "fr_FR.UTF-8".as_ref()),
-    ];
-    let _agent = ws.start_agent(&runtime, &env, &log);
-    let desktop = Desktop {
-        display: &xvfb.display,
-        bus: &bus.address,
-        runtime: &runtime,
-        data: &ws.data,
-        lang: "fr_FR.UTF-8",
-    };
-    let window = Window::open(&workstation::ui_binary(), &desktop, &log, &[]);
+    let opened = ws.open_in_french(&xvfb.display, &bus.address, &[]);
+    let window = &opened.window;
     let session = &window.session;
     let out = output_folder(width, height);
 
@@ -103,7 +88,7 @@ fn every_step_in_sight(width: u32, height: u32) {
     session.click("#next");
     session.wait("#ticket-number", Duration::from_secs(30));
     in_sight(session, &out, "5-sent", &["#close"]);
-    drop(window);
+    drop(opened);
 }
 
 /// The screenshot step: a preview at least 60 % of the window's width, and the keyboard

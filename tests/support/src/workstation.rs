@@ -261,3 +261,42 @@ pub fn kill_flushes(
     }
     kills
 }
+
+/// A French session's agent for a workstation, and a window process opened on it through WebDriver.
+/// The window goes first when it is dropped, then the agent.
+pub struct FrenchWindow {
+    /// The window process and its WebDriver session.
+    pub window: crate::webdriver::Window,
+    _agent: desktop::Guard,
+}
+
+impl std::fmt::Debug for FrenchWindow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrenchWindow").finish_non_exhaustive()
+    }
+}
+
+impl Workstation {
+    /// Starts this workstation's agent in French on X display `display` and D-Bus session `bus`
+    /// (its log in `agent.log`, its socket under `run/`), then opens `guichet-ui` with `args`
+    /// (none: the wizard) through `tauri-driver`.
+    pub fn open_in_french(&self, display: &str, bus: &str, args: &[&str]) -> FrenchWindow {
+        let runtime = self.dir.path().join("run");
+        let log = self.dir.path().join("agent.log");
+        let env: [(&str, &std::ffi::OsStr); 3] = [
+            ("DISPLAY", display.as_ref()),
+            ("DBUS_SESSION_BUS_ADDRESS", bus.as_ref()),
+            ("LANG", "fr_FR.UTF-8".as_ref()),
+        ];
+        let agent = self.start_agent(&runtime, &env, &log);
+        let desktop = crate::webdriver::Desktop {
+            display,
+            bus,
+            runtime: &runtime,
+            data: &self.data,
+            lang: "fr_FR.UTF-8",
+        };
+        let window = crate::webdriver::Window::open(&ui_binary(), &desktop, &log, args);
+        FrenchWindow { window, _agent: agent }
+    }
+}

@@ -14,9 +14,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
-use guichet_test_support::wine::{json, text, windows_path, Wine};
+use guichet_test_support::wine::{json, sign_in_with_token, text, windows_path, Wine};
 use guichet_test_support::workstation::{pseudo_random_bytes, TOKEN};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -133,26 +132,7 @@ impl Installed {
     }
 
     fn sign_in(&self) {
-        let mut signin = self
-            .guichet(&["signin", "--token-stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("wine");
-        signin
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(format!("{TOKEN}\n").as_bytes())
-            .expect("token");
-        let out = signin.wait_with_output().expect("signin");
-        assert!(
-            out.status.success(),
-            "signin: {}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
+        sign_in_with_token(self.guichet(&["signin", "--token-stdin"]), TOKEN);
     }
 
     /// Files a report with `attachment`; its JSON outcome.

@@ -376,7 +376,6 @@ fn configuration_and_data_live_where_windows_keeps_them() {
 #[test]
 #[ignore = "needs the Windows build; run by scripts/test.sh"]
 fn a_sign_in_keeps_the_token_in_the_credential_manager() {
-    use std::io::Write;
     let wine = Wine::new();
     let double = GlpiDouble::start(DoubleConfig::default()).expect("double");
     // IT named the help desk; the user signs in with a personal token.
@@ -387,25 +386,9 @@ fn a_sign_in_keeps_the_token_in_the_credential_manager() {
     let queued = json(&wine.run(&ws, &report("Avant connexion", &["--json"])));
     assert_eq!(queued["status"], "queued", "not signed in yet: {queued}");
 
-    let mut signin = wine
-        .guichet(&ws, &["signin", "--token-stdin"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("wine");
-    signin
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{}\n", workstation::TOKEN).as_bytes())
-        .expect("token");
-    let out = signin.wait_with_output().expect("signin");
-    assert!(
-        out.status.success(),
-        "signin: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
+    wine::sign_in_with_token(
+        wine.guichet(&ws, &["signin", "--token-stdin"]),
+        workstation::TOKEN,
     );
 
     // Read back from the Credential Manager by the next process: the queued report goes too.

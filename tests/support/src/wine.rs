@@ -121,3 +121,29 @@ pub fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&output.stdout)))
 }
+
+/// Runs `signin` (a `guichet.exe signin --token-stdin` command), gives it `token` on its standard
+/// input, and asserts that it succeeded.
+pub fn sign_in_with_token(mut signin: Command, token: &str) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = signin
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wine");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{token}\n").as_bytes())
+        .expect("token");
+    let out = child.wait_with_output().expect("signin");
+    assert!(
+        out.status.success(),
+        "signin: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

@@ -1,12 +1,13 @@
-//! Reads the values of one `HKEY_LOCAL_MACHINE` key, in the 64-bit view (where a 64-bit MSI and
-//! Group Policy write), for `crate::config::managed`. The Win32 registry calls are `unsafe`; each says why it is sound.
+//! Reads the registry: the values of one `HKEY_LOCAL_MACHINE` key, in the 64-bit view (where a
+//! 64-bit MSI and Group Policy write), for `crate::config::managed`; and one text value, for the
+//! WebView2 lookup. The Win32 registry calls are `unsafe`; each says why it is sound.
 #![allow(unsafe_code)]
 
 use crate::config::managed::RegValue;
 use windows_sys::Win32::Foundation::{ERROR_MORE_DATA, ERROR_NO_MORE_ITEMS, ERROR_SUCCESS};
 use windows_sys::Win32::System::Registry::{
-    RegCloseKey, RegEnumValueW, RegOpenKeyExW, HKEY, HKEY_LOCAL_MACHINE, KEY_READ, KEY_WOW64_64KEY,
-    REG_DWORD, REG_EXPAND_SZ, REG_SZ,
+    RegCloseKey, RegEnumValueW, RegGetValueW, RegOpenKeyExW, HKEY, HKEY_LOCAL_MACHINE, KEY_READ,
+    KEY_WOW64_64KEY, REG_DWORD, REG_EXPAND_SZ, REG_SZ, RRF_RT_REG_SZ,
 };
 
 /// The values of `HKLM\<key>`: `None` when the key does not exist or cannot be read. Values of
@@ -85,4 +86,35 @@ fn enumerate(handle: HKEY, key: &str) -> Vec<(String, RegValue)> {
             _ => tracing::warn!("HKLM\\{key}\\{value_name}: a value of type {kind} is not read"),
         }
     }
+}
+
+/// The text value `name` of `root\<key>` (trimmed), or `None` when it is absent or not text.
+pub(crate) fn string_value(root: HKEY, key: &str, name: &str) -> Option<String> {
+    let key: Vec<u16> = key.encode_utf16().chain(Some(0)).collect();
+    let name: Vec<u16> = name.encode_utf16().chain(Some(0)).collect();
+    let mut data = vec![0u16; 128];
+    let mut size = (data.len() * 2) as u32;
+    // SAFETY: the key and value names are NUL-terminated; `data` holds `size` bytes, and the call
+    // writes at most that many (it fails with ERROR_MORE_DATA otherwise: no version is that long).
+    let status = unsafe {
+        RegGetValueW(
+            root,
+            key.as_ptr(),
+            name.as_ptr(),
+            RRF_RT_REG_SZ,
+            std::ptr::null_mut(),
+            data.as_mut_ptr().cast(),
+            &mut size,
+        )
+    };
+    if status != ERROR_SUCCESS {
+        return None;
+    }
+    let units = (size as usize / 2).min(data.len());
+    let text: Vec<u16> = data[..units]
+        .iter()
+        .copied()
+        .take_while(|&u| u != 0)
+        .collect();
+    Some(String::from_utf16_lossy(&text).trim().to_owned())
 }

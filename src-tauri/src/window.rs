@@ -11,8 +11,6 @@ use tauri::{AppHandle, Manager, Monitor, Runtime, WebviewWindow, WebviewWindowBu
 const WIZARD_SHARE: f64 = 0.9;
 /// Beyond this (logical pixels), the wizard's lines and preview only grow longer, not clearer.
 const WIZARD_MAX: (f64, f64) = (1600.0, 1200.0);
-/// The wizard's template's smallest size, kept on a tiny screen.
-const WIZARD_MIN: (f64, f64) = (320.0, 480.0);
 
 /// A rectangle in logical pixels: where a window goes and how big it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,14 +22,15 @@ struct Placement {
 }
 
 /// Where the wizard goes on a monitor whose work area (the screen less its panels and docks) is
-/// `work`, in physical pixels at `scale`: most of it, centred in it.
-fn wizard_placement(work: (i32, i32, u32, u32), scale: f64) -> Placement {
+/// `work`, in physical pixels at `scale`: most of it, centred in it, never under `min` (the
+/// template's smallest size, kept on a tiny screen).
+fn wizard_placement(work: (i32, i32, u32, u32), scale: f64, min: (f64, f64)) -> Placement {
     let scale = if scale > 0.0 { scale } else { 1.0 };
     let (x, y) = (f64::from(work.0) / scale, f64::from(work.1) / scale);
     let (w, h) = (f64::from(work.2) / scale, f64::from(work.3) / scale);
     let fit = |extent: f64, max: f64, min: f64| (extent * WIZARD_SHARE).min(max).max(min).round();
-    let width = fit(w, WIZARD_MAX.0, WIZARD_MIN.0);
-    let height = fit(h, WIZARD_MAX.1, WIZARD_MIN.1);
+    let width = fit(w, WIZARD_MAX.0, min.0);
+    let height = fit(h, WIZARD_MAX.1, min.1);
     Placement {
         x: (x + (w - width) / 2.0).max(x).round(),
         y: (y + (h - height) / 2.0).max(y).round(),
@@ -93,7 +92,11 @@ fn placed(template: &WindowConfig, monitor: &Monitor) -> WindowConfig {
         area.size.width,
         area.size.height,
     );
-    let place = wizard_placement(work, monitor.scale_factor());
+    let min = (
+        template.min_width.unwrap_or(0.0),
+        template.min_height.unwrap_or(0.0),
+    );
+    let place = wizard_placement(work, monitor.scale_factor(), min);
     WindowConfig {
         center: false,
         x: Some(place.x),
@@ -111,19 +114,21 @@ mod tests {
 
     #[test]
     fn the_wizard_takes_most_of_the_work_area_centred_in_it() {
+        // The template's smallest size (tauri.conf.json).
+        const MIN: (f64, f64) = (320.0, 480.0);
         // A school laptop's 1366×768 with a 32 px panel at the top.
-        let place = wizard_placement((0, 32, 1366, 736), 1.0);
+        let place = wizard_placement((0, 32, 1366, 736), 1.0, MIN);
         assert_eq!((place.width, place.height), (1229.0, 662.0));
         assert_eq!((place.x, place.y), (69.0, 69.0));
         // A 4K screen at 200 %: logical pixels, and no wider than useful.
-        let place = wizard_placement((0, 0, 3840, 2160), 2.0);
+        let place = wizard_placement((0, 0, 3840, 2160), 2.0, MIN);
         assert_eq!((place.width, place.height), (1600.0, 972.0));
         assert_eq!(place.x, 160.0);
         // A second monitor to the right keeps its offset.
-        let place = wizard_placement((1920, 0, 1920, 1080), 1.0);
+        let place = wizard_placement((1920, 0, 1920, 1080), 1.0, MIN);
         assert_eq!(place.x, 1920.0 + 160.0);
         // A tiny screen: the template's minimum, from the work area's corner.
-        let place = wizard_placement((0, 0, 300, 400), 1.0);
+        let place = wizard_placement((0, 0, 300, 400), 1.0, MIN);
         assert_eq!(
             (place.x, place.y, place.width, place.height),
             (0.0, 0.0, 320.0, 480.0)

@@ -192,7 +192,7 @@ impl<'a> FrameRef<'a> {
             PixelLayout::Bgrx => self
                 .pixels
                 .chunks_exact(4)
-                .flat_map(|p| [p[2], p[1], p[0], 255])
+                .flat_map(|p| PixelLayout::Bgrx.colour_of([p[0], p[1], p[2], p[3]]).0)
                 .collect(),
         };
         RgbaImage::from_raw(self.width, self.height, pixels)

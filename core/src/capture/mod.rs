@@ -47,13 +47,19 @@ pub enum CaptureError {
     /// No display session is named (Linux: neither `DISPLAY` nor `WAYLAND_DISPLAY` is set).
     #[error("no display to capture: neither DISPLAY nor WAYLAND_DISPLAY is set")]
     NoDisplay,
-    /// The session is one Guichet cannot capture yet (Wayland, today).
+    /// The session is one Guichet has no capture back end for on this system.
     #[error("Guichet cannot capture the screen of a {0} session yet")]
     NoBackEnd(crate::display::Session),
     /// The system refuses to let this program see the screen (macOS: the Screen Recording
     /// permission, System Settings › Privacy & Security).
     #[error("the screen recording permission is not granted")]
     PermissionDenied,
+    /// The desktop's Screenshot portal said no (the user refused, or a stored refusal).
+    #[error("the desktop refused the screenshot (Screenshot portal)")]
+    PortalRefused,
+    /// The desktop's Screenshot portal failed, with what went wrong.
+    #[error("the desktop's screenshot service failed: {0}")]
+    Portal(String),
     /// The monitors could not be listed, with the display system's words.
     #[error("cannot list the monitors: {0}")]
     Monitors(String),
@@ -112,6 +118,8 @@ impl CaptureError {
                 t(lang, "capture.no_back_end", &[("session", session)])
             }
             CaptureError::PermissionDenied => t(lang, "capture.permission", &[]),
+            CaptureError::PortalRefused => t(lang, "capture.portal_refused", &[]),
+            CaptureError::Portal(detail) => t(lang, "capture.portal", &[("detail", detail)]),
             CaptureError::Monitors(detail) => t(lang, "capture.monitors", &[("detail", detail)]),
             CaptureError::NothingCaptured(failures) => t(
                 lang,

@@ -1,7 +1,8 @@
 //! The real display: [`DisplaySource`] finds the session ([`Session::detect`]) at each capture
 //! and hands it to that session's back end ([`back_end`], the one place that maps a session to
 //! its capture). Each back end is a [`ScreenSource`] of its own, in its OS's folder of
-//! [`crate::platform`]: X11 through MIT-SHM, else `xcap` (Linux); `xcap` after declaring DPI
+//! [`crate::platform`]: X11 through MIT-SHM, else `xcap`, and Wayland through the Screenshot
+//! portal (Linux); `xcap` after declaring DPI
 //! awareness (Windows) or checking the Screen Recording permission (macOS). [`capture_xcap`] is
 //! the portable path they share.
 
@@ -21,13 +22,15 @@ pub fn display_available() -> bool {
     Session::detect().is_some()
 }
 
-/// The capture back end of `session`. A session without one (Wayland, until its back end comes)
-/// is refused in words that say so, rather than tried through X11 (under XWayland that fails
-/// with `BadMatch`, or shows only X11 windows).
+/// The capture back end of `session`. A session without one (a Wayland session on a system other
+/// than Linux) is refused in words that say so. A Wayland session is never tried through X11:
+/// under XWayland that fails with `BadMatch`, or shows only X11 windows.
 pub fn back_end(session: Session) -> Result<&'static dyn ScreenSource, CaptureError> {
     match session {
         #[cfg(target_os = "linux")]
         Session::X11 => Ok(&crate::platform::X11Screens),
+        #[cfg(target_os = "linux")]
+        Session::Wayland => Ok(&crate::platform::WaylandScreens),
         #[cfg(windows)]
         Session::Windows => Ok(&crate::platform::WindowsScreens),
         #[cfg(target_os = "macos")]
@@ -133,12 +136,8 @@ mod tests {
     use crate::i18n::Lang;
 
     #[test]
-    fn a_wayland_session_is_refused_in_words_rather_than_tried_through_x11() {
-        let err = back_end(Session::Wayland).expect_err("no Wayland back end yet");
-        assert!(
-            matches!(err, CaptureError::NoBackEnd(Session::Wayland)),
-            "{err:?}"
-        );
+    fn a_session_without_a_back_end_is_refused_in_words() {
+        let err = CaptureError::NoBackEnd(Session::Wayland);
         assert_eq!(
             err.message(Lang::En),
             "Guichet cannot capture the screen of a Wayland session yet. Describe what you see, \
@@ -152,5 +151,8 @@ mod tests {
     fn an_x11_session_has_its_back_end() {
         let source = back_end(Session::X11).expect("X11 back end");
         assert_eq!(format!("{source:?}"), "X11Screens");
+        // Wayland, XWayland or not, has its own: the X11 one is never tried there.
+        let source = back_end(Session::Wayland).expect("Wayland back end");
+        assert_eq!(format!("{source:?}"), "WaylandScreens");
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! - The capture back ends, one [`crate::capture::ScreenSource`] per display session, which
 //!   [`crate::capture::back_end`] chooses at run time: `X11Screens` (Linux: MIT-SHM, else
-//!   `xcap`), `WindowsScreens` (per-monitor DPI awareness, then `xcap`), `MacScreens` (the
+//!   `xcap`), `WaylandScreens` (Linux: the Screenshot portal, cut per output), `WindowsScreens` (per-monitor DPI awareness, then `xcap`), `MacScreens` (the
 //!   Screen Recording permission, then `xcap`).
 //! - `NetWatch`: hears the network come back without polling (Linux: `NETLINK_ROUTE`; Windows:
 //!   `NotifyIpInterfaceChange`), so that what waits is sent at once. Where there is none (macOS
@@ -14,7 +14,7 @@
 #[cfg(target_os = "linux")]
 pub mod linux;
 #[cfg(target_os = "linux")]
-pub use linux::{NetWatch, X11Screens};
+pub use linux::{NetWatch, WaylandScreens, X11Screens};
 
 #[cfg(windows)]
 pub mod windows;

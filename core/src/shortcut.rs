@@ -161,6 +161,43 @@ impl Shortcut {
     }
 }
 
+/// The Wayland desktops' names for the same shortcut. Pure, so that they are tested everywhere.
+impl Shortcut {
+    /// The key as an XKB keysym name: a letter in lower case (the unshifted key), a digit, `F12`.
+    fn keysym(&self) -> String {
+        match self.key {
+            Key::Letter(c) => c.to_ascii_lowercase().to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The trigger the GlobalShortcuts portal takes as a preference, in the XDG shortcuts
+    /// specification's syntax: `CTRL+ALT+g`.
+    pub fn xdg_trigger(&self) -> String {
+        self.modifiers(["CTRL+", "ALT+", "SHIFT+", "LOGO+"]) + &self.keysym()
+    }
+
+    /// GNOME's accelerator syntax (a custom keyboard shortcut's `binding`): `<Control><Alt>g`.
+    pub fn gnome_accelerator(&self) -> String {
+        self.modifiers(["<Control>", "<Alt>", "<Shift>", "<Super>"]) + &self.keysym()
+    }
+
+    /// The sway configuration's syntax (`bindsym`): `Ctrl+Alt+g`.
+    pub fn sway_keys(&self) -> String {
+        self.modifiers(["Ctrl+", "Alt+", "Shift+", "Mod4+"]) + &self.keysym()
+    }
+
+    /// The modifiers held, each by its name in `names` (Ctrl, Alt, Shift, Super), in that order.
+    fn modifiers(&self, names: [&str; 4]) -> String {
+        [self.control, self.alt, self.shift, self.super_key]
+            .iter()
+            .zip(names)
+            .filter(|(on, _)| **on)
+            .map(|(_, name)| name)
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +248,16 @@ mod tests {
             let s: Shortcut = text.parse().expect("valid shortcut");
             assert_eq!(s.key_code(), code, "{text}");
         }
+    }
+
+    #[test]
+    fn wayland_desktops_get_the_shortcut_in_their_own_words() {
+        let s: Shortcut = "Ctrl+Alt+G".parse().unwrap();
+        assert_eq!(s.xdg_trigger(), "CTRL+ALT+g");
+        assert_eq!(s.gnome_accelerator(), "<Control><Alt>g");
+        assert_eq!(s.sway_keys(), "Ctrl+Alt+g");
+        let s: Shortcut = "Super+Shift+F12".parse().unwrap();
+        assert_eq!(s.xdg_trigger(), "SHIFT+LOGO+F12");
+        assert_eq!(s.gnome_accelerator(), "<Shift><Super>F12");
     }
 }

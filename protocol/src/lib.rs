@@ -8,6 +8,7 @@
 //! - [`facts`]: the machine facts shown to the user and added to each ticket.
 //! - [`action`]: what a user can do on an existing ticket.
 //! - [`annotation`]: the rectangles drawn on a screenshot.
+//! - [`desktop`]: how this desktop session is captured and its shortcut heard.
 //! - [`notice`]: what the follow-up loop tells the user about their tickets.
 //! - [`view`]: what the windows and the CLI show (outbox items, "My tickets", settings, wizard).
 //! - [`error`]: errors as people see them: a code from a closed set and a message in their language.
@@ -23,6 +24,7 @@
 
 pub mod action;
 pub mod annotation;
+pub mod desktop;
 pub mod doctor;
 pub mod error;
 pub mod facts;

@@ -206,6 +206,10 @@ pub struct SettingsView {
     /// neither chose, and the login items are left as they are.
     #[serde(default)]
     pub autostart: Option<bool>,
+    /// How this session is captured and its shortcut heard (the agent's answer; `None` from the
+    /// CLI's own dispatch).
+    #[serde(default)]
+    pub desktop: Option<crate::desktop::DesktopView>,
 }
 
 /// The account Guichet signs in with.

@@ -288,6 +288,7 @@ fn settings_view(account: Option<AccountView>) -> SettingsView {
         account,
         config_problems: Vec::new(),
         autostart: None,
+        desktop: None,
     }
 }
 

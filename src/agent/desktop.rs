@@ -7,6 +7,8 @@ use crate::platform::menu::{MenuId, TrayEvent, TrayEvents};
 use crate::platform::shortcut;
 use crate::platform::{ShortcutWatch, TrayIcon};
 use guichet_core::api::Guichet;
+use guichet_core::display::Session;
+use guichet_core::protocol::desktop::{DesktopView, ShortcutMechanism};
 use guichet_core::protocol::view::WindowKind;
 use guichet_core::protocol::{Lang, TicketId};
 use std::sync::Arc;
@@ -37,6 +39,13 @@ impl Desktop {
             guichet.config().agent.shortcut().to_owned(),
             commands.clone(),
         );
+        let view = desktop_view(shortcut.mechanism);
+        tracing::info!(
+            "display session: {}; screen capture: {:?}; shortcut: {:?}",
+            view.session.as_deref().unwrap_or("none"),
+            view.capture,
+            view.shortcut
+        );
         Desktop {
             commands,
             events,
@@ -57,6 +66,7 @@ impl Desktop {
         agent: &Arc<Agent>,
         commands: &mut UnboundedReceiver<Command>,
     ) {
+        agent.set_shortcut(self.shortcut.mechanism);
         loop {
             let command = tokio::select! {
                 c = commands.recv() => c,
@@ -71,7 +81,10 @@ impl Desktop {
                         icon.set_unread(count).await;
                     }
                 }
-                Some(Command::Reconfigure) => self.reconfigure(&agent.guichet()).await,
+                Some(Command::Reconfigure) => {
+                    self.reconfigure(&agent.guichet()).await;
+                    agent.set_shortcut(self.shortcut.mechanism);
+                }
                 Some(Command::TrayLost) => self.tray_lost(),
                 Some(Command::RegisterTray) => {
                     self.tray_pending = false;
@@ -146,11 +159,41 @@ async fn open_window(agent: &Arc<Agent>, kind: WindowKind, ticket: Option<Ticket
     }
 }
 
+impl Agent {
+    fn set_shortcut(&self, mechanism: ShortcutMechanism) {
+        *self
+            .shortcut
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(mechanism);
+    }
+
+    /// This session as Settings shows it.
+    pub(super) fn desktop(&self) -> DesktopView {
+        let shortcut = *self
+            .shortcut
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        desktop_view(shortcut.unwrap_or(ShortcutMechanism::Unavailable))
+    }
+}
+
+/// This session as Settings and the doctor show it, with the shortcut heard through `shortcut`.
+pub(super) fn desktop_view(shortcut: ShortcutMechanism) -> DesktopView {
+    let session = Session::detect();
+    DesktopView {
+        session: session.map(|s| s.to_string()),
+        capture: guichet_core::capture::capture_method(session),
+        shortcut,
+    }
+}
+
 /// The global shortcut the agent watches, as the configuration wrote it.
 struct WatchedShortcut {
     text: String,
     /// `None` when it could not be watched (no display, taken, not a shortcut): logged.
     watch: Option<ShortcutWatch>,
+    /// How it is heard (or what this session offers instead).
+    mechanism: ShortcutMechanism,
 }
 
 impl WatchedShortcut {
@@ -177,7 +220,12 @@ impl WatchedShortcut {
                 None
             }
         };
-        WatchedShortcut { text, watch }
+        let mechanism = crate::platform::shortcut_mechanism(watch.as_ref());
+        WatchedShortcut {
+            text,
+            watch,
+            mechanism,
+        }
     }
 
     fn stop(&mut self) {

@@ -72,6 +72,9 @@ pub struct Agent {
     pub open_ticket: tokio::sync::broadcast::Sender<TicketId>,
     /// When the wizard was last asked for, to measure how soon it is ready.
     pub last_trigger: tokio::sync::Mutex<Option<std::time::Instant>>,
+    /// How the shortcut is heard now (set by the desktop side; `None` before it started), for
+    /// Settings.
+    pub shortcut: std::sync::Mutex<Option<guichet_core::protocol::desktop::ShortcutMechanism>>,
 }
 
 impl Agent {
@@ -223,6 +226,7 @@ async fn start_agent(
         outbox_retry: Notify::new(),
         open_ticket: tokio::sync::broadcast::channel(4).0,
         last_trigger: tokio::sync::Mutex::new(None),
+        shortcut: std::sync::Mutex::new(None),
     });
     tokio::spawn(server::serve(listener, agent.clone()));
     tokio::spawn(delivery::run(agent.clone()));

@@ -9,6 +9,7 @@ use guichet_core::capture::{
     Screenshots,
 };
 use guichet_core::facts::ScreenInfo;
+use guichet_core::protocol::desktop::CaptureTest;
 use guichet_core::protocol::view::{ScreenPreview, ScreenshotChoice};
 use guichet_core::report::Limits;
 use std::sync::Arc;
@@ -66,6 +67,34 @@ impl Screens {
         );
         *self.held.lock().await = Some(capture);
         *self.problem.lock().await = problem;
+    }
+
+    /// Captures every monitor now for Settings' "Test the capture" (a desktop that asks the user
+    /// first asks now, while Settings has the focus), and drops the pictures at once: the held
+    /// capture, the wizard's, is left as it was.
+    pub async fn test(&self, lang: guichet_core::i18n::Lang) -> CaptureTest {
+        let source = self.source.clone();
+        match tokio::task::spawn_blocking(move || source.capture_all()).await {
+            Ok(Ok(capture)) => CaptureTest {
+                screens: u32::try_from(capture.screens.len()).unwrap_or(u32::MAX),
+                problem: (!capture.failures.is_empty())
+                    .then(|| CaptureError::NothingCaptured(capture.failures.clone()).message(lang)),
+            },
+            Ok(Err(e)) => {
+                tracing::warn!("capture test: {e}");
+                CaptureTest {
+                    screens: 0,
+                    problem: Some(e.message(lang)),
+                }
+            }
+            Err(e) => {
+                tracing::warn!("capture test: {e}");
+                CaptureTest {
+                    screens: 0,
+                    problem: Some(CaptureError::Portal(e.to_string()).message(lang)),
+                }
+            }
+        }
     }
 
     /// Why the last capture got nothing at all, in `lang`; `None` when it worked.

@@ -5,6 +5,7 @@
 
 use super::{Agent, Command};
 use guichet_core::api::{dispatch, ApiError, OutboxOwner};
+use guichet_core::protocol::error::{ErrorCode, ErrorInfo};
 use guichet_core::protocol::ipc::{ask, Ask, IpcError, Request, Response, PROTOCOL_VERSION};
 use guichet_core::protocol::transport::{Connection, Listener};
 use guichet_core::protocol::view::WizardContext;
@@ -74,6 +75,15 @@ async fn handle(mut connection: Connection, agent: Arc<Agent>) {
 }
 
 pub async fn answer(agent: &Agent, request: Request) -> Response {
+    let mut response = answer_request(agent, request).await;
+    // Settings also shows how this session is captured and its shortcut heard: the agent's own.
+    if let Response::Settings { view } = &mut response {
+        view.desktop = Some(agent.desktop());
+    }
+    response
+}
+
+async fn answer_request(agent: &Agent, request: Request) -> Response {
     let guichet = &agent.guichet();
     match request {
         Request::OpenWizard => {
@@ -128,8 +138,58 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
             }
             response
         }
+        Request::TestCapture => ask::TestCapture::reply(agent.screens.test(guichet.lang()).await),
+        Request::InstallShortcut => match install_shortcut(guichet) {
+            Ok(()) => {
+                // The mechanism in force changed: Settings shows it at once.
+                let _ = agent.commands.send(Command::Reconfigure);
+                dispatch::respond(guichet, agent, Request::Settings).await
+            }
+            Err(e) => Response::Error { error: e },
+        },
         request => dispatch::respond(guichet, agent, request).await,
     }
+}
+
+/// Installs GNOME's custom keyboard shortcut for `guichet --report` (this very program).
+#[cfg(target_os = "linux")]
+fn install_shortcut(guichet: &guichet_core::api::Guichet) -> Result<(), ErrorInfo> {
+    use guichet_core::platform::linux::gnome;
+    let lang = guichet.lang();
+    let failed = |detail: String| {
+        tracing::warn!("cannot install GNOME's shortcut: {detail}");
+        ErrorInfo::new(
+            ErrorCode::Internal,
+            guichet_core::i18n::t(
+                lang,
+                "settings.shortcut_install_failed",
+                &[("detail", &detail)],
+            ),
+        )
+    };
+    let shortcut = guichet
+        .config()
+        .agent
+        .shortcut()
+        .parse::<guichet_core::shortcut::Shortcut>()
+        .map_err(|e| failed(e.to_string()))?;
+    let program = std::env::current_exe().map_err(|e| failed(e.to_string()))?;
+    let command = format!("'{}' --report", program.display());
+    let name = guichet_core::i18n::t(lang, "action.report", &[]);
+    gnome::install(&shortcut, &name, &command).map_err(|e| failed(e.to_string()))
+}
+
+/// Only GNOME on Linux has custom keyboard shortcuts Guichet installs.
+#[cfg(not(target_os = "linux"))]
+fn install_shortcut(guichet: &guichet_core::api::Guichet) -> Result<(), ErrorInfo> {
+    Err(ErrorInfo::new(
+        ErrorCode::Validation,
+        guichet_core::i18n::t(
+            guichet.lang(),
+            "settings.shortcut_install_failed",
+            &[("detail", &"GNOME")],
+        ),
+    ))
 }
 
 /// The wizard's report: the chosen screens masked and encoded from the capture the agent holds,

@@ -9,7 +9,8 @@
 //!   everywhere), calling back on each press until its [`ShortcutWatch`] is stopped (a new
 //!   shortcut chosen in Settings). Linux: through the display session's back end, chosen at run
 //!   time (`guichet_core::display::Session`): on X11 a passive key grab on a thread blocked
-//!   on the X connection; on Wayland none yet. Windows: `RegisterHotKey` on a thread blocked in `GetMessageW`. macOS:
+//!   on the X connection; on Wayland the GlobalShortcuts portal, else what the desktop offers
+//!   ([`shortcut_mechanism`]). Windows: `RegisterHotKey` on a thread blocked in `GetMessageW`. macOS:
 //!   a Carbon hot key (global-hotkey), registered on the main thread.
 //! - [`notify`]: a desktop notification whose activation calls back. Linux: the freedesktop
 //!   notification service over D-Bus (notify-rust, on the same zbus as the tray). Windows: a
@@ -36,8 +37,8 @@ pub use guichet_core::shortcut;
 mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::{
-    notify, spawn_worker, tune_allocator, watch_shortcut, worker_connection, ShortcutWatch,
-    TrayIcon,
+    notify, shortcut_mechanism, spawn_worker, tune_allocator, watch_shortcut, worker_connection,
+    ShortcutWatch, TrayIcon,
 };
 
 #[cfg(windows)]
@@ -55,6 +56,17 @@ pub use macos::{
     notify, run_agent, spawn_worker, tune_allocator, watch_shortcut, worker_connection,
     ShortcutWatch, TrayIcon,
 };
+
+/// How the shortcut is heard on Windows and macOS: Guichet holds the key itself, when it could.
+#[cfg(not(target_os = "linux"))]
+pub fn shortcut_mechanism(
+    watch: Option<&ShortcutWatch>,
+) -> guichet_core::protocol::desktop::ShortcutMechanism {
+    use guichet_core::protocol::desktop::ShortcutMechanism;
+    watch.map_or(ShortcutMechanism::Unavailable, |_| {
+        ShortcutMechanism::KeyGrab
+    })
+}
 
 /// The outbox worker's channel on Linux and macOS.
 #[cfg(unix)]
@@ -83,6 +95,10 @@ pub enum PlatformError {
     Display(String),
     #[error("desktop notification: {0}")]
     Notification(String),
+    /// The desktop's portal (Wayland) is missing or refused.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    #[error("the desktop's GlobalShortcuts portal: {0}")]
+    Portal(String),
     /// The tray library or the shell refused the icon or its menu.
     #[cfg_attr(target_os = "linux", allow(dead_code))]
     #[error("tray icon: {0}")]

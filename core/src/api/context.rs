@@ -67,6 +67,7 @@ impl Guichet {
             account: self.account_view(),
             config_problems: self.config_problems(),
             autostart: self.config.agent.autostart,
+            desktop: None,
         }
     }
 

@@ -88,7 +88,9 @@ pub async fn answer(
         | Request::WizardContext
         | Request::Recapture
         | Request::Submit { .. }
-        | Request::AwaitTicket) => return Err(ApiError::NeedsAgent(request.kind())),
+        | Request::AwaitTicket
+        | Request::TestCapture
+        | Request::InstallShortcut) => return Err(ApiError::NeedsAgent(request.kind())),
     })
 }
 

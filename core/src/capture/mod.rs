@@ -34,7 +34,8 @@ pub use image;
 pub use naming::{screen_labels, Placement};
 pub use pipeline::{screenshots, Screenshots};
 pub use source::{
-    back_end, capture_monitors, capture_xcap, display_available, DisplaySource, GrabError, Monitor,
+    back_end, capture_method, capture_monitors, capture_xcap, display_available, DisplaySource,
+    GrabError, Monitor,
 };
 
 use crate::facts::ScreenInfo;

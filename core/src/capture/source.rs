@@ -9,6 +9,7 @@
 use super::{Capture, CaptureError, Frame, ScreenFailure, ScreenShot, ScreenSource};
 use crate::display::Session;
 use crate::facts::ScreenInfo;
+use guichet_protocol::desktop::CaptureMethod;
 use image::RgbaImage;
 
 /// Captures every monitor of the current session through its back end. The session is read at
@@ -26,16 +27,32 @@ pub fn display_available() -> bool {
 /// than Linux) is refused in words that say so. A Wayland session is never tried through X11:
 /// under XWayland that fails with `BadMatch`, or shows only X11 windows.
 pub fn back_end(session: Session) -> Result<&'static dyn ScreenSource, CaptureError> {
+    back_end_and_method(session)
+        .map(|(source, _)| source)
+        .ok_or(CaptureError::NoBackEnd(session))
+}
+
+/// How a session is captured, for Settings and the doctor: its back end's method, else
+/// [`CaptureMethod::Unavailable`].
+pub fn capture_method(session: Option<Session>) -> CaptureMethod {
+    session
+        .and_then(back_end_and_method)
+        .map_or(CaptureMethod::Unavailable, |(_, method)| method)
+}
+
+/// The one table from a session to its back end and what people call it.
+fn back_end_and_method(session: Session) -> Option<(&'static dyn ScreenSource, CaptureMethod)> {
     match session {
         #[cfg(target_os = "linux")]
-        Session::X11 => Ok(&crate::platform::X11Screens),
+        Session::X11 => Some((&crate::platform::X11Screens, CaptureMethod::X11)),
         #[cfg(target_os = "linux")]
-        Session::Wayland => Ok(&crate::platform::WaylandScreens),
+        Session::Wayland => Some((&crate::platform::WaylandScreens, CaptureMethod::Portal)),
         #[cfg(windows)]
-        Session::Windows => Ok(&crate::platform::WindowsScreens),
+        Session::Windows => Some((&crate::platform::WindowsScreens, CaptureMethod::Windows)),
         #[cfg(target_os = "macos")]
-        Session::MacOs => Ok(&crate::platform::MacScreens),
-        other => Err(CaptureError::NoBackEnd(other)),
+        Session::MacOs => Some((&crate::platform::MacScreens, CaptureMethod::MacOs)),
+        #[allow(unreachable_patterns)]
+        _ => None,
     }
 }
 
@@ -154,5 +171,11 @@ mod tests {
         // Wayland, XWayland or not, has its own: the X11 one is never tried there.
         let source = back_end(Session::Wayland).expect("Wayland back end");
         assert_eq!(format!("{source:?}"), "WaylandScreens");
+        assert_eq!(
+            capture_method(Some(Session::Wayland)),
+            CaptureMethod::Portal
+        );
+        assert_eq!(capture_method(Some(Session::X11)), CaptureMethod::X11);
+        assert_eq!(capture_method(None), CaptureMethod::Unavailable);
     }
 }

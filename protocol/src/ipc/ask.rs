@@ -132,6 +132,10 @@ asks! {
     SignOut {} => Settings { view: crate::view::SettingsView };
     /// The user's preferences; answers with the new Settings.
     SavePreferences { preferences: Preferences } => Settings { view: crate::view::SettingsView };
+    /// Capture now from Settings (a desktop's permission is asked then); nothing is kept.
+    TestCapture {} => CaptureTested { test: crate::desktop::CaptureTest };
+    /// Install GNOME's custom keyboard shortcut; answers with the new Settings.
+    InstallShortcut {} => Settings { view: crate::view::SettingsView };
 }
 
 /// The first message on every connection: the peer's protocol version, and the agent's own

@@ -19,7 +19,7 @@ pub mod ask;
 pub use ask::Ask;
 
 /// Bumped on any incompatible change of [`Request`] or [`Response`].
-pub const PROTOCOL_VERSION: u32 = 6;
+pub const PROTOCOL_VERSION: u32 = 7;
 
 /// Longest accepted message (a screenshot preview is the largest).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
@@ -130,6 +130,13 @@ pub enum Request {
         /// The values changed.
         preferences: Preferences,
     },
+    /// Capture the screens now, from Settings, while its window has the focus: on desktops that
+    /// ask the user first (GNOME, KDE Plasma 6.4+), this is when the permission is given.
+    /// Answered with `CaptureTested`; the capture is dropped at once.
+    TestCapture,
+    /// Install GNOME's custom keyboard shortcut that runs `guichet --report` (GNOME without the
+    /// GlobalShortcuts portal). Answered with the new `Settings`.
+    InstallShortcut,
 }
 
 /// What the user changed in the Settings window's preferences: only the values given are
@@ -198,6 +205,8 @@ impl Request {
             Request::Ticket { .. } => "ticket",
             Request::Act { .. } => "act",
             Request::AwaitTicket => "awaitTicket",
+            Request::TestCapture => "testCapture",
+            Request::InstallShortcut => "installShortcut",
             Request::Settings => "settings",
             Request::SaveProfile { .. } => "saveProfile",
             Request::Doctor => "doctor",
@@ -277,6 +286,11 @@ pub enum Response {
         /// Every step of the diagnosis.
         report: crate::doctor::DoctorReport,
     },
+    /// The answer to `TestCapture`.
+    CaptureTested {
+        /// How many screens were captured, and what went wrong.
+        test: crate::desktop::CaptureTest,
+    },
     /// Show this ticket (the answer to `AwaitTicket`).
     OpenTicket {
         /// The ticket's number.
@@ -306,6 +320,7 @@ impl Response {
             Response::Ticket { .. } => "ticket",
             Response::Settings { .. } => "settings",
             Response::Doctor { .. } => "doctor",
+            Response::CaptureTested { .. } => "captureTested",
             Response::OpenTicket { .. } => "openTicket",
             Response::Error { .. } => "error",
         }

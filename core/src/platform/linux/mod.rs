@@ -1,7 +1,8 @@
 //! Linux: the display back ends' capture, one per session kind (X11: `x11`, MIT-SHM in
-//! `shm_capture`; Wayland: the Screenshot portal in `wayland`), and the kernel's route
-//! notifications.
+//! `shm_capture`; Wayland: the Screenshot portal in `wayland`), GNOME's custom keyboard
+//! shortcuts (`gnome`), and the kernel's route notifications.
 
+pub mod gnome;
 pub mod netwatch;
 pub mod shm_capture;
 pub mod wayland;

@@ -1,15 +1,18 @@
 //! A real desktop for tests, each part started on demand and stopped on drop: an X server (Xvfb,
 //! or Xorg with the dummy driver for several monitors) showing a known picture, a private D-Bus
-//! session bus, and the services tests start on it (dunst, a tray host's watcher, GNOME Keyring).
+//! session bus, and the services tests start on it (dunst, a tray host's watcher, GNOME Keyring);
+//! and a Wayland session (headless sway with the Screenshot portal) as an account of its own.
 
 mod bus;
 mod paint;
+mod sway;
 mod synthetic;
 mod xorg;
 mod xvfb;
 
 pub use bus::{start_dunst, DbusSendError, Keyring, SessionBus};
 pub use paint::{paint_root, painted_colour, painted_display};
+pub use sway::{Sway, SwayOutput};
 pub use synthetic::synthetic_desktop;
 pub use xorg::{Head, XorgDummy};
 pub use xvfb::{displayfd, DisplayFdError, Xvfb};

@@ -47,7 +47,12 @@ pub fn cut(picture: RgbaImage, outputs: &[outputs::Output]) -> Capture {
                     piece.height,
                 )
                 .to_image();
-                screen(piece.name, image, (piece.desktop_x, piece.desktop_y), piece.scale)
+                screen(
+                    piece.name,
+                    image,
+                    (piece.desktop_x, piece.desktop_y),
+                    piece.scale,
+                )
             })
             .collect(),
         Err(why) => {
@@ -105,7 +110,10 @@ mod tests {
 
     #[test]
     fn each_output_becomes_a_screen_of_its_own_pixels() {
-        let outputs = [output("HEADLESS-1", 0, 640, 480), output("HEADLESS-2", 640, 320, 240)];
+        let outputs = [
+            output("HEADLESS-1", 0, 640, 480),
+            output("HEADLESS-2", 640, 320, 240),
+        ];
         let capture = cut(two_colours(), &outputs);
         assert_eq!(capture.screens.len(), 2);
         let red = &capture.screens[0];
@@ -124,7 +132,10 @@ mod tests {
         let capture = cut(two_colours(), &[]);
         assert_eq!(capture.screens.len(), 1);
         assert_eq!(
-            (capture.screens[0].info.width, capture.screens[0].info.height),
+            (
+                capture.screens[0].info.width,
+                capture.screens[0].info.height
+            ),
             (960, 480)
         );
     }

@@ -24,7 +24,10 @@ pub fn whole_desktop() -> Result<RgbaImage, CaptureError> {
     let bytes = std::fs::read(&path);
     // Deleted before anything else can fail: a picture left behind is the one thing not allowed.
     if let Err(e) = std::fs::remove_file(&path) {
-        tracing::warn!("cannot delete the portal's screenshot {}: {e}", path.display());
+        tracing::warn!(
+            "cannot delete the portal's screenshot {}: {e}",
+            path.display()
+        );
     }
     let bytes = bytes.map_err(|e| {
         CaptureError::Portal(format!("cannot read its file {}: {e}", path.display()))

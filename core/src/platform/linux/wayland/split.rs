@@ -62,8 +62,14 @@ pub fn split(width: u32, height: u32, outputs: &[Output]) -> Result<Vec<Piece>, 
     let (Some(min_x), Some(min_y), Some(max_x), Some(max_y)) = (
         sized.iter().map(|o| i64::from(o.x)).min(),
         sized.iter().map(|o| i64::from(o.y)).min(),
-        sized.iter().map(|o| i64::from(o.x) + i64::from(o.width)).max(),
-        sized.iter().map(|o| i64::from(o.y) + i64::from(o.height)).max(),
+        sized
+            .iter()
+            .map(|o| i64::from(o.x) + i64::from(o.width))
+            .max(),
+        sized
+            .iter()
+            .map(|o| i64::from(o.y) + i64::from(o.height))
+            .max(),
     ) else {
         return Err(Unsplittable::NoOutputs);
     };
@@ -120,7 +126,12 @@ fn own_scale(output: &Output) -> f32 {
 mod tests {
     use super::*;
 
-    fn output(name: &str, (x, y): (i32, i32), (width, height): (i32, i32), mode_width: i32) -> Output {
+    fn output(
+        name: &str,
+        (x, y): (i32, i32),
+        (width, height): (i32, i32),
+        mode_width: i32,
+    ) -> Output {
         Output {
             name: name.into(),
             x,
@@ -142,11 +153,21 @@ mod tests {
         let pieces = split(960, 480, &outputs).unwrap();
         assert_eq!(pieces.len(), 2);
         assert_eq!(
-            (pieces[0].left, pieces[0].top, pieces[0].width, pieces[0].height),
+            (
+                pieces[0].left,
+                pieces[0].top,
+                pieces[0].width,
+                pieces[0].height
+            ),
             (0, 0, 640, 480)
         );
         assert_eq!(
-            (pieces[1].left, pieces[1].top, pieces[1].width, pieces[1].height),
+            (
+                pieces[1].left,
+                pieces[1].top,
+                pieces[1].width,
+                pieces[1].height
+            ),
             (640, 0, 320, 240)
         );
         assert_eq!((pieces[1].desktop_x, pieces[1].desktop_y), (640, 0));
@@ -167,7 +188,12 @@ mod tests {
             (2560, 1600, 2.0)
         );
         assert_eq!(
-            (pieces[1].left, pieces[1].width, pieces[1].height, pieces[1].scale),
+            (
+                pieces[1].left,
+                pieces[1].width,
+                pieces[1].height,
+                pieces[1].scale
+            ),
             (2560, 3840, 2160, 1.0)
         );
         // Fractional: 2880 physical over 1920 logical.

@@ -35,6 +35,12 @@ if [ "$profile" = test ]; then
   # proxy; faketime signs an expired certificate) and a real Secret Service for the keyring
   # (GNOME Keyring, read back with secret-tool).
   pkgs+=(stunnel4 tinyproxy-bin faketime gnome-keyring libsecret-tools)
+  # A real Wayland session (tests/wayland.rs, ../shared/wayland.md): headless sway with XWayland,
+  # PipeWire and the Screenshot portal (-wlr captures, -gtk gives the "Access" interface without
+  # which xdg-desktop-portal 1.16 hides Screenshot), wtype to press keys; GNOME's media-keys
+  # schemas and gsettings for the custom shortcut Settings installs.
+  pkgs+=(sway swaybg grim xwayland pipewire xdg-desktop-portal xdg-desktop-portal-wlr
+         xdg-desktop-portal-gtk wtype gnome-settings-daemon-common libglib2.0-bin)
 fi
 
 missing=()

@@ -6,13 +6,17 @@
 //!   size, named by its place, and leaves no picture in `/tmp`;
 //! - the agent, triggered by a sway key binding (pressed with `wtype`) running `guichet --report`,
 //!   holds that capture in the wizard's context; it used the portal, never X11, although
-//!   XWayland's `DISPLAY` is set.
+//!   XWayland's `DISPLAY` is set;
+//! - on GNOME without the GlobalShortcuts portal, Settings installs a custom keyboard shortcut
+//!   running `guichet --report` (read back with `gsettings`), and "Test the capture" captures.
 //!
 //! Without sway (a developer's machine), the tests say so loudly and skip; in CI they fail.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Tests fail loudly by design.
 
 use guichet_core::capture::image::{self, RgbImage};
+use guichet_core::platform::linux::gnome;
+use guichet_core::protocol::desktop::{CaptureMethod, CaptureTest, ShortcutMechanism};
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
@@ -314,3 +318,94 @@ fn ask(socket: &Path, request: &Request) -> Response {
             client.request(request).await.expect("answer")
         })
 }
+
+#[test]
+fn on_gnome_without_the_shortcut_portal_settings_installs_a_custom_shortcut_and_tests_the_capture()
+{
+    if !can_run() {
+        return;
+    }
+    let _one = Sway::lock();
+    let desk = Desk::new("gwl-gnome", None, &[]);
+    let runtime = desk.sway.folder("run-guichet");
+    let log = desk.sway.dir.join("agent.log");
+    // GNOME as its session names itself, with GNOME's settings in a key file of the user's own
+    // (what dconf would hold on a real desktop).
+    let gnome = |cmd: &mut Command| {
+        cmd.env("XDG_CURRENT_DESKTOP", "GNOME")
+            .env("GSETTINGS_BACKEND", "keyfile");
+    };
+    let mut agent = desk.guichet(&[]);
+    gnome(&mut agent);
+    let agent = agent
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .env("GUICHET_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("start the agent");
+    let _agent = Guard(agent);
+    let socket = runtime.join("agent.sock");
+    wait_for("the agent's socket", LIMIT, || {
+        socket.exists().then_some(())
+    });
+    let desktop = |response: Response| match response {
+        Response::Settings { view } => view.desktop.expect("the agent says how"),
+        other => panic!("{other:?}"),
+    };
+    let before = wait_for("the desktop side", LIMIT, || {
+        let view = desktop(ask(&socket, &Request::Settings));
+        (view.shortcut != ShortcutMechanism::Unavailable).then_some(view)
+    });
+    assert_eq!(before.session.as_deref(), Some("Wayland"));
+    assert_eq!(before.capture, CaptureMethod::Portal);
+    assert_eq!(
+        before.shortcut,
+        ShortcutMechanism::GnomeKeybindingOffered,
+        "{}",
+        read_file(&log)
+    );
+
+    let after = desktop(ask(&socket, &Request::InstallShortcut));
+    assert_eq!(
+        after.shortcut,
+        ShortcutMechanism::GnomeKeybinding,
+        "{}",
+        read_file(&log)
+    );
+    let setting = |key: &str| {
+        let mut cmd = desk.sway.command("gsettings");
+        gnome(&mut cmd);
+        let out = cmd
+            .args(["get", &format!("{CUSTOM}:{}", gnome::PATH), key])
+            .output()
+            .expect("gsettings");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(setting("binding"), "'<Control><Alt>g'");
+    assert_eq!(
+        setting("command"),
+        format!("\"'{}' --report\"", desk.program.display())
+    );
+    assert_eq!(setting("name"), "'Signaler un problème'");
+
+    // "Test the capture": the portal asked now, nothing kept.
+    match ask(&socket, &Request::TestCapture) {
+        Response::CaptureTested { test } => {
+            assert_eq!(
+                test,
+                CaptureTest {
+                    screens: 2,
+                    problem: None
+                }
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        !Path::new("/tmp/out.png").exists(),
+        "the portal's picture is deleted"
+    );
+}
+
+const CUSTOM: &str = "org.gnome.settings-daemon.plugins.media-keys.custom-keybinding";

@@ -160,7 +160,8 @@ async fn open_window(agent: &Arc<Agent>, kind: WindowKind, ticket: Option<Ticket
 }
 
 impl Agent {
-    fn set_shortcut(&self, mechanism: ShortcutMechanism) {
+    /// Records how the shortcut is heard, for Settings.
+    pub(super) fn set_shortcut(&self, mechanism: ShortcutMechanism) {
         *self
             .shortcut
             .lock()

@@ -5,6 +5,7 @@
 
 use super::{Agent, Command};
 use guichet_core::api::{dispatch, ApiError, OutboxOwner};
+use guichet_core::protocol::desktop::ShortcutMechanism;
 use guichet_core::protocol::error::{ErrorCode, ErrorInfo};
 use guichet_core::protocol::ipc::{ask, Ask, IpcError, Request, Response, PROTOCOL_VERSION};
 use guichet_core::protocol::transport::{Connection, Listener};
@@ -141,8 +142,8 @@ async fn answer_request(agent: &Agent, request: Request) -> Response {
         Request::TestCapture => ask::TestCapture::reply(agent.screens.test(guichet.lang()).await),
         Request::InstallShortcut => match install_shortcut(guichet) {
             Ok(()) => {
-                // The mechanism in force changed: Settings shows it at once.
-                let _ = agent.commands.send(Command::Reconfigure);
+                // GNOME now runs `guichet --report` on the key: Settings says so at once.
+                agent.set_shortcut(ShortcutMechanism::GnomeKeybinding);
                 dispatch::respond(guichet, agent, Request::Settings).await
             }
             Err(e) => Response::Error { error: e },

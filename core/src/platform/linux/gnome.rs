@@ -48,9 +48,14 @@ pub fn installed() -> Result<bool, GnomeError> {
 /// Installs (or updates) Guichet's custom shortcut: `shortcut` runs `command`.
 pub fn install(shortcut: &Shortcut, name: &str, command: &str) -> Result<(), GnomeError> {
     let at = format!("{CUSTOM}:{PATH}");
-    gsettings(&["set", &at, "name", name])?;
-    gsettings(&["set", &at, "command", command])?;
-    gsettings(&["set", &at, "binding", &shortcut.gnome_accelerator()])?;
+    gsettings(&["set", &at, "name", &quoted(name)])?;
+    gsettings(&["set", &at, "command", &quoted(command)])?;
+    gsettings(&[
+        "set",
+        &at,
+        "binding",
+        &quoted(&shortcut.gnome_accelerator()),
+    ])?;
     let list = gsettings(&["get", MEDIA_KEYS, "custom-keybindings"])?;
     let mut paths = paths(&list)?;
     if !paths.iter().any(|p| p == PATH) {
@@ -99,6 +104,11 @@ fn paths(text: &str) -> Result<Vec<String>, GnomeError> {
         .collect()
 }
 
+/// `text` as a GVariant string literal (`gsettings set` parses its value as GVariant text).
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
 fn as_gvariant(paths: &[String]) -> String {
     let items: Vec<String> = paths.iter().map(|p| format!("'{p}'")).collect();
     format!("[{}]", items.join(", "))
@@ -119,6 +129,16 @@ mod tests {
         assert_eq!(as_gvariant(&read), two);
         assert!(matches!(paths("nonsense"), Err(GnomeError::List(_))));
         assert!(matches!(paths("[unquoted]"), Err(GnomeError::List(_))));
+    }
+
+    #[test]
+    fn values_are_written_as_gvariant_strings() {
+        assert_eq!(
+            quoted("'/opt/guichet' --report"),
+            r"'\'/opt/guichet\' --report'"
+        );
+        assert_eq!(quoted(r"C:\x"), r"'C:\\x'");
+        assert_eq!(quoted("<Control><Alt>g"), "'<Control><Alt>g'");
     }
 
     #[test]

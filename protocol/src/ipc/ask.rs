@@ -132,6 +132,8 @@ asks! {
     SignOut {} => Settings { view: crate::view::SettingsView };
     /// The user's preferences; answers with the new Settings.
     SavePreferences { preferences: Preferences } => Settings { view: crate::view::SettingsView };
+    /// The entities the user's tickets may go to.
+    Entities {} => Entities { list: crate::view::EntityList };
 }
 
 /// The first message on every connection: the peer's protocol version, and the agent's own

@@ -297,6 +297,9 @@ impl Workstation {
             lang: "fr_FR.UTF-8",
         };
         let window = crate::webdriver::Window::open(&ui_binary(), &desktop, &log, args);
-        FrenchWindow { window, _agent: agent }
+        FrenchWindow {
+            window,
+            _agent: agent,
+        }
     }
 }

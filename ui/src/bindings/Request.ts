@@ -75,7 +75,7 @@ location: string | null, } | { "type": "doctor" } | { "type": "signIn",
 /**
  * The address and credentials typed.
  */
-sign_in: SignInInput, } | { "type": "signOut" } | { "type": "savePreferences", 
+sign_in: SignInInput, } | { "type": "signOut" } | { "type": "entities" } | { "type": "savePreferences", 
 /**
  * The values changed.
  */

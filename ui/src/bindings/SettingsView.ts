@@ -61,4 +61,13 @@ configProblems: Array<string>,
  * Whether the agent starts at login (`[agent] autostart`, IT's or the user's); `None` when
  * neither chose, and the login items are left as they are.
  */
-autostart: boolean | null, };
+autostart: boolean | null, 
+/**
+ * Whether the help desk files tickets in entities the user chooses among ([`EntityList`]):
+ * the Settings window then offers the choice.
+ */
+entities: boolean, 
+/**
+ * The entity tickets go to (IT's, else the user's choice); `None`: the help desk's default.
+ */
+entity: number | null, };

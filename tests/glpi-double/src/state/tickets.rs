@@ -17,6 +17,8 @@ impl Store {
         input: &Map<String, Value>,
         files: &[AcceptedFile],
     ) -> Result<u64, ApiError> {
+        let requested_entity = input.get("entities_id").and_then(json_int);
+        let entity_id = self.ticket_entity(caller, requested_entity.map(|v| v.max(0) as u64))?;
         let content_raw = json_text(input.get("content")).unwrap_or_default();
         let content_raw = content_raw.trim_start();
         let name_raw = json_text(input.get("name")).unwrap_or_default();
@@ -37,7 +39,7 @@ impl Store {
             content: version.store(content_raw),
             // GLPI 10 has no such column and drops the key.
             items: linked_items(input.get("items_id")),
-            entity_id: id_field(input, "entities_id"),
+            entity_id,
             externalid: (version == crate::GlpiVersion::V11)
                 .then(|| json_text(input.get("externalid")))
                 .flatten(),

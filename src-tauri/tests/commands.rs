@@ -288,6 +288,8 @@ fn settings_view(account: Option<AccountView>) -> SettingsView {
         account,
         config_problems: Vec::new(),
         autostart: None,
+        entities: false,
+        entity: None,
     }
 }
 

@@ -325,6 +325,7 @@ fn save_settings(owner: &Account) {
             language: Some(Lang::Fr),
             shortcut: Some("Ctrl+Alt+J".into()),
             autostart: Some(true),
+            entity: None,
         },
     };
     let answer = tokio::runtime::Builder::new_current_thread()

@@ -127,18 +127,21 @@ pub fn action_body(action: &crate::action::TicketAction) -> String {
 /// The screenshots among `report`'s attachments, each named and followed by `inline(i)`; empty
 /// without any.
 fn screenshots_block(report: &crate::report::Report, inline: &dyn Fn(usize) -> String) -> String {
-    use crate::capture::{naming, screen_index};
+    use crate::capture::{naming, screen_number};
     use crate::i18n::t;
     let lang = report.lang;
     let placements: Vec<_> = report.facts.screens.iter().map(|s| s.placement()).collect();
     let labels = naming::screen_labels(&placements, lang);
+    let numbers = naming::screen_numbers(&placements);
     let mut html = String::new();
     for (i, file) in report.attachments.iter().enumerate() {
-        let Some(screen) = screen_index(&file.name, &file.mime) else {
+        let Some(number) = screen_number(&file.name, &file.mime) else {
             continue;
         };
-        let label = labels
-            .get(screen)
+        let label = numbers
+            .iter()
+            .position(|&n| n == number)
+            .and_then(|screen| labels.get(screen))
             .cloned()
             .unwrap_or_else(|| t(lang, "ticket.screenshot", &[]));
         html.push_str(&format!(
@@ -307,5 +310,47 @@ mod tests {
         assert!(html.contains("Écran 1, 1920 × 1080"), "{html}");
         assert!(facts_block(&facts, Lang::En).contains("Screen 1, 1920 × 1080"));
         assert!(facts_block(&facts, Lang::En).contains("Computer name"));
+    }
+
+    #[test]
+    fn each_screenshot_is_captioned_with_the_screen_its_number_names() {
+        let screen = |name: &str, x: i32, width: u32| ScreenInfo {
+            name: name.into(),
+            width,
+            height: 1080,
+            scale: 1.0,
+            x,
+            y: 0,
+        };
+        let image = |name: &str| crate::report::Attachment {
+            name: name.into(),
+            mime: "image/jpeg".into(),
+            bytes: vec![0xff, 0xd8],
+        };
+        // Captured right screen first: ecran-1.jpg is still the left one, "Écran 1 (gauche)".
+        let report = crate::report::Report {
+            id: uuid::Uuid::nil(),
+            created_at_ms: 0,
+            lang: Lang::Fr,
+            subject: "Écran".into(),
+            description: "Voir les captures.".into(),
+            category: None,
+            phone: None,
+            location: None,
+            facts: MachineFacts {
+                screens: vec![screen("DP-1", 1920, 1280), screen("HDMI-1", 0, 1920)],
+                ..MachineFacts::default()
+            },
+            attachments: vec![image("ecran-2.jpg"), image("ecran-1.jpg")],
+        };
+        let html = ticket_body(&report);
+        assert!(
+            html.contains("Écran 1 (gauche), 1920 × 1080</strong> — ecran-1.jpg"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Écran 2 (droite), 1280 × 1080</strong> — ecran-2.jpg"),
+            "{html}"
+        );
     }
 }

@@ -370,6 +370,19 @@ fn one_failing_monitor_does_not_stop_the_others() {
 }
 
 #[test]
+fn screenshot_files_are_numbered_as_the_screens_are_named_not_in_capture_order() {
+    // The display system lists the right-hand monitor first.
+    let [left, mut right] = [0, 1].map(|_| mixed_monitors().remove(0));
+    (right.name, right.origin) = ("DP-1", (1920, 0));
+    let capture = capture_monitors(&[right, left]);
+    let label = |i: usize| capture.labels(guichet_core::i18n::Lang::Fr)[i].clone();
+    assert!(label(0).starts_with("Écran 2 (droite)") && label(1).starts_with("Écran 1 (gauche)"));
+    let shots = screenshot_attachments(capture, &[0, 1], &[], &EncodeOptions::default()).unwrap();
+    let names: Vec<&str> = shots.iter().map(|a| bytes_of(a).0).collect();
+    assert_eq!(names, ["ecran-2.jpg", "ecran-1.jpg"], "as named");
+}
+
+#[test]
 fn masks_are_burned_into_each_screen_in_its_own_pixels() {
     let capture = capture_monitors(&mixed_monitors());
     let first_mask = Rect {

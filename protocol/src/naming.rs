@@ -28,15 +28,21 @@ impl Placement {
     }
 }
 
-/// Each screen's name, in the order of `screens`.
-pub fn screen_labels(screens: &[Placement], lang: Lang) -> Vec<String> {
-    // Number 1 is the leftmost (the topmost among screens that start at the same column).
+/// Each screen's number, in the order of `screens`: 1 is the leftmost (the topmost among screens
+/// that start at the same column). A screenshot's file is numbered the same (`ecran-1.jpg`).
+pub fn screen_numbers(screens: &[Placement]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..screens.len()).collect();
     order.sort_by_key(|&i| (screens[i].x, screens[i].y, i));
     let mut numbers = vec![0; screens.len()];
     for (rank, &i) in order.iter().enumerate() {
         numbers[i] = rank + 1;
     }
+    numbers
+}
+
+/// Each screen's name, in the order of `screens`.
+pub fn screen_labels(screens: &[Placement], lang: Lang) -> Vec<String> {
+    let numbers = screen_numbers(screens);
     screens
         .iter()
         .zip(numbers)

@@ -46,6 +46,9 @@ lockable! {
     DefaultsPhone = "defaults.phone",
     /// The location (room, building) pre-filled in each report.
     DefaultsLocation = "defaults.location",
+    /// The entity tickets go to, at a help desk whose requesters may belong to several (GLPI).
+    /// Also locked when IT's `[server]` names the entity itself (`server.entity`).
+    Entity = "entity",
 }
 
 /// A key that is not one IT can lock.

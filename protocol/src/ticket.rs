@@ -325,6 +325,9 @@ pub struct Capabilities {
     pub followup_files: bool,
     /// The satisfaction survey's scale and when it needs a comment.
     pub survey: SurveyScale,
+    /// A requester may belong to several entities (GLPI's), and chooses once in Settings which
+    /// one their tickets go to; help desks without entities (RT) hide that choice.
+    pub entities: bool,
 }
 
 /// The scale of a help desk's satisfaction survey: scores from 0 to `max`, and a comment required
@@ -368,6 +371,8 @@ impl Capabilities {
         categories: true,
         followup_files: true,
         survey: SurveyScale::FIVE,
+        // No help desk, no entities to list.
+        entities: false,
     };
 }
 

@@ -210,6 +210,35 @@ pub struct SettingsView {
     /// CLI's own dispatch).
     #[serde(default)]
     pub desktop: Option<crate::desktop::DesktopView>,
+    /// Whether the help desk files tickets in entities the user chooses among ([`EntityList`]):
+    /// the Settings window then offers the choice.
+    pub entities: bool,
+    /// The entity tickets go to (IT's, else the user's choice); `None`: the help desk's default.
+    pub entity: Option<u64>,
+}
+
+/// An entity of the help desk (a school, a site) that the user's tickets may go to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct Entity {
+    /// The help desk's id for it.
+    pub id: u64,
+    /// Its full name, as the help desk shows it ("Root entity > Collège Jean Moulin").
+    pub name: String,
+}
+
+/// The entities the user belongs to, for the Settings window's choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct EntityList {
+    /// The user's entities, by name.
+    pub entities: Vec<Entity>,
+    /// The entity in force (IT's, else the user's choice); `None`: the help desk's default.
+    pub chosen: Option<u64>,
+    /// IT chose (`server.entity`, or `entity` locked): shown read-only.
+    pub locked: bool,
 }
 
 /// The account Guichet signs in with.

@@ -19,7 +19,8 @@ macro_rules! with_commands {
             doctor,
             sign_in,
             sign_out,
-            save_preferences
+            save_preferences,
+            entities
         )
     };
 }

@@ -9,7 +9,7 @@ use guichet_protocol::doctor::DoctorReport;
 use guichet_protocol::ipc::{ask, Preferences, Response, SignInInput};
 use guichet_protocol::report::ReportInput;
 use guichet_protocol::view::{
-    MyTickets, ScreenshotChoice, SettingsView, SubmitOutcome, TicketView, WindowLaunch,
+    EntityList, MyTickets, ScreenshotChoice, SettingsView, SubmitOutcome, TicketView, WindowLaunch,
     WizardContext,
 };
 use guichet_protocol::{ErrorInfo, TicketId};
@@ -151,7 +151,7 @@ pub async fn sign_out(agent: State<'_, AgentLink>) -> Result<SettingsView, Comma
     agent.ask(ask::SignOut {}).await
 }
 
-/// Saves the user's preferences (language, shortcut, start at login), which the agent applies at
+/// Saves the user's preferences (language, shortcut, start at login, entity), which the agent applies at
 /// once; answers with the settings as they now are.
 #[tauri::command]
 pub async fn save_preferences(
@@ -159,6 +159,12 @@ pub async fn save_preferences(
     preferences: Preferences,
 ) -> Result<SettingsView, CommandError> {
     agent.ask(ask::SavePreferences { preferences }).await
+}
+
+/// The entities the user's tickets may go to, from the help desk, and the one in force.
+#[tauri::command]
+pub async fn entities(agent: State<'_, AgentLink>) -> Result<EntityList, CommandError> {
+    agent.ask(ask::Entities {}).await
 }
 
 /// Waits until the agent is asked to show another ticket in this window (a notification was

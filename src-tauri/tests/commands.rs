@@ -289,6 +289,8 @@ fn settings_view(account: Option<AccountView>) -> SettingsView {
         config_problems: Vec::new(),
         autostart: None,
         desktop: None,
+        entities: false,
+        entity: None,
     }
 }
 

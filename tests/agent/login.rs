@@ -95,6 +95,7 @@ fn preferences_saved_in_settings_apply_at_once() {
         language: Some(Lang::Fr),
         shortcut: Some("J".into()),
         autostart: None,
+        entity: None,
     }) {
         Response::Error { error } => {
             assert_eq!(error.code, ErrorCode::Validation);
@@ -110,6 +111,7 @@ fn preferences_saved_in_settings_apply_at_once() {
         language: Some(Lang::Fr),
         shortcut: Some("ctrl+alt+j".into()),
         autostart: Some(true),
+        entity: None,
     });
     let Response::Settings { view } = answer else {
         panic!("unexpected {answer:?}")

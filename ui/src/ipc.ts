@@ -13,6 +13,7 @@ import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { ActionInput } from "./bindings/ActionInput";
 import type { DoctorReport } from "./bindings/DoctorReport";
+import type { EntityList } from "./bindings/EntityList";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorInfo } from "./bindings/ErrorInfo";
 import type { FieldError } from "./bindings/FieldError";
@@ -134,6 +135,11 @@ export function saveProfile(phone: string | null, location: string | null): Prom
 /** The user's preferences (only the values given change); the agent applies them at once. */
 export function savePreferences(preferences: Preferences): Promise<SettingsView> {
   return call("save_preferences", { preferences });
+}
+
+/** The entities the user's tickets may go to (asked of the help desk), and the one in force. */
+export function entities(): Promise<EntityList> {
+  return call("entities");
 }
 
 /** The connection doctor: each step from the help desk's name to the account's rights. */

@@ -1,10 +1,13 @@
 //! What the windows are shown before the user types: the phone and location to pre-fill (and
-//! saving them), the categories offered, and the Settings window's content.
+//! saving them), the categories offered, and the Settings window's content (with the entities
+//! the user's tickets may go to).
 
 use super::{ApiError, Guichet};
+use crate::config::Lockable;
 use crate::connector::categories::{self, CategoryList};
+use crate::connector::ConnectorError;
 use crate::profile::Profile;
-use guichet_protocol::view::SettingsView;
+use guichet_protocol::view::{EntityList, SettingsView};
 
 impl Guichet {
     /// The phone and location to pre-fill: remembered, else IT's defaults.
@@ -68,7 +71,27 @@ impl Guichet {
             config_problems: self.config_problems(),
             autostart: self.config.agent.autostart,
             desktop: None,
+            entities: self.capabilities().entities,
+            entity: self.entity(),
         }
+    }
+
+    /// The entity tickets go to (IT's, else the user's choice); `None`: the help desk's default.
+    pub fn entity(&self) -> Option<u64> {
+        self.config.server.as_ref().and_then(|s| s.desk.entity())
+    }
+
+    /// The entities the user's tickets may go to, from the help desk, with the one in force.
+    pub async fn entities(&self) -> Result<EntityList, ApiError> {
+        let connector = self
+            .connector
+            .as_ref()
+            .ok_or(ConnectorError::NotConfigured)?;
+        Ok(EntityList {
+            entities: connector.entities().await?,
+            chosen: self.entity(),
+            locked: self.config.is_locked(Lockable::Entity),
+        })
     }
 
     /// Categories for the wizard and validation, without touching the network.

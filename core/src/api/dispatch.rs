@@ -70,6 +70,7 @@ pub async fn answer(
             ask::SaveProfile::reply(guichet.settings(pending(outbox).await.len()))
         }
         Request::Doctor => ask::Doctor::reply(guichet.doctor().await),
+        Request::Entities => ask::Entities::reply(guichet.entities().await?),
         Request::SignIn { sign_in } => {
             guichet.sign_in(sign_in).await?;
             ask::SignIn::reply(guichet.reloaded()?.settings(pending(outbox).await.len()))

@@ -1,5 +1,5 @@
-//! The user's preferences from the Settings window: the language, the global shortcut and
-//! starting at login. They go to the user's settings file (the configuration's top layer); a key
+//! The user's preferences from the Settings window: the language, the global shortcut,
+//! starting at login and, at a help desk that has entities, the one tickets go to. They go to the user's settings file (the configuration's top layer); a key
 //! IT locked is refused. The caller loads the configuration again ([`Guichet::reloaded`]), and the
 //! agent applies what changed (tray menu, shortcut, login item) at once.
 
@@ -91,6 +91,11 @@ impl Guichet {
             )?;
             user.agent.autostart = Some(autostart);
         }
+        if let Some(choice) = preferences.entity {
+            let in_force = config.server.as_ref().and_then(|s| s.desk.entity());
+            check(Lockable::Entity, choice.id() == in_force)?;
+            user.entity = choice.id();
+        }
         layers::save_user(&self.sources.settings_file, &user).map_err(PreferencesError::Save)?;
         tracing::info!("preferences saved");
         Ok(())
@@ -128,6 +133,7 @@ mod tests {
             language: Some(Lang::Fr),
             shortcut: Some(" super+shift+f12 ".into()),
             autostart: Some(true),
+            entity: None,
         })
         .expect("saved");
         let again = g.reloaded().expect("reloaded");
@@ -165,6 +171,7 @@ mod tests {
                 language: Some(Lang::Fr),
                 shortcut: Some("Ctrl+Hyper+G".into()),
                 autostart: None,
+                entity: None,
             })
             .expect_err("refused");
         let info = error.info(Lang::Fr);
@@ -211,6 +218,7 @@ mod tests {
             language: Some(Lang::Fr),
             shortcut: Some("ctrl+alt+h".into()),
             autostart: Some(true),
+            entity: None,
         })
         .expect("the values in force are accepted");
     }

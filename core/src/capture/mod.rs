@@ -31,7 +31,7 @@ pub use encode::{encode, EncodeOptions, EncodedImage};
 pub use frame::{Frame, FrameRef, PixelLayout};
 /// The `image` crate whose `RgbaImage` this API also takes, for callers that build or read images.
 pub use image;
-pub use naming::{screen_labels, Placement};
+pub use naming::{screen_labels, screen_numbers, Placement};
 pub use pipeline::{screenshots, Screenshots};
 pub use source::{
     back_end, capture_method, capture_monitors, capture_xcap, display_available, DisplaySource,
@@ -190,8 +190,12 @@ pub struct Capture {
 impl Capture {
     /// The screens' names for people ([`screen_labels`]), in capture order.
     pub fn labels(&self, lang: crate::i18n::Lang) -> Vec<String> {
-        let placements: Vec<Placement> = self
-            .screens
+        screen_labels(&self.placements(), lang)
+    }
+
+    /// Where each screen sits, in capture order.
+    fn placements(&self) -> Vec<Placement> {
+        self.screens
             .iter()
             .map(|s| Placement {
                 x: s.x,
@@ -199,8 +203,7 @@ impl Capture {
                 width: s.image.width(),
                 height: s.image.height(),
             })
-            .collect();
-        screen_labels(&placements, lang)
+            .collect()
     }
 
     /// The screens' descriptions for the machine facts, in capture order.
@@ -252,18 +255,19 @@ impl fmt::Display for ScreenFailure {
     }
 }
 
-/// The file name of screen `index` (0-based) of a capture: `ecran-1.jpg` for the first monitor.
-/// The number stays the monitor's own, whichever screens the user selected.
-pub fn attachment_name(index: usize, extension: &str) -> String {
-    format!("ecran-{}.{extension}", index + 1)
+/// The file name of the screen numbered `number` ([`screen_numbers`], 1 the leftmost):
+/// `ecran-1.jpg` is "Écran 1 (gauche)". The number stays the monitor's own, whichever screens the
+/// user selected.
+pub fn attachment_name(number: usize, extension: &str) -> String {
+    format!("ecran-{number}.{extension}")
 }
 
-/// The screen a report's image attachment shows, from its name ([`attachment_name`]'s inverse):
-/// `Some(0)` for `ecran-1.jpg`; `None` for any other file.
-pub fn screen_index(name: &str, mime: &str) -> Option<usize> {
+/// The number of the screen a report's image attachment shows, from its name
+/// ([`attachment_name`]'s inverse): `Some(1)` for `ecran-1.jpg`; `None` for any other file.
+pub fn screen_number(name: &str, mime: &str) -> Option<usize> {
     let (stem, _) = name.rsplit_once('.')?;
     let number: usize = stem.strip_prefix("ecran-")?.parse().ok()?;
-    (mime.starts_with("image/") && number > 0).then(|| number - 1)
+    (mime.starts_with("image/") && number > 0).then_some(number)
 }
 
 /// Turns a capture into report attachments: for each selected screen (indices into
@@ -292,6 +296,8 @@ pub fn screenshot_attachments(
         annotate::clip(&a.rect, shot.image.width(), shot.image.height())?;
     }
     let mut out = Vec::with_capacity(selected.len());
+    // Files are numbered as the screens are named, by place, not in capture order.
+    let numbers = screen_numbers(&capture.placements());
     // Consuming the screens one by one frees each original right after its JPEG is made.
     for (index, mut shot) in capture.screens.into_iter().enumerate() {
         if !selected.contains(&index) {
@@ -306,7 +312,7 @@ pub fn screenshot_attachments(
         let encoded = encode(&shot.image, opts)?;
         drop(shot);
         out.push(AttachmentSource::Bytes {
-            name: attachment_name(index, encoded.extension),
+            name: attachment_name(numbers[index], encoded.extension),
             bytes: encoded.bytes,
         });
     }

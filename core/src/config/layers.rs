@@ -22,6 +22,9 @@ pub const SETTINGS_FILE: &str = "settings.toml";
 pub struct UserSettings {
     /// The interface language the user chose; `None` follows IT's setting or the OS.
     pub language: Option<Lang>,
+    /// The entity the user chose for their tickets, at a help desk that has entities; `None`:
+    /// the help desk's default. Ignored when IT chose (`server.entity`) or locked `entity`.
+    pub entity: Option<u64>,
     /// The help desk the user entered on the setup screen (when IT configured none).
     pub server: Option<ServerConfig>,
     /// The user's own shortcut and start at login.
@@ -251,7 +254,8 @@ fn with_registry(
     }
 }
 
-/// The user's values over IT's, except where IT locked the key.
+/// The user's values over IT's, except where IT locked the key. An entity named in the `[server]`
+/// in force locks `entity`.
 pub fn merge(mut config: Config, user: &UserSettings) -> Config {
     if !config.is_locked(Lockable::Language) && user.language.is_some() {
         config.language = user.language;
@@ -267,6 +271,23 @@ pub fn merge(mut config: Config, user: &UserSettings) -> Config {
             }
             config.server = Some(server);
         }
+    }
+    // The entity the help desk's own section names is not the user's to change.
+    if config
+        .server
+        .as_ref()
+        .is_some_and(|s| s.desk.entity().is_some())
+        && !config.is_locked(Lockable::Entity)
+    {
+        config.locked.push(Lockable::Entity);
+        config.locked.sort();
+    }
+    if let (false, Some(entity), Some(server)) = (
+        config.is_locked(Lockable::Entity),
+        user.entity,
+        config.server.as_mut(),
+    ) {
+        server.desk.choose_entity(entity);
     }
     let locked = config.locked.clone();
     config
@@ -502,6 +523,7 @@ mod tests {
                     .expect("server"),
             ),
             account: None,
+            entity: Some(3),
         };
         save_user(&dir.path().join(SETTINGS_FILE), &user).expect("save");
         let loaded = load(Some(&it), dir.path());
@@ -521,6 +543,9 @@ mod tests {
             Some("https://mine.example/apirest.php")
         );
         assert_eq!(loaded.user, user, "the file reads back as written");
+        let entity = |loaded: &Loaded| loaded.config.server.as_ref().and_then(|s| s.desk.entity());
+        assert_eq!(entity(&loaded), Some(3), "the user's entity");
+        assert!(!loaded.is_locked(Lockable::Entity));
 
         let it = write(dir.path(), "locked.toml", "locked = [\"server\"]\n[server]\nkind = \"glpi\"\nurl = \"https://it.example/apirest.php\"\n");
         let loaded = load(Some(&it), dir.path());
@@ -528,6 +553,34 @@ mod tests {
             loaded.config.server.as_ref().map(|s| s.url()),
             Some("https://it.example/apirest.php")
         );
+        assert_eq!(
+            entity(&loaded),
+            Some(3),
+            "the server locked, not the entity"
+        );
+        // IT's entity wins and locks the user's choice; so does `entity` locked alone. It is
+        // IT's help desk's: with the user's own help desk in force, the user's choice stays.
+        let server =
+            "[server]\nkind = \"glpi\"\nurl = \"https://it.example/apirest.php\"\nentity = 5\n";
+        let it = write(
+            dir.path(),
+            "entity.toml",
+            &format!("locked = [\"server\"]\n{server}"),
+        );
+        let loaded = load(Some(&it), dir.path());
+        assert_eq!(
+            (entity(&loaded), loaded.is_locked(Lockable::Entity)),
+            (Some(5), true)
+        );
+        let it = write(dir.path(), "other.toml", server);
+        let loaded = load(Some(&it), dir.path());
+        assert_eq!(
+            (entity(&loaded), loaded.is_locked(Lockable::Entity)),
+            (Some(3), false)
+        );
+        let it = write(dir.path(), "default.toml", "locked = [\"entity\"]\n[server]\nkind = \"glpi\"\nurl = \"https://it.example/apirest.php\"\n");
+        let loaded = load(Some(&it), dir.path());
+        assert_eq!(entity(&loaded), None, "GLPI's default, as IT locked it");
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::report::{Category, Report};
 use async_trait::async_trait;
 use guichet_protocol::action::ActionKind;
 use guichet_protocol::error::{ErrorCode, ErrorInfo};
+pub use guichet_protocol::view::Entity;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -311,6 +312,12 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
     /// Whether an earlier attempt at `action` reached the help desk (by its client id), so that
     /// a retry after an unknown outcome never posts it twice.
     async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError>;
+
+    /// The entities this account's tickets may go to, by name (only asked of a help desk whose
+    /// [`Capabilities::entities`] is set; one without entities has none).
+    async fn entities(&self) -> Result<Vec<Entity>, ConnectorError> {
+        Ok(Vec::new())
+    }
 }
 
 /// Builds the connector the configuration names.

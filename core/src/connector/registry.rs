@@ -60,6 +60,14 @@ pub trait DeskSection:
     fn without_secrets(&self) -> Self;
     /// Every secret of the section set to `value` (fuzzing checks none reaches `Debug`).
     fn fill_secrets(&mut self, value: &str);
+
+    /// The entity the section sends tickets to; `None` for the help desk's default, and always
+    /// for a kind without entities.
+    fn entity(&self) -> Option<u64> {
+        None
+    }
+    /// Sends tickets to the entity the user chose (a kind without entities ignores it).
+    fn choose_entity(&mut self, _id: u64) {}
 }
 
 /// Generates [`DeskConfig`], [`DeskInvalid`], [`KINDS`] and their dispatch from the list of
@@ -176,6 +184,16 @@ macro_rules! kinds {
             /// The section without any secret, as the user's settings keep it.
             pub fn without_secrets(&self) -> DeskConfig {
                 match self { $(DeskConfig::$variant(c) => DeskConfig::$variant(c.without_secrets())),+ }
+            }
+
+            /// The entity tickets go to; `None` for the help desk's default.
+            pub fn entity(&self) -> Option<u64> {
+                match self { $(DeskConfig::$variant(c) => c.entity()),+ }
+            }
+
+            /// Sends tickets to the entity the user chose, when the kind has entities.
+            pub fn choose_entity(&mut self, id: u64) {
+                match self { $(DeskConfig::$variant(c) => c.choose_entity(id)),+ }
             }
 
             /// Every secret set to `value`.

@@ -136,6 +136,8 @@ asks! {
     TestCapture {} => CaptureTested { test: crate::desktop::CaptureTest };
     /// Install GNOME's custom keyboard shortcut; answers with the new Settings.
     InstallShortcut {} => Settings { view: crate::view::SettingsView };
+    /// The entities the user's tickets may go to.
+    Entities {} => Entities { list: crate::view::EntityList };
 }
 
 /// The first message on every connection: the peer's protocol version, and the agent's own

@@ -9,8 +9,8 @@ use crate::i18n::{t, Lang};
 use crate::report::ReportInput;
 use crate::ticket::{TicketId, TicketSummary};
 use crate::view::{
-    CategoryList, FlushSummary, InlineFile, MyTickets, QueueItem, ScreenshotChoice, SettingsView,
-    SubmitOutcome, TicketView, WindowKind, WizardContext,
+    CategoryList, EntityList, FlushSummary, InlineFile, MyTickets, QueueItem, ScreenshotChoice,
+    SettingsView, SubmitOutcome, TicketView, WindowKind, WizardContext,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -124,6 +124,8 @@ pub enum Request {
     },
     /// Forgets the credentials (removed from the keyring). Answered with the new `Settings`.
     SignOut,
+    /// The entities the user's tickets may go to, from the help desk (Settings).
+    Entities,
     /// The user's preferences (the Settings window), applied at once by the agent. Answered with
     /// the new `Settings`.
     SavePreferences {
@@ -151,6 +153,32 @@ pub struct Preferences {
     pub shortcut: Option<String>,
     /// Whether Guichet starts when the user logs in.
     pub autostart: Option<bool>,
+    /// The entity the user's tickets go to, at a help desk that has entities.
+    pub entity: Option<EntityChoice>,
+}
+
+/// Where the user's tickets go, at a help desk whose requesters may belong to several entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "choice", rename_all = "camelCase")]
+pub enum EntityChoice {
+    /// The help desk's default (GLPI: the user's default entity).
+    Default,
+    /// This entity.
+    Entity {
+        /// Its id at the help desk.
+        id: u64,
+    },
+}
+
+impl EntityChoice {
+    /// The entity chosen; `None` for the help desk's default.
+    pub fn id(self) -> Option<u64> {
+        match self {
+            EntityChoice::Default => None,
+            EntityChoice::Entity { id } => Some(id),
+        }
+    }
 }
 
 /// What the setup screen sends to sign in: the help desk's address when IT configured none, and
@@ -213,6 +241,7 @@ impl Request {
             Request::SignIn { .. } => "signIn",
             Request::SignOut => "signOut",
             Request::SavePreferences { .. } => "savePreferences",
+            Request::Entities => "entities",
         }
     }
 }
@@ -281,6 +310,11 @@ pub enum Response {
         /// What the Settings window shows, after the change.
         view: SettingsView,
     },
+    /// The answer to `Entities`.
+    Entities {
+        /// The user's entities and the one in force.
+        list: EntityList,
+    },
     /// The answer to `Doctor`.
     Doctor {
         /// Every step of the diagnosis.
@@ -319,6 +353,7 @@ impl Response {
             Response::MyTickets { .. } => "myTickets",
             Response::Ticket { .. } => "ticket",
             Response::Settings { .. } => "settings",
+            Response::Entities { .. } => "entities",
             Response::Doctor { .. } => "doctor",
             Response::CaptureTested { .. } => "captureTested",
             Response::OpenTicket { .. } => "openTicket",

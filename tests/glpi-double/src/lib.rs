@@ -75,6 +75,8 @@ pub struct DoubleConfig {
     pub app_token: Option<String>,
     /// The ITIL categories (`GET /ITILCategory`, search option 7).
     pub categories: Vec<CategorySpec>,
+    /// The entity tree: the root entity (0) and those below it (`getMyEntities`, `entities_id`).
+    pub entities: Vec<EntitySpec>,
     /// GLPI's `document_max_size`, in MiB: bigger files get "File is too big".
     pub document_max_size_mib: u64,
     /// Uploadable extensions (lower case, without dot); others get "Filetype not allowed".
@@ -153,9 +155,19 @@ impl Default for DoubleConfig {
             completename: completename.to_owned(),
             parent_id,
         };
+        let entity = |id: u64, completename: &str| EntitySpec {
+            id,
+            completename: completename.to_owned(),
+        };
         DoubleConfig {
             users: vec![UserSpec::default_requester(), UserSpec::default_admin()],
             app_token: None,
+            entities: vec![
+                entity(0, "Root entity"),
+                entity(1, "Root entity > Collège Jean Moulin"),
+                entity(2, "Root entity > Lycée Victor Hugo"),
+                entity(3, "Root entity > École Jules Ferry"),
+            ],
             categories: vec![
                 category(1, "Matériel", "Matériel", 0),
                 category(2, "Réseau", "Réseau", 0),
@@ -192,6 +204,12 @@ pub struct UserSpec {
     pub user_token: String,
     /// The active profile, which decides the rights.
     pub profile: Profile,
+    /// The entities the user's profile is given in. `None`: the root entity, recursively (every
+    /// entity; tickets go to the root by default), like the accounts GLPI's installer and
+    /// `glpi-real` create. `Some(ids)`: exactly these, not recursively; the first is the active
+    /// entity tickets go to without `entities_id` (a user whose default entity is not theirs,
+    /// as measured on 10.0.14).
+    pub entities: Option<Vec<u64>>,
 }
 
 impl UserSpec {
@@ -203,6 +221,15 @@ impl UserSpec {
             password: password.to_owned(),
             user_token: user_token.to_owned(),
             profile,
+            entities: None,
+        }
+    }
+
+    /// The same user, given their profile in exactly these entities (the first is active).
+    pub fn in_entities(self, entities: &[u64]) -> Self {
+        UserSpec {
+            entities: Some(entities.to_vec()),
+            ..self
         }
     }
 
@@ -270,6 +297,15 @@ pub struct CategorySpec {
     pub completename: String,
     /// `itilcategories_id`; 0 for a root category.
     pub parent_id: u64,
+}
+
+/// An entity (`glpi_entities` row). Its complete name is given raw; GLPI 10 returns it encoded
+/// (`Root entity &#62; Collège`), GLPI 11 as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntitySpec {
+    pub id: u64,
+    /// Full path, GLPI-style: `Root entity > Child`.
+    pub completename: String,
 }
 
 /// A fault injected in front of the API.

@@ -24,4 +24,9 @@ followupFiles: boolean,
 /**
  * The satisfaction survey's scale and when it needs a comment.
  */
-survey: SurveyScale, };
+survey: SurveyScale, 
+/**
+ * A requester may belong to several entities (GLPI's), and chooses once in Settings which
+ * one their tickets go to; help desks without entities (RT) hide that choice.
+ */
+entities: boolean, };

@@ -4,4 +4,4 @@
  * A setting IT can lock, named as in the configuration file (`agent.shortcut`). Locking
  * `server` locks the whole `[server]` section: the help desk, its address and account.
  */
-export type Lockable = "server" | "language" | "agent.shortcut" | "agent.autostart" | "defaults.phone" | "defaults.location";
+export type Lockable = "server" | "language" | "agent.shortcut" | "agent.autostart" | "defaults.phone" | "defaults.location" | "entity";

@@ -75,8 +75,8 @@ location: string | null, } | { "type": "doctor" } | { "type": "signIn",
 /**
  * The address and credentials typed.
  */
-sign_in: SignInInput, } | { "type": "signOut" } | { "type": "savePreferences", 
+sign_in: SignInInput, } | { "type": "signOut" } | { "type": "entities" } | { "type": "savePreferences", 
 /**
  * The values changed.
  */
-preferences: Preferences, };
+preferences: Preferences, } | { "type": "testCapture" } | { "type": "installShortcut" };

@@ -53,7 +53,7 @@ fn inline_tags(report: &Report) -> Vec<String> {
         .iter()
         .enumerate()
         .map(
-            |(i, a)| match crate::capture::screen_index(&a.name, &a.mime) {
+            |(i, a)| match crate::capture::screen_number(&a.name, &a.mime) {
                 Some(_) => format!("guichet-{}-{i}", report.id.simple()),
                 None => String::new(),
             },

@@ -214,6 +214,14 @@ impl DeskSection for GlpiConfig {
         self.user_token = Some(value.to_owned());
         self.password = Some(value.to_owned());
     }
+
+    fn entity(&self) -> Option<u64> {
+        self.entity
+    }
+
+    fn choose_entity(&mut self, id: u64) {
+        self.entity = Some(id);
+    }
 }
 
 // Credentials must never reach logs.

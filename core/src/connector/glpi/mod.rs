@@ -5,7 +5,8 @@
 //! per-file `upload_result` errors reported, never taken as success; a 5xx on a create taken as
 //! "perhaps created" and looked for; and idempotent retries by searching our own tickets for the
 //! report's client id (its `externalid` on GLPI 11, set on create; its content on 10, which has
-//! no `externalid`).
+//! no `externalid`); the requester's entities listed (`getMyEntities`) for the one chosen in
+//! Settings, sent as `entities_id`.
 //!
 //! - `config`: GLPI's part of `[server]`;
 //! - `session`: sessions, the raw exchange and its size bound;
@@ -37,8 +38,9 @@ pub use status::effect;
 pub use text::{date_ms, decode_entities};
 
 use super::{
-    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, RejectCode, RejectedFile,
-    TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+    ActionEffect, Capabilities, Connector, ConnectorError, Delivery, Entity, RejectCode,
+    RejectedFile, TicketDetail, TicketId, TicketState, TicketStatus, TicketSummary, TimelineEntry,
+    TimelineKind,
 };
 use crate::action::{ActionKind, TicketAction};
 use crate::html;
@@ -237,6 +239,7 @@ impl Connector for GlpiConnector {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             survey: self.survey,
+            entities: true,
             ..Capabilities::ALL
         }
     }
@@ -431,6 +434,20 @@ impl Connector for GlpiConnector {
                 _ => None,
             })
             .collect())
+    }
+
+    async fn entities(&self) -> Result<Vec<Entity>, ConnectorError> {
+        // `is_recursive` also lists the entities below those the user belongs to recursively:
+        // without it a requester of the root entity sees only the root (checked on 10.0.14).
+        let answer = self
+            .call(|_| {
+                self.request(Method::GET, "getMyEntities")
+                    .query(&[("is_recursive", "1")])
+            })
+            .await?
+            .json()?;
+        let encoded = self.session().await?.release == session::Release::Glpi10;
+        Ok(read::entities(&answer, encoded))
     }
 
     async fn find_performed(&self, action: &TicketAction) -> Result<bool, ConnectorError> {

@@ -11,7 +11,8 @@
 use super::status;
 use super::text::{as_i64, as_u64, date_ms, decode_entities, text_of};
 use crate::connector::{
-    ChangeStamp, Survey, TicketDocument, TicketStatus, TicketSummary, TimelineEntry, TimelineKind,
+    ChangeStamp, Entity, Survey, TicketDocument, TicketStatus, TicketSummary, TimelineEntry,
+    TimelineKind,
 };
 use crate::html;
 use crate::report::Category;
@@ -27,6 +28,38 @@ pub(crate) fn category(row: &Value) -> Option<Category> {
         id,
         name: name.to_owned(),
     })
+}
+
+/// The entities of `GET getMyEntities` (`{"myentities":[{"id":1,"name":"Root entity > A"}]}`),
+/// by name; their names are complete paths, still encoded on GLPI 10 (`encoded`) whatever the
+/// request's headers. Rows without an id are left out.
+pub(crate) fn entities(answer: &Value, encoded: bool) -> Vec<Entity> {
+    let rows = answer["myentities"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut entities: Vec<Entity> = rows
+        .iter()
+        .filter_map(|row| {
+            let name = text_of(&row["name"]);
+            Some(Entity {
+                id: as_u64(&row["id"])?,
+                name: if encoded {
+                    decode_entities(&name)
+                } else {
+                    name
+                },
+            })
+        })
+        .collect();
+    entities.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
+    entities.dedup_by_key(|e| e.id);
+    entities
 }
 
 /// A row of `GET /Ticket`; `None` without an id or a known status.
@@ -105,6 +138,38 @@ pub(crate) fn documents(ticket: &Value, encoded: bool) -> Vec<TicketDocument> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `getMyEntities?is_recursive=1` as GLPI 10.0.14 and 11.0.6 answered a requester of two
+    /// entities (10 encodes the names, 11 does not), and a row GLPI never sends.
+    #[test]
+    fn entities_are_read_by_name_decoded_once_on_10() {
+        let glpi10 = json!({"myentities": [
+            {"id": 2, "name": "Root entity &#62; Lycée Victor Hugo &#38; &#60;co&#62;"},
+            {"id": 1, "name": "Root entity &#62; Collège Jean Moulin"},
+            {"name": "no id"},
+        ]});
+        let glpi11 = json!({"myentities": [
+            {"id": 2, "name": "Root entity > Lycée Victor Hugo & <co>"},
+            {"id": "1", "name": "Root entity > Collège Jean Moulin"},
+        ]});
+        let expected = vec![
+            Entity {
+                id: 1,
+                name: "Root entity > Collège Jean Moulin".into(),
+            },
+            Entity {
+                id: 2,
+                name: "Root entity > Lycée Victor Hugo & <co>".into(),
+            },
+        ];
+        assert_eq!(entities(&glpi10, true), expected);
+        assert_eq!(entities(&glpi11, false), expected);
+        // GLPI 11's literal "&#62;" in a name stays as written.
+        let literal = json!({"myentities": [{"id": 3, "name": "A &#62; B"}]});
+        assert_eq!(entities(&literal, false)[0].name, "A &#62; B");
+        assert!(entities(&json!({"myentities": "?"}), false).is_empty());
+        assert!(entities(&json!(["ERROR"]), true).is_empty());
+    }
 
     /// What GLPI's editor makes of a technician's text, as GLPI 11 returns it and GLPI 10 returns
     /// it raw (`shared/glpi-api.md` V.11).

@@ -312,6 +312,8 @@ impl Connector for RtConnector {
             followup_files: true,
             // RT has no survey of its own: Guichet's scale, written in a custom field.
             survey: crate::connector::SurveyScale::FIVE,
+            // A queue is IT's choice, not the requester's.
+            entities: false,
         }
     }
 

@@ -189,10 +189,20 @@ fn dispatch(store: &mut Store, request: &ApiRequest) -> Result<HttpResponse, Api
             StatusCode::OK,
             &json!({ "myprofiles": [profile_json(caller.profile)] }),
         )),
-        "getMyEntities" => Ok(json_response(
-            StatusCode::OK,
-            &json!({ "myentities": [{ "id": 0, "name": "Root entity" }] }),
-        )),
+        "getMyEntities" => {
+            // Complete names, encoded by GLPI 10 whatever `X-GLPI-Sanitized-Content` says.
+            let version = store.config.version;
+            let recursive = request.params.flag("is_recursive");
+            let rows: Vec<_> = store
+                .my_entities(&caller, recursive)
+                .iter()
+                .map(|e| json!({ "id": e.id, "name": version.store(&e.completename) }))
+                .collect();
+            Ok(json_response(
+                StatusCode::OK,
+                &json!({ "myentities": rows }),
+            ))
+        }
         "getActiveEntities" => Ok(json_response(
             StatusCode::OK,
             &json!({ "active_entity": { "id": 0, "active_entity_recursive": false, "active_entities": [{ "id": 0 }] } }),

@@ -7,11 +7,12 @@
 //! polling on `date_mod` always sees a change.
 //!
 //! This module owns the [`Store`], its id counters, the clock and the status codes. The rules live
-//! in the submodules: `sessions`, `rights`, `tickets` (creation, update, status moves), `followups`
+//! in the submodules: `sessions`, `entities` (what a user may file tickets in), `rights`, `tickets` (creation, update, status moves), `followups`
 //! (followups and solutions), `satisfaction`, `documents` and `views` (snapshots for the test API);
 //! the row types are in `rows`.
 
 mod documents;
+mod entities;
 mod followups;
 mod rights;
 mod rows;

@@ -17,7 +17,7 @@ pub(crate) struct Ticket {
     pub externalid: Option<String>,
     /// Linked items (`Item_Ticket`), from the input's `items_id` (`{"Computer":[42]}`).
     pub items: Vec<(String, u64)>,
-    /// `entities_id`: the input's, else the session's active entity (0, the root entity).
+    /// `entities_id`: the input's (one of the user's), else the session's active entity.
     pub entity_id: u64,
     pub status: u8,
     pub kind: u8,

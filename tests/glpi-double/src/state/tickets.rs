@@ -17,6 +17,8 @@ impl Store {
         input: &Map<String, Value>,
         files: &[AcceptedFile],
     ) -> Result<u64, ApiError> {
+        let requested_entity = input.get("entities_id").and_then(json_int);
+        let entity_id = self.ticket_entity(caller, requested_entity.map(|v| v.max(0) as u64))?;
         let content_raw = json_text(input.get("content")).unwrap_or_default();
         let content_raw = content_raw.trim_start();
         let name_raw = json_text(input.get("name")).unwrap_or_default();
@@ -37,7 +39,7 @@ impl Store {
             content: version.store(content_raw),
             // GLPI 10 has no such column and drops the key.
             items: linked_items(input.get("items_id")),
-            entity_id: id_field(input, "entities_id"),
+            entity_id,
             externalid: (version == crate::GlpiVersion::V11)
                 .then(|| json_text(input.get("externalid")))
                 .flatten(),
@@ -79,12 +81,19 @@ impl Store {
     }
 
     /// `Toolbox::convertTagToImage`: the tag `#tag#` in the ticket's content becomes the image
-    /// of the document (stored like the rest of the content: encoded on GLPI 10).
+    /// of the document in a link to it, as real GLPI 10.0.14 and 11.0.6 wrote it (the `&` of the
+    /// address raw on 10, then stored encoded like the rest of the content; `&amp;` on 11). GLPI
+    /// also writes the image's `width`, which the double leaves out.
     fn inline_image(&mut self, ticket_id: u64, tag: &str, document_id: u64) {
         let version = self.config.version;
-        let img = format!(
-            "<img alt='{tag}' src='/front/document.send.php?docid={document_id}&tickets_id={ticket_id}'/>"
-        );
+        let amp = match version {
+            crate::GlpiVersion::V10 => "&",
+            crate::GlpiVersion::V11 => "&amp;",
+        };
+        let url =
+            format!("/front/document.send.php?docid={document_id}{amp}itemtype=Ticket{amp}items_id={ticket_id}");
+        let img =
+            format!("<a href=\"{url}\" target=\"_blank\" ><img alt=\"{tag}\" src=\"{url}\" /></a>");
         if let Some(ticket) = self.tickets.get_mut(&ticket_id) {
             ticket.content = ticket
                 .content

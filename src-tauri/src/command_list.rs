@@ -20,7 +20,9 @@ macro_rules! with_commands {
             sign_in,
             sign_out,
             save_preferences,
-            entities
+            entities,
+            test_capture,
+            install_shortcut
         )
     };
 }

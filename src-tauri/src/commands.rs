@@ -5,6 +5,7 @@ use crate::agent::AgentLink;
 pub use crate::error::CommandError;
 use crate::launch::Launch;
 use guichet_protocol::action::ActionInput;
+use guichet_protocol::desktop::CaptureTest;
 use guichet_protocol::doctor::DoctorReport;
 use guichet_protocol::ipc::{ask, Preferences, Response, SignInInput};
 use guichet_protocol::report::ReportInput;
@@ -165,6 +166,19 @@ pub async fn save_preferences(
 #[tauri::command]
 pub async fn entities(agent: State<'_, AgentLink>) -> Result<EntityList, CommandError> {
     agent.ask(ask::Entities {}).await
+}
+
+/// Captures the screens now, while Settings has the focus (a Wayland desktop may ask the user
+/// first); nothing is kept.
+#[tauri::command]
+pub async fn test_capture(agent: State<'_, AgentLink>) -> Result<CaptureTest, CommandError> {
+    agent.ask(ask::TestCapture {}).await
+}
+
+/// Installs GNOME's custom keyboard shortcut that runs `guichet --report`.
+#[tauri::command]
+pub async fn install_shortcut(agent: State<'_, AgentLink>) -> Result<SettingsView, CommandError> {
+    agent.ask(ask::InstallShortcut {}).await
 }
 
 /// Waits until the agent is asked to show another ticket in this window (a notification was

@@ -12,6 +12,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { ActionInput } from "./bindings/ActionInput";
+import type { CaptureTest } from "./bindings/CaptureTest";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { EntityList } from "./bindings/EntityList";
 import type { ErrorCode } from "./bindings/ErrorCode";
@@ -140,6 +141,16 @@ export function savePreferences(preferences: Preferences): Promise<SettingsView>
 /** The entities the user's tickets may go to (asked of the help desk), and the one in force. */
 export function entities(): Promise<EntityList> {
   return call("entities");
+}
+
+/** Captures the screens now (a Wayland desktop may ask the user first); nothing is kept. */
+export function testCapture(): Promise<CaptureTest> {
+  return call("test_capture");
+}
+
+/** Installs GNOME's custom keyboard shortcut running `guichet --report`; the new settings. */
+export function installShortcut(): Promise<SettingsView> {
+  return call("install_shortcut");
 }
 
 /** The connection doctor: each step from the help desk's name to the account's rights. */

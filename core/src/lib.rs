@@ -33,7 +33,8 @@ pub mod config;
 pub mod connector;
 pub mod credentials;
 pub mod diagnosis;
-pub mod display;
+/// Which display session this process runs in (the protocol's: the window process reads it too).
+pub use guichet_protocol::display;
 pub mod doctor;
 pub mod facts;
 pub mod follow;

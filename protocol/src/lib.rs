@@ -8,6 +8,7 @@
 //! - [`facts`]: the machine facts shown to the user and added to each ticket.
 //! - [`action`]: what a user can do on an existing ticket.
 //! - [`annotation`]: the rectangles drawn on a screenshot.
+//! - [`display`]: which display session this process runs in, read from the environment.
 //! - [`desktop`]: how this desktop session is captured and its shortcut heard.
 //! - [`notice`]: what the follow-up loop tells the user about their tickets.
 //! - [`view`]: what the windows and the CLI show (outbox items, "My tickets", settings, wizard).
@@ -25,6 +26,7 @@
 pub mod action;
 pub mod annotation;
 pub mod desktop;
+pub mod display;
 pub mod doctor;
 pub mod error;
 pub mod facts;

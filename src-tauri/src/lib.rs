@@ -9,6 +9,7 @@ pub mod commands;
 mod error;
 pub mod hand_over;
 pub mod launch;
+pub mod wayland;
 mod window;
 
 pub use agent::AgentLink;

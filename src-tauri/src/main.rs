@@ -14,10 +14,19 @@ fn main() -> ExitCode {
     // Before any thread or file: what this process and the web view's own processes create (the
     // log file, WebKit's caches) is their user's only. The agent tightens older files.
     guichet_protocol::private::restrict_umask();
+    // Before GTK and before any thread (the log writer's): the environment is read by WebKit.
+    #[cfg(target_os = "linux")]
+    let dmabuf = guichet_ui::wayland::disable_dmabuf_renderer();
     if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::WINDOWS_LOG) {
         tracing::warn!("logging to standard error only: {e}");
     }
     // Without a web view no window can open: say so now, whoever started this process.
+    #[cfg(target_os = "linux")]
+    if dmabuf {
+        tracing::info!(
+            "Wayland: WebKit's DMA-BUF renderer is off (WEBKIT_DISABLE_DMABUF_RENDERER=1)"
+        );
+    }
     #[cfg(windows)]
     if let Some(code) = webview2::check(guichet_protocol::i18n::Lang::from_env()) {
         return code;

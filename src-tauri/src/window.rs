@@ -79,7 +79,15 @@ pub(crate) fn open<R: Runtime>(
         Some(monitor) => placed(template, &monitor),
         None => template.clone(),
     };
-    WebviewWindowBuilder::from_config(app, &config)?.build()
+    let window = WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    if crate::wayland::is_wayland() {
+        // The compositor decides the focus: the window asks to be noticed.
+        if let Err(e) = window.request_user_attention(Some(tauri::UserAttentionType::Informational))
+        {
+            tracing::debug!("cannot ask for the user's attention: {e}");
+        }
+    }
+    Ok(window)
 }
 
 /// `template` sized and placed by [`wizard_placement`] on `monitor`: not centred on the whole

@@ -1,7 +1,8 @@
 //! Which display session this process runs in, read from the environment at run time. Screen
-//! capture (`capture::source::back_end`) and the agent's global shortcut
-//! (`platform::watch_shortcut` in the `guichet` crate) both choose their back end from this one
-//! answer, so a session is never captured one way and its keys grabbed another.
+//! capture (the core's `capture::source::back_end`), the agent's global shortcut
+//! (`platform::watch_shortcut` in the `guichet` crate) and the window process's Wayland
+//! settings all choose from this one answer, so a session is never captured one way and its
+//! keys grabbed another.
 //!
 //! On Linux the session decides, in this order: `XDG_SESSION_TYPE` (`wayland` or `x11`, as the
 //! login manager set it), then `WAYLAND_DISPLAY`, then `DISPLAY`. A Wayland session is Wayland

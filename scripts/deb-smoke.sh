@@ -27,12 +27,14 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recomme
   -o DPkg::Lock::Timeout=600 "$deb" >/dev/null
 installed=1
 
-for f in /usr/bin/guichet /usr/bin/guichet-ui /usr/share/applications/Guichet.desktop; do
+for f in /usr/bin/guichet /usr/bin/guichet-ui /usr/share/applications/fr.guichet.app.desktop; do
   dpkg -L guichet | grep -qx "$f" || fail "$f is not in the package"
 done
 [ -x /usr/bin/guichet ] && [ -x /usr/bin/guichet-ui ] || fail "the installed programs are not executable"
-grep -qx 'Exec=guichet --report' /usr/share/applications/Guichet.desktop \
+grep -qx 'Exec=guichet --report' /usr/share/applications/fr.guichet.app.desktop \
   || fail "the menu entry does not start the agent with the wizard"
+grep -qx 'Name=Signaler un problème' /usr/share/applications/fr.guichet.app.desktop \
+  || fail "the menu entry is not called « Signaler un problème »"
 if ldd /usr/bin/guichet /usr/bin/guichet-ui | grep 'not found'; then
   fail "an installed program misses a library its package does not depend on"
 fi
@@ -78,7 +80,7 @@ rm -rf "$home"
 
 DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq -o DPkg::Lock::Timeout=600 guichet >/dev/null
 installed=""
-for f in /usr/bin/guichet /usr/bin/guichet-ui /usr/share/applications/Guichet.desktop; do
+for f in /usr/bin/guichet /usr/bin/guichet-ui /usr/share/applications/fr.guichet.app.desktop; do
   [ ! -e "$f" ] || fail "$f is still there after removing the package"
 done
 dpkg-query -W -f='${Status}' guichet 2>/dev/null | grep -q 'install ok installed' \

@@ -38,6 +38,15 @@ if [ "$bundles" = deb ]; then
   # make 7.1 MB (docs/PERFORMANCE.md, "Packages"); the contents and control file are unchanged.
   work="$(mktemp -d)"
   dpkg-deb -R "$deb" "$work/root"
+  # The menu entry is named by the application id (tauri.conf.json's identifier), which Guichet
+  # registers with the desktop's portals: GNOME and the portal's host registry find its
+  # permissions (the screenshot's among them) by that name. The bundler names it Guichet.desktop.
+  apps="$work/root/usr/share/applications"
+  mv "$apps/Guichet.desktop" "$apps/fr.guichet.app.desktop"
+  if [ -f "$work/root/DEBIAN/md5sums" ]; then
+    sed -i 's|usr/share/applications/Guichet.desktop$|usr/share/applications/fr.guichet.app.desktop|' \
+      "$work/root/DEBIAN/md5sums"
+  fi
   dpkg-deb --root-owner-group -Zxz -z9 -b "$work/root" "$deb" >&2
   rm -rf "$work"
   echo "$deb"

@@ -27,6 +27,8 @@ fn a_solved_ticket_is_followed_from_its_notification_and_refused_with_a_reason()
     let x = Xvfb::start(1280, 800);
     let bus = SessionBus::start();
     let _dunst = start_dunst(&x, &bus);
+    // A tray host, as on a usual desktop (without one the agent says once how to report).
+    let _watcher = bus.status_notifier_watcher();
 
     let glpi = GlpiDouble::start(DoubleConfig::default()).unwrap();
     let ws = Workstation::new(Some(&glpi.base_url()));

@@ -39,6 +39,8 @@ struct Desktop {
     x: Xvfb,
     bus: SessionBus,
     _dunst: Guard,
+    /// A tray host, as on a usual desktop (without one the agent says once how to report).
+    _watcher: Guard,
     _monitor: Guard,
     monitor_log: PathBuf,
 }
@@ -59,10 +61,12 @@ impl Desktop {
             .spawn()
             .expect("dbus-monitor is installed");
         let dunst = start_dunst(&x, &bus);
+        let watcher = bus.status_notifier_watcher();
         Desktop {
             x,
             bus,
             _dunst: dunst,
+            _watcher: watcher,
             _monitor: Guard(monitor),
             monitor_log,
         }

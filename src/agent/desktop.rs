@@ -67,6 +67,7 @@ impl Desktop {
         commands: &mut UnboundedReceiver<Command>,
     ) {
         agent.set_shortcut(self.shortcut.mechanism);
+        tokio::spawn(super::no_tray::tell_once(agent.clone()));
         loop {
             let command = tokio::select! {
                 c = commands.recv() => c,

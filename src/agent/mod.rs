@@ -9,6 +9,7 @@ mod desktop;
 mod follow;
 #[cfg(any(target_os = "linux", windows))]
 mod network;
+mod no_tray;
 mod outbox;
 mod screens;
 mod server;

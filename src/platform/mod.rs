@@ -37,8 +37,8 @@ pub use guichet_core::shortcut;
 mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::{
-    notify, shortcut_mechanism, spawn_worker, tune_allocator, watch_shortcut, worker_connection,
-    ShortcutWatch, TrayIcon,
+    notify, shortcut_mechanism, spawn_worker, tray_host_present, tune_allocator, watch_shortcut,
+    worker_connection, ShortcutWatch, TrayIcon,
 };
 
 #[cfg(windows)]
@@ -56,6 +56,12 @@ pub use macos::{
     notify, run_agent, spawn_worker, tune_allocator, watch_shortcut, worker_connection,
     ShortcutWatch, TrayIcon,
 };
+
+/// Windows' notification area and macOS' menu bar always show the tray icon.
+#[cfg(not(target_os = "linux"))]
+pub async fn tray_host_present() -> bool {
+    true
+}
 
 /// How the shortcut is heard on Windows and macOS: Guichet holds the key itself, when it could.
 #[cfg(not(target_os = "linux"))]

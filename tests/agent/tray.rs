@@ -90,3 +90,24 @@ fn the_icon_is_registered_whatever_the_moment_the_watcher_starts_at() {
         );
     }
 }
+
+#[test]
+fn without_a_tray_host_the_user_is_told_once_how_to_report() {
+    let x = Xvfb::start(800, 600);
+    let bus = SessionBus::start();
+    let _dunst = guichet_test_support::desktop::start_dunst(&x, &bus);
+    let ws = Workstation::new(None);
+    const TOLD: &str = "told the user how to report without the icon";
+    let agent = Agent::start_with(&ws, Some((&x, &bus)), 0, &[]);
+    wait_for("the notice", LIMIT, || {
+        agent.log().contains(TOLD).then_some(())
+    });
+    assert!(ws.data.join("no-tray-notice").exists(), "remembered");
+    drop(agent);
+    // Once: the next session says nothing more.
+    let agent = Agent::start_with(&ws, Some((&x, &bus)), 0, &[]);
+    let again = poll_until(Duration::from_secs(8), || {
+        agent.log().contains(TOLD).then_some(())
+    });
+    assert!(again.is_none(), "told twice: {}", agent.log());
+}

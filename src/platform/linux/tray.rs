@@ -214,6 +214,12 @@ impl TrayIcon {
 
 /// Whether the tray host's watcher owns its name on the session bus now (`false` when the bus
 /// cannot be asked: ksni then hears of the watcher only if it appears later).
+/// Whether a tray host (a StatusNotifierWatcher) is on the session bus: none on GNOME without
+/// the AppIndicator extension, nor on sway without a bar.
+pub async fn host_present() -> bool {
+    watcher_present().await
+}
+
 async fn watcher_present() -> bool {
     let ask = async {
         let conn = zbus::Connection::session().await?;

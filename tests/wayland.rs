@@ -3,7 +3,7 @@
 //! Screenshot portal (`xdg-desktop-portal` with its wlroots back end), XWayland running.
 //!
 //! - `guichet report --screenshot` files one JPEG per output, each of its output's colour and
-//!   size, named by its place, and leaves no picture in `/tmp`;
+//!   size, named by its place, and leaves no picture in `/tmp`; the doctor names the session;
 //! - the agent, triggered by a sway key binding (pressed with `wtype`) running `guichet --report`,
 //!   holds that capture in the wizard's context; it used the portal, never X11, although
 //!   XWayland's `DISPLAY` is set;
@@ -208,6 +208,23 @@ fn a_cli_report_carries_one_screen_per_output_with_its_own_pixels() {
         "the portal's picture is deleted"
     );
     assert_eq!(left_in_tmp(&desk.sway), Vec::<String>::new());
+
+    // The doctor names the session and how it is captured.
+    let out = desk
+        .guichet(&["doctor", "--json"])
+        .output()
+        .expect("doctor");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("doctor --json");
+    let display = report["steps"]
+        .as_array()
+        .and_then(|steps| steps.iter().find(|s| s["step"] == "display"))
+        .unwrap_or_else(|| panic!("no display step: {report:#}"));
+    assert_eq!(display["status"], "pass", "{report:#}");
+    let message = display["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Session Wayland") && message.contains("portail"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -29,6 +29,9 @@ pub enum DoctorStep {
     /// Guichet's windows need is installed.
     #[serde(rename = "webview2")]
     WebView2,
+    /// Apart from the connection: the display session and how its screen is captured (X11, a
+    /// Wayland desktop's portal, Windows, macOS); skipped with no display.
+    Display,
 }
 
 /// How a step went.

@@ -37,6 +37,7 @@ fn step_name(lang: Lang, step: DoctorStep) -> String {
         DoctorStep::Credentials => "doctor.step.credentials",
         DoctorStep::Rights => "doctor.step.rights",
         DoctorStep::WebView2 => "doctor.step.webview2",
+        DoctorStep::Display => "doctor.step.display",
     };
     t(lang, key, &[])
 }

@@ -4,12 +4,13 @@
 //!
 //! - this module: the configuration, then the network (`network`: DNS, TCP, proxy, TLS);
 //! - each connector's `diagnose` (`connector::diagnose`): the API, the credentials, the rights;
-//! - then, apart from the connection, what this system needs (`webview2`: the runtime of the
-//!   windows on Windows).
+//! - then, apart from the connection, this system: its display session and how its screen is
+//!   captured (`display`), and what it needs (`webview2`: the runtime of the windows on Windows).
 //!
 //! The network steps use the same trust store ([`crate::net::tls`]) and the same proxy choice
 //! ([`crate::net::proxy`]) as every report, so a pass here means the way is open for them.
 
+mod display;
 mod network;
 mod webview2;
 
@@ -64,6 +65,7 @@ pub async fn diagnose(subject: Subject<'_>, lang: Lang) -> DoctorReport {
         }
     }
     findings.sort_by_key(|f| STEPS.iter().position(|s| *s == f.step));
+    findings.push(display::finding());
     findings.extend(webview2::platform_findings());
     let server = subject.server.map(|s| s.url().to_owned());
     DoctorReport::new(server, findings.iter().map(|f| f.worded(lang)).collect())

@@ -3,4 +3,4 @@
 /**
  * One step of a connection, in order.
  */
-export type DoctorStep = "config" | "dns" | "tcp" | "proxy" | "tls" | "api" | "credentials" | "rights" | "webview2";
+export type DoctorStep = "config" | "dns" | "tcp" | "proxy" | "tls" | "api" | "credentials" | "rights" | "webview2" | "display";

@@ -20,7 +20,7 @@ use guichet_core::protocol::desktop::{CaptureMethod, CaptureTest, ShortcutMechan
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
-use guichet_test_support::desktop::{read_file, wait_for, Guard, Sway, SwayOutput};
+use guichet_test_support::desktop::{read_file, wait_for, Background, Guard, Sway, SwayOutput};
 use guichet_test_support::missing;
 use guichet_test_support::workstation::{guichet_binary, json, stderr};
 use std::path::{Path, PathBuf};
@@ -36,14 +36,14 @@ const OUTPUTS: [SwayOutput; 2] = [
         height: 480,
         x: 0,
         y: 0,
-        colour: "#ff0000",
+        background: Background::Colour("#ff0000"),
     },
     SwayOutput {
         width: 320,
         height: 240,
         x: 640,
         y: 0,
-        colour: "#0000ff",
+        background: Background::Colour("#0000ff"),
     },
 ];
 

@@ -12,7 +12,7 @@ mod xvfb;
 
 pub use bus::{start_dunst, DbusSendError, Keyring, SessionBus};
 pub use paint::{paint_root, painted_colour, painted_display};
-pub use sway::{Sway, SwayOutput};
+pub use sway::{Background, Sway, SwayOutput};
 pub use synthetic::synthetic_desktop;
 pub use xorg::{Head, XorgDummy};
 pub use xvfb::{displayfd, DisplayFdError, Xvfb};

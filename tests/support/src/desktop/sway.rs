@@ -16,14 +16,23 @@ use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-/// One headless output: its size, its place on the desktop, its colour (`#rrggbb`).
-#[derive(Debug, Clone, Copy)]
+/// One headless output: its size, its place on the desktop, what it shows.
+#[derive(Debug, Clone)]
 pub struct SwayOutput {
     pub width: u32,
     pub height: u32,
     pub x: i32,
     pub y: i32,
-    pub colour: &'static str,
+    pub background: Background,
+}
+
+/// What an output shows.
+#[derive(Debug, Clone)]
+pub enum Background {
+    /// One colour, `#rrggbb`.
+    Colour(&'static str),
+    /// A picture (readable by the session's user), stretched to the output.
+    Image(PathBuf),
 }
 
 /// A running sway session; its account, processes and folder go when it is dropped.
@@ -207,14 +216,17 @@ fn wait_for_none(user: &str) -> bool {
 fn sway_config(outputs: &[SwayOutput], bindings: &[(&str, &str)], env_file: &Path) -> String {
     let mut text = String::from("xwayland enable\n");
     for (i, o) in outputs.iter().enumerate() {
+        let background = match &o.background {
+            Background::Colour(colour) => format!("{colour} solid_color"),
+            Background::Image(path) => format!("{} stretch", path.display()),
+        };
         text.push_str(&format!(
-            "output HEADLESS-{} mode {}x{} position {} {} bg {} solid_color\n",
+            "output HEADLESS-{} mode {}x{} position {} {} bg {background}\n",
             i + 1,
             o.width,
             o.height,
             o.x,
             o.y,
-            o.colour
         ));
     }
     for (keys, command) in bindings {

@@ -1,0 +1,139 @@
+//! The resident agent in a Wayland session (run: `cargo bench --bench agent_wayland`; figures in
+//! docs/PERFORMANCE.md, "Resident agent"). As root: it creates an ordinary account for headless
+//! sway (sway refuses root), as `tests/wayland.rs` does; needs the packages
+//! `scripts/install-deps.sh` installs.
+//!
+//! Trigger → screenshot taken through the Screenshot portal: `OpenWizard` over IPC, 20 times,
+//! the capture time as the agent logs it (the portal's request, its PNG read, decoded and
+//! deleted, the desktop cut per output); and trigger → window process started. One 1920×1080
+//! output showing a noisy picture (a flat colour would make the portal's PNG unrealistically
+//! cheap to write and read).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // Benches fail loudly by design.
+
+use guichet_core::capture::image::{Rgb, RgbImage};
+use guichet_core::protocol::ipc::{Request, Response};
+use guichet_core::protocol::transport::Client;
+use guichet_test_support::desktop::{read_file, Background, Guard, Sway, SwayOutput};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const TRIGGERS: usize = 20;
+
+fn now_ns() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos()
+}
+
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// A 1920×1080 picture of pseudo-random pixels, where the session's user can read it.
+fn noise(dir: &Path) -> std::path::PathBuf {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let picture = RgbImage::from_fn(1920, 1080, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let [r, g, b, ..] = state.to_le_bytes();
+        Rgb([r, g, b])
+    });
+    let path = dir.join("noise.png");
+    picture.save(&path).expect("noise.png");
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    path
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("agent_wayland bench: run with `cargo bench --bench agent_wayland`");
+        return;
+    }
+    let pictures = tempfile::tempdir().expect("tempdir");
+    let output = SwayOutput {
+        width: 1920,
+        height: 1080,
+        x: 0,
+        y: 0,
+        background: Background::Image(noise(pictures.path())),
+    };
+    let sway = Sway::start("gwl-bench", &[output], &[]);
+    let program = sway.install(Path::new(env!("CARGO_BIN_EXE_guichet")));
+    let record = sway.dir.join("ui.txt");
+    let ui = sway.script(
+        "ui.sh",
+        &format!("#!/bin/sh\ndate +%s%N >> '{}'\n", record.display()),
+    );
+    let runtime = sway.folder("run-guichet");
+    let log = sway.dir.join("agent.log");
+    let agent = sway
+        .command(&program)
+        .env("GUICHET_DATA_DIR", sway.folder("data"))
+        .env("GUICHET_RUNTIME_DIR", &runtime)
+        .env("GUICHET_UI", &ui)
+        .env("GUICHET_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("agent");
+    let _agent = Guard(agent);
+    let socket = runtime.join("agent.sock");
+    let start = Instant::now();
+    while !socket.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "agent did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let started = rt.block_on(async {
+        let mut client = Client::connect(&socket).await.expect("connect");
+        let mut started = Vec::new();
+        for i in 0..TRIGGERS {
+            let t0 = now_ns();
+            let answer = client.request(&Request::OpenWizard).await.expect("open");
+            assert_eq!(answer, Response::Done);
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while read_file(&record).lines().count() <= i {
+                assert!(Instant::now() < deadline, "window process not started");
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            let line = read_file(&record).lines().nth(i).map(str::to_owned);
+            let t1: u128 = line.expect("a line").trim().parse().expect("timestamp");
+            started.push(t1.saturating_sub(t0) as f64 / 1e6);
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        started
+    });
+    let captures: Vec<f64> = read_file(&log)
+        .lines()
+        .filter_map(|l| {
+            l.split("screen(s) in ")
+                .nth(1)?
+                .split(" ms")
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert_eq!(captures.len(), TRIGGERS, "{}", read_file(&log));
+    println!(
+        "Wayland (sway, Screenshot portal), 1920x1080: trigger → screenshot taken p50 {:.1} ms (min {:.1}, max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
+        percentile(captures.clone(), 0.5),
+        percentile(captures.clone(), 0.0),
+        percentile(captures, 1.0),
+        percentile(started.clone(), 0.5),
+        percentile(started, 1.0)
+    );
+}

@@ -391,7 +391,7 @@ fn a_cli_screenshot_is_masked_here_and_filed_through_the_agent() {
     let document = &stored.documents[0];
     assert!(
         stored.content.contains(&format!(
-            "src='/front/document.send.php?docid={}&tickets_id={}'",
+            "src=\"/front/document.send.php?docid={}&itemtype=Ticket&items_id={}\"",
             document.id, stored.id
         )),
         "the screenshot is shown in the description: {}",

@@ -111,6 +111,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_refusal_says_how_to_allow_it_and_a_failure_says_what_failed() {
+        use crate::i18n::Lang;
+        for refused in [
+            ashpd::Error::Response(ResponseError::Cancelled),
+            ashpd::Error::Response(ResponseError::Other),
+        ] {
+            let error = refusal_or_failure(refused);
+            assert!(matches!(error, CaptureError::PortalRefused), "{error:?}");
+            assert!(error.message(Lang::Fr).contains("Tester la capture"));
+            assert!(error.message(Lang::En).contains("Test the capture"));
+        }
+        let failed = refusal_or_failure(ashpd::Error::NoResponse);
+        assert!(matches!(failed, CaptureError::Portal(_)), "{failed:?}");
+    }
+
+    #[test]
     fn the_portals_uri_names_a_local_file() {
         assert_eq!(
             file_path("file:///tmp/out.png").unwrap(),

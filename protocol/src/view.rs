@@ -209,7 +209,7 @@ pub struct SettingsView {
     /// How this session is captured and its shortcut heard (the agent's answer; `None` from the
     /// CLI's own dispatch).
     #[serde(default)]
-    pub desktop: Option<crate::desktop::DesktopView>,
+    pub desktop: Option<Box<crate::desktop::DesktopView>>,
     /// Whether the help desk files tickets in entities the user chooses among ([`EntityList`]):
     /// the Settings window then offers the choice.
     pub entities: bool,

@@ -79,7 +79,7 @@ pub async fn answer(agent: &Agent, request: Request) -> Response {
     let mut response = answer_request(agent, request).await;
     // Settings also shows how this session is captured and its shortcut heard: the agent's own.
     if let Response::Settings { view } = &mut response {
-        view.desktop = Some(agent.desktop());
+        view.desktop = Some(Box::new(agent.desktop()));
     }
     response
 }

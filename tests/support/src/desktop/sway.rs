@@ -105,7 +105,36 @@ impl Sway {
             let text = read_file(&env_file);
             text.contains("WAYLAND_DISPLAY=").then(|| parse_env(&text))
         });
+        sway.wait_for_portal();
         sway
+    }
+
+    /// Starts the portal (D-Bus activation) and waits until its Screenshot interface answers, so
+    /// that a test's own time limits never include the portal's start, which is sometimes slow
+    /// on a cold machine.
+    fn wait_for_portal(&self) {
+        let ask = || {
+            self.command("gdbus")
+                .args([
+                    "call",
+                    "--session",
+                    "--timeout",
+                    "60",
+                    "--dest",
+                    "org.freedesktop.portal.Desktop",
+                    "--object-path",
+                    "/org/freedesktop/portal/desktop",
+                    "--method",
+                    "org.freedesktop.DBus.Properties.Get",
+                    "org.freedesktop.portal.Screenshot",
+                    "version",
+                ])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        wait_for("the Screenshot portal", Duration::from_secs(90), || {
+            ask().then_some(())
+        });
     }
 
     /// `program` as the session's user, with the session's variables.

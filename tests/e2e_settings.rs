@@ -1,8 +1,10 @@
 //! The Settings window end to end (WebDriver on the real window, the agent, the GLPI double):
 //! signing in to a help desk IT named without credentials, refused then accepted and kept in a
 //! real GNOME Keyring on a private D-Bus, then the connection test; what IT locked shown
-//! read-only, problems in the configuration files first, and a failed connection test. The
-//! phone the window remembers is tested in `e2e_my_tickets.rs`.
+//! read-only, problems in the configuration files first, and a failed connection test; the
+//! entity a requester in two entities chooses, where their next report then lands, and IT's
+//! entity shown locked; "This desktop" in an X11 session and its capture test. The phone the
+//! window remembers is tested in `e2e_my_tickets.rs`.
 //!
 //! Needs what `e2e_wizard.rs` needs, plus gnome-keyring and secret-tool (libsecret-tools).
 
@@ -11,9 +13,9 @@
 use guichet_core::protocol::i18n::t;
 use guichet_core::protocol::Lang;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, UserSpec};
-use guichet_test_support::desktop::{read_file, Keyring, SessionBus, Xvfb};
-use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Window};
-use guichet_test_support::workstation::{self, Workstation};
+use guichet_test_support::desktop::{read_file, wait_for, Keyring, SessionBus, Xvfb};
+use guichet_test_support::webdriver::{assert_accessible, axe_source, Desktop, Session, Window};
+use guichet_test_support::workstation::{self, json, stderr, FrenchWindow, Workstation};
 use serde_json::json;
 use std::ffi::OsStr;
 use std::time::Duration;
@@ -323,4 +325,223 @@ fn settings_show_what_it_locked_the_configuration_s_problems_and_a_failed_connec
     );
     assert_accessible(session, "connection test failed");
     drop(window);
+}
+
+/// The Settings window opened in French on a workstation, on an X display and a session bus of
+/// its own; the window goes first when it is dropped.
+struct FrenchSettings {
+    french: FrenchWindow,
+    _bus: SessionBus,
+    _x: Xvfb,
+}
+
+impl FrenchSettings {
+    fn open(ws: &Workstation) -> FrenchSettings {
+        let x = Xvfb::start(1024, 768);
+        let bus = SessionBus::start();
+        let french = ws.open_in_french(&x.display, &bus.address, &["--window", "settings"]);
+        FrenchSettings {
+            french,
+            _bus: bus,
+            _x: x,
+        }
+    }
+}
+
+/// A GLPI double whose default requester has their profile in the Collège (1, their active
+/// entity, where tickets go without a choice) and the Lycée (2).
+fn double_with_two_entities() -> GlpiDouble {
+    let mut config = DoubleConfig::default();
+    config.users[0] = UserSpec::default_requester().in_entities(&[1, 2]);
+    GlpiDouble::start(config).unwrap()
+}
+
+/// The entity select's options, as `[value, text]` pairs in the order shown.
+fn entity_options(session: &Session) -> serde_json::Value {
+    session.execute(
+        "return [...document.querySelectorAll('#settings-entity option')]\
+           .map((o) => [o.value, o.textContent.trim()]);",
+        json!([]),
+    )
+}
+
+/// At a help desk where the requester belongs to two entities, the Settings window offers them
+/// by name beside the help desk's default, under a label; the one chosen and saved is where the
+/// next report goes, not the requester's default entity.
+#[test]
+fn settings_choose_the_entity_the_next_report_goes_to() {
+    let axe = axe_source();
+    let glpi = double_with_two_entities();
+    let ws = Workstation::new(Some(&glpi.base_url()));
+    let settings = FrenchSettings::open(&ws);
+    let session = &settings.french.window.session;
+    let value = || {
+        session.execute(
+            "return document.querySelector('#settings-entity').value;",
+            json!([]),
+        )
+    };
+
+    // Enabled once the help desk listed the entities.
+    session.wait("#settings-entity:not([disabled])", LIMIT);
+    assert!(
+        session.find("#settings-entity-status").is_none(),
+        "{}",
+        session.body_text()
+    );
+    assert!(session.find("#settings-entity-locked").is_none());
+    assert_eq!(
+        session.execute(
+            "return [...document.querySelector('#settings-entity').labels].map((l) => l.textContent.trim());",
+            json!([])
+        ),
+        json!(["Entité de vos demandes"])
+    );
+    assert_eq!(
+        entity_options(session),
+        json!([
+            [
+                "default",
+                "Celle que le service d’assistance choisit (par défaut)"
+            ],
+            ["1", "Root entity > Collège Jean Moulin"],
+            ["2", "Root entity > Lycée Victor Hugo"],
+        ])
+    );
+    assert_eq!(value(), "default", "no choice yet");
+    session.execute(&format!("{axe}\nreturn true;"), json!([]));
+    assert_accessible(session, "entities listed");
+
+    // The second entity, not the requester's default one.
+    session.click("#settings-entity option[value='2']");
+    assert_eq!(value(), "2");
+    session.click("#save-preferences");
+    session.wait("#preferences-saved", LIMIT);
+    assert_eq!(
+        session.text("#preferences-saved"),
+        "Vos préférences sont enregistrées et déjà appliquées."
+    );
+    assert_eq!(value(), "2", "the agent's answer keeps the choice");
+    let saved = std::fs::read_to_string(ws.data.join("settings.toml")).unwrap();
+    assert!(saved.contains("entity = 2"), "{saved}");
+    assert_accessible(session, "entity saved");
+
+    // A report through the same agent lands in the Lycée.
+    let out = ws
+        .command(&[
+            "report",
+            "--subject",
+            "Tableau numérique salle 3",
+            "--description",
+            "Le tableau numérique de la salle 3 ne répond plus au stylet.",
+            "--json",
+        ])
+        .env("GUICHET_RUNTIME_DIR", ws.dir.path().join("run"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ticket = json(&out)["ticket"].as_u64().unwrap();
+    assert_eq!(
+        glpi.ticket(ticket).unwrap().entity_id,
+        2,
+        "{}",
+        settings.french.window.logs()
+    );
+}
+
+/// When IT's file names the entity (`server.entity`), the choice is shown by name, locked, with
+/// "Défini par le service informatique" tied to it.
+#[test]
+fn settings_show_the_entity_it_set_locked() {
+    let axe = axe_source();
+    let glpi = double_with_two_entities();
+    let ws = Workstation::new(Some(&glpi.base_url()));
+    // The workstation's file ends with its `[server]` section.
+    ws.append_config("entity = 2\n");
+    let settings = FrenchSettings::open(&ws);
+    let session = &settings.french.window.session;
+
+    session.wait("#settings-entity[disabled]", LIMIT);
+    // Loaded: the list, IT's entity selected by name.
+    wait_for("the entity list", LIMIT, || {
+        (session.find("#settings-entity-status").is_none()
+            && entity_options(session)
+                .as_array()
+                .is_some_and(|o| o.len() == 3))
+        .then_some(())
+    });
+    assert_eq!(
+        session.execute(
+            "const s = document.querySelector('#settings-entity'); \
+             return [s.value, s.selectedOptions[0].textContent.trim(), s.disabled];",
+            json!([])
+        ),
+        json!(["2", "Root entity > Lycée Victor Hugo", true])
+    );
+    let note = session.text("#settings-entity-locked");
+    assert!(
+        note.contains("Défini par le service informatique"),
+        "{note}"
+    );
+    let described = session.execute(
+        "return document.querySelector('#settings-entity').getAttribute('aria-describedby');",
+        json!([]),
+    );
+    assert!(
+        described
+            .as_str()
+            .unwrap_or_default()
+            .contains("settings-entity-locked"),
+        "{described}"
+    );
+    session.execute(&format!("{axe}\nreturn true;"), json!([]));
+    assert_accessible(session, "entity set by IT");
+}
+
+/// "This desktop" in an X11 session (Xvfb): the session, the capture by the X server and the
+/// shortcut Guichet grabs itself are named; testing the capture counts the one screen, says
+/// nothing was kept, and takes the focus to that result.
+#[test]
+fn settings_name_this_x11_desktop_and_test_its_capture() {
+    let axe = axe_source();
+    let ws = Workstation::new(None);
+    let settings = FrenchSettings::open(&ws);
+    let session = &settings.french.window.session;
+    // The agent knows how it hears the shortcut once its desktop is up, which can come after
+    // the window first asked: asked again once it is.
+    let agent_log = ws.dir.path().join("agent.log");
+    wait_for("the agent's desktop", LIMIT, || {
+        read_file(&agent_log)
+            .contains("global shortcut Ctrl+Alt+G ready")
+            .then_some(())
+    });
+    session.refresh();
+
+    session.wait("#desktop-shortcut[data-mechanism=keyGrab]", LIMIT);
+    assert_eq!(session.text("#desktop-heading"), "Ce poste de travail");
+    assert_eq!(session.text("#desktop-session"), "X11");
+    session.wait("#desktop-capture[data-method=x11]", LIMIT);
+    assert_eq!(session.text("#desktop-capture"), "par le serveur X11");
+    assert_eq!(
+        session.text("#desktop-shortcut"),
+        "Ctrl+Alt+G, tenu par Guichet"
+    );
+    assert!(session.find("#install-shortcut").is_none());
+    session.execute(&format!("{axe}\nreturn true;"), json!([]));
+    assert_accessible(session, "this desktop");
+
+    assert_eq!(session.text("#test-capture"), "Tester la capture");
+    session.click("#test-capture");
+    session.wait("#capture-test-result[data-screens='1']", LIMIT);
+    assert_eq!(
+        session.text("#capture-test-result"),
+        "1 écran(s) capturé(s). Rien n’a été gardé ni envoyé.",
+        "{}",
+        settings.french.window.logs()
+    );
+    assert_eq!(
+        session.execute("return document.activeElement.id;", json!([])),
+        "capture-test-result"
+    );
+    assert_accessible(session, "capture tested");
 }

@@ -338,6 +338,12 @@ impl Session {
         self.post("/timeouts", json!({ "script": script.as_millis() as u64 }));
     }
 
+    /// Reloads the page, and returns once the new one has loaded (WebDriver's Refresh waits for
+    /// it, where a script's `location.reload()` returns at once).
+    pub fn refresh(&self) {
+        self.post("/refresh", json!({}));
+    }
+
     /// Resizes the window (CSS pixels).
     pub fn set_window_size(&self, width: u32, height: u32) {
         self.post("/window/rect", json!({ "width": width, "height": height }));

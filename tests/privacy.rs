@@ -17,7 +17,6 @@ use guichet_core::protocol::Lang;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble, TicketView};
 use guichet_test_support::accounts::Account;
 use guichet_test_support::desktop::{painted_display, wait_for, Guard, Xvfb};
-use guichet_test_support::missing;
 use guichet_test_support::workstation::{self, json, stderr, stdout};
 use std::ffi::OsStr;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -165,29 +164,10 @@ impl Desk {
 
 /// Root, with `useradd` and an X server: else a loud skip (a failure in CI).
 fn can_run() -> bool {
-    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
-    if !root {
-        missing(
-            "not root",
-            "the two-account privacy test (it creates users)",
-        );
-        return false;
-    }
-    for tool in ["useradd", "userdel", "Xvfb", "xsetroot", "grep"] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !found {
-            missing(
-                &format!("{tool} is missing"),
-                "the two-account privacy test",
-            );
-            return false;
-        }
-    }
-    true
+    guichet_test_support::root_with(
+        &["useradd", "userdel", "Xvfb", "xsetroot", "grep"],
+        "the two-account privacy test (it creates users)",
+    )
 }
 
 #[test]

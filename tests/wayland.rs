@@ -21,7 +21,6 @@ use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_glpi_double::{DoubleConfig, GlpiDouble};
 use guichet_test_support::desktop::{read_file, wait_for, Background, Guard, Sway, SwayOutput};
-use guichet_test_support::missing;
 use guichet_test_support::workstation::{guichet_binary, json, stderr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -49,30 +48,16 @@ const OUTPUTS: [SwayOutput; 2] = [
 
 /// Root, sway and its portal installed: else a loud skip (a failure in CI).
 fn can_run() -> bool {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    if !root {
-        missing(
-            "not root",
-            "the Wayland tests (they create a user for sway)",
-        );
-        return false;
-    }
-    let tools = ["sway", "pipewire", "wtype", "dbus-run-session", "Xwayland"];
-    for tool in tools.iter().chain(&["/usr/libexec/xdg-desktop-portal-wlr"]) {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {tool}")])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !found {
-            missing(&format!("{tool} is missing"), "the Wayland tests");
-            return false;
-        }
-    }
-    true
+    let tools = [
+        "sway",
+        "pipewire",
+        "wtype",
+        "dbus-run-session",
+        "Xwayland",
+        "gsettings",
+        "/usr/libexec/xdg-desktop-portal-wlr",
+    ];
+    guichet_test_support::root_with(&tools, "the Wayland tests (they create a user for sway)")
 }
 
 /// A French workstation inside the sway session: Guichet copied where the user can run it, a
@@ -266,20 +251,9 @@ fn the_agent_triggered_by_a_sway_binding_captures_through_the_portal_not_xwaylan
         "XWayland runs: {:?}",
         desk.sway.env
     );
-    let agent = desk
-        .guichet(&[])
-        .env("GUICHET_RUNTIME_DIR", &runtime)
-        .env("GUICHET_UI", &fake_ui)
-        .env("GUICHET_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log"))
-        .spawn()
-        .expect("start the agent");
-    let _agent = Guard(agent);
-    let socket = runtime.join("agent.sock");
-    wait_for("the agent's socket", LIMIT, || {
-        socket.exists().then_some(())
-    });
+    let mut agent = desk.guichet(&[]);
+    agent.env("GUICHET_UI", &fake_ui);
+    let (_agent, socket) = start_agent(agent, &runtime, &log);
 
     desk.sway.press(&["ctrl", "alt"], "g");
     let started = wait_for("the wizard", LIMIT, || {
@@ -324,6 +298,24 @@ fn the_agent_triggered_by_a_sway_binding_captures_through_the_portal_not_xwaylan
     assert_eq!(left_in_tmp(&desk.sway), Vec::<String>::new());
 }
 
+/// Starts `agent` (a `guichet` command with no subcommand) on its socket folder `runtime`,
+/// logging to `log`; returns once its socket exists.
+fn start_agent(mut agent: Command, runtime: &Path, log: &Path) -> (Guard, PathBuf) {
+    let child = agent
+        .env("GUICHET_RUNTIME_DIR", runtime)
+        .env("GUICHET_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log"))
+        .spawn()
+        .expect("start the agent");
+    let guard = Guard(child);
+    let socket = runtime.join("agent.sock");
+    wait_for("the agent's socket", LIMIT, || {
+        socket.exists().then_some(())
+    });
+    (guard, socket)
+}
+
 /// One request over the agent's socket (root may open the user's socket).
 fn ask(socket: &Path, request: &Request) -> Response {
     tokio::runtime::Builder::new_current_thread()
@@ -354,18 +346,7 @@ fn on_gnome_without_the_shortcut_portal_settings_installs_a_custom_shortcut_and_
     };
     let mut agent = desk.guichet(&[]);
     gnome(&mut agent);
-    let agent = agent
-        .env("GUICHET_RUNTIME_DIR", &runtime)
-        .env("GUICHET_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log"))
-        .spawn()
-        .expect("start the agent");
-    let _agent = Guard(agent);
-    let socket = runtime.join("agent.sock");
-    wait_for("the agent's socket", LIMIT, || {
-        socket.exists().then_some(())
-    });
+    let (_agent, socket) = start_agent(agent, &runtime, &log);
     let desktop = |response: Response| match response {
         Response::Settings { view } => view.desktop.expect("the agent says how"),
         other => panic!("{other:?}"),

@@ -39,6 +39,30 @@ pub fn missing(why: &str, checks: &str) {
     );
 }
 
+/// Whether this test runs as root (as CI does) with every one of `tools` installed (a name on
+/// `PATH`, or an absolute path); else [`missing`] says which, naming `checks`.
+pub fn root_with(tools: &[&str], checks: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if !std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0) {
+        missing("not root", checks);
+        return false;
+    }
+    let installed = |tool: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    match tools.iter().find(|tool| !installed(tool)) {
+        Some(tool) => {
+            missing(&format!("{tool} is missing"), checks);
+            false
+        }
+        None => true,
+    }
+}
+
 /// The repository's root directory (this crate is `tests/support`).
 pub fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

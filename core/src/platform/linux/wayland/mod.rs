@@ -36,6 +36,18 @@ impl ScreenSource for WaylandScreens {
 pub fn cut(picture: RgbaImage, outputs: &[outputs::Output]) -> Capture {
     let (width, height) = picture.dimensions();
     let screens = match split::split(width, height, outputs) {
+        // One output covering the whole picture (the usual single screen): no copy.
+        Ok(mut pieces)
+            if pieces.len() == 1 && (pieces[0].width, pieces[0].height) == (width, height) =>
+        {
+            let piece = pieces.remove(0);
+            vec![screen(
+                piece.name,
+                picture,
+                (piece.desktop_x, piece.desktop_y),
+                piece.scale,
+            )]
+        }
         Ok(pieces) => pieces
             .into_iter()
             .map(|piece| {
@@ -125,6 +137,14 @@ mod tests {
         assert_eq!(rgba(red, 639, 479), [255, 0, 0, 255]);
         assert_eq!(rgba(blue, 0, 0), [0, 0, 255, 255]);
         assert_eq!(rgba(blue, 319, 239), [0, 0, 255, 255]);
+    }
+
+    #[test]
+    fn one_output_is_the_whole_picture() {
+        let capture = cut(two_colours(), &[output("HDMI-A-1", 0, 960, 480)]);
+        assert_eq!(capture.screens.len(), 1);
+        assert_eq!(capture.screens[0].info.name, "HDMI-A-1");
+        assert_eq!(capture.screens[0].image.dimensions(), (960, 480));
     }
 
     #[test]

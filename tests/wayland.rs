@@ -8,7 +8,9 @@
 //!   holds that capture in the wizard's context; it used the portal, never X11, although
 //!   XWayland's `DISPLAY` is set;
 //! - on GNOME without the GlobalShortcuts portal, Settings installs a custom keyboard shortcut
-//!   running `guichet --report` (read back with `gsettings`), and "Test the capture" captures.
+//!   running `guichet --report` (read back with `gsettings`), and "Test the capture" captures;
+//! - the wizard (the real `guichet-ui`) opens as a native Wayland window whose app id is the
+//!   desktop entry's name, with WebKit's DMA-BUF renderer off.
 //!
 //! Without sway (a developer's machine), the tests say so loudly and skip; in CI they fail.
 
@@ -407,3 +409,46 @@ fn on_gnome_without_the_shortcut_portal_settings_installs_a_custom_shortcut_and_
 }
 
 const CUSTOM: &str = "org.gnome.settings-daemon.plugins.media-keys.custom-keybinding";
+
+#[test]
+fn the_wizard_opens_as_a_wayland_window_named_like_the_desktop_entry() {
+    if !can_run() {
+        return;
+    }
+    let _one = Sway::lock();
+    let desk = Desk::new("gwl-window", None, &[]);
+    let ui = desk
+        .sway
+        .install(&guichet_test_support::workstation::ui_binary());
+    let runtime = desk.sway.folder("run-guichet");
+    let log = desk.sway.dir.join("agent.log");
+    let mut agent = desk.guichet(&[]);
+    agent.env("GUICHET_UI", &ui);
+    let (_agent, socket) = start_agent(agent, &runtime, &log);
+    assert_eq!(ask(&socket, &Request::OpenWizard), Response::Done);
+    wait_for("the wizard on screen", Duration::from_secs(60), || {
+        read_file(&log)
+            .contains("window Wizard ready")
+            .then_some(())
+    });
+    // A native Wayland window (not XWayland), its app id the desktop entry's name.
+    let out = desk
+        .sway
+        .command("swaymsg")
+        .args(["-t", "get_tree", "--raw"])
+        .output()
+        .expect("swaymsg");
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains(r#""app_id": "fr.guichet.app""#), "{tree}");
+    assert!(tree.contains(r#""shell": "xdg_shell""#), "{tree}");
+    let windows_log = std::fs::read_dir(desk.data.join("logs"))
+        .expect("logs")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("windows."))
+        .map(|e| read_file(&e.path()))
+        .collect::<String>();
+    assert!(
+        windows_log.contains("WebKit's DMA-BUF renderer is off"),
+        "{windows_log}"
+    );
+}

@@ -5,6 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Guichet's application id: the Tauri identifier, the name of the desktop entry the `.deb`
+/// installs (`fr.guichet.app.desktop`), the id registered with the portals' host registry, and
+/// the windows' Wayland app id (X11 class), so that desktops tie all four together.
+pub const APP_ID: &str = "fr.guichet.app";
+
 /// How the screen is captured in this session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

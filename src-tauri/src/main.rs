@@ -17,6 +17,8 @@ fn main() -> ExitCode {
     // Before GTK and before any thread (the log writer's): the environment is read by WebKit.
     #[cfg(target_os = "linux")]
     let dmabuf = guichet_ui::wayland::disable_dmabuf_renderer();
+    #[cfg(target_os = "linux")]
+    guichet_ui::wayland::name_the_program();
     if let Err(e) = guichet_protocol::logs::init(guichet_protocol::logs::WINDOWS_LOG) {
         tracing::warn!("logging to standard error only: {e}");
     }

@@ -13,6 +13,15 @@ pub fn is_wayland() -> bool {
     Session::detect() == Some(Session::Wayland)
 }
 
+/// Names the program [`APP_ID`](guichet_protocol::desktop::APP_ID) for GTK, before it starts: the
+/// windows' Wayland app id and X11 class then match the desktop entry `fr.guichet.app.desktop`
+/// and the id the agent registers with the portals (GNOME shows a portal's permission dialog only
+/// for the app whose window has the focus, and finds the window's icon and name by its app id).
+#[cfg(target_os = "linux")]
+pub fn name_the_program() {
+    glib::set_prgname(Some(guichet_protocol::desktop::APP_ID));
+}
+
 /// Sets `WEBKIT_DISABLE_DMABUF_RENDERER=1` in a Wayland session when it is not set; whether it
 /// did. Called first thing in `main`, while the process has one thread.
 pub fn disable_dmabuf_renderer() -> bool {

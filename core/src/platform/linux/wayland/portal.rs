@@ -14,9 +14,8 @@ use ashpd::desktop::ResponseError;
 use image::RgbaImage;
 use std::path::{Path, PathBuf};
 
-/// Guichet's application id: the Tauri identifier, and the name of the desktop entry the `.deb`
-/// installs (`/usr/share/applications/fr.guichet.app.desktop`).
-pub const APP_ID: &str = "fr.guichet.app";
+/// Guichet's application id (the protocol's): the desktop entry the `.deb` installs is named by it.
+pub use guichet_protocol::desktop::APP_ID;
 
 /// The whole desktop now, as the portal pictured it.
 pub fn whole_desktop() -> Result<RgbaImage, CaptureError> {

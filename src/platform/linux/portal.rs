@@ -58,7 +58,7 @@ pub(super) fn bind(
             {
                 Ok(runtime) => runtime,
                 Err(e) => {
-                    let _ = ready.send(Err(e.to_string()));
+                    let _ = ready.send(Err(PlatformError::Portal(e.to_string())));
                     return;
                 }
             };
@@ -73,7 +73,7 @@ pub(super) fn bind(
             stop: Some(stop),
             thread: Some(thread),
         }),
-        Ok(Err(why)) => Err(PlatformError::Portal(why)),
+        Ok(Err(why)) => Err(why),
         Err(_) => {
             let _ = stop.send(());
             Err(PlatformError::Portal("the portal did not answer".into()))
@@ -86,7 +86,7 @@ pub(super) fn bind(
 async fn listen(
     trigger: String,
     on_press: impl Fn(),
-    ready: mpsc::Sender<Result<(), String>>,
+    ready: mpsc::Sender<Result<(), PlatformError>>,
     stopped: oneshot::Receiver<()>,
 ) {
     let session = async {
@@ -108,7 +108,7 @@ async fn listen(
             opened
         }
         Err(e) => {
-            let _ = ready.send(Err(e.to_string()));
+            let _ = ready.send(Err(PlatformError::Portal(e.to_string())));
             return;
         }
     };

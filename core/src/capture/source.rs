@@ -51,7 +51,6 @@ fn back_end_and_method(session: Session) -> Option<(&'static dyn ScreenSource, C
         Session::Windows => Some((&crate::platform::WindowsScreens, CaptureMethod::Windows)),
         #[cfg(target_os = "macos")]
         Session::MacOs => Some((&crate::platform::MacScreens, CaptureMethod::MacOs)),
-        #[allow(unreachable_patterns)]
         _ => None,
     }
 }

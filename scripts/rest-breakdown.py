@@ -140,7 +140,7 @@ def code_by_crate(pid, binary):
                     hi = min(a + size, start + (page + 1) * PAGE)
                     per_crate[crate] += hi - lo
     print(f"\n{'crate (code resident in this process)':40} {'kB':>8} {'linked kB':>10}")
-    for crate, n in per_crate.most_common(40):
+    for crate, n in per_crate.most_common(80):
         print(f"{crate[:40]:40} {n / 1024:8.0f} {linked[crate] / 1024:10.0f}")
     print(f"{'total':40} {sum(per_crate.values()) / 1024:8.0f} {sum(linked.values()) / 1024:10.0f}")
 

@@ -7,6 +7,9 @@
 //!    window process that records the time it was started.
 //! 3. Idle footprint after use: RSS and PSS of the agent, and its wake-ups per second (context
 //!    switches of all its threads) over 30 s, after 20 wizard triggers and one report.
+//!
+//! `GUICHET_BENCH_AGENTS=/a/guichet:/b/guichet` measures those agents instead of this build's,
+//! one after the other at each size (a side-by-side run of two builds under the same load).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Benches fail loudly by design.
 
@@ -39,7 +42,7 @@ struct Run {
     socket: PathBuf,
 }
 
-fn start_agent(display: &str) -> Run {
+fn start_agent(agent: &Path, display: &str) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("agent.log");
     let record = dir.path().join("ui.txt");
@@ -52,7 +55,7 @@ fn start_agent(display: &str) -> Run {
     std::fs::set_permissions(&ui, std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .expect("chmod");
     let runtime = dir.path().join("run");
-    let child = Command::new(env!("CARGO_BIN_EXE_guichet"))
+    let child = Command::new(agent)
         .env("GUICHET_DATA_DIR", dir.path().join("data"))
         .env("GUICHET_RUNTIME_DIR", &runtime)
         .env("GUICHET_UI", &ui)
@@ -183,49 +186,61 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
+    let agents: Vec<PathBuf> = match std::env::var_os("GUICHET_BENCH_AGENTS") {
+        Some(list) => std::env::split_paths(&list).collect(),
+        None => vec![PathBuf::from(env!("CARGO_BIN_EXE_guichet"))],
+    };
     for (w, h) in [(1920, 1080), (3840, 2160)] {
-        let x = Xvfb::start(w, h);
-        let run = start_agent(&x.display);
-        let (captures, started) = rt.block_on(triggers(&run, 20));
-        println!(
-            "{w}x{h}: trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
-            percentile(captures.clone(), 0.5),
-            percentile(captures, 1.0),
-            percentile(started.clone(), 0.5),
-            percentile(started, 1.0)
-        );
-        if w == 1920 {
-            rt.block_on(async {
-                let mut client = Client::connect(&run.socket).await.expect("connect");
-                let input = ReportInput {
-                    subject: "Bench".into(),
-                    description: "Le poste 3 ne démarre plus du tout.".into(),
-                    ..Default::default()
-                };
-                let answer = client
-                    .request(&Request::Report {
-                        report: input,
-                        files: Vec::new(),
-                        screens: Vec::new(),
-                    })
-                    .await
-                    .expect("report");
-                assert!(matches!(answer, Response::Submitted { .. }), "{answer:?}");
-            });
-            std::thread::sleep(Duration::from_secs(5));
-            let before = context_switches(run.pid);
-            let window = Duration::from_secs(30);
-            std::thread::sleep(window);
-            let wakeups =
-                switches_between(&before, &context_switches(run.pid)) as f64 / window.as_secs_f64();
-            println!(
-                "idle after use: RSS {:.1} MB, PSS {:.1} MB, {} threads, {:.2} wake-ups/s over 30 s",
-                status_field(run.pid, "Rss:") as f64 / 1024.0,
-                status_field(run.pid, "Pss:") as f64 / 1024.0,
-                threads(run.pid),
-                wakeups
-            );
+        for agent in &agents {
+            println!("{}", agent.display());
+            measure(&rt, agent, w, h);
         }
-        drop(run.dir);
     }
+}
+
+/// Triggers, then (at 1080p) files a report and samples the idle agent.
+fn measure(rt: &tokio::runtime::Runtime, agent: &Path, w: u32, h: u32) {
+    let x = Xvfb::start(w, h);
+    let run = start_agent(agent, &x.display);
+    let (captures, started) = rt.block_on(triggers(&run, 20));
+    println!(
+        "{w}x{h}: trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
+        percentile(captures.clone(), 0.5),
+        percentile(captures, 1.0),
+        percentile(started.clone(), 0.5),
+        percentile(started, 1.0)
+    );
+    if w == 1920 {
+        rt.block_on(async {
+            let mut client = Client::connect(&run.socket).await.expect("connect");
+            let input = ReportInput {
+                subject: "Bench".into(),
+                description: "Le poste 3 ne démarre plus du tout.".into(),
+                ..Default::default()
+            };
+            let answer = client
+                .request(&Request::Report {
+                    report: input,
+                    files: Vec::new(),
+                    screens: Vec::new(),
+                })
+                .await
+                .expect("report");
+            assert!(matches!(answer, Response::Submitted { .. }), "{answer:?}");
+        });
+        std::thread::sleep(Duration::from_secs(5));
+        let before = context_switches(run.pid);
+        let window = Duration::from_secs(30);
+        std::thread::sleep(window);
+        let wakeups =
+            switches_between(&before, &context_switches(run.pid)) as f64 / window.as_secs_f64();
+        println!(
+            "idle after use: RSS {:.1} MB, PSS {:.1} MB, {} threads, {:.2} wake-ups/s over 30 s",
+            status_field(run.pid, "Rss:") as f64 / 1024.0,
+            status_field(run.pid, "Pss:") as f64 / 1024.0,
+            threads(run.pid),
+            wakeups
+        );
+    }
+    drop(run.dir);
 }

@@ -4,9 +4,13 @@
 # after start. Prints "RSS_kB PSS_kB". docs/PERFORMANCE.md ("Resident agent") has the figures;
 # the bench (`cargo bench --bench agent`) is the fuller measure.
 # Usage: scripts/idle-probe.sh [CONFIG.toml]   (no argument: no help desk configured)
+# The agent is `$CARGO_TARGET_DIR/release/guichet` (default `target`); `GUICHET_PROBE_AGENT`
+# names another executable (a build beside this one, for a side-by-side run). With
+# `GUICHET_PROBE_BREAKDOWN=1`, scripts/rest-breakdown.py then prints where the memory is
+# (`GUICHET_PROBE_SYMBOLS` names the unstripped twin of the agent, for its code by crate).
 set -euo pipefail
 cfg="${1:-}"
-agent="$(dirname "$0")/../target/release/guichet"
+agent="${GUICHET_PROBE_AGENT:-${CARGO_TARGET_DIR:-$(dirname "$0")/../target}/release/guichet}"
 [ -x "$agent" ] || { echo "build it first: cargo build --release -p guichet" >&2; exit 2; }
 dir="$(mktemp -d)"; mkdir -m 0700 "$dir/run"
 display=":$((90 + RANDOM % 100))"
@@ -21,3 +25,6 @@ env DISPLAY="$display" GUICHET_RUNTIME_DIR="$dir/run" GUICHET_DATA_DIR="$dir/dat
   ${cfg:+GUICHET_CONFIG="$cfg"} "$agent" >/dev/null 2>&1 & pid=$!
 sleep 10
 awk '/^Rss:/ {rss = $2} /^Pss:/ {pss = $2} END {print rss, pss}' "/proc/$pid/smaps_rollup"
+if [ "${GUICHET_PROBE_BREAKDOWN:-}" = 1 ]; then
+  "$(dirname "$0")/rest-breakdown.py" "$pid" ${GUICHET_PROBE_SYMBOLS:+"$GUICHET_PROBE_SYMBOLS"}
+fi

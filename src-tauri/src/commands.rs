@@ -2,6 +2,7 @@
 //! sends one request to the agent and returns its answer; errors cross as one [`CommandError`].
 
 use crate::agent::AgentLink;
+use crate::early::EarlyContext;
 pub use crate::error::CommandError;
 use crate::launch::Launch;
 use guichet_protocol::action::ActionInput;
@@ -38,7 +39,13 @@ pub fn launch(launch: State<'_, Launch>) -> WindowLaunch {
 
 /// What the wizard shows before the user types anything, with previews of the capture.
 #[tauri::command]
-pub async fn wizard_context(agent: State<'_, AgentLink>) -> Result<WizardContext, CommandError> {
+pub async fn wizard_context(
+    agent: State<'_, AgentLink>,
+    early: State<'_, EarlyContext>,
+) -> Result<WizardContext, CommandError> {
+    if let Some(answer) = early.take().await {
+        return answer;
+    }
     agent.ask(ask::WizardContext {}).await.map(|boxed| *boxed)
 }
 

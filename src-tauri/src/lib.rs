@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod commands;
+pub mod early;
 mod error;
 pub mod hand_over;
 pub mod launch;
@@ -13,9 +14,11 @@ pub mod wayland;
 mod window;
 
 pub use agent::AgentLink;
+pub use early::EarlyContext;
 pub use launch::Launch;
 
 use guichet_protocol::ipc::ask;
+use guichet_protocol::view::WindowKind;
 use std::time::Duration;
 use tauri::{Builder, Runtime};
 
@@ -23,11 +26,18 @@ use tauri::{Builder, Runtime};
 const CAPTURE_WAIT: Duration = Duration::from_secs(10);
 
 /// Registers the application state and the commands: everything the real app and the command
-/// tests (on Tauri's mock runtime) have in common.
-pub fn configure<R: Runtime>(builder: Builder<R>, agent: AgentLink, launch: Launch) -> Builder<R> {
+/// tests (on Tauri's mock runtime) have in common. `early` is the wizard's context already asked
+/// for ([`EarlyContext::ask`]), or none.
+pub fn configure<R: Runtime>(
+    builder: Builder<R>,
+    agent: AgentLink,
+    launch: Launch,
+    early: EarlyContext,
+) -> Builder<R> {
     builder
         .manage(agent)
         .manage(launch)
+        .manage(early)
         .invoke_handler(commands::handler())
 }
 
@@ -50,7 +60,12 @@ pub fn run(launch: Launch, agent: AgentLink) -> tauri::Result<()> {
             ),
         }
     }
-    configure(tauri::Builder::default(), agent, launch)
+    // Asked now, it is ready when the web view asks for it (see `early`).
+    let early = match launch.window {
+        WindowKind::Wizard => EarlyContext::ask(&agent),
+        _ => EarlyContext::default(),
+    };
+    configure(tauri::Builder::default(), agent, launch, early)
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             // WebDriver sessions attach to the window that exists at start-up.

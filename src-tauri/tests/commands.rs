@@ -16,7 +16,7 @@ use guichet_protocol::view::{
     WindowKind, WizardContext,
 };
 use guichet_protocol::Lang;
-use guichet_ui::AgentLink;
+use guichet_ui::{AgentLink, EarlyContext};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -81,10 +81,18 @@ fn app(socket: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
 }
 
 fn app_in(socket: &Path, lang: Lang) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    app_with(AgentLink::new(socket, lang), EarlyContext::default())
+}
+
+fn app_with(
+    agent: AgentLink,
+    early: EarlyContext,
+) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = guichet_ui::configure(
         mock_builder(),
-        AgentLink::new(socket, lang),
+        agent,
         guichet_ui::Launch::parse(Vec::<String>::new()).unwrap().0,
+        early,
     )
     .build(mock_context(noop_assets()))
     .unwrap();
@@ -122,6 +130,33 @@ fn wizard_context_returns_the_agent_s_context() {
     assert_eq!(answer, serde_json::to_value(context()).unwrap());
     assert_eq!(answer["facts"]["hostname"], "salle12-pc3");
     assert_eq!(*asked.lock().unwrap(), [Request::WizardContext]);
+}
+
+#[test]
+fn the_wizard_s_first_context_is_the_one_asked_at_start_and_a_retry_asks_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("agent.sock");
+    let asked = fake_agent(&socket, |_| Response::WizardContext {
+        context: Box::new(context()),
+    });
+    let agent = AgentLink::new(&socket, Lang::Fr);
+    let early = EarlyContext::ask(&agent);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while asked.lock().unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "not asked early");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let (_app, window) = app_with(agent, early);
+
+    let first = invoke(&window, "wizard_context", json!({})).unwrap();
+    assert_eq!(first, serde_json::to_value(context()).unwrap());
+    assert_eq!(asked.lock().unwrap().len(), 1, "the early answer is used");
+    let again = invoke(&window, "wizard_context", json!({})).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [Request::WizardContext, Request::WizardContext]
+    );
 }
 
 #[test]

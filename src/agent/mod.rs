@@ -271,5 +271,8 @@ pub(super) async fn open_wizard_now(agent: &Arc<Agent>) {
         .await
     {
         tracing::warn!("{e}");
+        return;
     }
+    // While the window process starts: its first request finds them made.
+    agent.screens.prepare_previews().await;
 }

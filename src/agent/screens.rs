@@ -21,7 +21,11 @@ const PREVIEW_WIDTH: u32 = 1280;
 #[derive(Debug)]
 pub struct Screens {
     source: Arc<dyn ScreenSource>,
-    held: Mutex<Option<Capture>>,
+    held: Arc<Mutex<Option<Capture>>>,
+    /// The held capture's previews, made while the window process starts
+    /// ([`Screens::prepare_previews`]) so that the wizard's first request does not wait for
+    /// them. Filled and cleared with `held` locked.
+    encoded: Arc<Encoded>,
     /// Why the last capture got nothing at all (no display, the permission refused), for the
     /// wizard to say; `None` when it worked.
     problem: Mutex<Option<CaptureError>>,
@@ -31,7 +35,8 @@ impl Default for Screens {
     fn default() -> Self {
         Screens {
             source: Arc::new(DisplaySource),
-            held: Mutex::new(None),
+            held: Arc::new(Mutex::new(None)),
+            encoded: Arc::default(),
             problem: Mutex::new(None),
         }
     }
@@ -65,7 +70,10 @@ impl Screens {
             capture.screens.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
-        *self.held.lock().await = Some(capture);
+        let mut held = self.held.lock().await;
+        self.encoded.set(None);
+        *held = Some(capture);
+        drop(held);
         *self.problem.lock().await = problem;
     }
 
@@ -97,6 +105,22 @@ impl Screens {
         }
     }
 
+    /// Encodes the held capture's previews on a blocking thread, holding the capture meanwhile:
+    /// a wizard that asks for them sooner waits for this rather than encoding them twice.
+    pub async fn prepare_previews(&self) {
+        let held = self.held.clone().lock_owned().await;
+        let encoded = self.encoded.clone();
+        let encode = tokio::task::spawn_blocking(move || {
+            if let Some(capture) = held.as_ref() {
+                encoded.set(Some(encode_previews(capture)));
+            }
+            drop(held);
+        });
+        if let Err(e) = encode.await {
+            tracing::warn!("previews: {e}");
+        }
+    }
+
     /// Why the last capture got nothing at all, in `lang`; `None` when it worked.
     pub async fn problem(&self, lang: guichet_core::i18n::Lang) -> Option<String> {
         self.problem.lock().await.as_ref().map(|e| e.message(lang))
@@ -112,33 +136,30 @@ impl Screens {
         let Some(capture) = held.as_ref() else {
             return (Vec::new(), Vec::new(), Vec::new());
         };
-        let options = EncodeOptions {
-            max_width: PREVIEW_WIDTH,
-            quality: 80,
-            max_bytes: u64::MAX,
+        let encoded = match self.encoded.get() {
+            Some(encoded) => encoded,
+            None => {
+                let encoded = encode_previews(capture);
+                self.encoded.set(Some(encoded.clone()));
+                encoded
+            }
         };
         let labels = capture.labels(lang);
         let previews = capture
             .screens
             .iter()
             .zip(labels)
+            .zip(encoded)
             .enumerate()
-            .filter_map(
-                |(index, (shot, name))| match capture::encode(&shot.image, &options) {
-                    Ok(encoded) => Some(ScreenPreview {
-                        index,
-                        name,
-                        width: shot.image.width(),
-                        height: shot.image.height(),
-                        preview_jpeg_base64: base64::engine::general_purpose::STANDARD
-                            .encode(&encoded.bytes),
-                    }),
-                    Err(e) => {
-                        tracing::warn!("preview of {}: {e}", shot.info.name);
-                        None
-                    }
-                },
-            )
+            .filter_map(|(index, ((shot, name), jpeg))| {
+                Some(ScreenPreview {
+                    index,
+                    name,
+                    width: shot.image.width(),
+                    height: shot.image.height(),
+                    preview_jpeg_base64: jpeg?,
+                })
+            })
             .collect();
         let failures = capture.failures.iter().map(ToString::to_string).collect();
         let infos = capture.screens.iter().map(|s| s.info.clone()).collect();
@@ -175,8 +196,52 @@ impl Screens {
     }
 
     pub async fn forget(&self) {
-        *self.held.lock().await = None;
+        let mut held = self.held.lock().await;
+        self.encoded.set(None);
+        *held = None;
     }
+}
+
+/// The held capture's previews once encoded: each screen's JPEG in base64 (`None`: it could not
+/// be encoded).
+#[derive(Debug, Default)]
+struct Encoded(std::sync::Mutex<Option<Vec<Option<String>>>>);
+
+impl Encoded {
+    fn set(&self, encoded: Option<Vec<Option<String>>>) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = encoded;
+    }
+
+    fn get(&self) -> Option<Vec<Option<String>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Each screen of `capture` as the wizard previews it: a JPEG at most [`PREVIEW_WIDTH`] wide, in
+/// base64; `None` for a screen that could not be encoded (logged).
+fn encode_previews(capture: &Capture) -> Vec<Option<String>> {
+    let options = EncodeOptions {
+        max_width: PREVIEW_WIDTH,
+        quality: 80,
+        max_bytes: u64::MAX,
+    };
+    capture
+        .screens
+        .iter()
+        .map(|shot| match capture::encode(&shot.image, &options) {
+            Ok(encoded) => Some(base64::engine::general_purpose::STANDARD.encode(&encoded.bytes)),
+            Err(e) => {
+                tracing::warn!("preview of {}: {e}", shot.info.name);
+                None
+            }
+        })
+        .collect()
 }
 
 /// A copy of `capture` for the pipeline to consume, leaving the held original intact until the

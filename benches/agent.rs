@@ -16,22 +16,11 @@
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_core::report::ReportInput;
+use guichet_test_support::bench::{now_ns, percentile};
 use guichet_test_support::desktop::{Guard, Xvfb};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-fn now_ns() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_nanos()
-}
-
-fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
+use std::time::{Duration, Instant};
 
 struct Run {
     _agent: Guard,

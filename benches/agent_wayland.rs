@@ -14,25 +14,14 @@
 use guichet_core::capture::image::{Rgb, RgbImage};
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
+use guichet_test_support::bench::{now_ns, percentile};
 use guichet_test_support::desktop::{read_file, Background, Guard, Sway, SwayOutput};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 const TRIGGERS: usize = 20;
-
-fn now_ns() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_nanos()
-}
-
-fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
 
 /// A 1920×1080 picture of pseudo-random pixels, where the session's user can read it.
 fn noise(dir: &Path) -> std::path::PathBuf {

@@ -12,6 +12,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Fixtures fail loudly by design.
 
 pub mod accounts;
+pub mod bench;
 pub mod desktop;
 pub mod glpi_raw;
 pub mod lossy;

@@ -16,11 +16,11 @@
 use guichet_core::protocol::ipc::{Request, Response};
 use guichet_core::protocol::transport::Client;
 use guichet_core::report::ReportInput;
-use guichet_test_support::bench::{now_ns, percentile};
-use guichet_test_support::desktop::{Guard, Xvfb};
+use guichet_test_support::bench::{percentile, trigger_wizard};
+use guichet_test_support::desktop::{wait_for, Guard, Xvfb};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 struct Run {
     _agent: Guard,
@@ -57,14 +57,9 @@ fn start_agent(agent: &Path, display: &str) -> Run {
         .spawn()
         .expect("agent");
     let socket = runtime.join("agent.sock");
-    let start = Instant::now();
-    while !socket.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "agent did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for("the agent's socket", Duration::from_secs(20), || {
+        socket.exists().then_some(())
+    });
     let pid = child.id();
     Run {
         _agent: Guard(child),
@@ -74,49 +69,6 @@ fn start_agent(agent: &Path, display: &str) -> Run {
         record,
         socket,
     }
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Triggers the wizard `n` times; returns capture times (ms, from the agent's log) and trigger →
-/// window-process-started times (ms).
-async fn triggers(run: &Run, n: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut client = Client::connect(&run.socket).await.expect("connect");
-    let mut started = Vec::new();
-    for i in 0..n {
-        let t0 = now_ns();
-        assert_eq!(
-            client.request(&Request::OpenWizard).await.expect("open"),
-            Response::Done
-        );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while lines(&run.record).len() <= i {
-            assert!(Instant::now() < deadline, "window process not started");
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        let t1: u128 = lines(&run.record)[i].trim().parse().expect("timestamp");
-        started.push((t1.saturating_sub(t0)) as f64 / 1e6);
-        // Let the stand-in window process exit before the next trigger.
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-    let captures = lines(&run.log)
-        .iter()
-        .filter_map(|l| {
-            l.split("screen(s) in ")
-                .nth(1)?
-                .split(" ms")
-                .next()?
-                .parse::<f64>()
-                .ok()
-        })
-        .collect();
-    (captures, started)
 }
 
 fn status_field(pid: u32, field: &str) -> u64 {
@@ -191,7 +143,13 @@ fn main() {
 fn measure(rt: &tokio::runtime::Runtime, agent: &Path, w: u32, h: u32) {
     let x = Xvfb::start(w, h);
     let run = start_agent(agent, &x.display);
-    let (captures, started) = rt.block_on(triggers(&run, 20));
+    let (captures, started) = rt.block_on(trigger_wizard(
+        &run.socket,
+        &run.record,
+        &run.log,
+        20,
+        Duration::from_secs(10),
+    ));
     println!(
         "{w}x{h}: trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
         percentile(captures.clone(), 0.5),

@@ -12,14 +12,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // Benches fail loudly by design.
 
 use guichet_core::capture::image::{Rgb, RgbImage};
-use guichet_core::protocol::ipc::{Request, Response};
-use guichet_core::protocol::transport::Client;
-use guichet_test_support::bench::{now_ns, percentile};
-use guichet_test_support::desktop::{read_file, Background, Guard, Sway, SwayOutput};
+use guichet_test_support::bench::{percentile, trigger_wizard};
+use guichet_test_support::desktop::{read_file, wait_for, Background, Guard, Sway, SwayOutput};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TRIGGERS: usize = 20;
 
@@ -74,48 +72,20 @@ fn main() {
         .expect("agent");
     let _agent = Guard(agent);
     let socket = runtime.join("agent.sock");
-    let start = Instant::now();
-    while !socket.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "agent did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for("the agent's socket", Duration::from_secs(20), || {
+        socket.exists().then_some(())
+    });
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let started = rt.block_on(async {
-        let mut client = Client::connect(&socket).await.expect("connect");
-        let mut started = Vec::new();
-        for i in 0..TRIGGERS {
-            let t0 = now_ns();
-            let answer = client.request(&Request::OpenWizard).await.expect("open");
-            assert_eq!(answer, Response::Done);
-            let deadline = Instant::now() + Duration::from_secs(20);
-            while read_file(&record).lines().count() <= i {
-                assert!(Instant::now() < deadline, "window process not started");
-                tokio::time::sleep(Duration::from_millis(2)).await;
-            }
-            let line = read_file(&record).lines().nth(i).map(str::to_owned);
-            let t1: u128 = line.expect("a line").trim().parse().expect("timestamp");
-            started.push(t1.saturating_sub(t0) as f64 / 1e6);
-            tokio::time::sleep(Duration::from_millis(150)).await;
-        }
-        started
-    });
-    let captures: Vec<f64> = read_file(&log)
-        .lines()
-        .filter_map(|l| {
-            l.split("screen(s) in ")
-                .nth(1)?
-                .split(" ms")
-                .next()?
-                .parse()
-                .ok()
-        })
-        .collect();
+    let (captures, started) = rt.block_on(trigger_wizard(
+        &socket,
+        &record,
+        &log,
+        TRIGGERS,
+        Duration::from_secs(20),
+    ));
     assert_eq!(captures.len(), TRIGGERS, "{}", read_file(&log));
     println!(
         "Wayland (sway, Screenshot portal), 1920x1080: trigger → screenshot taken p50 {:.1} ms (min {:.1}, max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",

@@ -1,7 +1,59 @@
 //! What the benches share: the wall clock as `date +%s%N` prints it (stand-in window processes
-//! write it when they start), and percentiles of a run's samples.
+//! write it when they start), percentiles of a run's samples, and triggering an agent's wizard
+//! over IPC with the times it took.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use crate::desktop::read_file;
+use guichet_core::protocol::ipc::{Request, Response};
+use guichet_core::protocol::transport::Client;
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Triggers the wizard of the agent at `socket` `n` times (`OpenWizard`), each once the stand-in
+/// window process of the previous one had time to exit. Returns the capture times the agent
+/// logged in `log` (ms) and trigger → window process started (ms), read from `record`, where
+/// the stand-in writes `date +%s%N` when it starts; each start is waited for at most `limit`.
+pub async fn trigger_wizard(
+    socket: &Path,
+    record: &Path,
+    log: &Path,
+    n: usize,
+    limit: Duration,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut client = Client::connect(socket).await.expect("connect");
+    let mut started = Vec::new();
+    for i in 0..n {
+        let t0 = now_ns();
+        let answer = client.request(&Request::OpenWizard).await.expect("open");
+        assert_eq!(answer, Response::Done);
+        let deadline = Instant::now() + limit;
+        let line = loop {
+            if let Some(line) = read_file(record).lines().nth(i) {
+                break line.to_owned();
+            }
+            assert!(Instant::now() < deadline, "window process not started");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        };
+        let t1: u128 = line.trim().parse().expect("timestamp");
+        started.push(t1.saturating_sub(t0) as f64 / 1e6);
+        // Let the stand-in window process exit before the next trigger.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    (capture_times(&read_file(log)), started)
+}
+
+/// The capture times (ms) in an agent's log: its `captured N screen(s) in X ms` lines.
+pub fn capture_times(log: &str) -> Vec<f64> {
+    log.lines()
+        .filter_map(|l| {
+            l.split("screen(s) in ")
+                .nth(1)?
+                .split(" ms")
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
 
 /// Nanoseconds since the Unix epoch, comparable with `date +%s%N` in another process.
 pub fn now_ns() -> u128 {
@@ -23,6 +75,13 @@ pub fn percentile(mut samples: Vec<f64>, p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::percentile;
+
+    #[test]
+    fn capture_times_are_read_from_the_agents_log() {
+        let log =
+            "INFO x: captured 2 screen(s) in 46.6 ms\nINFO y: other\ncaptured 1 screen(s) in 9 ms";
+        assert_eq!(super::capture_times(log), [46.6, 9.0]);
+    }
 
     #[test]
     fn quantiles_by_nearest_rank() {

@@ -17,8 +17,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-/// The application id Guichet registers with the portal's host registry (the capture's own).
-const APP_ID: &str = guichet_core::platform::linux::wayland::portal::APP_ID;
 /// How long the portal may take to say whether it has the interface and a session.
 const SET_UP: Duration = Duration::from_secs(5);
 
@@ -91,13 +89,7 @@ async fn listen(
 ) {
     let session = async {
         let connection = ashpd::zbus::Connection::session().await?;
-        if let Ok(app_id) = ashpd::AppID::try_from(APP_ID) {
-            if let Err(e) =
-                ashpd::register_host_app_with_connection(connection.clone(), app_id).await
-            {
-                tracing::debug!("the portal has no host registry: {e}");
-            }
-        }
+        guichet_core::platform::linux::wayland::portal::register(&connection).await;
         let portal = GlobalShortcuts::with_connection(connection).await?;
         let session = portal.create_session(Default::default()).await?;
         Ok::<_, ashpd::Error>((portal, session))

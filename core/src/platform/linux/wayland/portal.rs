@@ -72,8 +72,10 @@ async fn ask_portal() -> Result<PathBuf, CaptureError> {
     file_path(answer.uri().as_str())
 }
 
-/// Registers [`APP_ID`] for this D-Bus connection; a portal without the registry is no error.
-async fn register(connection: &ashpd::zbus::Connection) {
+/// Registers [`APP_ID`] for this D-Bus connection, before any other portal call on it (the
+/// capture's, and the agent's GlobalShortcuts session); a portal without the registry is no
+/// error.
+pub async fn register(connection: &ashpd::zbus::Connection) {
     let Ok(app_id) = ashpd::AppID::try_from(APP_ID) else {
         return;
     };

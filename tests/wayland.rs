@@ -286,6 +286,18 @@ fn the_agent_triggered_by_a_sway_binding_captures_through_the_portal_not_xwaylan
         "{}",
         read_file(&log)
     );
+    // Settings gives sway's line for the shortcut it cannot hold itself.
+    match ask(&socket, &Request::Settings) {
+        Response::Settings { view } => {
+            let desktop = view.desktop.expect("the agent says how");
+            assert_eq!(desktop.shortcut, ShortcutMechanism::Compositor);
+            assert_eq!(
+                desktop.binding.as_deref(),
+                Some("bindsym Ctrl+Alt+g exec guichet --report")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     let log = read_file(&log);
     assert!(log.contains("captured 2 screen(s)"), "{log}");
     assert!(

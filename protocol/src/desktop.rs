@@ -58,6 +58,10 @@ pub struct DesktopView {
     pub capture: CaptureMethod,
     /// How the shortcut is heard.
     pub shortcut: ShortcutMechanism,
+    /// With [`ShortcutMechanism::Compositor`], the line to add to the compositor's configuration
+    /// (sway's syntax: `bindsym Ctrl+Alt+g exec guichet --report`).
+    #[serde(default)]
+    pub binding: Option<String>,
 }
 
 /// What "Test the capture" found.

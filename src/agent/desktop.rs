@@ -175,7 +175,18 @@ impl Agent {
             .shortcut
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        desktop_view(shortcut.unwrap_or(ShortcutMechanism::Unavailable))
+        let mut view = desktop_view(shortcut.unwrap_or(ShortcutMechanism::Unavailable));
+        if view.shortcut == ShortcutMechanism::Compositor {
+            view.binding = self
+                .guichet()
+                .config()
+                .agent
+                .shortcut()
+                .parse::<shortcut::Shortcut>()
+                .ok()
+                .map(|keys| format!("bindsym {} exec guichet --report", keys.sway_keys()));
+        }
+        view
     }
 }
 
@@ -186,6 +197,7 @@ pub(super) fn desktop_view(shortcut: ShortcutMechanism) -> DesktopView {
         session: session.map(|s| s.to_string()),
         capture: guichet_core::capture::capture_method(session),
         shortcut,
+        binding: None,
     }
 }
 

@@ -17,4 +17,9 @@ capture: CaptureMethod,
 /**
  * How the shortcut is heard.
  */
-shortcut: ShortcutMechanism, };
+shortcut: ShortcutMechanism, 
+/**
+ * With [`ShortcutMechanism::Compositor`], the line to add to the compositor's configuration
+ * (sway's syntax: `bindsym Ctrl+Alt+g exec guichet --report`).
+ */
+binding: string | null, };

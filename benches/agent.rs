@@ -7,6 +7,9 @@
 //!    window process that records the time it was started.
 //! 3. Idle footprint after use: RSS and PSS of the agent, and its wake-ups per second (context
 //!    switches of all its threads) over 30 s, after 20 wizard triggers and one report.
+//! 4. The same two times (1. and 2.) when the agent is at rest before each trigger (8 triggers,
+//!    each [`AT_REST`] after the previous one), at 1080p: what the agent trimming itself at rest
+//!    costs the next trigger. Before it, the agent's RSS ([`rest_rss`]).
 //!
 //! `GUICHET_BENCH_AGENTS=/a/guichet:/b/guichet` measures those agents instead of this build's,
 //! one after the other at each size (a side-by-side run of two builds under the same load).
@@ -21,6 +24,9 @@ use guichet_test_support::desktop::{wait_for, Guard, Xvfb};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
+
+/// Longer than the agent's quiet time before it trims itself (`src/agent/rest.rs`, 5 s).
+const AT_REST: Duration = Duration::from_millis(6500);
 
 struct Run {
     _agent: Guard,
@@ -149,6 +155,7 @@ fn measure(rt: &tokio::runtime::Runtime, agent: &Path, w: u32, h: u32) {
         &run.log,
         20,
         Duration::from_secs(10),
+        Duration::from_millis(150),
     ));
     println!(
         "{w}x{h}: trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
@@ -188,6 +195,33 @@ fn measure(rt: &tokio::runtime::Runtime, agent: &Path, w: u32, h: u32) {
             threads(run.pid),
             wakeups
         );
+        let rest = rest_rss(run.pid);
+        let (captures, started) = rt.block_on(trigger_wizard(
+            &run.socket,
+            &run.record,
+            &run.log,
+            8,
+            Duration::from_secs(10),
+            AT_REST,
+        ));
+        println!(
+            "{w}x{h}, each trigger {:.1} s after the last (agent at rest, {rest}): trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
+            AT_REST.as_secs_f64(),
+            percentile(captures.clone(), 0.5),
+            percentile(captures, 1.0),
+            percentile(started.clone(), 0.5),
+            percentile(started, 1.0)
+        );
     }
     drop(run.dir);
+}
+
+/// The agent's RSS and PSS once at rest, as "RSS x MB, PSS y MB".
+fn rest_rss(pid: u32) -> String {
+    std::thread::sleep(AT_REST);
+    format!(
+        "RSS {:.1} MB, PSS {:.1} MB",
+        status_field(pid, "Rss:") as f64 / 1024.0,
+        status_field(pid, "Pss:") as f64 / 1024.0
+    )
 }

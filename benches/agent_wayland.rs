@@ -85,6 +85,7 @@ fn main() {
         &log,
         TRIGGERS,
         Duration::from_secs(20),
+        Duration::from_millis(150),
     ));
     assert_eq!(captures.len(), TRIGGERS, "{}", read_file(&log));
     println!(

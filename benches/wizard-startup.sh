@@ -53,11 +53,12 @@ for r in $(seq 1 "$rounds"); do
     sleep 0.5
   done
 done
-sleep 5
+# Longer than the agent's quiet time (src/agent/rest.rs, 5 s): the idle agent once at rest.
+sleep 7
 i=0
 for target in "$@"; do
   echo "== $target"
-  # The agent after real use (each wizard asked for its context): its memory 5 s after the last.
+  # The agent after real use (each wizard asked for its context): its memory 7 s after the last.
   awk '/^Rss:/ {rss = $2} /^Pss:/ {pss = $2} END {print "idle agent after the rounds: RSS", rss, "kB, PSS", pss, "kB"}' \
     "/proc/${APIDS[$i]}/smaps_rollup"
   times=$(grep -o 'ready [0-9.]* ms after the trigger' "$D/$i/agent.log" | grep -o '[0-9.]*' | head -n 1000)

@@ -25,6 +25,7 @@ pub async fn run(agent: Arc<Agent>) {
         let due = agent.outbox.ask(ask::DeliverDue {}).await;
         // Something may have been delivered, hence followed from now on.
         agent.follow_changed.notify_one();
+        agent.activity.happened();
         let sleep = match due {
             Ok(Some(next_ms)) => {
                 let wait = next_ms.saturating_sub(agent.guichet().now_ms()).max(0);

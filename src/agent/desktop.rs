@@ -67,7 +67,12 @@ impl Desktop {
         commands: &mut UnboundedReceiver<Command>,
     ) {
         agent.set_shortcut(self.shortcut.mechanism);
-        tokio::spawn(super::no_tray::tell_once(agent.clone()));
+        let told = agent.clone();
+        tokio::spawn(async move {
+            super::no_tray::tell_once(told.clone()).await;
+            // The last of the start-up: the agent can come to rest after it.
+            told.activity.happened();
+        });
         loop {
             let command = tokio::select! {
                 c = commands.recv() => c,

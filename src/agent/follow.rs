@@ -88,6 +88,7 @@ pub async fn run(agent: Arc<Agent>) {
             }
         }
         tracing::debug!("tickets checked at {}", unix_ms(now));
+        agent.activity.happened();
     }
 }
 

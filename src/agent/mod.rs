@@ -11,6 +11,7 @@ mod follow;
 mod network;
 mod no_tray;
 mod outbox;
+mod rest;
 mod screens;
 mod server;
 mod window;
@@ -76,6 +77,8 @@ pub struct Agent {
     /// How the shortcut is heard now (set by the desktop side; `None` before it started), for
     /// Settings.
     pub shortcut: std::sync::Mutex<Option<guichet_core::protocol::desktop::ShortcutMechanism>>,
+    /// Told when something ran, so that the agent trims itself once at rest (`rest`).
+    pub activity: rest::Activity,
 }
 
 impl Agent {
@@ -157,6 +160,8 @@ pub async fn run(config_path: Option<&Path>, start: Start) -> u8 {
     if start == Start::Report {
         let _ = agent.commands.send(Command::OpenWizard);
     }
+    // Start-up is done: once it has been quiet a while, the agent trims itself.
+    agent.activity.happened();
     desktop.run(&agent, &mut commands).await;
     crate::exit::EXIT_OK
 }
@@ -214,12 +219,13 @@ async fn start_agent(
     // Only the agent that holds the socket: a second `guichet` has already left.
     apply_autostart(guichet.config().agent.autostart).await;
     let (tx, rx) = unbounded_channel();
+    let activity = rest::Activity::default();
     let agent = Arc::new(Agent {
         guichet: std::sync::RwLock::new(guichet),
         config_changed: Notify::new(),
         outbox: outbox::OutboxWorker::new(config_path.map(Path::to_path_buf)),
         screens: Screens::default(),
-        window: WindowProcess::default(),
+        window: WindowProcess::new(activity.clone()),
         commands: tx,
         outbox_changed: Notify::new(),
         follow_changed: Notify::new(),
@@ -228,7 +234,9 @@ async fn start_agent(
         open_ticket: tokio::sync::broadcast::channel(4).0,
         last_trigger: tokio::sync::Mutex::new(None),
         shortcut: std::sync::Mutex::new(None),
+        activity,
     });
+    tokio::spawn(agent.activity.watch());
     tokio::spawn(server::serve(listener, agent.clone()));
     tokio::spawn(delivery::run(agent.clone()));
     tokio::spawn(follow_supervised(agent.clone()));

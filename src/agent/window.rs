@@ -17,6 +17,17 @@ pub const UI_ENV: &str = "GUICHET_UI";
 #[derive(Debug, Default)]
 pub struct WindowProcess {
     running: Arc<Mutex<HashSet<WindowKind>>>,
+    /// Told when a window process ends: its requests are over.
+    activity: super::rest::Activity,
+}
+
+impl WindowProcess {
+    pub fn new(activity: super::rest::Activity) -> WindowProcess {
+        WindowProcess {
+            running: Arc::default(),
+            activity,
+        }
+    }
 }
 
 fn ui_binary() -> Option<PathBuf> {
@@ -84,6 +95,7 @@ impl WindowProcess {
             .unwrap_or_else(|p| p.into_inner())
             .insert(window);
         let running = self.running.clone();
+        let activity = self.activity.clone();
         tokio::spawn(async move {
             match child.wait().await {
                 Ok(status) if status.success() => tracing::info!("the window process exited"),
@@ -95,6 +107,7 @@ impl WindowProcess {
                 .unwrap_or_else(|p| p.into_inner())
                 .remove(&window);
             on_exit();
+            activity.happened();
         });
         Ok(())
     }

@@ -18,6 +18,11 @@
 //!   (mac-notification-sys), its answer waited for on a blocking task.
 //! - [`tune_allocator`]: keeps the idle agent small after a capture. Linux/glibc: `mallopt`.
 //!   Windows and macOS: nothing to do.
+//! - [`trim_resident`]: gives back, once the agent is at rest, what it does not need resident
+//!   ([`Trimmed`] says how much). Linux: the page-table entries of code and read-only data that
+//!   ran once (the pages stay in the page cache), and the allocator's free memory. Windows and
+//!   macOS: nothing; their memory figures (Task Manager's private working set, Activity
+//!   Monitor's memory footprint) do not count an executable's unmodified pages at all.
 //! - [`spawn_worker`] and [`worker_connection`]: the private channel between the agent and its
 //!   outbox worker. Linux: a socket pair, the worker's end on its standard input. Windows: the
 //!   worker's standard input and output. macOS: the same socket pair as Linux (`unix_worker`).
@@ -37,8 +42,8 @@ pub use guichet_core::shortcut;
 mod linux;
 #[cfg(target_os = "linux")]
 pub use linux::{
-    notify, shortcut_mechanism, spawn_worker, tray_host_present, tune_allocator, watch_shortcut,
-    worker_connection, ShortcutWatch, TrayIcon,
+    notify, shortcut_mechanism, spawn_worker, tray_host_present, trim_resident, tune_allocator,
+    watch_shortcut, worker_connection, ShortcutWatch, TrayIcon,
 };
 
 #[cfg(windows)]
@@ -56,6 +61,25 @@ pub use macos::{
     notify, run_agent, spawn_worker, tune_allocator, watch_shortcut, worker_connection,
     ShortcutWatch, TrayIcon,
 };
+
+/// What one [`trim_resident`] gave back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trimmed {
+    /// Resident kB of unmodified file pages unmapped from this process (they stay in the page
+    /// cache).
+    pub file_kb: u64,
+    /// How many mappings they were in.
+    pub mappings: usize,
+}
+
+/// Windows and macOS: nothing to give back. Their memory figures (Task Manager's private
+/// working set, Activity Monitor's memory footprint) leave out an executable's unmodified
+/// pages, and trimming the working set on Windows would push the agent's own pages to the page
+/// file.
+#[cfg(not(target_os = "linux"))]
+pub fn trim_resident() -> std::io::Result<Trimmed> {
+    Ok(Trimmed::default())
+}
 
 /// Windows' notification area and macOS' menu bar always show the tray icon.
 #[cfg(not(target_os = "linux"))]

@@ -7,6 +7,7 @@
 
 mod limits;
 mod login;
+mod rest;
 mod tray;
 
 use guichet_core::protocol::ipc::{Request, Response};

@@ -10,7 +10,7 @@ mod tray;
 mod x11;
 
 pub use super::unix_worker::{spawn_worker, worker_connection};
-pub use memory::tune_allocator;
+pub use memory::{trim_resident, tune_allocator};
 pub use notify::notify;
 pub use shortcut::{mechanism as shortcut_mechanism, watch_shortcut, ShortcutWatch};
 pub use tray::{host_present as tray_host_present, TrayIcon};

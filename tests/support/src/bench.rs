@@ -8,8 +8,9 @@ use guichet_core::protocol::transport::Client;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Triggers the wizard of the agent at `socket` `n` times (`OpenWizard`), each once the stand-in
-/// window process of the previous one had time to exit. Returns the capture times the agent
+/// Triggers the wizard of the agent at `socket` `n` times (`OpenWizard`), each `pause` after the
+/// stand-in window process of the previous one started (enough for it to exit: 150 ms; longer to
+/// let the agent come to rest in between). Returns this call's capture times the agent
 /// logged in `log` (ms) and trigger → window process started (ms), read from `record`, where
 /// the stand-in writes `date +%s%N` when it starts; each start is waited for at most `limit`.
 pub async fn trigger_wizard(
@@ -18,10 +19,13 @@ pub async fn trigger_wizard(
     log: &Path,
     n: usize,
     limit: Duration,
+    pause: Duration,
 ) -> (Vec<f64>, Vec<f64>) {
     let mut client = Client::connect(socket).await.expect("connect");
     let mut started = Vec::new();
-    for i in 0..n {
+    // Earlier calls' lines and captures are not this call's.
+    let before = read_file(record).lines().count();
+    for i in before..before + n {
         let t0 = now_ns();
         let answer = client.request(&Request::OpenWizard).await.expect("open");
         assert_eq!(answer, Response::Done);
@@ -35,10 +39,11 @@ pub async fn trigger_wizard(
         };
         let t1: u128 = line.trim().parse().expect("timestamp");
         started.push(t1.saturating_sub(t0) as f64 / 1e6);
-        // Let the stand-in window process exit before the next trigger.
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(pause).await;
     }
-    (capture_times(&read_file(log)), started)
+    let captures = capture_times(&read_file(log));
+    let earlier = captures.len().saturating_sub(n);
+    (captures[earlier..].to_vec(), started)
 }
 
 /// The capture times (ms) in an agent's log: its `captured N screen(s) in X ms` lines.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A quick probe of the idle agent's memory: the release `guichet` (as scripts/package.sh builds
 # it) started under its own Xvfb and session bus, RSS and PSS from /proc/<pid>/smaps_rollup 10 s
-# after start. Prints "RSS_kB PSS_kB". docs/PERFORMANCE.md ("Resident agent") has the figures;
+# after start, or `GUICHET_PROBE_WAIT` seconds (the agent trims itself once start-up has been
+# quiet for 5 s, about 10 s after start: 15 s sees it at rest). Prints "RSS_kB PSS_kB". docs/PERFORMANCE.md ("Resident agent") has the figures;
 # the bench (`cargo bench --bench agent`) is the fuller measure.
 # Usage: scripts/idle-probe.sh [CONFIG.toml]   (no argument: no help desk configured)
 # The agent is `$CARGO_TARGET_DIR/release/guichet` (default `target`); `GUICHET_PROBE_AGENT`
@@ -23,7 +24,7 @@ trap cleanup EXIT
 sleep 1
 env DISPLAY="$display" GUICHET_RUNTIME_DIR="$dir/run" GUICHET_DATA_DIR="$dir/data" \
   ${cfg:+GUICHET_CONFIG="$cfg"} "$agent" >/dev/null 2>&1 & pid=$!
-sleep 10
+sleep "${GUICHET_PROBE_WAIT:-10}"
 awk '/^Rss:/ {rss = $2} /^Pss:/ {pss = $2} END {print rss, pss}' "/proc/$pid/smaps_rollup"
 if [ "${GUICHET_PROBE_BREAKDOWN:-}" = 1 ]; then
   "$(dirname "$0")/rest-breakdown.py" "$pid" ${GUICHET_PROBE_SYMBOLS:+"$GUICHET_PROBE_SYMBOLS"}

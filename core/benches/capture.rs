@@ -100,6 +100,7 @@ fn main() {
             );
         }
         breakdown(&frame, &image, runs);
+        preview_weight(&frame, runs);
         if let Some(dir) = &save {
             let jpeg = encode(&frame, &EncodeOptions::default()).unwrap();
             std::fs::write(
@@ -339,4 +340,25 @@ fn resize_with(image: &RgbaImage, filter: FilterType) -> RgbaImage {
         .use_alpha(false);
     Resizer::new().resize(&src, &mut dst, &options).unwrap();
     RgbaImage::from_raw(1920, h * 1920 / w, dst.into_vec()).unwrap()
+}
+
+/// The wizard's preview of this screen (`EncodeOptions::PREVIEW`), as the agent sends it in the
+/// wizard's context: its encoding time, and its size as a JPEG and in base64.
+fn preview_weight(frame: &Frame, runs: usize) {
+    use base64::Engine;
+    let mut times = Vec::new();
+    let mut bytes = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        bytes = encode(frame, &EncodeOptions::PREVIEW).unwrap().bytes;
+        times.push(t.elapsed());
+    }
+    let text = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    println!(
+        "wizard preview (1280 px wide at most, q80): encode p50 {:.1} ms, {} B of JPEG, {} B in \
+         the wizard's context (base64)",
+        p50_ms(times),
+        bytes.len(),
+        text.len()
+    );
 }

@@ -15,9 +15,6 @@ use guichet_core::report::Limits;
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
-/// Width of the previews sent to the wizard (the attachment keeps full resolution up to 1920).
-const PREVIEW_WIDTH: u32 = 1280;
-
 #[derive(Debug)]
 pub struct Screens {
     source: Arc<dyn ScreenSource>,
@@ -223,14 +220,10 @@ impl Encoded {
     }
 }
 
-/// Each screen of `capture` as the wizard previews it: a JPEG at most [`PREVIEW_WIDTH`] wide, in
-/// base64; `None` for a screen that could not be encoded (logged).
+/// Each screen of `capture` as the wizard previews it ([`EncodeOptions::PREVIEW`]), in base64;
+/// `None` for a screen that could not be encoded (logged).
 fn encode_previews(capture: &Capture) -> Vec<Option<String>> {
-    let options = EncodeOptions {
-        max_width: PREVIEW_WIDTH,
-        quality: 80,
-        max_bytes: u64::MAX,
-    };
+    let options = EncodeOptions::PREVIEW;
     capture
         .screens
         .iter()

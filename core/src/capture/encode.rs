@@ -41,6 +41,17 @@ impl Default for EncodeOptions {
     }
 }
 
+impl EncodeOptions {
+    /// How the wizard previews a screen (the agent sends it in the wizard's context, in base64):
+    /// at most 1280 wide, quality 80, no size limit. The attachment keeps full resolution up to
+    /// 1920 ([`EncodeOptions::default`]).
+    pub const PREVIEW: EncodeOptions = EncodeOptions {
+        max_width: 1280,
+        quality: 80,
+        max_bytes: u64::MAX,
+    };
+}
+
 /// A screen ready to attach. Holds only masked pixels, compressed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct EncodedImage {

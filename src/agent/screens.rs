@@ -18,11 +18,7 @@ use tokio::sync::Mutex;
 #[derive(Debug)]
 pub struct Screens {
     source: Arc<dyn ScreenSource>,
-    held: Arc<Mutex<Option<Capture>>>,
-    /// The held capture's previews, made while the window process starts
-    /// ([`Screens::prepare_previews`]) so that the wizard's first request does not wait for
-    /// them. Filled and cleared with `held` locked.
-    encoded: Arc<Encoded>,
+    held: Arc<Mutex<Option<Held>>>,
     /// Why the last capture got nothing at all (no display, the permission refused), for the
     /// wizard to say; `None` when it worked.
     problem: Mutex<Option<CaptureError>>,
@@ -33,7 +29,6 @@ impl Default for Screens {
         Screens {
             source: Arc::new(DisplaySource),
             held: Arc::new(Mutex::new(None)),
-            encoded: Arc::default(),
             problem: Mutex::new(None),
         }
     }
@@ -67,10 +62,10 @@ impl Screens {
             capture.screens.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
-        let mut held = self.held.lock().await;
-        self.encoded.set(None);
-        *held = Some(capture);
-        drop(held);
+        *self.held.lock().await = Some(Held {
+            capture,
+            previews: None,
+        });
         *self.problem.lock().await = problem;
     }
 
@@ -105,13 +100,11 @@ impl Screens {
     /// Encodes the held capture's previews on a blocking thread, holding the capture meanwhile:
     /// a wizard that asks for them sooner waits for this rather than encoding them twice.
     pub async fn prepare_previews(&self) {
-        let held = self.held.clone().lock_owned().await;
-        let encoded = self.encoded.clone();
+        let mut held = self.held.clone().lock_owned().await;
         let encode = tokio::task::spawn_blocking(move || {
-            if let Some(capture) = held.as_ref() {
-                encoded.set(Some(encode_previews(capture)));
+            if let Some(held) = held.as_mut() {
+                held.previews();
             }
-            drop(held);
         });
         if let Err(e) = encode.await {
             tracing::warn!("previews: {e}");
@@ -129,18 +122,12 @@ impl Screens {
         &self,
         lang: guichet_core::i18n::Lang,
     ) -> (Vec<ScreenPreview>, Vec<String>, Vec<ScreenInfo>) {
-        let held = self.held.lock().await;
-        let Some(capture) = held.as_ref() else {
+        let mut held = self.held.lock().await;
+        let Some(held) = held.as_mut() else {
             return (Vec::new(), Vec::new(), Vec::new());
         };
-        let encoded = match self.encoded.get() {
-            Some(encoded) => encoded,
-            None => {
-                let encoded = encode_previews(capture);
-                self.encoded.set(Some(encoded.clone()));
-                encoded
-            }
-        };
+        let encoded = held.previews().to_vec();
+        let capture = &held.capture;
         let labels = capture.labels(lang);
         let previews = capture
             .screens
@@ -172,7 +159,7 @@ impl Screens {
         limits: &Limits,
     ) -> Result<Screenshots, CaptureError> {
         let held = self.held.lock().await;
-        let Some(capture) = held.as_ref() else {
+        let Some(Held { capture, .. }) = held.as_ref() else {
             return match choice.screens.first() {
                 None => Ok(Screenshots::default()),
                 // No screenshot was taken: the chosen screen does not exist.
@@ -193,30 +180,25 @@ impl Screens {
     }
 
     pub async fn forget(&self) {
-        let mut held = self.held.lock().await;
-        self.encoded.set(None);
-        *held = None;
+        *self.held.lock().await = None;
     }
 }
 
-/// The held capture's previews once encoded: each screen's JPEG in base64 (`None`: it could not
-/// be encoded).
-#[derive(Debug, Default)]
-struct Encoded(std::sync::Mutex<Option<Vec<Option<String>>>>);
+/// The capture taken at the trigger, and its previews once encoded: made while the window
+/// process starts ([`Screens::prepare_previews`]) so that the wizard's first request does not
+/// wait for them, and gone with the capture.
+#[derive(Debug)]
+struct Held {
+    capture: Capture,
+    /// Each screen's preview JPEG in base64 (`None`: it could not be encoded).
+    previews: Option<Vec<Option<String>>>,
+}
 
-impl Encoded {
-    fn set(&self, encoded: Option<Vec<Option<String>>>) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = encoded;
-    }
-
-    fn get(&self) -> Option<Vec<Option<String>>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+impl Held {
+    /// The previews, encoded the first time they are needed.
+    fn previews(&mut self) -> &[Option<String>] {
+        let Held { capture, previews } = self;
+        previews.get_or_insert_with(|| encode_previews(capture))
     }
 }
 

@@ -14,8 +14,8 @@ use ashpd::desktop::ResponseError;
 use image::RgbaImage;
 use std::path::{Path, PathBuf};
 
-/// Guichet's application id (the protocol's): the desktop entry the `.deb` installs is named by it.
-pub use guichet_protocol::desktop::APP_ID;
+// Guichet's application id (the protocol's): the desktop entry the `.deb` installs is named by it.
+use guichet_protocol::desktop::APP_ID;
 
 /// The whole desktop now, as the portal pictured it.
 pub fn whole_desktop() -> Result<RgbaImage, CaptureError> {

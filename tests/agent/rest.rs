@@ -37,7 +37,9 @@ fn at_rest_the_agent_gives_back_its_code_pages_and_still_captures_after() {
         (read_file(&agent.record).lines().count() == 1).then_some(())
     });
     let busy = rss_file(agent.pid);
-    wait_for("the agent at rest", LIMIT, || (rests(&agent) >= 1).then_some(()));
+    wait_for("the agent at rest", LIMIT, || {
+        (rests(&agent) >= 1).then_some(())
+    });
     // Start-up's last task (the tray host check) may come after the first rest: wait for quiet.
     std::thread::sleep(std::time::Duration::from_secs(6));
     let resting = rss_file(agent.pid);

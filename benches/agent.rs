@@ -9,7 +9,7 @@
 //!    switches of all its threads) over 30 s, after 20 wizard triggers and one report.
 //! 4. The same two times (1. and 2.) when the agent is at rest before each trigger (8 triggers,
 //!    each [`AT_REST`] after the previous one), at 1080p: what the agent trimming itself at rest
-//!    costs the next trigger. Before it, the agent's RSS ([`rest_rss`]).
+//!    costs the next trigger. Before it, the agent's RSS and PSS once at rest ([`memory`]).
 //!
 //! `GUICHET_BENCH_AGENTS=/a/guichet:/b/guichet` measures those agents instead of this build's,
 //! one after the other at each size (a side-by-side run of two builds under the same load).
@@ -157,13 +157,7 @@ fn measure(rt: &tokio::runtime::Runtime, agent: &Path, w: u32, h: u32) {
         Duration::from_secs(10),
         Duration::from_millis(150),
     ));
-    println!(
-        "{w}x{h}: trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
-        percentile(captures.clone(), 0.5),
-        percentile(captures, 1.0),
-        percentile(started.clone(), 0.5),
-        percentile(started, 1.0)
-    );
+    println!("{w}x{h}: {}", trigger_times(captures, started));
     if w == 1920 {
         rt.block_on(async {
             let mut client = Client::connect(&run.socket).await.expect("connect");
@@ -189,13 +183,12 @@ fn measure(rt: &tokio::runtime::Runtime, agent: &Path, w: u32, h: u32) {
         let wakeups =
             switches_between(&before, &context_switches(run.pid)) as f64 / window.as_secs_f64();
         println!(
-            "idle after use: RSS {:.1} MB, PSS {:.1} MB, {} threads, {:.2} wake-ups/s over 30 s",
-            status_field(run.pid, "Rss:") as f64 / 1024.0,
-            status_field(run.pid, "Pss:") as f64 / 1024.0,
+            "idle after use: {}, {} threads, {wakeups:.2} wake-ups/s over 30 s",
+            memory(run.pid),
             threads(run.pid),
-            wakeups
         );
-        let rest = rest_rss(run.pid);
+        std::thread::sleep(AT_REST);
+        let rest = memory(run.pid);
         let (captures, started) = rt.block_on(trigger_wizard(
             &run.socket,
             &run.record,
@@ -205,20 +198,27 @@ fn measure(rt: &tokio::runtime::Runtime, agent: &Path, w: u32, h: u32) {
             AT_REST,
         ));
         println!(
-            "{w}x{h}, each trigger {:.1} s after the last (agent at rest, {rest}): trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
+            "{w}x{h}, each trigger {:.1} s after the last (agent at rest, {rest}): {}",
             AT_REST.as_secs_f64(),
-            percentile(captures.clone(), 0.5),
-            percentile(captures, 1.0),
-            percentile(started.clone(), 0.5),
-            percentile(started, 1.0)
+            trigger_times(captures, started)
         );
     }
     drop(run.dir);
 }
 
-/// The agent's RSS and PSS once at rest, as "RSS x MB, PSS y MB".
-fn rest_rss(pid: u32) -> String {
-    std::thread::sleep(AT_REST);
+/// The p50 and maximum of trigger → screenshot taken and trigger → window process started.
+fn trigger_times(captures: Vec<f64>, started: Vec<f64>) -> String {
+    format!(
+        "trigger → screenshot taken p50 {:.1} ms (max {:.1}); trigger → window process started p50 {:.1} ms (max {:.1})",
+        percentile(captures.clone(), 0.5),
+        percentile(captures, 1.0),
+        percentile(started.clone(), 0.5),
+        percentile(started, 1.0)
+    )
+}
+
+/// The agent's RSS and PSS now, as "RSS x MB, PSS y MB".
+fn memory(pid: u32) -> String {
     format!(
         "RSS {:.1} MB, PSS {:.1} MB",
         status_field(pid, "Rss:") as f64 / 1024.0,

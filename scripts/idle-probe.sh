@@ -2,8 +2,9 @@
 # A quick probe of the idle agent's memory: the release `guichet` (as scripts/package.sh builds
 # it) started under its own Xvfb and session bus, RSS and PSS from /proc/<pid>/smaps_rollup 10 s
 # after start, or `GUICHET_PROBE_WAIT` seconds (the agent trims itself once start-up has been
-# quiet for 5 s, about 10 s after start: 15 s sees it at rest). Prints "RSS_kB PSS_kB". docs/PERFORMANCE.md ("Resident agent") has the figures;
-# the bench (`cargo bench --bench agent`) is the fuller measure.
+# quiet for 5 s, about 10 s after start: 15 s sees it at rest). Prints "RSS_kB PSS_kB".
+# docs/PERFORMANCE.md ("Resident agent") has the figures; the bench (`cargo bench --bench
+# agent`) is the fuller measure.
 # Usage: scripts/idle-probe.sh [CONFIG.toml]   (no argument: no help desk configured)
 # The agent is `$CARGO_TARGET_DIR/release/guichet` (default `target`); `GUICHET_PROBE_AGENT`
 # names another executable (a build beside this one, for a side-by-side run). With
